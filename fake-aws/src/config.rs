@@ -1,0 +1,92 @@
+//! The knobs of the fake: what it serves and which faults it injects.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+/// An `(account id, region)` pair, e.g. `("100000000000".into(), "eu-west-1".into())`.
+pub type Target = (String, String);
+
+/// Everything the fake serves and every fault it injects; each control is independent.
+#[derive(Debug, Clone)]
+pub struct FakeConfig {
+    /// Seeds the inventory (and the fault draws), so equal configs serve equal data.
+    pub seed: u64,
+    /// 12-digit account ids whose roles can be assumed.
+    pub accounts: Vec<String>,
+    /// Regions the fake serves RDS in; an RDS call signed for any other region is refused.
+    pub regions: Vec<String>,
+    /// Mean number of DB instances per (account, region); each target gets 50%..150% of it,
+    /// and roughly every 7th target is empty.
+    pub instances_per_target: usize,
+    /// Fixed delay added to every API call.
+    pub latency: Duration,
+    /// Uniform random extra delay in `0..jitter` added to every API call.
+    pub jitter: Duration,
+    /// Probability that an API call answers 400 `Throttling`.
+    pub throttle_rate: f64,
+    /// Probability that an API call answers 503 `ServiceUnavailable`.
+    pub unavailable_rate: f64,
+    /// Probability that an API call is never answered (held until the client disconnects).
+    pub hang_rate: f64,
+    /// Every RDS call for these targets is never answered.
+    pub hang_targets: HashSet<Target>,
+    /// Overrides the lifetime of issued credentials (else the requested DurationSeconds).
+    pub credential_lifetime: Option<Duration>,
+    /// Added to the reported `Expiration`: the client believes credentials live this much
+    /// longer than the server honours them.
+    pub expiration_skew: Duration,
+    /// Accounts whose role cannot be assumed (403 `AccessDenied`).
+    pub denied_accounts: HashSet<String>,
+    /// Regions not enabled in an account: RDS answers 403 `InvalidClientTokenId`, and
+    /// ListRegions reports them `DISABLED`.
+    pub disabled_regions: HashSet<Target>,
+    /// RDS answers 200 with truncated XML for these targets.
+    pub malformed_targets: HashSet<Target>,
+    /// Accounts where Account `ListRegions` answers 403 `AccessDeniedException`.
+    pub list_regions_denied: HashSet<String>,
+}
+
+impl Default for FakeConfig {
+    fn default() -> FakeConfig {
+        FakeConfig {
+            seed: 1,
+            accounts: FakeConfig::account_ids(2),
+            regions: vec!["us-east-1".to_string(), "eu-west-1".to_string()],
+            instances_per_target: 10,
+            latency: Duration::ZERO,
+            jitter: Duration::ZERO,
+            throttle_rate: 0.0,
+            unavailable_rate: 0.0,
+            hang_rate: 0.0,
+            hang_targets: HashSet::new(),
+            credential_lifetime: None,
+            expiration_skew: Duration::ZERO,
+            denied_accounts: HashSet::new(),
+            disabled_regions: HashSet::new(),
+            malformed_targets: HashSet::new(),
+            list_regions_denied: HashSet::new(),
+        }
+    }
+}
+
+impl FakeConfig {
+    /// The default config with `count` accounts `100000000000`, `100000000001`, ...
+    pub fn with_accounts(count: usize) -> FakeConfig {
+        FakeConfig {
+            accounts: FakeConfig::account_ids(count),
+            ..FakeConfig::default()
+        }
+    }
+
+    /// The account ids `with_accounts` uses: `100000000000 + i`, 12 digits.
+    pub fn account_ids(count: usize) -> Vec<String> {
+        (0..count)
+            .map(|i| format!("{:012}", 100_000_000_000u64 + i as u64))
+            .collect()
+    }
+
+    /// Builds one `(account, region)` key for the per-target controls.
+    pub fn target(account: &str, region: &str) -> Target {
+        (account.to_string(), region.to_string())
+    }
+}

@@ -1,0 +1,332 @@
+//! What the fake saw: lock-free counters indexed by config position, turned into a
+//! serialisable snapshot on demand.
+
+use crate::config::FakeConfig;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// The API operations the fake tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Operation {
+    AssumeRole,
+    DescribeDbInstances,
+    ListRegions,
+    /// An action, path or service the fake does not implement.
+    Unsupported,
+}
+
+impl Operation {
+    const ALL: [Operation; 4] = [
+        Operation::AssumeRole,
+        Operation::DescribeDbInstances,
+        Operation::ListRegions,
+        Operation::Unsupported,
+    ];
+
+    /// The AWS name, used as the key in `CountersSnapshot::calls`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Operation::AssumeRole => "AssumeRole",
+            Operation::DescribeDbInstances => "DescribeDBInstances",
+            Operation::ListRegions => "ListRegions",
+            Operation::Unsupported => "Unsupported",
+        }
+    }
+
+    fn slot(self) -> usize {
+        self as usize
+    }
+}
+
+/// Faults injected, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FaultCounts {
+    /// Answered 400 `Throttling` (429 `TooManyRequestsException` for ListRegions).
+    pub throttled: u64,
+    /// Answered 503 `ServiceUnavailable`.
+    pub unavailable: u64,
+    /// Held without an answer (by `hang_rate` or `hang_targets`).
+    pub hung: u64,
+    /// Answered 200 with truncated XML (`malformed_targets`).
+    pub malformed: u64,
+}
+
+/// A copy of all counters at one moment; also served as JSON by `GET /_fake/counters`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CountersSnapshot {
+    /// API requests received (the `/_fake/` control paths are not counted).
+    pub requests_total: u64,
+    /// Requests per operation (`AssumeRole`, `DescribeDBInstances`, `ListRegions`,
+    /// `Unsupported`), whatever their outcome, faults included.
+    pub calls: BTreeMap<String, u64>,
+    pub faults: FaultCounts,
+    /// Every AssumeRole call, including denied and unknown accounts.
+    pub assume_role_calls_total: u64,
+    /// AssumeRole calls per configured account (accounts with none are left out).
+    pub assume_role_calls: BTreeMap<String, u64>,
+    /// AssumeRole calls answered `AccessDenied`.
+    pub assume_role_denied: u64,
+    /// DescribeDBInstances calls per account, then per region, made with keys the fake issued
+    /// for a configured region (any outcome).
+    pub describe_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// ListRegions calls per configured account.
+    pub list_regions_calls: BTreeMap<String, u64>,
+    /// Calls made with issued credentials after their enforced expiry (answered `ExpiredToken`).
+    pub expired_key_calls: u64,
+    /// Requests being handled right now, hung ones included.
+    pub in_flight: u64,
+    /// The most requests ever handled at once since start or the last reset.
+    pub peak_in_flight: u64,
+}
+
+impl CountersSnapshot {
+    /// DescribeDBInstances calls for one (account, region); 0 if none.
+    pub fn describe_calls_for(&self, account_id: &str, region: &str) -> u64 {
+        self.describe_calls
+            .get(account_id)
+            .and_then(|regions| regions.get(region))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// DescribeDBInstances calls over all targets.
+    pub fn describe_calls_total(&self) -> u64 {
+        self.describe_calls.values().flat_map(|r| r.values()).sum()
+    }
+
+    /// AssumeRole calls for one configured account; 0 if none.
+    pub fn assume_role_calls_for(&self, account_id: &str) -> u64 {
+        self.assume_role_calls.get(account_id).copied().unwrap_or(0)
+    }
+
+    /// Calls of one operation by its AWS name; 0 if none.
+    pub fn calls_of(&self, operation: &str) -> u64 {
+        self.calls.get(operation).copied().unwrap_or(0)
+    }
+}
+
+fn zeroed(len: usize) -> Vec<AtomicU64> {
+    (0..len).map(|_| AtomicU64::new(0)).collect()
+}
+
+fn load(counter: &AtomicU64) -> u64 {
+    counter.load(Ordering::Relaxed)
+}
+
+fn bump(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
+
+pub(crate) struct Counters {
+    region_count: usize,
+    requests_total: AtomicU64,
+    in_flight: AtomicU64,
+    peak_in_flight: AtomicU64,
+    calls: [AtomicU64; Operation::ALL.len()],
+    throttled: AtomicU64,
+    unavailable: AtomicU64,
+    hung: AtomicU64,
+    malformed: AtomicU64,
+    assume_role_total: AtomicU64,
+    assume_role_denied: AtomicU64,
+    expired_key_calls: AtomicU64,
+    assume_role_by_account: Vec<AtomicU64>,
+    list_regions_by_account: Vec<AtomicU64>,
+    /// Indexed by `account_index * region_count + region_index`.
+    describe_by_target: Vec<AtomicU64>,
+}
+
+impl Counters {
+    pub(crate) fn new(account_count: usize, region_count: usize) -> Counters {
+        Counters {
+            region_count,
+            requests_total: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            peak_in_flight: AtomicU64::new(0),
+            calls: Default::default(),
+            throttled: AtomicU64::new(0),
+            unavailable: AtomicU64::new(0),
+            hung: AtomicU64::new(0),
+            malformed: AtomicU64::new(0),
+            assume_role_total: AtomicU64::new(0),
+            assume_role_denied: AtomicU64::new(0),
+            expired_key_calls: AtomicU64::new(0),
+            assume_role_by_account: zeroed(account_count),
+            list_regions_by_account: zeroed(account_count),
+            describe_by_target: zeroed(account_count * region_count),
+        }
+    }
+
+    /// Counts a request in; it stays in flight until the guard drops, which also happens
+    /// when hyper drops a hung request because its client went away.
+    pub(crate) fn enter(self: &Arc<Counters>) -> InFlightGuard {
+        bump(&self.requests_total);
+        let now = self.in_flight.fetch_add(1, Ordering::Relaxed) + 1;
+        self.peak_in_flight.fetch_max(now, Ordering::Relaxed);
+        InFlightGuard {
+            counters: Arc::clone(self),
+        }
+    }
+
+    pub(crate) fn call(&self, operation: Operation) {
+        bump(&self.calls[operation.slot()]);
+    }
+    pub(crate) fn throttled(&self) {
+        bump(&self.throttled);
+    }
+    pub(crate) fn unavailable(&self) {
+        bump(&self.unavailable);
+    }
+    pub(crate) fn hung(&self) {
+        bump(&self.hung);
+    }
+    pub(crate) fn malformed(&self) {
+        bump(&self.malformed);
+    }
+    pub(crate) fn expired_key_call(&self) {
+        bump(&self.expired_key_calls);
+    }
+    pub(crate) fn assume_role(&self, account_index: Option<usize>) {
+        bump(&self.assume_role_total);
+        if let Some(index) = account_index {
+            bump(&self.assume_role_by_account[index]);
+        }
+    }
+    pub(crate) fn assume_role_denied(&self) {
+        bump(&self.assume_role_denied);
+    }
+    pub(crate) fn list_regions(&self, account_index: usize) {
+        bump(&self.list_regions_by_account[account_index]);
+    }
+    pub(crate) fn describe(&self, account_index: usize, region_index: usize) {
+        bump(&self.describe_by_target[account_index * self.region_count + region_index]);
+    }
+
+    /// Zeroes everything; the peak restarts from what is in flight now.
+    pub(crate) fn reset(&self) {
+        let all_scalars = [
+            &self.requests_total,
+            &self.throttled,
+            &self.unavailable,
+            &self.hung,
+            &self.malformed,
+            &self.assume_role_total,
+            &self.assume_role_denied,
+            &self.expired_key_calls,
+        ];
+        let all_counters = all_scalars
+            .into_iter()
+            .chain(&self.calls)
+            .chain(&self.assume_role_by_account)
+            .chain(&self.list_regions_by_account)
+            .chain(&self.describe_by_target);
+        for counter in all_counters {
+            counter.store(0, Ordering::Relaxed);
+        }
+        self.peak_in_flight
+            .store(load(&self.in_flight), Ordering::Relaxed);
+    }
+
+    pub(crate) fn snapshot(&self, config: &FakeConfig) -> CountersSnapshot {
+        let per_account = |counters: &[AtomicU64]| -> BTreeMap<String, u64> {
+            config
+                .accounts
+                .iter()
+                .zip(counters)
+                .filter_map(|(account, counter)| {
+                    let count = load(counter);
+                    (count > 0).then(|| (account.clone(), count))
+                })
+                .collect()
+        };
+        let mut describe_calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+        for (account_index, account) in config.accounts.iter().enumerate() {
+            for (region_index, region) in config.regions.iter().enumerate() {
+                let count = load(
+                    &self.describe_by_target[account_index * self.region_count + region_index],
+                );
+                if count > 0 {
+                    describe_calls
+                        .entry(account.clone())
+                        .or_default()
+                        .insert(region.clone(), count);
+                }
+            }
+        }
+        CountersSnapshot {
+            requests_total: load(&self.requests_total),
+            calls: Operation::ALL
+                .iter()
+                .map(|op| (op.name().to_string(), load(&self.calls[op.slot()])))
+                .collect(),
+            faults: FaultCounts {
+                throttled: load(&self.throttled),
+                unavailable: load(&self.unavailable),
+                hung: load(&self.hung),
+                malformed: load(&self.malformed),
+            },
+            assume_role_calls_total: load(&self.assume_role_total),
+            assume_role_calls: per_account(&self.assume_role_by_account),
+            assume_role_denied: load(&self.assume_role_denied),
+            describe_calls,
+            list_regions_calls: per_account(&self.list_regions_by_account),
+            expired_key_calls: load(&self.expired_key_calls),
+            in_flight: load(&self.in_flight),
+            peak_in_flight: load(&self.peak_in_flight),
+        }
+    }
+}
+
+/// Keeps one request counted in flight while alive.
+pub(crate) struct InFlightGuard {
+    counters: Arc<Counters>,
+}
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.counters.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn peak_tracks_concurrent_guards_and_reset_keeps_current() {
+        let config = FakeConfig::with_accounts(1);
+        let counters = Arc::new(Counters::new(1, 2));
+        let first = counters.enter();
+        let second = counters.enter();
+        drop(first);
+        let snapshot = counters.snapshot(&config);
+        assert_eq!((snapshot.in_flight, snapshot.peak_in_flight), (1, 2));
+        counters.reset();
+        let snapshot = counters.snapshot(&config);
+        assert_eq!((snapshot.requests_total, snapshot.peak_in_flight), (0, 1));
+        drop(second);
+        assert_eq!(counters.snapshot(&config).in_flight, 0);
+    }
+
+    #[test]
+    fn snapshot_names_accounts_and_regions() {
+        let config = FakeConfig::with_accounts(2);
+        let counters = Counters::new(2, 2);
+        counters.describe(1, 1);
+        counters.describe(1, 1);
+        counters.assume_role(Some(0));
+        counters.assume_role(None);
+        counters.call(Operation::DescribeDbInstances);
+        let snapshot = counters.snapshot(&config);
+        assert_eq!(snapshot.describe_calls_for("100000000001", "eu-west-1"), 2);
+        assert_eq!(snapshot.describe_calls_total(), 2);
+        assert_eq!(snapshot.assume_role_calls_for("100000000000"), 1);
+        assert_eq!(snapshot.assume_role_calls_total, 2);
+        assert_eq!(snapshot.calls_of("DescribeDBInstances"), 1);
+        assert_eq!(snapshot.calls_of("AssumeRole"), 0);
+        let json = serde_json::to_value(&snapshot).expect("snapshot serialises");
+        assert_eq!(json["describe_calls"]["100000000001"]["eu-west-1"], 2);
+    }
+}

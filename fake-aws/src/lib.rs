@@ -1,0 +1,128 @@
+//! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
+//! `DescribeDBInstances` and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them,
+//! bound to 127.0.0.1 only. See README.md for the controls and counters.
+
+mod api;
+mod config;
+mod counters;
+mod inventory;
+mod request;
+mod rng;
+mod server;
+mod time;
+mod xml;
+
+pub use config::{FakeConfig, Target};
+pub use counters::{CountersSnapshot, FaultCounts};
+pub use inventory::FakeInstance;
+
+use api::Shared;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// A running fake endpoint; dropping it stops the server and drops every open connection.
+pub struct FakeAws {
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    /// Dropping the sender is the stop signal for the accept loop and every connection.
+    stop: Option<watch::Sender<()>>,
+    /// Set when the fake owns its runtime (`start_in_background`).
+    runtime_thread: Option<JoinHandle<()>>,
+}
+
+impl FakeAws {
+    /// Binds 127.0.0.1 on a free port and serves on the current tokio runtime.
+    pub async fn start(config: FakeConfig) -> std::io::Result<FakeAws> {
+        FakeAws::start_on_port(config, 0).await
+    }
+
+    /// Like `start`, on a chosen port (0 picks a free one).
+    pub async fn start_on_port(config: FakeConfig, port: u16) -> std::io::Result<FakeAws> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let address = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(config));
+        let (stop, stopped) = watch::channel(());
+        tokio::spawn(server::serve(Arc::clone(&shared), listener, stopped));
+        Ok(FakeAws {
+            shared,
+            address,
+            stop: Some(stop),
+            runtime_thread: None,
+        })
+    }
+
+    /// Binds 127.0.0.1 on a free port and serves from its own multi-thread runtime on a
+    /// thread of its own, so synchronous `#[test]`s (and other runtimes) can use it.
+    pub fn start_in_background(config: FakeConfig) -> std::io::Result<FakeAws> {
+        let std_listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        std_listener.set_nonblocking(true)?;
+        let address = std_listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("fake-aws-worker")
+            .enable_all()
+            .build()?;
+        let listener = {
+            let _entered = runtime.enter();
+            TcpListener::from_std(std_listener)?
+        };
+        let shared = Arc::new(Shared::new(config));
+        let (stop, stopped) = watch::channel(());
+        let serving = Arc::clone(&shared);
+        let runtime_thread = std::thread::Builder::new()
+            .name("fake-aws".to_string())
+            .spawn(move || {
+                runtime.block_on(server::serve(serving, listener, stopped));
+                // Dropping the runtime here drops every connection task still running.
+            })?;
+        Ok(FakeAws {
+            shared,
+            address,
+            stop: Some(stop),
+            runtime_thread: Some(runtime_thread),
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`, for the SDK's `endpoint_url` / the CLI's `--endpoint-url`.
+    pub fn endpoint_url(&self) -> String {
+        format!("http://{}", self.address)
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.address.port()
+    }
+
+    /// A copy of all counters now.
+    pub fn counters(&self) -> CountersSnapshot {
+        self.shared.counters.snapshot(&self.shared.config)
+    }
+
+    /// Zeroes all counters, as `POST /_fake/reset-counters` does.
+    pub fn reset_counters(&self) {
+        self.shared.counters.reset();
+    }
+
+    /// Every access key id, secret access key and session token issued so far.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.shared.issued_secrets()
+    }
+
+    /// The config the fake serves.
+    pub fn config(&self) -> &FakeConfig {
+        &self.shared.config
+    }
+}
+
+impl Drop for FakeAws {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.runtime_thread.take() {
+            // A panic on the server thread has already been reported; nothing to add here.
+            let _ = thread.join();
+        }
+    }
+}

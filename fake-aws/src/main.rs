@@ -1,0 +1,246 @@
+//! `fake-aws`: runs the fake endpoint until killed. Prints exactly one line on stdout,
+//! `listening on http://127.0.0.1:PORT`, so scripts can wait for it and read the port.
+
+use fake_aws::{FakeAws, FakeConfig};
+use std::io::Write;
+use std::process::ExitCode;
+use std::time::Duration;
+
+const USAGE: &str = "\
+usage: fake-aws [OPTIONS]
+
+Serves fake STS AssumeRole, RDS DescribeDBInstances and Account ListRegions on 127.0.0.1.
+
+  --port N                       port to bind (default 0: a free one)
+  --seed N                       inventory seed (default 1)
+  --accounts N                   accounts 100000000000.. (default 2)
+  --regions a,b,c                served regions (default us-east-1,eu-west-1)
+  --instances N                  mean DB instances per account and region (default 10)
+  --latency-ms N                 fixed delay per API call
+  --jitter-ms N                  extra uniform random delay 0..N per API call
+  --throttle-rate P              probability of 400 Throttling
+  --unavailable-rate P           probability of 503 ServiceUnavailable
+  --hang-rate P                  probability that a call is never answered
+  --credential-lifetime-secs N   enforced lifetime of issued credentials
+  --expiration-skew-secs N       reported Expiration = enforced expiry + N
+  --deny ACCOUNT                 AssumeRole into ACCOUNT is denied (repeatable)
+  --disable-region ACCOUNT:REGION  region not enabled in account (repeatable)
+  --hang-target ACCOUNT:REGION   every RDS call there hangs (repeatable)
+  --malformed-target ACCOUNT:REGION  RDS answers truncated XML there (repeatable)
+  --deny-list-regions ACCOUNT    Account ListRegions is denied there (repeatable)
+  -h, --help                     this text
+";
+
+struct Options {
+    port: u16,
+    config: FakeConfig,
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{flag}: '{text}' is not a valid number"))
+}
+
+fn parse_rate(flag: &str, text: &str) -> Result<f64, String> {
+    let rate: f64 = parse_number(flag, text)?;
+    if (0.0..=1.0).contains(&rate) {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "{flag}: {rate} is not a probability between 0 and 1"
+        ))
+    }
+}
+
+fn parse_target(flag: &str, text: &str) -> Result<(String, String), String> {
+    match text.split_once(':') {
+        Some((account, region)) if !account.is_empty() && !region.is_empty() => {
+            Ok(FakeConfig::target(account, region))
+        }
+        _ => Err(format!("{flag}: expected ACCOUNT:REGION, got '{text}'")),
+    }
+}
+
+/// `Ok(None)` means help was asked for.
+fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
+    let mut options = Options {
+        port: 0,
+        config: FakeConfig::default(),
+    };
+    let mut args = args.peekable();
+    while let Some(arg) = args.next() {
+        if arg == "-h" || arg == "--help" {
+            return Ok(None);
+        }
+        let (flag, inline_value) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
+            None => (arg.clone(), None),
+        };
+        let value = match inline_value.or_else(|| args.next()) {
+            Some(value) => value,
+            None => return Err(format!("{flag}: missing value")),
+        };
+        let config = &mut options.config;
+        match flag.as_str() {
+            "--port" => options.port = parse_number(&flag, &value)?,
+            "--seed" => config.seed = parse_number(&flag, &value)?,
+            "--accounts" => config.accounts = FakeConfig::account_ids(parse_number(&flag, &value)?),
+            "--regions" => {
+                config.regions = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|region| !region.is_empty())
+                    .map(String::from)
+                    .collect()
+            }
+            "--instances" => config.instances_per_target = parse_number(&flag, &value)?,
+            "--latency-ms" => config.latency = Duration::from_millis(parse_number(&flag, &value)?),
+            "--jitter-ms" => config.jitter = Duration::from_millis(parse_number(&flag, &value)?),
+            "--throttle-rate" => config.throttle_rate = parse_rate(&flag, &value)?,
+            "--unavailable-rate" => config.unavailable_rate = parse_rate(&flag, &value)?,
+            "--hang-rate" => config.hang_rate = parse_rate(&flag, &value)?,
+            "--credential-lifetime-secs" => {
+                config.credential_lifetime = Some(Duration::from_secs(parse_number(&flag, &value)?))
+            }
+            "--expiration-skew-secs" => {
+                config.expiration_skew = Duration::from_secs(parse_number(&flag, &value)?)
+            }
+            "--deny" => {
+                config.denied_accounts.insert(value);
+            }
+            "--disable-region" => {
+                config.disabled_regions.insert(parse_target(&flag, &value)?);
+            }
+            "--hang-target" => {
+                config.hang_targets.insert(parse_target(&flag, &value)?);
+            }
+            "--malformed-target" => {
+                config
+                    .malformed_targets
+                    .insert(parse_target(&flag, &value)?);
+            }
+            "--deny-list-regions" => {
+                config.list_regions_denied.insert(value);
+            }
+            _ => return Err(format!("unknown option {flag}")),
+        }
+    }
+    Ok(Some(options))
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let options = match parse_args(std::env::args().skip(1)) {
+        Ok(Some(options)) => options,
+        Ok(None) => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("fake-aws: {message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let fake = match FakeAws::start_on_port(options.config, options.port).await {
+        Ok(fake) => fake,
+        Err(error) => {
+            eprintln!("fake-aws: cannot bind 127.0.0.1:{}: {error}", options.port);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    // Scripts block on this line; without the flush it could sit in a pipe buffer.
+    if writeln!(stdout, "listening on {}", fake.endpoint_url())
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(stdout);
+    std::future::pending::<()>().await;
+    ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Option<Options>, String> {
+        parse_args(args.iter().map(|arg| arg.to_string()))
+    }
+
+    #[test]
+    fn parses_every_flag() {
+        let options = parse(&[
+            "--port=8080",
+            "--seed",
+            "7",
+            "--accounts",
+            "3",
+            "--regions",
+            "us-east-1, ap-south-1",
+            "--instances",
+            "40",
+            "--latency-ms",
+            "5",
+            "--jitter-ms=2",
+            "--throttle-rate",
+            "0.1",
+            "--unavailable-rate",
+            "0.2",
+            "--hang-rate",
+            "0.01",
+            "--credential-lifetime-secs",
+            "2",
+            "--expiration-skew-secs",
+            "600",
+            "--deny",
+            "100000000001",
+            "--disable-region",
+            "100000000002:ap-south-1",
+            "--hang-target",
+            "100000000000:us-east-1",
+            "--malformed-target",
+            "100000000000:ap-south-1",
+            "--deny-list-regions",
+            "100000000002",
+        ])
+        .expect("valid flags")
+        .expect("not help");
+        let config = &options.config;
+        assert_eq!(options.port, 8080);
+        assert_eq!(config.seed, 7);
+        assert_eq!(config.accounts.len(), 3);
+        assert_eq!(config.regions, ["us-east-1", "ap-south-1"]);
+        assert_eq!(config.instances_per_target, 40);
+        assert_eq!(config.latency, Duration::from_millis(5));
+        assert_eq!(config.jitter, Duration::from_millis(2));
+        assert_eq!(
+            (
+                config.throttle_rate,
+                config.unavailable_rate,
+                config.hang_rate
+            ),
+            (0.1, 0.2, 0.01)
+        );
+        assert_eq!(config.credential_lifetime, Some(Duration::from_secs(2)));
+        assert_eq!(config.expiration_skew, Duration::from_secs(600));
+        assert!(config.denied_accounts.contains("100000000001"));
+        assert!(config
+            .disabled_regions
+            .contains(&FakeConfig::target("100000000002", "ap-south-1")));
+        assert_eq!(config.hang_targets.len(), 1);
+        assert_eq!(config.malformed_targets.len(), 1);
+        assert!(config.list_regions_denied.contains("100000000002"));
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        assert!(parse(&["--throttle-rate", "1.5"]).is_err());
+        assert!(parse(&["--port", "x"]).is_err());
+        assert!(parse(&["--disable-region", "100000000000"]).is_err());
+        assert!(parse(&["--bogus", "1"]).is_err());
+        assert!(parse(&["--seed"]).is_err());
+        assert!(matches!(parse(&["--help"]), Ok(None)));
+    }
+}

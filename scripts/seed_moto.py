@@ -1,0 +1,130 @@
+#!/usr/bin/env python3
+"""Seed a moto server with the sample DB instances of scripts/sample-fleet.json.
+
+Run with the moto venv's python (boto3 comes with moto):
+
+    .venv-moto/bin/python scripts/seed_moto.py http://127.0.0.1:PORT \
+        [--accounts-file accounts.toml] [--expected-file expected.json] [--reset]
+
+Every instance is created THROUGH assumed-role credentials, as the inventory reads them:
+sts:AssumeRole on arn:aws:iam::<id>:role/<role_name> with the base keys, then an RDS client
+with the returned keys, so moto files the instance under account <id>.
+The end-to-end tests seed the same file from Rust (tests/common/moto.rs).
+"""
+
+import argparse
+import json
+import os
+import sys
+import urllib.request
+from pathlib import Path
+
+# Never read the user's profiles or reach the instance metadata service.
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+os.environ["AWS_CONFIG_FILE"] = "/nonexistent/rds-inventory-seed/config"
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/rds-inventory-seed/credentials"
+for _var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(_var, None)
+
+import boto3  # noqa: E402  (imported after the environment is pinned)
+
+BASE_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+FLEET_FILE = Path(__file__).resolve().parent / "sample-fleet.json"
+
+
+def load_fleet() -> dict:
+    with open(FLEET_FILE, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def assumed_session(endpoint: str, role_arn: str) -> boto3.Session:
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", **BASE_KEYS)
+    creds = sts.assume_role(RoleArn=role_arn, RoleSessionName="rds-inventory-seed")["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+
+
+def seed(endpoint: str, fleet: dict) -> list:
+    """Create the sample; return the expected records (the fields the tests compare)."""
+    expected = []
+    for account in fleet["accounts"]:
+        role_arn = f"arn:aws:iam::{account['id']}:role/{fleet['role_name']}"
+        session = assumed_session(endpoint, role_arn)
+        for region in fleet["regions"]:
+            wanted = account["instances"].get(region, [])
+            rds = session.client("rds", endpoint_url=endpoint, region_name=region)
+            for inst in wanted:
+                rds.create_db_instance(
+                    DBInstanceIdentifier=inst["id"],
+                    DBInstanceClass="db.t3.micro",
+                    Engine=inst["engine"],
+                    EngineVersion=inst["engine_version"],  # moto 500s on mariadb without it
+                    AllocatedStorage=20,
+                    MasterUsername="inventory",
+                    MasterUserPassword="not-a-secret-1",
+                    PubliclyAccessible=inst["publicly_accessible"],
+                    Tags=[{"Key": k, "Value": v} for k, v in inst["tags"].items()],
+                )
+                expected.append({
+                    "account_id": account["id"],
+                    "account_name": account["name"],
+                    "region": region,
+                    "db_instance_identifier": inst["id"],
+                    "engine": inst["engine"],
+                    "publicly_accessible": inst["publicly_accessible"],
+                    "tags": inst["tags"],
+                })
+            # Check moto filed them under the assumed account, not its default one.
+            listed = rds.describe_db_instances()["DBInstances"]
+            wrong = [db["DBInstanceArn"] for db in listed if f":{account['id']}:db:" not in db["DBInstanceArn"]]
+            if wrong or len(listed) != len(wanted):
+                sys.exit(f"seed: {account['id']}/{region} lists {len(listed)} instances, "
+                         f"expected {len(wanted)}; foreign: {wrong}")
+    return expected
+
+
+def accounts_toml(fleet: dict) -> str:
+    lines = [
+        "# The sample accounts seeded into moto by scripts/seed_moto.py",
+        "regions = [" + ", ".join(f'"{r}"' for r in fleet["regions"]) + "]",
+        f'role_name = "{fleet["role_name"]}"',
+        'session_name = "rds-inventory"',
+        'session_duration = "1h"',
+    ]
+    for account in fleet["accounts"]:
+        lines += ["", "[[accounts]]", f'id = "{account["id"]}"', f'name = "{account["name"]}"']
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("endpoint", help="moto URL, e.g. http://127.0.0.1:5000")
+    parser.add_argument("--accounts-file", help="also write a matching accounts.toml here")
+    parser.add_argument("--expected-file", help="write the expected records (JSON) here")
+    parser.add_argument("--reset", action="store_true", help="reset moto's state first")
+    args = parser.parse_args()
+
+    endpoint = args.endpoint.rstrip("/")
+    host = endpoint.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0]
+    if host not in ("127.0.0.1", "localhost", "[::1]"):
+        sys.exit(f"seed: refusing non-local endpoint {endpoint}")
+    if args.reset:
+        urllib.request.urlopen(urllib.request.Request(endpoint + "/moto-api/reset", method="POST"))
+
+    fleet = load_fleet()
+    expected = seed(endpoint, fleet)
+    if args.accounts_file:
+        Path(args.accounts_file).write_text(accounts_toml(fleet), encoding="utf-8")
+    if args.expected_file:
+        Path(args.expected_file).write_text(
+            json.dumps(expected, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    targets = {(e["account_id"], e["region"]) for e in expected}
+    print(f"seeded {len(expected)} DB instances in {len(targets)} of "
+          f"{len(fleet['accounts']) * len(fleet['regions'])} account/region pairs", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,370 @@
+//! AWS plumbing: the base `SdkConfig`, one refreshing assumed-role credential per account,
+//! RDS clients per region, and the classification of AWS errors into what users need to know.
+
+use std::error::Error as StdError;
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use anyhow::Context;
+use aws_config::identity::IdentityCache;
+use aws_config::meta::region::RegionProviderChain;
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::future;
+use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
+use aws_sdk_rds::config::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_rds::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+
+use crate::config::{AccountSpec, Settings};
+
+/// Region for STS when neither the profile nor the environment names one.
+const FALLBACK_REGION: &str = "us-east-1";
+/// Longest first backoff the SDK's standard retry strategy waits between attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
+
+/// Loads the base configuration once: profile, endpoint, retries, timeouts, identity cache.
+pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> {
+    let retry = RetryConfig::standard()
+        .with_max_attempts(settings.max_attempts)
+        .with_initial_backoff(settings.initial_backoff)
+        .with_max_backoff(MAX_BACKOFF);
+    let timeouts = TimeoutConfig::builder()
+        .operation_attempt_timeout(settings.call_timeout)
+        .connect_timeout(settings.call_timeout.min(Duration::from_secs(5)))
+        .build();
+    // One cache partition per account must survive the whole run: the default of 64
+    // partitions evicts accounts on big runs and makes STS see extra AssumeRole calls.
+    // Room for twice the accounts covers partitions replaced after an ExpiredToken.
+    let identity_cache = IdentityCache::lazy()
+        .max_partitions(settings.accounts.len() * 2 + 64)
+        // A cache miss waits for one AssumeRole including the STS client's own retries.
+        .load_timeout((settings.call_timeout + MAX_BACKOFF) * settings.max_attempts)
+        .build();
+    let mut region_chain = RegionProviderChain::default_provider();
+    if let Some(profile) = &settings.profile {
+        region_chain = RegionProviderChain::first_try(
+            aws_config::profile::ProfileFileRegionProvider::builder()
+                .profile_name(profile)
+                .build(),
+        )
+        .or_else(region_chain);
+    }
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(retry)
+        .timeout_config(timeouts)
+        .identity_cache(identity_cache)
+        .region(region_chain.or_else(Region::from_static(FALLBACK_REGION)));
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &settings.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    Ok(loader.load().await)
+}
+
+/// Fails early, before any target runs, when there are no usable base credentials.
+pub async fn check_base_credentials(base: &SdkConfig) -> anyhow::Result<()> {
+    let provider = base
+        .credentials_provider()
+        .context("no base credentials: configure a profile (--profile) or AWS_* variables")?;
+    provider
+        .provide_credentials()
+        .await
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
+        .context("cannot load base credentials")
+}
+
+/// Builds what every target needs: the base config and one credential source per account.
+pub struct AwsContext {
+    base: SdkConfig,
+    accounts: Vec<AccountCredentials>,
+    /// Every RDS client draws on this partition. Its token bucket is unlimited on purpose: the
+    /// SDK's default bucket is one per region for the whole process, so a wide fan-out under
+    /// throttling drains it and fails targets with "retry quota exceeded". Attempts stay
+    /// bounded by `--max-attempts` and backoff, and `--concurrency` bounds the load.
+    rds_retry_partition: RetryPartition,
+    assume_role_calls: Arc<AtomicU64>,
+}
+
+impl AwsContext {
+    pub async fn new(base: SdkConfig, accounts: &[Arc<AccountSpec>]) -> AwsContext {
+        let assume_role_calls = Arc::new(AtomicU64::new(0));
+        let mut credentials = Vec::with_capacity(accounts.len());
+        for account in accounts {
+            let mut builder = AssumeRoleProvider::builder(&account.role_arn)
+                .session_name(&account.session_name)
+                .session_length(account.session_duration)
+                .configure(&base);
+            if let Some(external_id) = &account.external_id {
+                builder = builder.external_id(external_id);
+            }
+            let role = RememberRefusal {
+                inner: builder.build().await,
+                refused: OnceLock::new(),
+                calls: Arc::clone(&assume_role_calls),
+            };
+            credentials.push(AccountCredentials::new(SharedCredentialsProvider::new(
+                role,
+            )));
+        }
+        AwsContext {
+            base,
+            accounts: credentials,
+            rds_retry_partition: RetryPartition::custom("rds-inventory")
+                .token_bucket(TokenBucket::unlimited())
+                .build(),
+            assume_role_calls,
+        }
+    }
+
+    pub fn account(&self, index: usize) -> &AccountCredentials {
+        &self.accounts[index]
+    }
+
+    /// An RDS client for one region that shares the account's cached credentials.
+    pub fn rds_client(
+        &self,
+        region: &str,
+        credentials: SharedCredentialsProvider,
+    ) -> aws_sdk_rds::Client {
+        // `set_credentials_provider` with the shared provider keeps its cache partition;
+        // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
+        let mut config = aws_sdk_rds::config::Builder::from(&self.base)
+            .region(Region::new(region.to_owned()))
+            .retry_partition(self.rds_retry_partition.clone());
+        config.set_credentials_provider(Some(credentials));
+        let config = config.build();
+        aws_sdk_rds::Client::from_conf(config)
+    }
+
+    /// AssumeRole calls sent to STS so far (refusals remembered are not sent again).
+    pub fn assume_role_calls(&self) -> u64 {
+        self.assume_role_calls.load(Ordering::Relaxed)
+    }
+}
+
+/// One account's credentials: the assumed-role provider, in a cache partition that all of
+/// the account's regions share, and that can be replaced when AWS says the keys expired.
+pub struct AccountCredentials {
+    role: SharedCredentialsProvider,
+    current: Mutex<(u64, SharedCredentialsProvider)>,
+}
+
+impl AccountCredentials {
+    fn new(role: SharedCredentialsProvider) -> Self {
+        let current = Mutex::new((0, SharedCredentialsProvider::new(role.clone())));
+        AccountCredentials { role, current }
+    }
+
+    /// The provider to sign with now, and its generation (to pass back to [`Self::discard`]).
+    pub fn current(&self) -> (u64, SharedCredentialsProvider) {
+        let guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        (guard.0, guard.1.clone())
+    }
+
+    /// Drops the cached credentials of `generation` after AWS rejected them as expired (the
+    /// SDK neither retries ExpiredToken nor evicts the cache). A new partition forces one new
+    /// AssumeRole; regions reporting the same stale generation do not replace it again.
+    pub fn discard(&self, generation: u64) {
+        let mut guard = self.current.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.0 == generation {
+            *guard = (
+                generation + 1,
+                SharedCredentialsProvider::new(self.role.clone()),
+            );
+        }
+    }
+}
+
+/// Wraps the AssumeRole provider: counts calls, turns errors into [`RoleFailure`], and
+/// remembers a refusal (AccessDenied...) so an account's other regions do not ask STS again.
+#[derive(Debug)]
+struct RememberRefusal {
+    inner: AssumeRoleProvider,
+    refused: OnceLock<RoleFailure>,
+    calls: Arc<AtomicU64>,
+}
+
+impl RememberRefusal {
+    async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        if let Some(refusal) = self.refused.get() {
+            return Err(CredentialsError::provider_error(refusal.clone()));
+        }
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.inner.provide_credentials().await.map_err(|e| {
+            let failure = RoleFailure::from_credentials_error(&e);
+            if !failure.transient {
+                let _ = self.refused.set(failure.clone());
+            }
+            CredentialsError::provider_error(failure)
+        })
+    }
+}
+
+impl ProvideCredentials for RememberRefusal {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.credentials())
+    }
+}
+
+/// Why an AssumeRole failed, as the AWS error code and message (never credentials).
+#[derive(Debug, Clone)]
+pub struct RoleFailure {
+    pub code: Option<String>,
+    pub message: String,
+    pub transient: bool,
+}
+
+impl RoleFailure {
+    fn from_credentials_error(error: &CredentialsError) -> RoleFailure {
+        let mut source: Option<&(dyn StdError + 'static)> = StdError::source(error);
+        while let Some(e) = source {
+            if let Some(sdk) = e.downcast_ref::<SdkError<AssumeRoleError>>() {
+                let (code, message, transient) = describe_sdk_error(sdk);
+                return RoleFailure {
+                    code,
+                    message,
+                    transient,
+                };
+            }
+            source = e.source();
+        }
+        RoleFailure {
+            code: None,
+            message: DisplayErrorContext(error).to_string(),
+            transient: false,
+        }
+    }
+}
+
+impl fmt::Display for RoleFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl StdError for RoleFailure {}
+
+/// What a failed call means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// STS refused the role (AccessDenied, bad trust policy, missing ExternalId...).
+    CannotAssumeRole,
+    /// The role's keys work elsewhere but this region rejects them: an opt-in region.
+    RegionNotEnabled,
+    /// The keys expired before the cache refreshed them (clock skew).
+    ExpiredToken,
+    /// Throttling, 5xx, timeouts, connection errors that outlived the SDK's retries.
+    Transient,
+    /// Anything else, including answers that could not be parsed.
+    Other,
+}
+
+/// Which call failed: getting the account's credentials, or listing its instances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    AssumeRole,
+    Describe,
+}
+
+/// A classified failure of one AWS call.
+#[derive(Debug, Clone)]
+pub struct CallFailure {
+    pub phase: Phase,
+    pub kind: FailureKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// Classifies an RDS error, looking through credential errors to the AssumeRole cause.
+pub fn classify<E>(error: &SdkError<E>) -> CallFailure
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    let mut source: Option<&(dyn StdError + 'static)> = StdError::source(error);
+    while let Some(e) = source {
+        if let Some(role) = e.downcast_ref::<RoleFailure>() {
+            return CallFailure {
+                phase: Phase::AssumeRole,
+                kind: if role.transient {
+                    FailureKind::Transient
+                } else {
+                    FailureKind::CannotAssumeRole
+                },
+                code: role.code.clone(),
+                message: role.message.clone(),
+            };
+        }
+        source = e.source();
+    }
+    let (code, message, transient) = describe_sdk_error(error);
+    let kind = match code.as_deref() {
+        Some("ExpiredToken" | "ExpiredTokenException" | "RequestExpired") => {
+            FailureKind::ExpiredToken
+        }
+        Some("InvalidClientTokenId" | "AuthFailure" | "UnrecognizedClientException") => {
+            FailureKind::RegionNotEnabled
+        }
+        _ if transient => FailureKind::Transient,
+        _ => FailureKind::Other,
+    };
+    CallFailure {
+        phase: Phase::Describe,
+        kind,
+        code,
+        message,
+    }
+}
+
+/// Code, message and whether retrying later could help, for any SDK error.
+fn describe_sdk_error<E>(error: &SdkError<E>) -> (Option<String>, String, bool)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    match error {
+        SdkError::ServiceError(context) => {
+            let code = error.code().map(str::to_owned);
+            let message = error
+                .message()
+                .map(str::to_owned)
+                .unwrap_or_else(|| DisplayErrorContext(context.err()).to_string());
+            let status = context.raw().status().as_u16();
+            let transient = status >= 500
+                || matches!(
+                    code.as_deref(),
+                    Some(
+                        "Throttling"
+                            | "ThrottlingException"
+                            | "RequestLimitExceeded"
+                            | "TooManyRequestsException"
+                            | "RequestThrottled"
+                            | "ServiceUnavailable"
+                            | "InternalFailure"
+                    )
+                );
+            (code, message, transient)
+        }
+        SdkError::TimeoutError(_) => (None, "timed out (every attempt)".into(), true),
+        SdkError::DispatchFailure(_) => (None, DisplayErrorContext(error).to_string(), true),
+        SdkError::ResponseError(_) => (
+            None,
+            format!("malformed answer: {}", DisplayErrorContext(error)),
+            false,
+        ),
+        _ => (None, DisplayErrorContext(error).to_string(), false),
+    }
+}

@@ -1,0 +1,122 @@
+//! Command-line definitions only. No defaults here: they live in `config.rs`, so that a
+//! value from the accounts file is never overridden by a flag the user did not give.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+const EXAMPLES: &str = "\
+Examples:
+  # Every account and region in ./accounts.toml, with base credentials from a profile
+  rds-inventory --profile security-audit > inventory.ndjson
+
+  # Nightly from cron: a CSV file written atomically, no progress bar, exit code for alerting
+  rds-inventory -c /etc/rds-inventory/accounts.toml -f csv -o /var/lib/rds/inventory.csv -q
+
+  # Count instances by engine
+  rds-inventory | jq -s 'group_by(.engine) | map({engine: .[0].engine, count: length})'
+
+  # One account, two regions, against a local emulator
+  rds-inventory -a prod -r us-east-1 -r eu-west-1 --endpoint-url http://127.0.0.1:5000
+
+Exit codes: 0 every target listed; 3 partial (some targets failed, the rest is complete);
+1 fatal (accounts file, base credentials, output file); 2 usage; 130 interrupted.";
+
+/// Inventory Amazon RDS DB instances across many AWS accounts and regions.
+///
+/// Assumes a role in every account listed in the accounts file (one refreshing credential
+/// per account, shared by its regions), lists every DB instance in every region, and streams
+/// one record per instance as NDJSON, JSON or CSV.
+#[derive(Debug, Parser)]
+#[command(name = "rds-inventory", version, after_help = EXAMPLES)]
+pub struct Cli {
+    /// Accounts file [default: ./accounts.toml]
+    #[arg(short = 'c', long, env = "RDS_INVENTORY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Named profile for the base credentials (SSO, credential_process, source_profile...);
+    /// AWS_PROFILE is honoured too
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// Output format [default: ndjson]
+    #[arg(short = 'f', long, value_enum, env = "RDS_INVENTORY_FORMAT")]
+    pub format: Option<Format>,
+
+    /// Write to FILE (atomically: a temp file renamed at the end) instead of stdout
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Region to list, replacing the file's regions (repeatable)
+    #[arg(short = 'r', long, value_name = "REGION")]
+    pub region: Vec<String>,
+
+    /// Keep only this account, by id or name (repeatable)
+    #[arg(short = 'a', long, value_name = "ID|NAME")]
+    pub account: Vec<String>,
+
+    /// (account, region) targets in flight at once [default: 32]
+    #[arg(long, value_name = "N", env = "RDS_INVENTORY_CONCURRENCY")]
+    pub concurrency: Option<usize>,
+
+    /// Custom endpoint for every AWS call, e.g. a local emulator; AWS_ENDPOINT_URL works too
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Attempts per AWS call, first try included, with exponential backoff [default: 8]
+    #[arg(long, value_name = "N", env = "RDS_INVENTORY_MAX_ATTEMPTS")]
+    pub max_attempts: Option<u32>,
+
+    /// Seconds before an unanswered attempt is cut and retried [default: 20]
+    #[arg(long, value_name = "SECS", env = "RDS_INVENTORY_TIMEOUT")]
+    pub timeout: Option<f64>,
+
+    /// First retry backoff in milliseconds (tests use small values) [default: 1000]
+    #[arg(long, value_name = "MS", hide = true)]
+    pub initial_backoff_ms: Option<u64>,
+
+    /// No progress bar and no summary line; failures are still reported
+    #[arg(short = 'q', long)]
+    pub quiet: bool,
+
+    /// No progress bar (it is only drawn when stderr is a terminal anyway)
+    #[arg(long)]
+    pub no_progress: bool,
+
+    /// More detail on stderr: the plan, each target as it finishes (-v); never secrets
+    #[arg(short = 'v', long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object per line
+    Ndjson,
+    /// One JSON array
+    Json,
+    /// RFC 4180 CSV with a header row
+    Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_shows_examples_and_exit_codes() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains("Examples:"));
+        assert!(help.contains("Exit codes:"));
+        assert!(
+            !help.contains("initial-backoff"),
+            "test-only flag stays hidden"
+        );
+    }
+}
