@@ -16,7 +16,7 @@ pub struct RecordWriter<W: Write> {
 enum FormatWriter<W: Write> {
     Ndjson(W),
     Json(W),
-    Csv(csv::Writer<W>),
+    Csv(Box<csv::Writer<W>>),
 }
 
 impl<W: Write> RecordWriter<W> {
@@ -28,7 +28,7 @@ impl<W: Write> RecordWriter<W> {
             Format::Csv => {
                 let mut writer = csv::WriterBuilder::new().from_writer(out);
                 writer.write_record(COLUMNS).map_err(csv_error)?;
-                FormatWriter::Csv(writer)
+                FormatWriter::Csv(Box::new(writer))
             }
         };
         Ok(RecordWriter { inner, written: 0 })

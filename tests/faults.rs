@@ -1,0 +1,670 @@
+//! Reliability suite: the real binary against our fault-injecting fake AWS endpoint.
+//! Every scenario asserts on the fake's counters and compares the output with its inventory.
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use fake_aws::{FakeAws, FakeConfig};
+
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+/// A run that takes longer than this is hung: the test fails instead of waiting forever.
+const WATCHDOG: Duration = Duration::from_secs(240);
+
+/// What one run of the binary produced.
+struct Run {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn code(&self) -> Option<i32> {
+        self.status.code()
+    }
+}
+
+/// An accounts file for every account and region the fake serves.
+fn accounts_toml(config: &FakeConfig) -> String {
+    let regions: Vec<String> = config.regions.iter().map(|r| format!("{r:?}")).collect();
+    let mut text = format!(
+        "regions = [{}]\nrole_name = \"InventoryReadOnly\"\nsession_duration = \"1h\"\n",
+        regions.join(", ")
+    );
+    for (i, id) in config.accounts.iter().enumerate() {
+        text.push_str(&format!(
+            "\n[[accounts]]\nid = \"{id}\"\nname = \"acct-{i}\"\n"
+        ));
+    }
+    text
+}
+
+fn fake(config: FakeConfig) -> FakeAws {
+    FakeAws::start_in_background(config).expect("fake AWS endpoint starts")
+}
+
+fn base_config(accounts: usize, instances: usize) -> FakeConfig {
+    FakeConfig {
+        regions: REGIONS.iter().map(|r| r.to_string()).collect(),
+        instances_per_target: instances,
+        ..FakeConfig::with_accounts(accounts)
+    }
+}
+
+/// The binary with an isolated environment: static base keys, no profiles, no IMDS.
+fn command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-inventory"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("AWS_ACCESS_KEY_ID", "AKIDBASEEXAMPLE00001")
+        .env(
+            "AWS_SECRET_ACCESS_KEY",
+            "base-secret-not-issued-by-the-fake",
+        )
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.join("no-such-config"))
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("no-such-credentials"),
+        )
+        .arg("--endpoint-url")
+        .arg(endpoint)
+        .arg("--no-progress")
+        .arg("--initial-backoff-ms")
+        .arg("20")
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Collects a child's output on threads and waits for it, failing after [`WATCHDOG`].
+fn wait(mut child: Child) -> Run {
+    // The caller may have taken stdout already (the closed-pipe test reads it itself).
+    let stdout = child.stdout.take();
+    let mut stderr = child.stderr.take().expect("piped stderr");
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        if let Some(mut stdout) = stdout {
+            stdout.read_to_string(&mut s).expect("utf-8 stdout");
+        }
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        stderr.read_to_string(&mut s).expect("utf-8 stderr");
+        s
+    });
+    let status = wait_with_watchdog(&mut child);
+    Run {
+        status,
+        stdout: out.join().expect("stdout reader"),
+        stderr: err.join().expect("stderr reader"),
+    }
+}
+
+fn wait_with_watchdog(child: &mut Child) -> ExitStatus {
+    let deadline = Instant::now() + WATCHDOG;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("rds-inventory did not finish within {WATCHDOG:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn run_against(fake: &FakeAws, args: &[&str]) -> (tempfile::TempDir, Run) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let child = command(dir.path(), &fake.endpoint_url(), args)
+        .spawn()
+        .expect("spawn rds-inventory");
+    let run = wait(child);
+    (dir, run)
+}
+
+type Key = (String, String, String);
+
+/// (account, region, identifier) of every NDJSON record, failing on duplicates.
+fn output_keys(stdout: &str) -> BTreeSet<Key> {
+    let mut keys = BTreeSet::new();
+    for line in stdout.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        let key = (
+            v["account_id"].as_str().expect("account_id").to_string(),
+            v["region"].as_str().expect("region").to_string(),
+            v["db_instance_identifier"]
+                .as_str()
+                .expect("identifier")
+                .to_string(),
+        );
+        assert!(keys.insert(key.clone()), "duplicate record {key:?}");
+    }
+    keys
+}
+
+fn expected_keys(config: &FakeConfig) -> BTreeSet<Key> {
+    config
+        .reachable_inventory()
+        .into_iter()
+        .map(|i| (i.account_id, i.region, i.identifier))
+        .collect()
+}
+
+/// Output equals the fake's reachable inventory exactly: nothing lost, nothing twice.
+fn assert_complete(fake: &FakeAws, run: &Run) {
+    let got = output_keys(&run.stdout);
+    let want = expected_keys(fake.config());
+    assert!(!want.is_empty(), "the scenario must have instances to lose");
+    let missing: Vec<&Key> = want.difference(&got).take(5).collect();
+    let extra: Vec<&Key> = got.difference(&want).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "output differs from the inventory: {} missing (e.g. {missing:?}), {} extra (e.g. {extra:?})\nstderr:\n{}",
+        want.difference(&got).count(),
+        got.difference(&want).count(),
+        run.stderr
+    );
+}
+
+fn assert_no_panic(run: &Run) {
+    assert!(
+        !run.stderr.contains("panicked"),
+        "panic on stderr:\n{}",
+        run.stderr
+    );
+}
+
+/// 1. Credentials live 20 s, the run lasts well past 40 s, expiry is enforced.
+#[test]
+fn refresh_keeps_a_long_run_alive_with_one_assume_role_per_lifetime() {
+    let config = FakeConfig {
+        credential_lifetime: Some(Duration::from_secs(20)),
+        latency: Duration::from_millis(1000),
+        ..base_config(2, 3000)
+    };
+    let fake = fake(config);
+    let started = Instant::now();
+    let (_dir, run) = run_against(&fake, &[]);
+    let run_secs = started.elapsed().as_secs_f64();
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert!(
+        run_secs > 40.0,
+        "the run must outlive two credential lifetimes ({run_secs:.0} s)"
+    );
+    assert_complete(&fake, &run);
+    let counters = fake.counters();
+    assert_eq!(
+        counters.expired_key_calls, 0,
+        "no call may be signed with expired keys"
+    );
+    for account in &fake.config().accounts {
+        let assumes = counters.assume_role_calls_for(account);
+        let calls: u64 = REGIONS
+            .iter()
+            .map(|r| counters.describe_calls_for(account, r))
+            .sum();
+        // Refreshed before expiry: at least one new AssumeRole per lifetime of the longest
+        // target, and far fewer than one per call.
+        let longest: u64 = REGIONS
+            .iter()
+            .map(|r| counters.describe_calls_for(account, r))
+            .max()
+            .unwrap_or(0);
+        let lifetimes = longest as f64 * 1.0 / 20.0;
+        assert!(
+            assumes as f64 >= lifetimes.floor() && assumes >= 2,
+            "account {account}: {assumes} AssumeRole for a {longest}-call target"
+        );
+        assert!(
+            assumes * 4 < calls,
+            "account {account}: {assumes} AssumeRole for {calls} calls"
+        );
+        eprintln!("account {account}: {assumes} AssumeRole, {calls} DescribeDBInstances, run {run_secs:.0} s");
+    }
+}
+
+/// Scenario 2: the client believes keys live 15 s longer than the server honours: ExpiredToken must
+/// drop the cached keys, assume the role again and retry the same page.
+#[test]
+fn clock_skew_expired_token_is_recovered() {
+    let config = FakeConfig {
+        credential_lifetime: Some(Duration::from_secs(20)),
+        expiration_skew: Duration::from_secs(15),
+        latency: Duration::from_millis(1000),
+        ..base_config(2, 3000)
+    };
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &[]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let counters = fake.counters();
+    assert!(
+        counters.expired_key_calls > 0,
+        "the scenario must provoke ExpiredToken to test recovery"
+    );
+    eprintln!(
+        "skew: {} calls with expired keys, {} AssumeRole",
+        counters.expired_key_calls, counters.assume_role_calls_total
+    );
+}
+
+/// 3a. 30% throttled and 10% 503 on every call, STS included.
+#[test]
+fn throttling_and_503_lose_nothing() {
+    let config = FakeConfig {
+        throttle_rate: 0.3,
+        unavailable_rate: 0.1,
+        ..base_config(6, 250)
+    };
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["--max-attempts", "10"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let counters = fake.counters();
+    assert!(
+        counters.faults.throttled > 10 && counters.faults.unavailable > 3,
+        "{counters:?}"
+    );
+}
+
+/// 3b. At scale the SDK's shared retry quota would drain; the run must slow down instead.
+#[test]
+fn wide_fan_out_under_throttling_loses_no_target() {
+    let config = FakeConfig {
+        throttle_rate: 0.3,
+        ..base_config(200, 120)
+    };
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["--concurrency", "64"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let counters = fake.counters();
+    assert!(counters.faults.throttled > 200, "{:?}", counters.faults);
+    assert_eq!(counters.assume_role_calls.len(), 200);
+}
+
+/// 4a. Requests that are never answered are cut by the per-attempt timeout and retried.
+#[test]
+fn hung_requests_are_cut_and_retried() {
+    let config = FakeConfig {
+        hang_rate: 0.15,
+        ..base_config(3, 250)
+    };
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["--timeout", "0.5"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    assert!(fake.counters().faults.hung > 0);
+}
+
+/// 4b. A target whose every request hangs fails within a bounded time; the rest completes.
+#[test]
+fn a_target_that_always_hangs_fails_in_bounded_time() {
+    let mut config = base_config(3, 250);
+    let hung = FakeConfig::target(&config.accounts[1], "eu-west-1");
+    config.hang_targets.insert(hung.clone());
+    let fake = fake(config);
+    let started = Instant::now();
+    let (_dir, run) = run_against(&fake, &["--timeout", "0.3", "--max-attempts", "3"]);
+    let elapsed = started.elapsed();
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let line = format!("account {} (acct-1), region eu-west-1", hung.0);
+    assert!(run.stderr.contains(&line), "stderr:\n{}", run.stderr);
+    assert!(run.stderr.contains("timed out"), "stderr:\n{}", run.stderr);
+    // 3 attempts x 0.3 s plus short backoffs: far below the watchdog.
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// 5. A denied account and a disabled region: exit 3, each reported once, the rest complete.
+#[test]
+fn partial_failure_is_reported_once_and_loses_nothing_else() {
+    let mut config = base_config(4, 150);
+    let denied = config.accounts[0].clone();
+    let disabled = FakeConfig::target(&config.accounts[2], "eu-west-1");
+    config.denied_accounts.insert(denied.clone());
+    config.disabled_regions.insert(disabled.clone());
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &[]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let role_lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("cannot assume role"))
+        .collect();
+    assert_eq!(role_lines.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(role_lines[0].contains(&denied) && role_lines[0].contains("AccessDenied"));
+    let region_lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("region not enabled for this account"))
+        .collect();
+    assert_eq!(region_lines.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(region_lines[0].contains(&disabled.0) && region_lines[0].contains("region eu-west-1"));
+    assert!(region_lines[0].contains("InvalidClientTokenId"));
+    assert_eq!(
+        run.stderr
+            .lines()
+            .filter(|l| l.starts_with("error:"))
+            .count(),
+        2
+    );
+    assert_eq!(
+        fake.counters().assume_role_calls_for(&denied),
+        1,
+        "a refusal is asked once"
+    );
+    assert!(
+        run.stderr.contains("8 targets: 5 ok, 3 failed"),
+        "stderr:\n{}",
+        run.stderr
+    );
+}
+
+/// 6. A truncated XML answer fails that target with a clear message; no panic.
+#[test]
+fn malformed_answer_fails_only_its_target() {
+    let mut config = base_config(3, 150);
+    let bad = FakeConfig::target(&config.accounts[1], "us-east-1");
+    config.malformed_targets.insert(bad.clone());
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &[]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    assert_no_panic(&run);
+    assert_complete(&fake, &run);
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(
+        lines[0].contains(&bad.0) && lines[0].contains("region us-east-1"),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("malformed answer"), "{}", lines[0]);
+}
+
+/// 7a. SIGINT mid-run with --output on an existing file: exit 130, file untouched, no temp.
+#[cfg(unix)]
+#[test]
+fn interrupt_leaves_existing_output_untouched() {
+    let config = FakeConfig {
+        latency: Duration::from_millis(200),
+        ..base_config(3, 2000)
+    };
+    let fake = fake(config);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let output = dir.path().join("inventory.json");
+    std::fs::write(&output, "yesterday's inventory\n").expect("write");
+    let child = command(
+        dir.path(),
+        &fake.endpoint_url(),
+        &["-f", "json", "-o", "inventory.json"],
+    )
+    .spawn()
+    .expect("spawn");
+    // Mid-run means: pages are already being fetched (and written to the temp file).
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fake.counters().describe_calls_total() < 5 {
+        assert!(Instant::now() < deadline, "the run never started listing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let run = wait(child);
+    assert_eq!(run.code(), Some(130), "stderr:\n{}", run.stderr);
+    assert_no_panic(&run);
+    assert_eq!(
+        std::fs::read_to_string(&output).expect("read"),
+        "yesterday's inventory\n"
+    );
+    let names: Vec<PathBuf> = std::fs::read_dir(dir.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "only accounts.toml and the old output: {names:?}"
+    );
+}
+
+/// 7b. `| head -1`: the reader goes away; exit 0 and no panic text.
+#[test]
+fn closed_pipe_exits_zero_quietly() {
+    let fake = fake(base_config(3, 400));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let mut child = command(dir.path(), &fake.endpoint_url(), &[])
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("one line");
+    assert!(first.starts_with('{'), "{first}");
+    // The reader (and the pipe) is dropped here, like `head -1` exiting.
+    let run = wait(child);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_no_panic(&run);
+    assert!(
+        !run.stderr.contains("Broken pipe"),
+        "stderr:\n{}",
+        run.stderr
+    );
+}
+
+/// Scenario 8: malformed accounts files: exit 1, the problem and its place named, nothing on stdout,
+/// not a single request to AWS.
+#[test]
+fn bad_accounts_files_are_refused_before_any_aws_call() {
+    let fake = fake(base_config(1, 10));
+    let ok = "[[accounts]]\nid = \"111111111111\"\n";
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "syntax",
+            b"regions = [\"us-east-1\"\n".to_vec(),
+            "accounts.toml:2",
+        ),
+        (
+            "unknown key",
+            format!("regions = [\"us-east-1\"]\ncolour = 1\n{ok}").into_bytes(),
+            "unknown field `colour`",
+        ),
+        (
+            "bad id",
+            b"regions = [\"us-east-1\"]\n[[accounts]]\nid = \"12ab\"\n".to_vec(),
+            "accounts.toml:3: accounts[0].id",
+        ),
+        (
+            "duplicate id",
+            format!("regions = [\"us-east-1\"]\n{ok}{ok}").into_bytes(),
+            "listed twice",
+        ),
+        (
+            "bad arn",
+            format!("regions = [\"us-east-1\"]\n{ok}role_arn = \"arn:aws:s3:::bucket\"\n")
+                .into_bytes(),
+            "accounts.toml:4: accounts[0].role_arn",
+        ),
+        (
+            "bad region",
+            format!("regions = [\"us-east-1\", \"EU\"]\n{ok}").into_bytes(),
+            "accounts.toml:1: regions",
+        ),
+        (
+            "empty regions",
+            format!("regions = []\n{ok}").into_bytes(),
+            "region list is empty",
+        ),
+        (
+            "no accounts",
+            b"regions = [\"us-east-1\"]\n".to_vec(),
+            "no accounts",
+        ),
+        (
+            "duration",
+            format!("regions = [\"us-east-1\"]\nsession_duration = \"13h\"\n{ok}").into_bytes(),
+            "accounts.toml:2: session_duration",
+        ),
+        (
+            "not utf-8",
+            b"regions = [\"us-east-1\"]\n# caf\xe9\n".to_vec(),
+            "UTF-8",
+        ),
+        ("empty file", Vec::new(), "empty"),
+        ("missing regions", ok.as_bytes().to_vec(), "has no regions"),
+        (
+            "zero concurrency",
+            format!("regions = [\"us-east-1\"]\nconcurrency = 0\n{ok}").into_bytes(),
+            "accounts.toml:2: concurrency",
+        ),
+    ];
+    for (name, contents, needle) in &cases {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("accounts.toml"), contents).expect("write");
+        let run = wait(
+            command(dir.path(), &fake.endpoint_url(), &[])
+                .spawn()
+                .expect("spawn"),
+        );
+        assert_eq!(run.code(), Some(1), "{name}: stderr:\n{}", run.stderr);
+        assert!(run.stdout.is_empty(), "{name}: stdout must be empty");
+        assert!(
+            run.stderr.contains(needle),
+            "{name}: {needle:?} not in:\n{}",
+            run.stderr
+        );
+    }
+    // A directory where the file should be.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("accounts.toml")).expect("mkdir");
+    let run = wait(
+        command(dir.path(), &fake.endpoint_url(), &[])
+            .spawn()
+            .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(1));
+    assert!(run.stderr.contains("directory"), "{}", run.stderr);
+    assert_eq!(
+        fake.counters().requests_total,
+        0,
+        "no AWS call for a bad file"
+    );
+}
+
+/// Usage errors exit 2; an unwritable output file is fatal (1) before any AWS call.
+#[test]
+fn usage_and_output_errors_have_their_own_exit_codes() {
+    let fake = fake(base_config(1, 10));
+    let (_d, run) = run_against(&fake, &["--format", "xml"]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    let (_d, run) = run_against(&fake, &["--region", "moon-1"]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    let (_d, run) = run_against(&fake, &["--account", "nobody"]);
+    assert_eq!(run.code(), Some(2), "{}", run.stderr);
+    let (_d, run) = run_against(&fake, &["-o", "/nonexistent-dir/out.json"]);
+    assert_eq!(run.code(), Some(1), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("/nonexistent-dir/out.json"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(fake.counters().requests_total, 0);
+}
+
+/// 9. With -vv, no access key id, secret key or session token the fake issued is printed.
+#[test]
+fn secrets_never_reach_stdout_or_stderr() {
+    let mut config = base_config(3, 120);
+    config.denied_accounts.insert(config.accounts[2].clone());
+    config.credential_lifetime = Some(Duration::from_secs(900));
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["-v", "-v"]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    let secrets = fake.issued_secrets();
+    assert!(
+        secrets.len() >= 6,
+        "two accounts x (key, secret, token): {}",
+        secrets.len()
+    );
+    for secret in secrets {
+        assert!(!run.stdout.contains(&secret), "a secret leaked to stdout");
+        assert!(!run.stderr.contains(&secret), "a secret leaked to stderr");
+    }
+    assert!(!run.stderr.contains("base-secret-not-issued-by-the-fake"));
+    assert!(
+        run.stderr.contains("ok: account"),
+        "-v shows targets:\n{}",
+        run.stderr
+    );
+}
+
+/// One AssumeRole per account however many regions; the first page reaches stdout as a stream.
+#[test]
+fn one_assume_role_per_account_and_bounded_concurrency() {
+    let config = FakeConfig {
+        regions: [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+        ]
+        .iter()
+        .map(|r| r.to_string())
+        .collect(),
+        latency: Duration::from_millis(20),
+        ..FakeConfig {
+            instances_per_target: 150,
+            ..FakeConfig::with_accounts(80)
+        }
+    };
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["--concurrency", "8"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let counters = fake.counters();
+    // 80 accounts exceed the SDK's default 64 cache partitions: still one call each.
+    assert_eq!(counters.assume_role_calls.len(), 80);
+    for (account, calls) in &counters.assume_role_calls {
+        assert_eq!(*calls, 1, "account {account}");
+    }
+    assert!(
+        counters.peak_in_flight <= 8,
+        "peak {}",
+        counters.peak_in_flight
+    );
+}
