@@ -89,8 +89,8 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
 
     let plan = Plan::new(&settings.accounts);
     let base = aws::load_base_config(&settings).await?;
-    aws::check_base_credentials(&base).await?;
-    let aws = Arc::new(AwsContext::new(base, &plan.accounts).await);
+    let base_credentials = aws::BaseCredentials::load(&base).await?;
+    let aws = Arc::new(AwsContext::new(base, base_credentials, &plan.accounts).await);
 
     let progress = Progress::new(plan.targets.len() as u64, settings.progress);
     let reporter = Reporter::new(progress, settings.verbose, settings.quiet);

@@ -61,7 +61,13 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
         .identity_cache(identity_cache)
         .region(region_chain.or_else(Region::from_static(FALLBACK_REGION)));
     if let Some(profile) = &settings.profile {
-        loader = loader.profile_name(profile);
+        // An explicit --profile beats AWS_ACCESS_KEY_ID & co. (the default chain reads the
+        // environment first), as it does in the AWS CLI.
+        loader = loader.profile_name(profile).credentials_provider(
+            aws_config::profile::ProfileFileCredentialsProvider::builder()
+                .profile_name(profile)
+                .build(),
+        );
     }
     if let Some(url) = &settings.endpoint_url {
         loader = loader.endpoint_url(url);
@@ -69,17 +75,68 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
     Ok(loader.load().await)
 }
 
-/// Fails early, before any target runs, when there are no usable base credentials.
-pub async fn check_base_credentials(base: &SdkConfig) -> anyhow::Result<()> {
-    let provider = base
-        .credentials_provider()
-        .context("no base credentials: configure a profile (--profile) or AWS_* variables")?;
-    provider
-        .provide_credentials()
-        .await
-        .map(|_| ())
-        .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-        .context("cannot load base credentials")
+/// The base identity's credentials, cached for the whole run.
+///
+/// `AssumeRoleProvider` signs each AssumeRole with the base provider and no cache of its own,
+/// so without this an SSO or credential_process profile would be asked once per account
+/// (hundreds of SSO calls or process spawns). Renewed five minutes before expiry.
+#[derive(Debug)]
+pub struct BaseCredentials {
+    provider: SharedCredentialsProvider,
+    cached: tokio::sync::Mutex<Option<Credentials>>,
+}
+
+/// Base credentials are renewed this long before they expire.
+const BASE_REFRESH_MARGIN: Duration = Duration::from_secs(300);
+
+impl BaseCredentials {
+    /// Loads the base credentials once, so a run without usable ones fails before any target.
+    pub async fn load(base: &SdkConfig) -> anyhow::Result<Arc<BaseCredentials>> {
+        let provider = base
+            .credentials_provider()
+            .context("no base credentials: configure a profile (--profile) or AWS_* variables")?;
+        let cache = Arc::new(BaseCredentials {
+            provider,
+            cached: tokio::sync::Mutex::new(None),
+        });
+        cache
+            .credentials()
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
+            .context("cannot load base credentials")?;
+        Ok(cache)
+    }
+
+    async fn credentials(&self) -> Result<Credentials, CredentialsError> {
+        // The lock makes concurrent misses wait for one load instead of each starting one.
+        let mut cached = self.cached.lock().await;
+        if let Some(credentials) = cached.as_ref() {
+            let fresh = credentials.expiry().is_none_or(|expiry| {
+                expiry
+                    .duration_since(std::time::SystemTime::now())
+                    .is_ok_and(|left| left > BASE_REFRESH_MARGIN)
+            });
+            if fresh {
+                return Ok(credentials.clone());
+            }
+        }
+        let credentials = self.provider.provide_credentials().await?;
+        *cached = Some(credentials.clone());
+        Ok(credentials)
+    }
+}
+
+/// Forwards to a shared [`BaseCredentials`], so every account's AssumeRole uses one cache.
+#[derive(Debug)]
+struct SharedBase(Arc<BaseCredentials>);
+
+impl ProvideCredentials for SharedBase {
+    fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideCredentials::new(self.0.credentials())
+    }
 }
 
 /// Builds what every target needs: the base config and one credential source per account.
@@ -95,7 +152,11 @@ pub struct AwsContext {
 }
 
 impl AwsContext {
-    pub async fn new(base: SdkConfig, accounts: &[Arc<AccountSpec>]) -> AwsContext {
+    pub async fn new(
+        base: SdkConfig,
+        base_credentials: Arc<BaseCredentials>,
+        accounts: &[Arc<AccountSpec>],
+    ) -> AwsContext {
         let assume_role_calls = Arc::new(AtomicU64::new(0));
         let mut credentials = Vec::with_capacity(accounts.len());
         for account in accounts {
@@ -107,7 +168,9 @@ impl AwsContext {
                 builder = builder.external_id(external_id);
             }
             let role = RememberRefusal {
-                inner: builder.build().await,
+                inner: builder
+                    .build_from_provider(SharedBase(Arc::clone(&base_credentials)))
+                    .await,
                 refused: OnceLock::new(),
                 calls: Arc::clone(&assume_role_calls),
             };

@@ -668,3 +668,124 @@ fn one_assume_role_per_account_and_bounded_concurrency() {
         counters.peak_in_flight
     );
 }
+
+/// A credential_process profile (--profile) is run once for the whole run, not once per
+/// account: AssumeRoleProvider has no cache of its own for the base identity.
+#[cfg(unix)]
+#[test]
+fn credential_process_profile_runs_once_for_all_accounts() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(base_config(6, 50));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let calls = dir.path().join("process-calls");
+    let script = dir.path().join("creds.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho run >> '{}'\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", \"SecretAccessKey\": \"process-secret\", \"SessionToken\": \"process-token\", \"Expiration\": \"2099-01-01T00:00:00Z\"}}'\n",
+            calls.display()
+        ),
+    )
+    .expect("write script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let config_file = dir.path().join("aws-config");
+    std::fs::write(
+        &config_file,
+        format!(
+            "[profile inventory]\nregion = us-east-1\ncredential_process = {}\n",
+            script.display()
+        ),
+    )
+    .expect("write config");
+    let run = wait(
+        command(
+            dir.path(),
+            &fake.endpoint_url(),
+            &["--profile", "inventory"],
+        )
+        .env("AWS_CONFIG_FILE", &config_file)
+        .spawn()
+        .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_complete(&fake, &run);
+    let runs = std::fs::read_to_string(&calls)
+        .expect("the process ran")
+        .lines()
+        .count();
+    assert_eq!(
+        runs, 1,
+        "credential_process must run once, not once per account"
+    );
+    assert_eq!(fake.counters().assume_role_calls_total, 6);
+}
+
+/// No base credentials anywhere: fatal (1) before any AWS call, with a message that says so.
+#[test]
+fn missing_base_credentials_is_fatal() {
+    let fake = fake(base_config(2, 10));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let run = wait(
+        command(dir.path(), &fake.endpoint_url(), &[])
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .spawn()
+            .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(1), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("base credentials"),
+        "stderr:\n{}",
+        run.stderr
+    );
+    assert!(run.stdout.is_empty());
+    assert_eq!(fake.counters().requests_total, 0);
+}
+
+/// The standard AWS_ENDPOINT_URL works without --endpoint-url, for STS and RDS alike.
+#[test]
+fn aws_endpoint_url_environment_variable_is_honoured() {
+    let fake = fake(base_config(2, 60));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-inventory"));
+    cmd.env_clear()
+        .env("HOME", dir.path())
+        .env("AWS_ACCESS_KEY_ID", "AKIDBASEEXAMPLE00001")
+        .env("AWS_SECRET_ACCESS_KEY", "base-secret")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", dir.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
+        .env("AWS_ENDPOINT_URL", fake.endpoint_url())
+        .args(["-q", "-f", "csv"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let run = wait(cmd.spawn().expect("spawn"));
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert!(
+        run.stderr.is_empty(),
+        "-q prints nothing on success:\n{}",
+        run.stderr
+    );
+    let rows = csv::Reader::from_reader(run.stdout.as_bytes())
+        .records()
+        .count();
+    assert_eq!(rows, fake.config().reachable_inventory().len());
+    assert_eq!(fake.counters().assume_role_calls_total, 2);
+}
