@@ -28,7 +28,10 @@ make_venv() {
     log "python3 -m venv unavailable; using virtualenv"
     rm -rf "$VENV"
     if ! "$PYTHON" -m virtualenv --version >/dev/null 2>&1; then
-        "$PYTHON" -m pip install --user --quiet --disable-pip-version-check virtualenv >&2
+        local pip_user=("$PYTHON" -m pip install --user --quiet --disable-pip-version-check)
+        # A Debian system python refuses --user installs (PEP 668) unless told otherwise.
+        "${pip_user[@]}" virtualenv >&2 ||
+            "${pip_user[@]}" --break-system-packages virtualenv >&2
     fi
     "$PYTHON" -m virtualenv --quiet "$VENV" >&2
 }

@@ -400,12 +400,18 @@ where
 {
     match error {
         SdkError::ServiceError(context) => {
-            let code = error.code().map(str::to_owned);
+            let status = context.raw().status().as_u16();
+            // Some endpoints answer in a shape the SDK cannot read (moto wraps errors in
+            // <Errors>): fall back to the HTTP status and the start of the body.
+            let code = error
+                .code()
+                .map(str::to_owned)
+                .or_else(|| Some(format!("HTTP {status}")));
             let message = error
                 .message()
                 .map(str::to_owned)
+                .or_else(|| context.raw().body().bytes().map(body_excerpt))
                 .unwrap_or_else(|| DisplayErrorContext(context.err()).to_string());
-            let status = context.raw().status().as_u16();
             let transient = status >= 500
                 || matches!(
                     code.as_deref(),
@@ -430,4 +436,11 @@ where
         ),
         _ => (None, DisplayErrorContext(error).to_string(), false),
     }
+}
+
+/// The first 200 characters of an error body, on one line.
+fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().take(200).collect()
 }

@@ -634,7 +634,7 @@ external_id = "other-id"
                 "unknown field `colour`",
             ),
             (
-                format!("regions = [\"us-east-1\"]\n[[accounts]]\nid = \"1234\"\n"),
+                "regions = [\"us-east-1\"]\n[[accounts]]\nid = \"1234\"\n".to_string(),
                 Some(3),
                 "accounts[0].id: \"1234\" is not a 12-digit",
             ),
@@ -689,7 +689,7 @@ external_id = "other-id"
                 "accounts[0].role_name",
             ),
             (
-                format!("regions = [\"us-east-1\"]\n[[accounts]]\nid = 111111111111\n"),
+                "regions = [\"us-east-1\"]\n[[accounts]]\nid = 111111111111\n".to_string(),
                 Some(3),
                 "invalid type",
             ),

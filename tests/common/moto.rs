@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -64,7 +64,7 @@ impl MotoServer {
         panic!("moto did not start after {START_ATTEMPTS} attempts: {last_failure}");
     }
 
-    fn try_start(program: &PathBuf) -> Result<MotoServer, String> {
+    fn try_start(program: &Path) -> Result<MotoServer, String> {
         let port = free_port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = tempfile::NamedTempFile::new().expect("creating moto log file");
@@ -491,6 +491,21 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         .block_on(future)
 }
 
+/// Why `sts:AssumeRole` failed, with moto's raw HTTP response.
+pub type AssumeRoleFailure =
+    aws_sdk_sts::error::SdkError<aws_sdk_sts::operation::assume_role::AssumeRoleError>;
+/// Why `rds:DescribeDBInstances` failed, with moto's raw HTTP response.
+pub type DescribeFailure = aws_sdk_rds::error::SdkError<
+    aws_sdk_rds::operation::describe_db_instances::DescribeDBInstancesError,
+>;
+
+/// HTTP status of a failed SDK call (either SDK's), if moto answered at all.
+pub fn http_status<E>(error: &aws_sdk_rds::error::SdkError<E>) -> Option<u16> {
+    error
+        .raw_response()
+        .map(|response| response.status().as_u16())
+}
+
 /// An STS client for moto signed with `access_key_id`/`secret`, reading no profile.
 pub fn sts_client(endpoint: &str, access_key_id: &str, secret: &str) -> aws_sdk_sts::Client {
     let config = aws_sdk_sts::Config::builder()
@@ -509,7 +524,7 @@ pub async fn assumed_rds_client(
     account_id: &str,
     role_name: &str,
     region: &str,
-) -> Result<aws_sdk_rds::Client, aws_sdk_sts::Error> {
+) -> Result<aws_sdk_rds::Client, AssumeRoleFailure> {
     let assumed = sts_client(endpoint, base.0, base.1)
         .assume_role()
         .role_arn(format!("arn:aws:iam::{account_id}:role/{role_name}"))
@@ -580,9 +595,7 @@ pub async fn create_instance(rds: &aws_sdk_rds::Client, spec: &InstanceSpec) {
 }
 
 /// Every DB instance the client sees, all pages.
-pub async fn list_instances(
-    rds: &aws_sdk_rds::Client,
-) -> Result<Vec<DbInstance>, aws_sdk_rds::Error> {
+pub async fn list_instances(rds: &aws_sdk_rds::Client) -> Result<Vec<DbInstance>, DescribeFailure> {
     let instances = rds
         .describe_db_instances()
         .into_paginator()
