@@ -789,3 +789,38 @@ fn aws_endpoint_url_environment_variable_is_honoured() {
     assert_eq!(rows, fake.config().reachable_inventory().len());
     assert_eq!(fake.counters().assume_role_calls_total, 2);
 }
+
+/// Records are streamed: the first row reaches stdout after one AssumeRole and one page,
+/// long before the run has made most of its calls.
+#[test]
+fn first_row_arrives_after_one_page_not_at_the_end() {
+    let config = FakeConfig {
+        latency: Duration::from_millis(100),
+        ..base_config(2, 1500)
+    };
+    let fake = fake(config);
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let mut child = command(dir.path(), &fake.endpoint_url(), &["--concurrency", "1"])
+        .spawn()
+        .expect("spawn");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("first line");
+    let at_first_row = fake.counters();
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).expect("rest");
+    let run = wait(child);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    let total = fake.counters().describe_calls_total();
+    assert_eq!(at_first_row.assume_role_calls_total, 1, "{at_first_row:?}");
+    assert!(
+        at_first_row.describe_calls_total() <= 2 && total >= 20,
+        "first row after {} of {total} pages",
+        at_first_row.describe_calls_total()
+    );
+}
