@@ -8,12 +8,17 @@ use std::time::Instant;
 use anyhow::Context;
 use tokio::sync::mpsc;
 
-use crate::aws::{self, AwsContext};
-use crate::config::Settings;
+use aws_sdk_rds::config::ProvideCredentials;
+use futures::StreamExt;
+
+use crate::aws::{self, AwsContext, CallFailure, Phase};
+use crate::config::{AccountSpec, Regions, Settings, SettingsError, STANDARD_REGIONS};
+use crate::discover;
 use crate::fetch::{self, Event, FetchOptions};
 use crate::plan::Plan;
 use crate::progress::{Progress, Reporter, Totals};
 use crate::sink::{AtomicFile, RecordWriter};
+use crate::summary::{FailureEntry, RunEnd, SummaryCounts, SummaryFile};
 
 /// Pages buffered between the fetchers and the writer; a slow reader slows the fetchers
 /// instead of growing memory.
@@ -38,6 +43,16 @@ impl RunStatus {
             RunStatus::Complete | RunStatus::OutputClosed => 0,
             RunStatus::Partial => 3,
             RunStatus::Interrupted => 130,
+        }
+    }
+
+    /// The name used in the summary file.
+    pub fn name(self) -> &'static str {
+        match self {
+            RunStatus::Complete => "complete",
+            RunStatus::Partial => "partial",
+            RunStatus::OutputClosed => "output_closed",
+            RunStatus::Interrupted => "interrupted",
         }
     }
 
@@ -72,8 +87,148 @@ impl Write for Destination {
     }
 }
 
+/// Everything decided before the first RDS call: credentials per account and the targets.
+pub struct Prepared {
+    pub aws: Arc<AwsContext>,
+    pub plan: Plan,
+    /// Accounts that would not list their enabled regions (standard regions used instead).
+    pub warnings: Vec<FailureEntry>,
+}
+
+/// A command-line mistake found only after discovery (e.g. `--account` matching nothing).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// Base config -> discovered accounts -> one credential per account -> resolved regions.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    let base = aws::load_base_config(settings).await?;
+    let base_credentials = aws::BaseCredentials::load(&base).await?;
+    let discovered = match &settings.file.organization {
+        Some(org) => {
+            let found = discover::discover_accounts(&base, org).await?;
+            if found.is_empty() {
+                // An empty inventory would look like a clean run to cron.
+                anyhow::bail!(
+                    "organization discovery found no ACTIVE accounts (after include_ous and exclude); is the base identity in the organization's management account?"
+                );
+            }
+            found
+        }
+        None => Vec::new(),
+    };
+    let accounts: Vec<Arc<AccountSpec>> = match settings.select_accounts(&discovered) {
+        Ok(accounts) => accounts.into_iter().map(Arc::new).collect(),
+        Err(SettingsError::Usage(message)) => return Err(UsageError(message).into()),
+        Err(SettingsError::File(e)) => return Err(e.into()),
+    };
+    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings).await);
+
+    // Accounts with `regions = ["enabled"]` are asked once each, a few at a time.
+    let lookups = accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.regions == Regions::Enabled)
+        .map(|(index, _)| {
+            let aws = Arc::clone(&aws);
+            async move {
+                let (_, credentials) = aws.account(index).current();
+                (
+                    index,
+                    discover::enabled_regions(aws.base(), credentials).await,
+                )
+            }
+        });
+    let mut found: Vec<(usize, Result<Vec<String>, CallFailure>)> = futures::stream::iter(lookups)
+        .buffer_unordered(settings.concurrency)
+        .collect()
+        .await;
+    found.sort_by_key(|(index, _)| *index);
+    let mut resolved: Vec<AccountSpec> = accounts.iter().map(|a| (**a).clone()).collect();
+    let mut warnings = Vec::new();
+    for (index, result) in found {
+        let account = &mut resolved[index];
+        account.regions = match result {
+            Ok(regions) => Regions::Listed(regions),
+            Err(failure) => {
+                // A role that cannot be assumed is reported with its targets, once; anything
+                // else (ListRegions denied) falls back to the standard regions with a warning.
+                if failure.phase == Phase::Describe {
+                    warnings.push(FailureEntry::new(
+                        &account.id,
+                        &account.name,
+                        None,
+                        "list_regions",
+                        &failure,
+                    ));
+                }
+                Regions::Listed(STANDARD_REGIONS.iter().map(|r| r.to_string()).collect())
+            }
+        };
+    }
+    Ok(Prepared {
+        aws,
+        plan: Plan::new(&resolved),
+        warnings,
+    })
+}
+
 /// Runs the inventory. Errors returned here are fatal (exit 1); failed targets are not errors.
+/// With `--summary`, the summary is written whatever the outcome, fatal errors included.
 pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::Result<RunStatus> {
+    let summary = match &settings.summary {
+        Some(path) => Some(SummaryFile::create(path)?),
+        None => None,
+    };
+    let outcome = run_inventory(&settings, stdout).await;
+    let Some(summary) = summary else {
+        return outcome.map(|o| o.status);
+    };
+    match outcome {
+        Ok(o) => {
+            let end = RunEnd {
+                status: o.status.name(),
+                exit_code: o.status.exit_code(),
+                assume_role_calls: o.assume_role_calls,
+                retries: o.retries,
+                error: None,
+            };
+            summary.write(o.counts, end)?;
+            Ok(o.status)
+        }
+        Err(error) => {
+            let end = RunEnd {
+                status: "fatal",
+                exit_code: if error.is::<UsageError>() { 2 } else { 1 },
+                assume_role_calls: 0,
+                retries: 0,
+                error: Some(format!("{error:#}")),
+            };
+            summary.write(SummaryCounts::default(), end)?;
+            Err(error)
+        }
+    }
+}
+
+/// How a run that was not fatal ended, with what its summary needs.
+struct Outcome {
+    status: RunStatus,
+    counts: SummaryCounts,
+    assume_role_calls: u64,
+    retries: u64,
+}
+
+async fn run_inventory(
+    settings: &Settings,
+    stdout: Box<dyn Write + Send>,
+) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     // Listen for Ctrl-C before creating the temp file, so no interrupt can leave it behind.
     let mut interrupt = Interrupt::register().context("cannot listen for Ctrl-C")?;
@@ -85,15 +240,36 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
         ),
         None => Destination::Stdout(stdout),
     };
-    let writer = RecordWriter::new(settings.format, destination).context("cannot write output")?;
+    let writer = RecordWriter::new(settings.format, &settings.columns, destination)
+        .context("cannot write output")?;
 
-    let plan = Plan::new(&settings.accounts);
-    let base = aws::load_base_config(&settings).await?;
-    let base_credentials = aws::BaseCredentials::load(&base).await?;
-    let aws = Arc::new(AwsContext::new(base, base_credentials, &plan.accounts).await);
-
+    let Prepared {
+        aws,
+        plan,
+        warnings,
+    } = tokio::select! {
+        prepared = prepare(settings) => prepared?,
+        () = interrupt.recv() => {
+            return Ok(Outcome {
+                status: RunStatus::Interrupted,
+                counts: SummaryCounts::default(),
+                assume_role_calls: 0,
+                retries: 0,
+            })
+        }
+    };
     let progress = Progress::new(plan.targets.len() as u64, settings.progress);
     let reporter = Reporter::new(progress, settings.verbose, settings.quiet);
+    for warning in &warnings {
+        reporter.warn(&format!(
+            "warning: account {} ({}): cannot list its enabled regions ({}: {}); listing the {} standard regions instead",
+            warning.account_id,
+            warning.account_name,
+            warning.error_code.as_deref().unwrap_or("error"),
+            warning.message,
+            STANDARD_REGIONS.len()
+        ));
+    }
     if settings.verbose > 0 {
         reporter.note(&format!(
             "plan: {} accounts, {} targets, concurrency {}, {} attempts per call, {:.0} s per attempt",
@@ -104,9 +280,11 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
             settings.call_timeout.as_secs_f64()
         ));
     }
+    let counts = SummaryCounts::new(&plan, warnings);
 
     let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
-    let mut consumer = tokio::task::spawn_blocking(move || consume(received, writer, reporter));
+    let mut consumer =
+        tokio::task::spawn_blocking(move || consume(received, writer, reporter, counts));
     let options = FetchOptions {
         concurrency: settings.concurrency,
         credential_rounds: settings.max_attempts,
@@ -122,6 +300,69 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
     };
     // The fetch future is dropped here: its tasks are aborted and the channel closes.
     finish(consumer.await, started, &aws, interrupted)
+}
+
+/// `rds-inventory plan`: the resolved targets, and with `check`, whether each role works.
+pub async fn plan(
+    settings: Settings,
+    check: bool,
+    mut stdout: impl Write,
+    terminal: bool,
+) -> anyhow::Result<RunStatus> {
+    let Prepared {
+        aws,
+        plan,
+        warnings,
+    } = prepare(&settings).await?;
+    for warning in &warnings {
+        eprintln!(
+            "warning: account {} ({}): cannot list its enabled regions ({}: {}); planning the standard regions",
+            warning.account_id,
+            warning.account_name,
+            warning.error_code.as_deref().unwrap_or("error"),
+            warning.message
+        );
+    }
+    let mut role_checks = Vec::new();
+    if check {
+        for (index, account) in plan.accounts.iter().enumerate() {
+            let (_, credentials) = aws.account(index).current();
+            let result = credentials.provide_credentials().await.map(|_| ());
+            role_checks.push((
+                account.id.clone(),
+                result.map_err(|e| aws::role_failure_text(&e)),
+            ));
+        }
+    }
+    let rows = crate::plan::PlanRow::all(&plan, &role_checks);
+    let rendered = if terminal {
+        crate::plan::render_table(&rows)
+    } else {
+        crate::plan::render_ndjson(&rows)
+    };
+    match stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
+        other => other.context("cannot write the plan")?,
+    }
+    let failed: Vec<&(String, Result<(), String>)> =
+        role_checks.iter().filter(|(_, r)| r.is_err()).collect();
+    if check && !settings.quiet {
+        eprintln!(
+            "rds-inventory: {} accounts, {} targets; roles: {} ok, {} failed",
+            plan.accounts.len(),
+            plan.targets.len(),
+            role_checks.len() - failed.len(),
+            failed.len()
+        );
+    }
+    Ok(if failed.is_empty() {
+        RunStatus::Complete
+    } else {
+        RunStatus::Partial
+    })
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).
@@ -146,7 +387,11 @@ impl Interrupt {
     }
 }
 
-type Consumed = (io::Result<RecordWriter<Destination>>, Reporter);
+type Consumed = (
+    io::Result<RecordWriter<Destination>>,
+    Reporter,
+    SummaryCounts,
+);
 
 /// Commits the output of a finished run, or discards it when interrupted.
 fn finish(
@@ -154,9 +399,25 @@ fn finish(
     started: Instant,
     aws: &AwsContext,
     interrupted: bool,
-) -> anyhow::Result<RunStatus> {
-    let (written, reporter) = consumed.context("the output writer stopped unexpectedly")?;
+) -> anyhow::Result<Outcome> {
+    let (written, reporter, counts) = consumed.context("the output writer stopped unexpectedly")?;
     let totals = reporter.finish(started.elapsed(), aws.assume_role_calls());
+    let outcome = |status| Outcome {
+        status,
+        counts,
+        assume_role_calls: aws.assume_role_calls(),
+        retries: aws.rds_retries(),
+    };
+    let status = commit(written, interrupted, totals)?;
+    Ok(outcome(status))
+}
+
+/// Finishes the output: renames the file into place, or leaves everything as it was.
+fn commit(
+    written: io::Result<RecordWriter<Destination>>,
+    interrupted: bool,
+    totals: Totals,
+) -> anyhow::Result<RunStatus> {
     let writer = match written {
         Ok(writer) => writer,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
@@ -180,23 +441,30 @@ fn consume(
     mut events: mpsc::Receiver<Event>,
     mut writer: RecordWriter<Destination>,
     mut reporter: Reporter,
+    mut counts: SummaryCounts,
 ) -> Consumed {
     while let Some(event) = events.blocking_recv() {
         match event {
             Event::Page(records) => {
                 let written = records
                     .iter()
-                    .try_for_each(|r| writer.write(r))
+                    .try_for_each(|r| {
+                        counts.record(r);
+                        writer.write(r)
+                    })
                     .and_then(|()| writer.flush());
                 if let Err(e) = written {
-                    return (Err(e), reporter);
+                    return (Err(e), reporter, counts);
                 }
                 reporter.page(records.len());
             }
-            Event::Done(outcome) => reporter.target_done(&outcome),
+            Event::Done(outcome) => {
+                counts.target_done(&outcome);
+                reporter.target_done(&outcome);
+            }
         }
     }
-    (Ok(writer), reporter)
+    (Ok(writer), reporter, counts)
 }
 
 #[cfg(test)]

@@ -16,9 +16,16 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::future;
+use aws_sdk_rds::config::interceptors::{
+    AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef,
+};
 use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
-use aws_sdk_rds::config::{Credentials, ProvideCredentials, SharedCredentialsProvider};
-use aws_sdk_rds::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_rds::config::{
+    ConfigBag, Credentials, Intercept, ProvideCredentials, RuntimeComponents,
+    SharedCredentialsProvider,
+};
+use aws_sdk_rds::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 
 use crate::config::{AccountSpec, Settings};
@@ -38,14 +45,6 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
         .operation_attempt_timeout(settings.call_timeout)
         .connect_timeout(settings.call_timeout.min(Duration::from_secs(5)))
         .build();
-    // One cache partition per account must survive the whole run: the default of 64
-    // partitions evicts accounts on big runs and makes STS see extra AssumeRole calls.
-    // Room for twice the accounts covers partitions replaced after an ExpiredToken.
-    let identity_cache = IdentityCache::lazy()
-        .max_partitions(settings.accounts.len() * 2 + 64)
-        // A cache miss waits for one AssumeRole including the STS client's own retries.
-        .load_timeout((settings.call_timeout + MAX_BACKOFF) * settings.max_attempts)
-        .build();
     let mut region_chain = RegionProviderChain::default_provider();
     if let Some(profile) = &settings.profile {
         region_chain = RegionProviderChain::first_try(
@@ -58,7 +57,6 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
         .retry_config(retry)
         .timeout_config(timeouts)
-        .identity_cache(identity_cache)
         .region(region_chain.or_else(Region::from_static(FALLBACK_REGION)));
     if let Some(profile) = &settings.profile {
         // An explicit --profile beats AWS_ACCESS_KEY_ID & co. (the default chain reads the
@@ -149,6 +147,7 @@ pub struct AwsContext {
     /// bounded by `--max-attempts` and backoff, and `--concurrency` bounds the load.
     rds_retry_partition: RetryPartition,
     assume_role_calls: Arc<AtomicU64>,
+    attempts: Arc<AttemptCounter>,
 }
 
 impl AwsContext {
@@ -156,7 +155,17 @@ impl AwsContext {
         base: SdkConfig,
         base_credentials: Arc<BaseCredentials>,
         accounts: &[Arc<AccountSpec>],
+        settings: &Settings,
     ) -> AwsContext {
+        // One cache partition per account must survive the whole run: the default of 64
+        // partitions evicts accounts on big runs and makes STS see extra AssumeRole calls.
+        // Room for twice the accounts covers partitions replaced after an ExpiredToken.
+        let identity_cache = IdentityCache::lazy()
+            .max_partitions(accounts.len() * 2 + 64)
+            // A cache miss waits for one AssumeRole including the STS client's own retries.
+            .load_timeout((settings.call_timeout + MAX_BACKOFF) * settings.max_attempts)
+            .build();
+        let base = base.into_builder().identity_cache(identity_cache).build();
         let assume_role_calls = Arc::new(AtomicU64::new(0));
         let mut credentials = Vec::with_capacity(accounts.len());
         for account in accounts {
@@ -185,7 +194,19 @@ impl AwsContext {
                 .token_bucket(TokenBucket::unlimited())
                 .build(),
             assume_role_calls,
+            attempts: Arc::new(AttemptCounter::default()),
         }
+    }
+
+    /// The base configuration (with the run's identity cache), for other services' clients.
+    pub fn base(&self) -> &SdkConfig {
+        &self.base
+    }
+
+    /// RDS attempts beyond the first of each call, so far.
+    pub fn rds_retries(&self) -> u64 {
+        let attempts = self.attempts.attempts.load(Ordering::Relaxed);
+        attempts.saturating_sub(self.attempts.operations.load(Ordering::Relaxed))
     }
 
     pub fn account(&self, index: usize) -> &AccountCredentials {
@@ -202,7 +223,9 @@ impl AwsContext {
         // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
         let mut config = aws_sdk_rds::config::Builder::from(&self.base)
             .region(Region::new(region.to_owned()))
-            .retry_partition(self.rds_retry_partition.clone());
+            .retry_partition(self.rds_retry_partition.clone())
+            .interceptor(CountAttempts(Arc::clone(&self.attempts)))
+            .interceptor(RejectTruncatedAnswers);
         config.set_credentials_provider(Some(credentials));
         let config = config.build();
         aws_sdk_rds::Client::from_conf(config)
@@ -211,6 +234,76 @@ impl AwsContext {
     /// AssumeRole calls sent to STS so far (refusals remembered are not sent again).
     pub fn assume_role_calls(&self) -> u64 {
         self.assume_role_calls.load(Ordering::Relaxed)
+    }
+}
+
+/// Operations and attempts of every RDS client, for the run summary's retry count.
+#[derive(Debug, Default)]
+struct AttemptCounter {
+    operations: AtomicU64,
+    attempts: AtomicU64,
+}
+
+#[derive(Debug)]
+struct CountAttempts(Arc<AttemptCounter>);
+
+impl Intercept for CountAttempts {
+    fn name(&self) -> &'static str {
+        "CountAttempts"
+    }
+
+    fn read_before_execution(
+        &self,
+        _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.operations.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+
+    fn read_before_attempt(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.attempts.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// The SDK's XML reader accepts a DescribeDBInstances body that stops after a complete
+/// instance (no error, fewer instances, no Marker): a body cut short by a broken proxy would
+/// become a silently incomplete inventory. A whole answer ends with its root element.
+#[derive(Debug)]
+struct RejectTruncatedAnswers;
+
+/// The closing tag of every query-protocol DescribeDBInstances answer.
+const DESCRIBE_ANSWER_END: &[u8] = b"</DescribeDBInstancesResponse>";
+
+impl Intercept for RejectTruncatedAnswers {
+    fn name(&self) -> &'static str {
+        "RejectTruncatedAnswers"
+    }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        if !response.status().is_success() {
+            return Ok(());
+        }
+        match response.body().bytes() {
+            Some(body) if !body.trim_ascii_end().ends_with(DESCRIBE_ANSWER_END) => Err(format!(
+                "malformed answer: truncated XML ({} bytes, no closing </DescribeDBInstancesResponse>)",
+                body.len()
+            )
+            .into()),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -311,6 +404,18 @@ impl RoleFailure {
     }
 }
 
+/// "CODE: message" for a failed credential load, looking through to the AssumeRole cause.
+pub fn role_failure_text(error: &CredentialsError) -> String {
+    let mut source: Option<&(dyn StdError + 'static)> = StdError::source(error);
+    while let Some(e) = source {
+        if let Some(role) = e.downcast_ref::<RoleFailure>() {
+            return role.to_string();
+        }
+        source = e.source();
+    }
+    DisplayErrorContext(error).to_string()
+}
+
 impl fmt::Display for RoleFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
@@ -399,6 +504,21 @@ where
     E: ProvideErrorMetadata + StdError + 'static,
 {
     match error {
+        SdkError::ServiceError(context) if context.raw().status().is_success() => {
+            // A success status whose body did not parse (e.g. truncated XML).
+            let body = context
+                .raw()
+                .body()
+                .bytes()
+                .map(body_excerpt)
+                .unwrap_or_default();
+            let status = context.raw().status().as_u16();
+            (
+                None,
+                format!("malformed answer (HTTP {status}, unparseable body): {body}"),
+                false,
+            )
+        }
         SdkError::ServiceError(context) => {
             let status = context.raw().status().as_u16();
             // Some endpoints answer in a shape the SDK cannot read (moto wraps errors in

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -30,13 +30,22 @@ Exit codes: 0 every target listed; 3 partial (some targets failed, the rest is c
 #[derive(Debug, Parser)]
 #[command(name = "rds-inventory", version, after_help = EXAMPLES)]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Accounts file [default: ./accounts.toml]
-    #[arg(short = 'c', long, env = "RDS_INVENTORY_CONFIG", value_name = "PATH")]
+    #[arg(
+        short = 'c',
+        long,
+        env = "RDS_INVENTORY_CONFIG",
+        value_name = "PATH",
+        global = true
+    )]
     pub config: Option<PathBuf>,
 
     /// Named profile for the base credentials (SSO, credential_process, source_profile...);
     /// AWS_PROFILE is honoured too
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
 
     /// Output format [default: ndjson]
@@ -47,45 +56,93 @@ pub struct Cli {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Region to list, replacing the file's regions (repeatable)
-    #[arg(short = 'r', long, value_name = "REGION")]
+    /// Fields to output, in this order, e.g. account_name,region,db_instance_identifier
+    /// (every format; see README for the names)
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub columns: Vec<String>,
+
+    /// Add a `tag:KEY` column holding that tag's value (repeatable)
+    #[arg(long, value_name = "KEY")]
+    pub tag_column: Vec<String>,
+
+    /// Write a JSON summary of the run to FILE (atomically), also on failure and Ctrl-C
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// Region to list, replacing the file's regions (repeatable); `enabled` asks each
+    /// account which regions it has enabled
+    #[arg(short = 'r', long, value_name = "REGION", global = true)]
     pub region: Vec<String>,
 
     /// Keep only this account, by id or name (repeatable)
-    #[arg(short = 'a', long, value_name = "ID|NAME")]
+    #[arg(short = 'a', long, value_name = "ID|NAME", global = true)]
     pub account: Vec<String>,
 
     /// (account, region) targets in flight at once [default: 32]
-    #[arg(long, value_name = "N", env = "RDS_INVENTORY_CONCURRENCY")]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "RDS_INVENTORY_CONCURRENCY",
+        global = true
+    )]
     pub concurrency: Option<usize>,
 
     /// Custom endpoint for every AWS call, e.g. a local emulator; AWS_ENDPOINT_URL works too
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
     /// Attempts per AWS call, first try included, with exponential backoff [default: 8]
-    #[arg(long, value_name = "N", env = "RDS_INVENTORY_MAX_ATTEMPTS")]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "RDS_INVENTORY_MAX_ATTEMPTS",
+        global = true
+    )]
     pub max_attempts: Option<u32>,
 
     /// Seconds before an unanswered attempt is cut and retried [default: 20]
-    #[arg(long, value_name = "SECS", env = "RDS_INVENTORY_TIMEOUT")]
+    #[arg(
+        long,
+        value_name = "SECS",
+        env = "RDS_INVENTORY_TIMEOUT",
+        global = true
+    )]
     pub timeout: Option<f64>,
 
     /// First retry backoff in milliseconds (tests use small values) [default: 1000]
-    #[arg(long, value_name = "MS", hide = true)]
+    #[arg(long, value_name = "MS", hide = true, global = true)]
     pub initial_backoff_ms: Option<u64>,
 
     /// No progress bar and no summary line; failures are still reported
-    #[arg(short = 'q', long)]
+    #[arg(short = 'q', long, global = true)]
     pub quiet: bool,
 
     /// No progress bar (it is only drawn when stderr is a terminal anyway)
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub no_progress: bool,
 
     /// More detail on stderr: the plan, each target as it finishes (-v); never secrets
-    #[arg(short = 'v', long, action = clap::ArgAction::Count)]
+    #[arg(short = 'v', long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+}
+
+/// Commands other than the inventory itself (which runs when no command is given).
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Print the resolved targets (after account and region discovery) without calling RDS:
+    /// a table on a terminal, NDJSON when piped
+    Plan {
+        /// Also assume each account's role once and report which ones fail
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout
+    Man,
 }
 
 /// Output formats.
@@ -97,6 +154,8 @@ pub enum Format {
     Json,
     /// RFC 4180 CSV with a header row
     Csv,
+    /// Aligned columns for reading on a terminal
+    Table,
 }
 
 #[cfg(test)]

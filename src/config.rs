@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::cli::{Cli, Format};
+use crate::record::{select_columns, Column};
 
 /// Targets in flight when neither flag, env nor file says otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 32;
@@ -29,10 +30,35 @@ pub const DEFAULT_CONFIG_PATH: &str = "accounts.toml";
 const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
 const MAX_SESSION: Duration = Duration::from_secs(12 * 3600);
 
+/// Regions enabled in every account by default (not opt-in): the fallback when an account
+/// will not say which regions it has enabled.
+pub const STANDARD_REGIONS: [&str; 17] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+];
+
+/// The word that asks each account for its enabled regions instead of a list.
+pub const ENABLED_REGIONS: &str = "enabled";
+
 /// The accounts file exactly as written; every key is optional so that defaults stay here.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct AccountsFile {
+struct AccountsFile {
     regions: Option<Spanned<Vec<Spanned<String>>>>,
     role_name: Option<Spanned<String>>,
     session_name: Option<Spanned<String>>,
@@ -40,6 +66,7 @@ pub struct AccountsFile {
     external_id: Option<Spanned<String>>,
     concurrency: Option<Spanned<usize>>,
     max_attempts: Option<Spanned<u32>>,
+    organization: Option<Spanned<OrganizationTable>>,
     #[serde(default)]
     accounts: Vec<Spanned<AccountEntry>>,
 }
@@ -54,6 +81,18 @@ struct AccountEntry {
     regions: Option<Spanned<Vec<Spanned<String>>>>,
     external_id: Option<Spanned<String>>,
     session_name: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrganizationTable {
+    #[serde(default)]
+    enabled: bool,
+    role_name: Option<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    include_ous: Vec<Spanned<String>>,
 }
 
 /// A mistake in the accounts file, located by file and line.
@@ -75,6 +114,24 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Which regions an account is listed in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Regions {
+    Listed(Vec<String>),
+    /// Ask the account (Account API ListRegions) once per run.
+    Enabled,
+}
+
+impl Regions {
+    /// The listed regions; empty until `Enabled` has been resolved into a list.
+    pub fn listed(&self) -> &[String] {
+        match self {
+            Regions::Listed(regions) => regions,
+            Regions::Enabled => &[],
+        }
+    }
+}
+
 /// One account to inventory, with everything needed to assume its role.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountSpec {
@@ -84,15 +141,38 @@ pub struct AccountSpec {
     pub external_id: Option<String>,
     pub session_name: String,
     pub session_duration: Duration,
-    pub regions: Vec<String>,
+    pub regions: Regions,
 }
 
-/// Everything a run needs, decided before any AWS call.
+/// An account found in AWS Organizations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiscoveredAccount {
+    pub id: String,
+    pub name: String,
+}
+
+/// The `[organization]` table: discover accounts with the base identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganizationSettings {
+    /// Role assumed in discovered accounts (default: the file's `role_name`).
+    pub role_name: String,
+    pub exclude: Vec<String>,
+    /// Organizational units searched recursively; empty means the whole organization.
+    pub include_ous: Vec<String>,
+}
+
+/// Everything a run needs, decided before any AWS call (accounts may still be discovered).
 #[derive(Debug, Clone)]
 pub struct Settings {
-    pub accounts: Vec<AccountSpec>,
+    pub file: ParsedFile,
+    /// `--account`: keep only these ids or names (after discovery).
+    pub account_filter: Vec<String>,
+    /// `--region`: replaces every account's regions.
+    pub region_override: Option<Regions>,
     pub format: Format,
+    pub columns: Vec<Column>,
     pub output: Option<PathBuf>,
+    pub summary: Option<PathBuf>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub concurrency: usize,
@@ -135,34 +215,14 @@ impl Settings {
 
     /// Merges flags (clap has already put env values into them) over the file over defaults.
     pub fn resolve(cli: &Cli, file: ParsedFile) -> Result<Settings, SettingsError> {
-        let mut accounts = file.accounts;
-        if !cli.region.is_empty() {
-            for region in &cli.region {
-                if !is_region_shaped(region) {
-                    return Err(SettingsError::Usage(format!(
-                        "--region {region:?} is not a region name like us-east-1"
-                    )));
-                }
-            }
-            let regions = dedup(cli.region.clone());
-            for account in &mut accounts {
-                account.regions = regions.clone();
-            }
-        }
-        if !cli.account.is_empty() {
-            for wanted in &cli.account {
-                if !accounts
-                    .iter()
-                    .any(|a| &a.id == wanted || &a.name == wanted)
-                {
-                    return Err(SettingsError::Usage(format!(
-                        "--account {wanted:?} matches no account id or name in {}",
-                        file.path.display()
-                    )));
-                }
-            }
-            accounts.retain(|a| cli.account.iter().any(|w| w == &a.id || w == &a.name));
-        }
+        let region_override = if cli.region.is_empty() {
+            None
+        } else {
+            Some(
+                parse_regions(&cli.region)
+                    .map_err(|m| SettingsError::Usage(format!("--region: {m}")))?,
+            )
+        };
         let concurrency = cli
             .concurrency
             .or(file.concurrency)
@@ -181,6 +241,9 @@ impl Settings {
                 "--max-attempts must be at least 1".into(),
             ));
         }
+        let format = cli.format.unwrap_or(Format::Ndjson);
+        let columns =
+            select_columns(&cli.columns, &cli.tag_column, format).map_err(SettingsError::Usage)?;
         let call_timeout = match cli.timeout {
             Some(secs) if secs <= 0.0 || !secs.is_finite() => {
                 return Err(SettingsError::Usage(
@@ -190,10 +253,14 @@ impl Settings {
             Some(secs) => Duration::from_secs_f64(secs),
             None => DEFAULT_CALL_TIMEOUT,
         };
-        Ok(Settings {
-            accounts,
-            format: cli.format.unwrap_or(Format::Ndjson),
+        let settings = Settings {
+            file,
+            account_filter: cli.account.clone(),
+            region_override,
+            format,
+            columns,
             output: cli.output.clone(),
+            summary: cli.summary.clone(),
             profile: cli.profile.clone(),
             endpoint_url: cli.endpoint_url.clone(),
             concurrency,
@@ -206,17 +273,150 @@ impl Settings {
             quiet: cli.quiet,
             progress: !cli.quiet && !cli.no_progress,
             verbose: cli.verbose,
-        })
+        };
+        // Without discovery, a bad --account can be refused before any AWS call.
+        if settings.file.organization.is_none() {
+            settings.select_accounts(&[])?;
+        }
+        Ok(settings)
+    }
+
+    /// The accounts of this run: the file's entries merged over the discovered accounts,
+    /// `--region` applied, and `--account` kept.
+    pub fn select_accounts(
+        &self,
+        discovered: &[DiscoveredAccount],
+    ) -> Result<Vec<AccountSpec>, SettingsError> {
+        let mut accounts = self.file.accounts(discovered);
+        if let Some(regions) = &self.region_override {
+            for account in &mut accounts {
+                account.regions = regions.clone();
+            }
+        }
+        if !self.account_filter.is_empty() {
+            let matches = |a: &AccountSpec, w: &String| &a.id == w || &a.name == w;
+            for wanted in &self.account_filter {
+                if !accounts.iter().any(|a| matches(a, wanted)) {
+                    return Err(SettingsError::Usage(format!(
+                        "--account {wanted:?} matches no account id or name in {}{}",
+                        self.file.path.display(),
+                        if self.file.organization.is_some() {
+                            " or the organization"
+                        } else {
+                            ""
+                        }
+                    )));
+                }
+            }
+            accounts.retain(|a| self.account_filter.iter().any(|w| matches(a, w)));
+        }
+        Ok(accounts)
     }
 }
 
-/// The accounts file after validation: accounts fully resolved, run options still optional.
+/// Defaults for every account, from the top of the file.
+#[derive(Debug, Clone)]
+struct AccountDefaults {
+    regions: Option<Regions>,
+    role_name: String,
+    session_name: String,
+    session_duration: Duration,
+    external_id: Option<String>,
+}
+
+/// An `[[accounts]]` entry: what it sets explicitly, so it can override a discovered account
+/// field by field.
+#[derive(Debug, Clone)]
+struct ExplicitAccount {
+    id: String,
+    name: Option<String>,
+    role_arn: Option<String>,
+    regions: Option<Regions>,
+    external_id: Option<String>,
+    session_name: Option<String>,
+}
+
+/// The accounts file after validation; run options still optional.
 #[derive(Debug, Clone)]
 pub struct ParsedFile {
     pub path: PathBuf,
-    pub accounts: Vec<AccountSpec>,
+    defaults: AccountDefaults,
+    explicit: Vec<ExplicitAccount>,
+    pub organization: Option<OrganizationSettings>,
     pub concurrency: Option<usize>,
     pub max_attempts: Option<u32>,
+}
+
+impl ParsedFile {
+    /// Explicit entries first (file order), then discovered accounts not listed explicitly.
+    /// An explicit entry overrides a discovered account field by field.
+    pub fn accounts(&self, discovered: &[DiscoveredAccount]) -> Vec<AccountSpec> {
+        let found = |id: &str| discovered.iter().find(|d| d.id == id);
+        let role_for = |id: &str, discovered: bool| {
+            let name = match (&self.organization, discovered) {
+                (Some(org), true) => &org.role_name,
+                _ => &self.defaults.role_name,
+            };
+            format!("arn:aws:iam::{id}:role/{name}")
+        };
+        let mut accounts: Vec<AccountSpec> = self
+            .explicit
+            .iter()
+            .map(|e| {
+                let discovered = found(&e.id);
+                AccountSpec {
+                    id: e.id.clone(),
+                    name: e
+                        .name
+                        .clone()
+                        .or_else(|| discovered.map(|d| d.name.clone()))
+                        .unwrap_or_else(|| e.id.clone()),
+                    role_arn: e
+                        .role_arn
+                        .clone()
+                        .unwrap_or_else(|| role_for(&e.id, discovered.is_some())),
+                    external_id: e
+                        .external_id
+                        .clone()
+                        .or_else(|| self.defaults.external_id.clone()),
+                    session_name: e
+                        .session_name
+                        .clone()
+                        .unwrap_or_else(|| self.defaults.session_name.clone()),
+                    session_duration: self.defaults.session_duration,
+                    // Validated at parse time: an entry without regions needs file defaults.
+                    regions: e
+                        .regions
+                        .clone()
+                        .or_else(|| self.defaults.regions.clone())
+                        .unwrap_or(Regions::Listed(Vec::new())),
+                }
+            })
+            .collect();
+        for d in discovered {
+            if self.explicit.iter().any(|e| e.id == d.id) {
+                continue;
+            }
+            accounts.push(AccountSpec {
+                id: d.id.clone(),
+                name: if d.name.is_empty() {
+                    d.id.clone()
+                } else {
+                    d.name.clone()
+                },
+                role_arn: role_for(&d.id, true),
+                external_id: self.defaults.external_id.clone(),
+                session_name: self.defaults.session_name.clone(),
+                session_duration: self.defaults.session_duration,
+                regions: self
+                    .defaults
+                    .regions
+                    .clone()
+                    .unwrap_or(Regions::Listed(Vec::new())),
+            });
+        }
+        accounts
+    }
 }
 
 /// Reads and validates an accounts file; every mistake names the file, the line and the key.
@@ -253,12 +453,15 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
         line: Some(line_of(text, span.start)),
         message,
     };
+    let whole_file = |message: &str| ConfigError {
+        path: path.to_path_buf(),
+        line: None,
+        message: message.to_string(),
+    };
     if text.trim().is_empty() {
-        return Err(ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            message: "the file is empty: it needs at least one [[accounts]] entry".into(),
-        });
+        return Err(whole_file(
+            "the file is empty: it needs at least one [[accounts]] entry",
+        ));
     }
     let file: AccountsFile = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| line_of(text, s.start));
@@ -273,7 +476,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
         Some(regions) => Some(validate_regions(regions, "regions", &at)?),
         None => None,
     };
-    let default_role_name = match &file.role_name {
+    let role_name = match &file.role_name {
         Some(name) => {
             validate_role_name(name.get_ref())
                 .map_err(|m| at(name.span(), format!("role_name: {m}")))?;
@@ -281,7 +484,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
         }
         None => DEFAULT_ROLE_NAME.to_string(),
     };
-    let default_session_name = match &file.session_name {
+    let session_name = match &file.session_name {
         Some(name) => {
             validate_session_name(name.get_ref())
                 .map_err(|m| at(name.span(), format!("session_name: {m}")))?;
@@ -294,7 +497,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
             .map_err(|m| at(text.span(), format!("session_duration: {m}")))?,
         None => DEFAULT_SESSION_DURATION,
     };
-    let default_external_id = match &file.external_id {
+    let external_id = match &file.external_id {
         Some(id) => {
             validate_external_id(id.get_ref())
                 .map_err(|m| at(id.span(), format!("external_id: {m}")))?;
@@ -312,27 +515,37 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
             return Err(at(m.span(), "max_attempts: must be at least 1".into()));
         }
     }
-    if file.accounts.is_empty() {
-        return Err(ConfigError {
-            path: path.to_path_buf(),
-            line: None,
-            message: "no accounts: add at least one [[accounts]] entry with an id".into(),
-        });
+    let organization = match &file.organization {
+        Some(table) if table.get_ref().enabled => {
+            if default_regions.is_none() {
+                return Err(at(
+                    table.span(),
+                    "organization: discovered accounts need a top-level `regions` (a list, or [\"enabled\"])".into(),
+                ));
+            }
+            Some(validate_organization(table.get_ref(), &role_name, &at)?)
+        }
+        Some(table) => {
+            // Validate a disabled table too, so a typo does not wait for the day it is enabled.
+            validate_organization(table.get_ref(), &role_name, &at)?;
+            None
+        }
+        None => None,
+    };
+    if file.accounts.is_empty() && organization.is_none() {
+        return Err(whole_file(
+            "no accounts: add at least one [[accounts]] entry with an id, or enable [organization]",
+        ));
     }
 
     let mut seen = HashSet::new();
-    let mut accounts = Vec::with_capacity(file.accounts.len());
+    let mut explicit = Vec::with_capacity(file.accounts.len());
     for (index, entry) in file.accounts.iter().enumerate() {
         let key = |k: &str| format!("accounts[{index}].{k}");
         let entry_span = entry.span();
         let entry = entry.get_ref();
         let id = entry.id.get_ref();
-        if id.len() != 12 || !id.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(at(
-                entry.id.span(),
-                format!("{}: {id:?} is not a 12-digit account id", key("id")),
-            ));
-        }
+        validate_account_id(id).map_err(|m| at(entry.id.span(), format!("{}: {m}", key("id"))))?;
         if !seen.insert(id.clone()) {
             return Err(at(
                 entry.id.span(),
@@ -349,28 +562,26 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
             (Some(arn), None) => {
                 validate_role_arn(arn.get_ref())
                     .map_err(|m| at(arn.span(), format!("{}: {m}", key("role_arn"))))?;
-                arn.get_ref().clone()
+                Some(arn.get_ref().clone())
             }
             (None, Some(name)) => {
                 validate_role_name(name.get_ref())
                     .map_err(|m| at(name.span(), format!("{}: {m}", key("role_name"))))?;
-                format!("arn:aws:iam::{id}:role/{}", name.get_ref())
+                Some(format!("arn:aws:iam::{id}:role/{}", name.get_ref()))
             }
-            (None, None) => format!("arn:aws:iam::{id}:role/{default_role_name}"),
+            (None, None) => None,
         };
         let regions = match &entry.regions {
-            Some(regions) => validate_regions(regions, &key("regions"), &at)?,
-            None => match &default_regions {
-                Some(regions) => regions.clone(),
-                None => {
-                    return Err(at(
-                        entry_span,
-                        format!(
-                            "accounts[{index}] (id {id}) has no regions: set `regions` at the top of the file or in this entry"
-                        ),
-                    ))
-                }
-            },
+            Some(regions) => Some(validate_regions(regions, &key("regions"), &at)?),
+            None if default_regions.is_some() => None,
+            None => {
+                return Err(at(
+                    entry_span,
+                    format!(
+                        "accounts[{index}] (id {id}) has no regions: set `regions` at the top of the file or in this entry"
+                    ),
+                ))
+            }
         };
         let external_id = match &entry.external_id {
             Some(ext) => {
@@ -378,15 +589,15 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
                     .map_err(|m| at(ext.span(), format!("{}: {m}", key("external_id"))))?;
                 Some(ext.get_ref().clone())
             }
-            None => default_external_id.clone(),
+            None => None,
         };
         let session_name = match &entry.session_name {
             Some(name) => {
                 validate_session_name(name.get_ref())
                     .map_err(|m| at(name.span(), format!("{}: {m}", key("session_name"))))?;
-                name.get_ref().clone()
+                Some(name.get_ref().clone())
             }
-            None => default_session_name.clone(),
+            None => None,
         };
         let name = match &entry.name {
             Some(name) if name.get_ref().trim().is_empty() => {
@@ -395,58 +606,128 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<ParsedFile, ConfigError
                     format!("{}: must not be empty", key("name")),
                 ))
             }
-            Some(name) => name.get_ref().clone(),
-            None => id.clone(),
+            Some(name) => Some(name.get_ref().clone()),
+            None => None,
         };
-        accounts.push(AccountSpec {
+        explicit.push(ExplicitAccount {
             id: id.clone(),
             name,
             role_arn,
+            regions,
             external_id,
             session_name,
-            session_duration,
-            regions,
         });
     }
     Ok(ParsedFile {
         path: path.to_path_buf(),
-        accounts,
+        defaults: AccountDefaults {
+            regions: default_regions,
+            role_name,
+            session_name,
+            session_duration,
+            external_id,
+        },
+        explicit,
+        organization,
         concurrency: file.concurrency.map(Spanned::into_inner),
         max_attempts: file.max_attempts.map(Spanned::into_inner),
     })
+}
+
+fn validate_organization(
+    table: &OrganizationTable,
+    default_role_name: &str,
+    at: &impl Fn(Range<usize>, String) -> ConfigError,
+) -> Result<OrganizationSettings, ConfigError> {
+    let role_name = match &table.role_name {
+        Some(name) => {
+            validate_role_name(name.get_ref())
+                .map_err(|m| at(name.span(), format!("organization.role_name: {m}")))?;
+            name.get_ref().clone()
+        }
+        None => default_role_name.to_string(),
+    };
+    let mut exclude = Vec::new();
+    for id in &table.exclude {
+        validate_account_id(id.get_ref())
+            .map_err(|m| at(id.span(), format!("organization.exclude: {m}")))?;
+        exclude.push(id.get_ref().clone());
+    }
+    let mut include_ous = Vec::new();
+    for ou in &table.include_ous {
+        let ok = ou.get_ref().starts_with("ou-") || ou.get_ref().starts_with("r-");
+        if !ok {
+            return Err(at(
+                ou.span(),
+                format!(
+                    "organization.include_ous: {:?} is not an OU id like ou-ab12-cd34ef56 (or a root id r-ab12)",
+                    ou.get_ref()
+                ),
+            ));
+        }
+        include_ous.push(ou.get_ref().clone());
+    }
+    Ok(OrganizationSettings {
+        role_name,
+        exclude,
+        include_ous,
+    })
+}
+
+fn validate_account_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("{id:?} is not a 12-digit account id"))
+    }
 }
 
 fn validate_regions(
     regions: &Spanned<Vec<Spanned<String>>>,
     key: &str,
     at: &impl Fn(Range<usize>, String) -> ConfigError,
-) -> Result<Vec<String>, ConfigError> {
-    if regions.get_ref().is_empty() {
-        return Err(at(
-            regions.span(),
-            format!("{key}: the region list is empty"),
-        ));
-    }
-    let mut out = Vec::new();
-    for region in regions.get_ref() {
-        if !is_region_shaped(region.get_ref()) {
-            return Err(at(
-                region.span(),
-                format!(
-                    "{key}: {:?} is not a region name like us-east-1",
-                    region.get_ref()
-                ),
-            ));
-        }
-        out.push(region.get_ref().clone());
-    }
-    Ok(dedup(out))
+) -> Result<Regions, ConfigError> {
+    let names: Vec<String> = regions
+        .get_ref()
+        .iter()
+        .map(|r| r.get_ref().clone())
+        .collect();
+    parse_regions(&names).map_err(|m| {
+        // Point at the offending entry when there is one, else at the list.
+        let span = regions
+            .get_ref()
+            .iter()
+            .find(|r| m.contains(&format!("{:?}", r.get_ref())))
+            .map(Spanned::span)
+            .unwrap_or_else(|| regions.span());
+        at(span, format!("{key}: {m}"))
+    })
 }
 
-fn dedup(mut items: Vec<String>) -> Vec<String> {
+/// A region list, or `["enabled"]` alone.
+fn parse_regions(names: &[String]) -> Result<Regions, String> {
+    if names.is_empty() {
+        return Err("the region list is empty".into());
+    }
+    if names.iter().any(|n| n == ENABLED_REGIONS) {
+        if names.len() > 1 {
+            return Err(format!(
+                "{ENABLED_REGIONS:?} must be the only entry: it stands for every enabled region"
+            ));
+        }
+        return Ok(Regions::Enabled);
+    }
+    for name in names {
+        if !is_region_shaped(name) {
+            return Err(format!(
+                "{name:?} is not a region name like us-east-1 (or \"enabled\")"
+            ));
+        }
+    }
     let mut seen = HashSet::new();
-    items.retain(|r| seen.insert(r.clone()));
-    items
+    Ok(Regions::Listed(
+        names.iter().filter(|r| seen.insert(*r)).cloned().collect(),
+    ))
 }
 
 /// `us-east-1`, `us-gov-west-1`, `ap-southeast-2`, `cn-north-1`: letters, dashes, a final number.
@@ -595,18 +876,19 @@ external_id = "other-id"
     #[test]
     fn good_file_resolves_every_default() {
         let parsed = parse(GOOD).expect("valid file");
-        assert_eq!(parsed.accounts.len(), 2);
-        let prod = &parsed.accounts[0];
+        let accounts = parsed.accounts(&[]);
+        assert_eq!(accounts.len(), 2);
+        let prod = &accounts[0];
         assert_eq!(prod.name, "prod");
         assert_eq!(prod.role_arn, "arn:aws:iam::111111111111:role/Inventory");
-        assert_eq!(prod.regions, vec!["us-east-1", "eu-west-1"]);
+        assert_eq!(prod.regions.listed(), ["us-east-1", "eu-west-1"]);
         assert_eq!(prod.external_id.as_deref(), Some("shared-secret-id"));
         assert_eq!(prod.session_name, DEFAULT_SESSION_NAME);
         assert_eq!(prod.session_duration, Duration::from_secs(5400));
-        let other = &parsed.accounts[1];
+        let other = &accounts[1];
         assert_eq!(other.name, "222222222222", "name defaults to the id");
         assert_eq!(other.role_arn, "arn:aws:iam::222222222222:role/team/Custom");
-        assert_eq!(other.regions, vec!["eu-west-1"]);
+        assert_eq!(other.regions.listed(), ["eu-west-1"]);
         assert_eq!(other.external_id.as_deref(), Some("other-id"));
     }
 
@@ -614,8 +896,9 @@ external_id = "other-id"
     fn shipped_example_file_loads() {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("accounts.example.toml");
         let parsed = read_accounts_file(&path).expect("accounts.example.toml must be valid");
-        assert!(parsed.accounts.len() >= 2);
-        assert!(parsed.accounts.iter().any(|a| a.external_id.is_some()));
+        let accounts = parsed.accounts(&[]);
+        assert!(accounts.len() >= 2);
+        assert!(accounts.iter().any(|a| a.external_id.is_some()));
     }
 
     /// Each malformed file is refused with the line and the key in the message.
@@ -798,17 +1081,133 @@ external_id = "other-id"
             parse(GOOD).expect("valid"),
         )
         .expect("ok");
-        assert_eq!(s.accounts.len(), 1);
-        assert_eq!(s.accounts[0].regions, vec!["ap-south-1"]);
+        let accounts = s.select_accounts(&[]).expect("ok");
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(accounts[0].regions.listed(), ["ap-south-1"]);
         let s = Settings::resolve(&cli(&["-a", "222222222222"]), parse(GOOD).expect("valid"))
             .expect("ok");
-        assert_eq!(s.accounts[0].id, "222222222222");
+        assert_eq!(s.select_accounts(&[]).expect("ok")[0].id, "222222222222");
+        let s =
+            Settings::resolve(&cli(&["-r", "enabled"]), parse(GOOD).expect("valid")).expect("ok");
+        assert!(s
+            .select_accounts(&[])
+            .expect("ok")
+            .iter()
+            .all(|a| a.regions == Regions::Enabled));
+    }
+
+    const ORG: &str = r#"
+regions = ["enabled"]
+role_name = "Inventory"
+external_id = "ext-default"
+
+[organization]
+enabled = true
+role_name = "OrgInventory"
+exclude = ["999999999999"]
+include_ous = ["ou-ab12-cd34ef56"]
+
+[[accounts]]
+id = "222222222222"
+name = "analytics-override"
+regions = ["eu-west-1"]
+
+[[accounts]]
+id = "333333333333"
+"#;
+
+    fn discovered() -> Vec<DiscoveredAccount> {
+        ["111111111111", "222222222222"]
+            .iter()
+            .map(|id| DiscoveredAccount {
+                id: id.to_string(),
+                name: format!("org-{id}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn explicit_entries_override_discovered_accounts_field_by_field() {
+        let parsed = parse(ORG).expect("valid");
+        let org = parsed.organization.clone().expect("enabled");
+        assert_eq!(org.role_name, "OrgInventory");
+        assert_eq!(org.exclude, vec!["999999999999"]);
+        assert_eq!(org.include_ous, vec!["ou-ab12-cd34ef56"]);
+        let accounts = parsed.accounts(&discovered());
+        let ids: Vec<&str> = accounts.iter().map(|a| a.id.as_str()).collect();
+        assert_eq!(ids, ["222222222222", "333333333333", "111111111111"]);
+        let analytics = &accounts[0];
+        assert_eq!(analytics.name, "analytics-override", "explicit name wins");
+        assert_eq!(analytics.regions, Regions::Listed(vec!["eu-west-1".into()]));
+        assert_eq!(
+            analytics.role_arn,
+            "arn:aws:iam::222222222222:role/OrgInventory"
+        );
+        assert_eq!(analytics.external_id.as_deref(), Some("ext-default"));
+        let not_in_org = &accounts[1];
+        assert_eq!(not_in_org.name, "333333333333");
+        assert_eq!(
+            not_in_org.role_arn,
+            "arn:aws:iam::333333333333:role/Inventory"
+        );
+        let only_discovered = &accounts[2];
+        assert_eq!(only_discovered.name, "org-111111111111");
+        assert_eq!(only_discovered.regions, Regions::Enabled);
+        assert_eq!(
+            only_discovered.role_arn,
+            "arn:aws:iam::111111111111:role/OrgInventory"
+        );
+    }
+
+    #[test]
+    fn organization_table_is_validated() {
+        let cases = [
+            ("[organization]\nenabled = true\n", Some(1), "top-level `regions`"),
+            ("regions = [\"us-east-1\"]\n[organization]\nenabled = true\nexclude = [\"12\"]\n", Some(4), "organization.exclude"),
+            ("regions = [\"us-east-1\"]\n[organization]\nenabled = true\ninclude_ous = [\"sales\"]\n", Some(4), "organization.include_ous"),
+            ("regions = [\"us-east-1\"]\n[organization]\nenabled = true\nroles = 1\n", Some(4), "unknown field `roles`"),
+            ("regions = [\"us-east-1\"]\n[organization]\nenabled = false\n", None, "no accounts"),
+            ("regions = [\"enabled\", \"us-east-1\"]\n[[accounts]]\nid = \"111111111111\"\n", Some(1), "must be the only entry"),
+        ];
+        for (text, line, needle) in cases {
+            let err = parse(text).expect_err(text);
+            assert_eq!(err.line, line, "{text:?}: {err}");
+            assert!(
+                err.to_string().contains(needle),
+                "{err} should contain {needle:?}"
+            );
+        }
+        let parsed =
+            parse("regions = [\"us-east-1\"]\n[organization]\nenabled = true\n").expect("org only");
+        assert_eq!(
+            parsed.organization.expect("enabled").role_name,
+            DEFAULT_ROLE_NAME
+        );
+    }
+
+    #[test]
+    fn account_filter_applies_after_discovery() {
+        let s = Settings::resolve(
+            &cli(&["-a", "org-111111111111"]),
+            parse(ORG).expect("valid"),
+        )
+        .expect("a discovered name cannot be checked before discovery");
+        let accounts = s
+            .select_accounts(&discovered())
+            .expect("matches a discovered name");
+        assert_eq!(accounts.len(), 1);
+        assert_eq!(accounts[0].id, "111111111111");
+        match s.select_accounts(&[]) {
+            Err(SettingsError::Usage(m)) => assert!(m.contains("or the organization"), "{m}"),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
     fn bad_flags_are_usage_errors() {
         for args in [
             &["-r", "moon-1"][..],
+            &["-r", "enabled", "-r", "us-east-1"],
             &["-a", "nobody"],
             &["--concurrency", "0"],
             &["--max-attempts", "0"],

@@ -4,16 +4,19 @@ mod app;
 mod aws;
 mod cli;
 mod config;
+mod discover;
 mod fetch;
 mod plan;
 mod progress;
 mod record;
 mod sink;
+mod summary;
+mod table;
 
-use std::io::{self, BufWriter};
+use std::io::{self, BufWriter, IsTerminal};
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 use crate::config::{Settings, SettingsError};
 
@@ -24,6 +27,24 @@ const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    match &cli.command {
+        Some(cli::Command::Completions { shell }) => {
+            let mut command = cli::Cli::command();
+            clap_complete::generate(*shell, &mut command, "rds-inventory", &mut io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Some(cli::Command::Man) => {
+            return match clap_mangen::Man::new(cli::Cli::command()).render(&mut io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("rds-inventory: cannot write the man page: {e}");
+                    ExitCode::from(EXIT_FATAL)
+                }
+            };
+        }
+        _ => {}
+    }
     let settings = match Settings::load(&cli) {
         Ok(settings) => settings,
         Err(SettingsError::File(e)) => {
@@ -45,12 +66,25 @@ fn main() -> ExitCode {
             return ExitCode::from(EXIT_FATAL);
         }
     };
-    let stdout = Box::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
-    let code = match runtime.block_on(app::run(settings, stdout)) {
+    let result = match cli.command {
+        Some(cli::Command::Plan { check }) => {
+            let terminal = io::stdout().is_terminal();
+            runtime.block_on(app::plan(settings, check, io::stdout().lock(), terminal))
+        }
+        _ => {
+            let stdout = Box::new(BufWriter::with_capacity(64 * 1024, io::stdout()));
+            runtime.block_on(app::run(settings, stdout))
+        }
+    };
+    let code = match result {
         Ok(status) => status.exit_code(),
         Err(e) => {
             eprintln!("rds-inventory: {e:#}");
-            EXIT_FATAL
+            if e.is::<app::UsageError>() {
+                EXIT_USAGE
+            } else {
+                EXIT_FATAL
+            }
         }
     };
     // Calls still hanging on a dead connection must not delay the exit.

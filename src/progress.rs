@@ -132,7 +132,7 @@ impl Reporter {
                 "error: account {} ({}), regions {}: cannot assume role {}: {cause}",
                 t.account.id,
                 t.account.name,
-                t.account.regions.join(", "),
+                t.account.regions.listed().join(", "),
                 t.account.role_arn
             ));
         }
@@ -151,6 +151,11 @@ impl Reporter {
             "error: account {} ({}), region {}: {what}{partial}: {cause}",
             t.account.id, t.account.name, t.region
         ))
+    }
+
+    /// Prints a warning; shown even when quiet, like failures.
+    pub fn warn(&self, text: &str) {
+        self.progress.line(text);
     }
 
     /// Prints a line unless quiet (the plan, in verbose mode).
@@ -184,6 +189,7 @@ mod tests {
     use super::*;
     use crate::aws::CallFailure;
     use crate::config::AccountSpec;
+    use crate::config::Regions;
     use crate::plan::Plan;
 
     fn outcome(plan: &Plan, index: usize, kind: FailureKind, phase: Phase) -> TargetOutcome {
@@ -208,7 +214,7 @@ mod tests {
             external_id: None,
             session_name: "s".into(),
             session_duration: Duration::from_secs(3600),
-            regions: vec!["us-east-1".into(), "eu-west-1".into()],
+            regions: Regions::Listed(vec!["us-east-1".into(), "eu-west-1".into()]),
         }])
     }
 

@@ -1,11 +1,13 @@
 //! The output schema: one flat, documented record per DB instance.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use aws_sdk_rds::primitives::DateTimeFormat;
 use aws_sdk_rds::types::DbInstance;
 use serde::Serialize;
 
+use crate::cli::Format;
 use crate::config::AccountSpec;
 
 /// Column order of every format; the CSV header is exactly this list.
@@ -35,6 +37,140 @@ pub const COLUMNS: [&str; 24] = [
     "instance_create_time",
     "tags",
 ];
+
+/// The `table` format's columns when `--columns` is not given: what a person scans for.
+pub const TABLE_DEFAULT_COLUMNS: [&str; 10] = [
+    "account_name",
+    "region",
+    "db_instance_identifier",
+    "engine",
+    "engine_version",
+    "db_instance_class",
+    "db_instance_status",
+    "multi_az",
+    "allocated_storage",
+    "publicly_accessible",
+];
+
+/// How `--columns` names a tag column: `tag:KEY`.
+const TAG_PREFIX: &str = "tag:";
+
+/// One output column: a record field (by its index in [`COLUMNS`]) or one tag's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Column {
+    Field(usize),
+    Tag(String),
+}
+
+impl Column {
+    /// The column's name in output: the field name, or `tag:KEY`.
+    pub fn name(&self) -> Cow<'static, str> {
+        match self {
+            Column::Field(i) => Cow::Borrowed(COLUMNS.get(*i).copied().unwrap_or("")),
+            Column::Tag(key) => Cow::Owned(format!("{TAG_PREFIX}{key}")),
+        }
+    }
+
+    /// This column's value in `record`; a tag the record does not carry is absent.
+    pub fn value<'a>(&self, record: &'a InstanceRecord) -> FieldValue<'a> {
+        match self {
+            Column::Field(i) => record.field(*i),
+            Column::Tag(key) => record
+                .tags
+                .get(key)
+                .map_or(FieldValue::Absent, |v| FieldValue::Text(v)),
+        }
+    }
+}
+
+/// True when `columns` are every field in [`COLUMNS`] order and nothing else: the output is
+/// then the record's own serialization (the fast path).
+pub fn is_every_field(columns: &[Column]) -> bool {
+    columns.len() == COLUMNS.len()
+        && columns
+            .iter()
+            .enumerate()
+            .all(|(i, c)| *c == Column::Field(i))
+}
+
+/// Resolves `--columns` and `--tag-column` into the output's columns, in order.
+/// No `--columns` means every field (for `table`, [`TABLE_DEFAULT_COLUMNS`]); each
+/// `--tag-column` then adds a tag column unless that tag is already one.
+pub fn select_columns(
+    names: &[String],
+    tag_keys: &[String],
+    format: Format,
+) -> Result<Vec<Column>, String> {
+    let mut columns: Vec<Column> = Vec::new();
+    if names.is_empty() {
+        columns = match format {
+            Format::Table => TABLE_DEFAULT_COLUMNS
+                .iter()
+                .filter_map(|name| COLUMNS.iter().position(|c| c == name))
+                .map(Column::Field)
+                .collect(),
+            Format::Ndjson | Format::Json | Format::Csv => {
+                (0..COLUMNS.len()).map(Column::Field).collect()
+            }
+        };
+    }
+    for raw in names {
+        let name = raw.trim();
+        let column = if name.is_empty() {
+            return Err("--columns: empty column name (expected a,b,c)".into());
+        } else if let Some(key) = name.strip_prefix(TAG_PREFIX) {
+            if key.is_empty() {
+                return Err(format!(
+                    "--columns: \"{name}\" names no tag (expected tag:KEY)"
+                ));
+            }
+            Column::Tag(key.to_owned())
+        } else if let Some(i) = COLUMNS.iter().position(|c| *c == name) {
+            Column::Field(i)
+        } else {
+            return Err(format!(
+                "--columns: unknown column \"{name}\"; valid columns: {}, tag:KEY",
+                COLUMNS.join(", ")
+            ));
+        };
+        if columns.contains(&column) {
+            return Err(format!("--columns: \"{name}\" is given twice"));
+        }
+        columns.push(column);
+    }
+    for key in tag_keys {
+        if key.is_empty() {
+            return Err("--tag-column: empty tag key".into());
+        }
+        let column = Column::Tag(key.clone());
+        if !columns.contains(&column) {
+            columns.push(column);
+        }
+    }
+    Ok(columns)
+}
+
+/// One field's value, borrowed from a record, for writers that pick columns.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FieldValue<'a> {
+    Text(&'a str),
+    Number(i32),
+    Bool(bool),
+    Tags(&'a BTreeMap<String, String>),
+    Absent,
+}
+
+impl Serialize for FieldValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            FieldValue::Text(s) => serializer.serialize_str(s),
+            FieldValue::Number(n) => serializer.serialize_i32(*n),
+            FieldValue::Bool(b) => serializer.serialize_bool(*b),
+            FieldValue::Tags(tags) => tags.serialize(serializer),
+            FieldValue::Absent => serializer.serialize_none(),
+        }
+    }
+}
 
 /// One DB instance as rds-inventory reports it. Field order is [`COLUMNS`]; absent is `None`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -113,7 +249,49 @@ impl InstanceRecord {
         }
     }
 
+    /// The field at `index` in [`COLUMNS`]; an index past the end is absent.
+    pub fn field(&self, index: usize) -> FieldValue<'_> {
+        fn text(v: &Option<String>) -> FieldValue<'_> {
+            v.as_deref().map_or(FieldValue::Absent, FieldValue::Text)
+        }
+        fn number(v: Option<i32>) -> FieldValue<'static> {
+            v.map_or(FieldValue::Absent, FieldValue::Number)
+        }
+        fn flag(v: Option<bool>) -> FieldValue<'static> {
+            v.map_or(FieldValue::Absent, FieldValue::Bool)
+        }
+        match index {
+            0 => FieldValue::Text(&self.account_id),
+            1 => FieldValue::Text(&self.account_name),
+            2 => FieldValue::Text(&self.region),
+            3 => text(&self.db_instance_identifier),
+            4 => text(&self.db_instance_arn),
+            5 => text(&self.dbi_resource_id),
+            6 => text(&self.db_instance_class),
+            7 => text(&self.engine),
+            8 => text(&self.engine_version),
+            9 => text(&self.db_instance_status),
+            10 => text(&self.endpoint_address),
+            11 => number(self.endpoint_port),
+            12 => number(self.allocated_storage),
+            13 => text(&self.storage_type),
+            14 => flag(self.storage_encrypted),
+            15 => flag(self.multi_az),
+            16 => text(&self.availability_zone),
+            17 => flag(self.publicly_accessible),
+            18 => flag(self.deletion_protection),
+            19 => text(&self.db_subnet_group),
+            20 => text(&self.vpc_id),
+            21 => text(&self.db_cluster_identifier),
+            22 => text(&self.instance_create_time),
+            23 => FieldValue::Tags(&self.tags),
+            _ => FieldValue::Absent,
+        }
+    }
+
     /// The record as CSV fields in [`COLUMNS`] order: absent is empty, tags are a JSON object.
+    /// The CSV writer streams fields without this; tests check it against this reference.
+    #[cfg(test)]
     pub fn csv_fields(&self) -> [String; COLUMNS.len()] {
         fn text(v: &Option<String>) -> String {
             v.clone().unwrap_or_default()
@@ -154,6 +332,7 @@ impl InstanceRecord {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::config::Regions;
     use aws_sdk_rds::primitives::DateTime;
     use aws_sdk_rds::types::{DbSubnetGroup, Endpoint, Tag};
     use std::time::Duration;
@@ -166,7 +345,7 @@ pub(crate) mod tests {
             external_id: None,
             session_name: "s".into(),
             session_duration: Duration::from_secs(3600),
-            regions: vec!["eu-west-1".into()],
+            regions: Regions::Listed(vec!["eu-west-1".into()]),
         }
     }
 
@@ -264,5 +443,91 @@ pub(crate) mod tests {
             assert!(at >= last, "{column} out of order");
             last = at;
         }
+    }
+
+    fn strings(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn no_columns_means_every_field_then_tag_columns() {
+        let columns =
+            select_columns(&[], &strings(&["env", "owner", "env"]), Format::Csv).expect("columns");
+        assert_eq!(columns.len(), COLUMNS.len() + 2);
+        assert!(is_every_field(&columns[..COLUMNS.len()]));
+        assert!(!is_every_field(&columns));
+        assert_eq!(columns[COLUMNS.len()], Column::Tag("env".into()));
+        assert_eq!(columns[COLUMNS.len() + 1].name(), "tag:owner");
+        for format in [Format::Ndjson, Format::Json, Format::Csv] {
+            assert!(is_every_field(
+                &select_columns(&[], &[], format).expect("columns")
+            ));
+        }
+    }
+
+    #[test]
+    fn table_defaults_to_the_human_set() {
+        let columns = select_columns(&[], &[], Format::Table).expect("columns");
+        let names: Vec<_> = columns.iter().map(Column::name).collect();
+        assert_eq!(names, TABLE_DEFAULT_COLUMNS);
+    }
+
+    #[test]
+    fn columns_keep_their_order_and_accept_tags() {
+        let columns = select_columns(
+            &strings(&[
+                "engine",
+                " region",
+                "tag:aws:cloudformation:stack-name",
+                "tags",
+            ]),
+            &strings(&["aws:cloudformation:stack-name", "team"]),
+            Format::Json,
+        )
+        .expect("columns");
+        assert_eq!(
+            columns,
+            [
+                Column::Field(7),
+                Column::Field(2),
+                Column::Tag("aws:cloudformation:stack-name".into()),
+                Column::Field(23),
+                Column::Tag("team".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_column_lists_are_usage_errors() {
+        let err = |names: &[&str], tags: &[&str]| {
+            select_columns(&strings(names), &strings(tags), Format::Csv).expect_err("refused")
+        };
+        let unknown = err(&["region", "regoin"], &[]);
+        assert!(unknown.contains("unknown column \"regoin\""), "{unknown}");
+        assert!(unknown.contains("account_id, account_name,"), "{unknown}");
+        assert!(unknown.contains("tags, tag:KEY"), "{unknown}");
+        assert!(err(&["region", "region"], &[]).contains("\"region\" is given twice"));
+        assert!(err(&["tag:env", "tag:env"], &[]).contains("given twice"));
+        assert!(err(&[""], &[]).contains("empty column name"));
+        assert!(err(&["region", " "], &[]).contains("empty column name"));
+        assert!(err(&["tag:"], &[]).contains("names no tag"));
+        assert!(err(&[], &[""]).contains("--tag-column"));
+        assert!(err(&["Region"], &[]).contains("unknown column"));
+    }
+
+    #[test]
+    fn field_values_follow_columns() {
+        let r = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let json = serde_json::to_value(&r).expect("serializes");
+        for (i, name) in COLUMNS.iter().enumerate() {
+            let value = serde_json::to_value(r.field(i)).expect("value");
+            assert_eq!(value, json[name], "{name}");
+        }
+        assert_eq!(r.field(COLUMNS.len()), FieldValue::Absent);
+        assert_eq!(
+            Column::Tag("env".into()).value(&r),
+            FieldValue::Text("prod")
+        );
+        assert_eq!(Column::Tag("nope".into()).value(&r), FieldValue::Absent);
     }
 }

@@ -724,3 +724,195 @@ fn missing_accounts_file_is_fatal() {
         run.stderr
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// AWS Organizations discovery.
+
+/// An organization in moto: the management account (moto's default), four member accounts,
+/// `alpha` and `beta` in OU "prod" (beta one level deeper), `gamma` excluded by the file,
+/// `delta` closed (SUSPENDED). Returns (ids by name, prod OU id).
+fn create_organization(moto: &MotoServer) -> (BTreeMap<String, String>, String) {
+    block_on(async {
+        let config = aws_sdk_organizations::Config::builder()
+            .behavior_version(aws_sdk_organizations::config::BehaviorVersion::latest())
+            .region(aws_sdk_organizations::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_organizations::config::Credentials::new(
+                BASE_ACCESS_KEY_ID,
+                BASE_SECRET_ACCESS_KEY,
+                None,
+                None,
+                "test",
+            ))
+            .endpoint_url(moto.url())
+            .build();
+        let org = aws_sdk_organizations::Client::from_conf(config);
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .expect("create organization");
+        let root = org.list_roots().send().await.expect("roots").roots()[0]
+            .id()
+            .expect("root id")
+            .to_string();
+        let ou = |parent: String, name: &'static str| {
+            let org = org.clone();
+            async move {
+                org.create_organizational_unit()
+                    .parent_id(parent)
+                    .name(name)
+                    .send()
+                    .await
+                    .expect("create OU")
+                    .organizational_unit()
+                    .and_then(|u| u.id())
+                    .expect("OU id")
+                    .to_string()
+            }
+        };
+        let prod = ou(root.clone(), "prod").await;
+        let prod_eu = ou(prod.clone(), "prod-eu").await;
+        let mut ids = BTreeMap::new();
+        for name in ["alpha", "beta", "gamma", "delta"] {
+            let created = org
+                .create_account()
+                .account_name(name)
+                .email(format!("{name}@example.com"))
+                .send()
+                .await
+                .expect("create account");
+            let id = created
+                .create_account_status()
+                .and_then(|s| s.account_id())
+                .expect("account id")
+                .to_string();
+            ids.insert(name.to_string(), id);
+        }
+        for (name, parent) in [("alpha", &prod), ("beta", &prod_eu)] {
+            org.move_account()
+                .account_id(&ids[name])
+                .source_parent_id(&root)
+                .destination_parent_id(parent)
+                .send()
+                .await
+                .expect("move account");
+        }
+        org.close_account()
+            .account_id(&ids["delta"])
+            .send()
+            .await
+            .expect("close account");
+        (ids, prod)
+    })
+}
+
+fn org_fleet(ids: &BTreeMap<String, String>) -> Fleet {
+    let mut fleet = Fleet::bulk(&ids["alpha"], "alpha", "us-east-1", 2);
+    for name in ["beta", "gamma", "delta"] {
+        let other = Fleet::bulk(&ids[name], name, "us-east-1", 1);
+        fleet.accounts.extend(other.accounts);
+    }
+    fleet
+}
+
+#[test]
+fn organization_discovery_lists_active_included_accounts_only() {
+    let moto = MotoServer::start();
+    let (ids, prod_ou) = create_organization(&moto);
+    let fleet = org_fleet(&ids);
+    block_on(seed(moto.url(), &fleet));
+    let dir = tempfile::tempdir().expect("tempdir");
+
+    // The whole organization minus gamma (excluded) and delta (suspended); alpha renamed.
+    let whole = write_file(
+        dir.path(),
+        "org.toml",
+        &format!(
+            "regions = [\"us-east-1\"]\n\n[organization]\nenabled = true\nexclude = [\"{}\"]\n\n[[accounts]]\nid = \"{}\"\nname = \"alpha-renamed\"\n",
+            ids["gamma"], ids["alpha"]
+        ),
+    );
+    let run = inventory(moto.url(), BASE, &["-c", &whole]);
+    run.assert_code(0, "organization run");
+    let got: BTreeSet<(String, String)> = parse_output("ndjson", &run.stdout)
+        .into_iter()
+        .map(|k| (k.account_id, k.account_name))
+        .collect();
+    let want: BTreeSet<(String, String)> = [
+        (ids["alpha"].clone(), "alpha-renamed".to_string()),
+        (ids["beta"].clone(), "beta".to_string()),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        got, want,
+        "instances come from ACTIVE, non-excluded accounts only"
+    );
+
+    let plan = inventory(moto.url(), BASE, &["-c", &whole, "plan"]);
+    plan.assert_code(0, "plan");
+    let planned: BTreeSet<String> = plan
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("plan is NDJSON when piped");
+            v["account_id"].as_str().expect("account_id").to_string()
+        })
+        .collect();
+    let want_accounts: BTreeSet<String> = [
+        ids["alpha"].clone(),
+        ids["beta"].clone(),
+        MOTO_DEFAULT_ACCOUNT.to_string(),
+    ]
+    .into_iter()
+    .collect();
+    assert_eq!(
+        planned, want_accounts,
+        "the management account is a member too"
+    );
+
+    // Only the prod OU, searched recursively (beta sits in a child OU).
+    let ou_only = write_file(
+        dir.path(),
+        "ou.toml",
+        &format!("regions = [\"us-east-1\"]\n\n[organization]\nenabled = true\ninclude_ous = [\"{prod_ou}\"]\n"),
+    );
+    let plan = inventory(moto.url(), BASE, &["-c", &ou_only, "plan"]);
+    plan.assert_code(0, "plan of one OU");
+    let planned: BTreeSet<String> = plan
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["account_id"].as_str().map(str::to_string))
+        .collect();
+    assert_eq!(
+        planned,
+        [ids["alpha"].clone(), ids["beta"].clone()]
+            .into_iter()
+            .collect()
+    );
+}
+
+#[test]
+fn organization_errors_are_fatal() {
+    let moto = MotoServer::start();
+    // No organization exists: moto answers ListAccounts with an empty list (AWS would say
+    // AWSOrganizationsNotInUseException); either way the run must not look complete.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = write_file(
+        dir.path(),
+        "org.toml",
+        "regions = [\"us-east-1\"]\n[organization]\nenabled = true\n",
+    );
+    let run = inventory(moto.url(), BASE, &["-c", &file]);
+    run.assert_code(1, "no organization");
+    assert!(run.stdout.is_empty());
+    assert!(
+        run.stderr.contains("found no ACTIVE accounts")
+            || run
+                .stderr
+                .contains("cannot list the organization's accounts"),
+        "{}",
+        run.stderr
+    );
+}

@@ -824,3 +824,384 @@ fn first_row_arrives_after_one_page_not_at_the_end() {
         at_first_row.describe_calls_total()
     );
 }
+
+/// The 17 regions every account has enabled by default (the tool's fallback list).
+const STANDARD_REGIONS: [&str; 17] = [
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-north-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-southeast-1",
+    "ap-southeast-2",
+];
+
+/// `regions = ["enabled"]`: each account is asked once (Account ListRegions) with its own
+/// role; a disabled opt-in region never becomes a failed target; a denied ListRegions falls
+/// back to the standard regions with one warning. The role is assumed once per account for
+/// both the ListRegions and the RDS calls.
+#[test]
+fn enabled_regions_are_asked_once_per_account_with_fallback() {
+    let mut regions: Vec<String> = STANDARD_REGIONS.iter().map(|r| r.to_string()).collect();
+    regions.push("ap-east-1".into()); // opt-in
+    let mut config = FakeConfig {
+        regions,
+        instances_per_target: 3,
+        ..FakeConfig::with_accounts(3)
+    };
+    let (a0, a1, a2) = (
+        config.accounts[0].clone(),
+        config.accounts[1].clone(),
+        config.accounts[2].clone(),
+    );
+    config
+        .disabled_regions
+        .insert(FakeConfig::target(&a0, "ap-east-1"));
+    config.list_regions_denied.insert(a1.clone());
+    let fake = fake(config);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut toml = String::from("regions = [\"enabled\"]\n");
+    for (i, id) in fake.config().accounts.iter().enumerate() {
+        toml.push_str(&format!(
+            "\n[[accounts]]\nid = \"{id}\"\nname = \"acct-{i}\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("accounts.toml"), toml).expect("write");
+    let run = wait(
+        command(dir.path(), &fake.endpoint_url(), &[])
+            .spawn()
+            .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    let got = output_keys(&run.stdout);
+    let want: BTreeSet<Key> = fake
+        .config()
+        .inventory()
+        .into_iter()
+        .filter(|i| match i.account_id.as_str() {
+            a if a == a0 => i.region != "ap-east-1", // disabled there
+            a if a == a1 => STANDARD_REGIONS.contains(&i.region.as_str()), // fallback list
+            a if a == a2 => true,                    // every enabled region
+            _ => false,
+        })
+        .map(|i| (i.account_id, i.region, i.identifier))
+        .collect();
+    assert_eq!(got, want);
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(warnings[0].contains(&a1) && warnings[0].contains("cannot list its enabled regions"));
+    assert!(
+        !run.stderr.contains("error:"),
+        "no failed target:\n{}",
+        run.stderr
+    );
+    let counters = fake.counters();
+    for account in [&a0, &a1, &a2] {
+        assert_eq!(
+            counters.list_regions_calls.get(account.as_str()),
+            Some(&1),
+            "{counters:?}"
+        );
+        assert_eq!(counters.assume_role_calls_for(account), 1, "{counters:?}");
+    }
+    assert_eq!(counters.describe_calls_for(&a0, "ap-east-1"), 0);
+}
+
+fn read_summary(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).expect("summary written");
+    serde_json::from_str(&text).expect("summary is JSON")
+}
+
+/// `--summary` on a partial run: counts, failures with phase and code, instances by account,
+/// region and engine, AssumeRole calls.
+#[test]
+fn summary_describes_a_partial_run() {
+    let mut config = base_config(3, 400);
+    let denied = config.accounts[0].clone();
+    let disabled = FakeConfig::target(&config.accounts[1], "eu-west-1");
+    config.denied_accounts.insert(denied.clone());
+    config.disabled_regions.insert(disabled.clone());
+    config.throttle_rate = 0.3;
+    let fake = fake(config);
+    let (dir, run) = run_against(&fake, &["--summary", "summary.json"]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    let s = read_summary(&dir.path().join("summary.json"));
+    assert_eq!(s["status"], "partial");
+    assert_eq!(s["exit_code"], 3);
+    assert_eq!(s["targets"]["planned"], 6);
+    assert_eq!(s["targets"]["ok"], 3);
+    assert_eq!(s["targets"]["failed"], 3);
+    assert_eq!(s["targets"]["unfinished"], 0);
+    let instances = output_keys(&run.stdout).len() as u64;
+    assert_eq!(s["instances"], instances);
+    let by_account: u64 = s["instances_by_account"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|a| a["instances"].as_u64().expect("count"))
+        .sum();
+    assert_eq!(by_account, instances);
+    let by_engine: u64 = s["instances_by_engine"]
+        .as_object()
+        .expect("object")
+        .values()
+        .map(|v| v.as_u64().expect("count"))
+        .sum();
+    assert_eq!(by_engine, instances);
+    let failures = s["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 3);
+    let role: Vec<&serde_json::Value> = failures
+        .iter()
+        .filter(|f| f["phase"] == "assume_role")
+        .collect();
+    assert_eq!(role.len(), 2, "both regions of the denied account");
+    assert!(role
+        .iter()
+        .all(|f| f["account_id"] == denied.as_str() && f["error_code"] == "AccessDenied"));
+    let region: Vec<&serde_json::Value> = failures
+        .iter()
+        .filter(|f| f["phase"] == "describe")
+        .collect();
+    assert_eq!(region.len(), 1);
+    assert_eq!(region[0]["region"], "eu-west-1");
+    assert_eq!(region[0]["error_code"], "InvalidClientTokenId");
+    assert_eq!(
+        s["assume_role_calls"],
+        fake.counters().assume_role_calls_total
+    );
+    let throttled = fake.counters().faults.throttled;
+    assert!(throttled > 0, "the scenario must throttle");
+    assert!(
+        s["retries"].as_u64().expect("retries") > 0,
+        "{throttled} throttled calls, no retry counted"
+    );
+    assert!(s["started_at"].as_str().expect("time").ends_with('Z'));
+    assert!(s["duration_seconds"].as_f64().expect("duration") >= 0.0);
+}
+
+/// The summary is written on Ctrl-C and on a fatal error too.
+#[cfg(unix)]
+#[test]
+fn summary_is_written_when_interrupted_and_when_fatal() {
+    let fake = fake(FakeConfig {
+        latency: Duration::from_millis(200),
+        ..base_config(2, 2000)
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("accounts.toml"),
+        accounts_toml(fake.config()),
+    )
+    .expect("write");
+    let child = command(
+        dir.path(),
+        &fake.endpoint_url(),
+        &["--summary", "s.json", "-o", "out.ndjson"],
+    )
+    .spawn()
+    .expect("spawn");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while fake.counters().describe_calls_total() < 3 {
+        assert!(Instant::now() < deadline, "the run never started listing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill")
+        .success());
+    let run = wait(child);
+    assert_eq!(run.code(), Some(130), "stderr:\n{}", run.stderr);
+    let s = read_summary(&dir.path().join("s.json"));
+    assert_eq!(s["status"], "interrupted");
+    assert_eq!(s["exit_code"], 130);
+    assert!(s["targets"]["unfinished"].as_u64().expect("unfinished") > 0);
+    assert!(
+        !dir.path().join("out.ndjson").exists(),
+        "no partial output file"
+    );
+
+    let run = wait(
+        command(
+            dir.path(),
+            &fake.endpoint_url(),
+            &["--summary", "fatal.json", "-o", "/nonexistent-dir/out"],
+        )
+        .spawn()
+        .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(1));
+    let s = read_summary(&dir.path().join("fatal.json"));
+    assert_eq!(s["status"], "fatal");
+    assert_eq!(s["exit_code"], 1);
+    assert!(s["error"]
+        .as_str()
+        .expect("error")
+        .contains("/nonexistent-dir/out"));
+}
+
+/// `plan` resolves targets without calling RDS; `plan --check` assumes each role once and
+/// exits 3 when one fails.
+#[test]
+fn plan_lists_targets_without_calling_rds_and_check_finds_denied_roles() {
+    let mut config = base_config(3, 10);
+    let denied = config.accounts[2].clone();
+    config.denied_accounts.insert(denied.clone());
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &["plan"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    let rows: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("NDJSON when piped"))
+        .collect();
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r["role_arn"]
+        .as_str()
+        .expect("arn")
+        .ends_with(":role/InventoryReadOnly")));
+    assert!(rows.iter().all(|r| r["external_id"] == false));
+    let counters = fake.counters();
+    assert_eq!(counters.describe_calls_total(), 0, "plan never calls RDS");
+    assert_eq!(
+        counters.assume_role_calls_total, 0,
+        "plan without --check assumes nothing"
+    );
+
+    let (_dir, run) = run_against(&fake, &["plan", "--check"]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    let failed: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+        .filter(|r| {
+            r["assume_role"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("failed"))
+        })
+        .collect();
+    assert_eq!(failed.len(), 2, "both regions of the denied account");
+    assert!(failed.iter().all(|r| r["account_id"] == denied.as_str()));
+    assert!(
+        run.stderr.contains("roles: 2 ok, 1 failed"),
+        "stderr:\n{}",
+        run.stderr
+    );
+    assert_eq!(fake.counters().describe_calls_total(), 0);
+    assert_eq!(fake.counters().assume_role_calls_total, 3);
+}
+
+/// `--columns` and `--tag-column` choose the fields of every format; `table` is aligned.
+#[test]
+fn columns_and_tag_columns_and_table_format() {
+    let fake = fake(base_config(2, 30));
+    let (_dir, run) = run_against(
+        &fake,
+        &[
+            "-f",
+            "csv",
+            "--columns",
+            "region,db_instance_identifier,engine",
+            "--tag-column",
+            "env",
+        ],
+    );
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        header,
+        ["region", "db_instance_identifier", "engine", "tag:env"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len(), fake.config().reachable_inventory().len());
+    let by_id: std::collections::HashMap<String, fake_aws::FakeInstance> = fake
+        .config()
+        .inventory()
+        .into_iter()
+        .map(|i| (format!("{}/{}", i.region, i.identifier), i))
+        .collect();
+    for row in &rows {
+        let instance = &by_id[&format!("{}/{}", &row[0], &row[1])];
+        let env = instance
+            .tags
+            .iter()
+            .find(|(k, _)| k == "env")
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("");
+        assert_eq!(&row[3], env);
+        assert_eq!(&row[2], instance.engine);
+    }
+
+    let (_dir, run) = run_against(&fake, &["-f", "ndjson", "--columns", "account_id,tag:env"]);
+    assert_eq!(run.code(), Some(0));
+    let first: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(run.stdout.lines().next().expect("a line")).expect("json");
+    assert_eq!(
+        first.keys().cloned().collect::<BTreeSet<_>>(),
+        ["account_id".to_string(), "tag:env".to_string()].into()
+    );
+
+    let (_dir, run) = run_against(&fake, &["-f", "table"]);
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(
+        lines.len(),
+        fake.config().reachable_inventory().len() + 1,
+        "a header, then a row per instance"
+    );
+    let width = lines[0].chars().count();
+    assert!(
+        lines.iter().all(|l| l.chars().count() <= width + 2),
+        "rows align with the header"
+    );
+
+    let (_dir, run) = run_against(&fake, &["--columns", "region,nonsense"]);
+    assert_eq!(run.code(), Some(2), "unknown column is a usage error");
+    assert!(run.stderr.contains("nonsense"));
+}
+
+/// An answer cut after a complete instance parses without error in the SDK (fewer instances,
+/// no Marker); the tool must fail that target instead of reporting it short.
+#[test]
+fn truncated_answer_is_never_a_silently_short_target() {
+    let mut config = base_config(2, 150);
+    let cut = FakeConfig::target(&config.accounts[0], "eu-west-1");
+    config.truncated_targets.insert(cut.clone());
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &[]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    assert_no_panic(&run);
+    assert_complete(&fake, &run);
+    let lines: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect();
+    assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
+    assert!(
+        lines[0].contains(&cut.0) && lines[0].contains("truncated XML"),
+        "{}",
+        lines[0]
+    );
+    assert!(fake.counters().faults.malformed > 0);
+}

@@ -42,6 +42,9 @@ pub struct FakeConfig {
     pub disabled_regions: HashSet<Target>,
     /// RDS answers 200 with truncated XML for these targets.
     pub malformed_targets: HashSet<Target>,
+    /// RDS answers 200 with XML cut after the first complete instance, which the SDK parses
+    /// without error (fewer instances, no Marker).
+    pub truncated_targets: HashSet<Target>,
     /// Accounts where Account `ListRegions` answers 403 `AccessDeniedException`.
     pub list_regions_denied: HashSet<String>,
 }
@@ -64,6 +67,7 @@ impl Default for FakeConfig {
             denied_accounts: HashSet::new(),
             disabled_regions: HashSet::new(),
             malformed_targets: HashSet::new(),
+            truncated_targets: HashSet::new(),
             list_regions_denied: HashSet::new(),
         }
     }

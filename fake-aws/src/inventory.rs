@@ -160,6 +160,7 @@ impl FakeConfig {
                 let target = (account.clone(), region.clone());
                 if self.disabled_regions.contains(&target)
                     || self.malformed_targets.contains(&target)
+                    || self.truncated_targets.contains(&target)
                     || self.hang_targets.contains(&target)
                 {
                     continue;

@@ -27,6 +27,7 @@ Serves fake STS AssumeRole, RDS DescribeDBInstances and Account ListRegions on 1
   --disable-region ACCOUNT:REGION  region not enabled in account (repeatable)
   --hang-target ACCOUNT:REGION   every RDS call there hangs (repeatable)
   --malformed-target ACCOUNT:REGION  RDS answers truncated XML there (repeatable)
+  --truncated-target ACCOUNT:REGION  RDS answers XML cut after one instance, which the SDK accepts
   --deny-list-regions ACCOUNT    Account ListRegions is denied there (repeatable)
   -h, --help                     this text
 ";
@@ -117,6 +118,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--malformed-target" => {
                 config
                     .malformed_targets
+                    .insert(parse_target(&flag, &value)?);
+            }
+            "--truncated-target" => {
+                config
+                    .truncated_targets
                     .insert(parse_target(&flag, &value)?);
             }
             "--deny-list-regions" => {

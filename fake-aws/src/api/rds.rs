@@ -1,0 +1,177 @@
+//! RDS `DescribeDBInstances`: pages of the lazily generated inventory, with per-target faults.
+
+use super::{error_reply, hang, reply, with_request_id, Call, Caller, Reply, Shared};
+use super::{TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED, TARGET_TRUNCATED};
+use crate::rng::hash_parts;
+use crate::xml;
+use hyper::StatusCode;
+
+const MAX_RECORDS_RANGE: std::ops::RangeInclusive<usize> = 20..=100;
+const DEFAULT_MAX_RECORDS: usize = 100;
+const MARKER_SALT: u64 = 0x3A;
+
+fn invalid_client_token(shared: &Shared, call: &Call) -> Reply {
+    error_reply(
+        shared,
+        call.protocol,
+        StatusCode::FORBIDDEN,
+        call.protocol
+            .pick("InvalidClientTokenId", "UnrecognizedClientException"),
+        "The security token included in the request is invalid.",
+    )
+}
+
+fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> Reply {
+    error_reply(
+        shared,
+        call.protocol,
+        StatusCode::BAD_REQUEST,
+        "InvalidParameterValue",
+        message,
+    )
+}
+
+fn marker_for(shared: &Shared, account_index: usize, region_index: usize, offset: usize) -> String {
+    // The tag ties a marker to its target, so a marker reused elsewhere is refused.
+    let tag = hash_parts(&[
+        shared.config.seed,
+        account_index as u64,
+        region_index as u64,
+        MARKER_SALT,
+    ]) & 0xffff;
+    format!("m1-{offset}-{tag:04x}")
+}
+
+pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply {
+    let Caller::Issued { account_index, .. } = call.caller else {
+        return invalid_client_token(shared, call);
+    };
+    let Some(&region_index) = shared.region_index.get(&call.scope.region) else {
+        return invalid_client_token(shared, call);
+    };
+    if shared.target_has(account_index, region_index, TARGET_DISABLED) {
+        return invalid_client_token(shared, call);
+    }
+    let max_records = match call.form_field("MaxRecords") {
+        None => DEFAULT_MAX_RECORDS,
+        Some(text) => match text.parse::<usize>() {
+            Ok(records) if MAX_RECORDS_RANGE.contains(&records) => records,
+            _ => {
+                return invalid_parameter(
+                    shared,
+                    call,
+                    &format!("Invalid value {text} for MaxRecords. Must be between 20 and 100"),
+                )
+            }
+        },
+    };
+    let count = shared.config.instance_count(account_index, region_index);
+    let offset = match call.form_field("Marker") {
+        None => 0,
+        Some(marker) => match parse_marker(shared, account_index, region_index, marker) {
+            Some(offset) if offset <= count => offset,
+            _ => {
+                return invalid_parameter(
+                    shared,
+                    call,
+                    &format!("The parameter Marker is not a valid pagination token: {marker}"),
+                )
+            }
+        },
+    };
+    if shared.target_has(account_index, region_index, TARGET_HANGS) {
+        return hang(shared).await;
+    }
+
+    let end = count.min(offset + max_records);
+    let next_marker = (end < count).then(|| marker_for(shared, account_index, region_index, end));
+    let instances =
+        (offset..end).map(|index| shared.config.instance(account_index, region_index, index));
+    let request_id = shared.request_id();
+    let mut body =
+        xml::describe_db_instances_response(instances, next_marker.as_deref(), &request_id);
+    if shared.target_has(account_index, region_index, TARGET_MALFORMED) {
+        shared.counters.malformed();
+        truncate_mid_element(&mut body);
+    } else if shared.target_has(account_index, region_index, TARGET_TRUNCATED) {
+        shared.counters.malformed();
+        truncate_after_an_instance(&mut body);
+    }
+    with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
+}
+
+fn parse_marker(
+    shared: &Shared,
+    account_index: usize,
+    region_index: usize,
+    marker: &str,
+) -> Option<usize> {
+    let offset: usize = marker
+        .strip_prefix("m1-")?
+        .split_once('-')?
+        .0
+        .parse()
+        .ok()?;
+    (marker_for(shared, account_index, region_index, offset) == marker).then_some(offset)
+}
+
+/// Cuts a DescribeDBInstances answer right after the first complete `</DBInstance>`: well
+/// formed up to the cut, no Marker. The SDK accepts this silently with fewer instances, as
+/// it would a body a broken proxy cut short; a careful client must notice.
+fn truncate_after_an_instance(body: &mut String) {
+    const CLOSER: &str = "</DBInstance>";
+    if let Some(position) = body.find(CLOSER) {
+        body.truncate(position + CLOSER.len());
+    }
+}
+
+/// Truncates a DescribeDBInstances answer so that the SDK reports an error. The SDK's XML
+/// reader silently accepts most truncations (it returns what it parsed up to the cut), so
+/// the cut goes where it cannot: two letters into a `StorageEncrypted` boolean of the
+/// middle instance, or, on an empty page, in the middle of the result element's name.
+fn truncate_mid_element(body: &mut String) {
+    const BOOLEAN_OPENER: &str = "<StorageEncrypted>";
+    const RESULT_OPENER: &str = "<DescribeDBInstancesResult>";
+    let half = body.len() / 2;
+    let in_boolean = body[half..]
+        .find(BOOLEAN_OPENER)
+        .map(|position| half + position)
+        .or_else(|| body.find(BOOLEAN_OPENER))
+        .map(|position| position + BOOLEAN_OPENER.len() + 2);
+    let in_result_name = body
+        .find(RESULT_OPENER)
+        .map(|position| position + RESULT_OPENER.len() / 2);
+    if let Some(cut) = in_boolean.or(in_result_name) {
+        body.truncate(cut);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::FakeConfig;
+
+    #[test]
+    fn markers_round_trip_and_are_bound_to_their_target() {
+        let shared = Shared::new(FakeConfig::with_accounts(2));
+        let marker = marker_for(&shared, 1, 0, 40);
+        assert_eq!(parse_marker(&shared, 1, 0, &marker), Some(40));
+        assert_eq!(parse_marker(&shared, 0, 0, &marker), None);
+        assert_eq!(parse_marker(&shared, 1, 0, "m1-40"), None);
+        assert_eq!(parse_marker(&shared, 1, 0, "garbage"), None);
+    }
+
+    #[test]
+    fn truncation_cuts_into_a_boolean_or_the_result_name() {
+        let mut page = "<R><DescribeDBInstancesResult><DBInstances><DBInstance><StorageEncrypted>\
+                        true</StorageEncrypted></DBInstance></DBInstances></DescribeDBInstancesResult></R>"
+            .to_string();
+        truncate_mid_element(&mut page);
+        assert!(page.ends_with("<StorageEncrypted>tr"), "{page}");
+        let mut empty_page =
+            "<R><DescribeDBInstancesResult><DBInstances></DBInstances></DescribeDBInstancesResult></R>"
+                .to_string();
+        truncate_mid_element(&mut empty_page);
+        assert_eq!(empty_page, "<R><DescribeDBIn");
+    }
+}

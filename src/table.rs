@@ -1,0 +1,367 @@
+//! The `table` format: fixed-width, aligned columns for a terminal, written row by row.
+//!
+//! Widths are fixed per column (not measured over the whole inventory) so that each record
+//! can be printed the moment it arrives; longer values are cut with `…`.
+
+use std::io::{self, Write};
+
+use crate::record::{Column, FieldValue, InstanceRecord, COLUMNS};
+
+/// Between two columns.
+const GAP: &str = "  ";
+/// Width of a `tag:KEY` column, unless its header needs more (up to [`MAX_TAG_WIDTH`]).
+const TAG_WIDTH: usize = 20;
+const MAX_TAG_WIDTH: usize = 40;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Align {
+    Left,
+    Right,
+}
+
+/// Header label, width and alignment of each field, in [`COLUMNS`] order.
+const FIELD_LAYOUT: [(&str, usize, Align); COLUMNS.len()] = [
+    ("ACCOUNT ID", 12, Align::Left),
+    ("ACCOUNT", 16, Align::Left),
+    ("REGION", 14, Align::Left),
+    ("IDENTIFIER", 32, Align::Left),
+    ("ARN", 64, Align::Left),
+    ("RESOURCE ID", 29, Align::Left),
+    ("CLASS", 15, Align::Left),
+    ("ENGINE", 18, Align::Left),
+    ("VERSION", 15, Align::Left),
+    ("STATUS", 12, Align::Left),
+    ("ENDPOINT", 56, Align::Left),
+    ("PORT", 5, Align::Right),
+    ("STORAGE", 7, Align::Right),
+    ("STORAGE TYPE", 12, Align::Left),
+    ("ENCRYPTED", 9, Align::Left),
+    ("MULTI-AZ", 8, Align::Left),
+    ("AZ", 15, Align::Left),
+    ("PUBLIC", 6, Align::Left),
+    ("DEL-PROTECT", 11, Align::Left),
+    ("SUBNET GROUP", 24, Align::Left),
+    ("VPC", 21, Align::Left),
+    ("CLUSTER", 32, Align::Left),
+    ("CREATED", 20, Align::Left),
+    ("TAGS", 40, Align::Left),
+];
+
+/// One column of the table as laid out.
+#[derive(Debug)]
+struct TableColumn {
+    column: Column,
+    width: usize,
+    align: Align,
+}
+
+/// Writes a header line at once, then one line per record; holds nothing back but a line.
+pub struct TableWriter<W: Write> {
+    out: W,
+    columns: Vec<TableColumn>,
+    /// Reused for every line and cell, so a row costs no allocations once warm.
+    line: String,
+    cell: String,
+}
+
+impl<W: Write> TableWriter<W> {
+    /// Lays out `columns` and writes the header line.
+    pub fn new(columns: &[Column], out: W) -> io::Result<Self> {
+        let mut headers = Vec::with_capacity(columns.len());
+        let columns = columns
+            .iter()
+            .map(|column| {
+                let (header, width, align) = match column {
+                    Column::Field(i) => match FIELD_LAYOUT.get(*i) {
+                        Some(&(label, width, align)) => (label.to_owned(), width, align),
+                        None => (column.name().into_owned(), TAG_WIDTH, Align::Left),
+                    },
+                    Column::Tag(_) => {
+                        let name = column.name().into_owned();
+                        let width = text_width(&name).clamp(TAG_WIDTH, MAX_TAG_WIDTH);
+                        (name, width, Align::Left)
+                    }
+                };
+                // A header is never cut by its own column's width.
+                let width = width.max(text_width(&header).min(MAX_TAG_WIDTH)).max(1);
+                headers.push(header);
+                TableColumn {
+                    column: column.clone(),
+                    width,
+                    align,
+                }
+            })
+            .collect();
+        let mut writer = TableWriter {
+            out,
+            columns,
+            line: String::new(),
+            cell: String::new(),
+        };
+        writer.line.clear();
+        for (i, header) in headers.iter().enumerate() {
+            let (width, align) = (writer.columns[i].width, writer.columns[i].align);
+            push_cell(&mut writer.line, i, header, width, align);
+        }
+        writer.line.push('\n');
+        writer.out.write_all(writer.line.as_bytes())?;
+        Ok(writer)
+    }
+
+    /// Writes one record as one line.
+    pub fn write(&mut self, record: &InstanceRecord) -> io::Result<()> {
+        let TableWriter {
+            out,
+            columns,
+            line,
+            cell,
+        } = self;
+        line.clear();
+        for (i, column) in columns.iter().enumerate() {
+            cell.clear();
+            render(cell, column.column.value(record));
+            push_cell(line, i, cell, column.width, column.align);
+        }
+        line.push('\n');
+        out.write_all(line.as_bytes())
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+
+    /// Flushes and returns the writer.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// A value as a person reads it: yes/no, `-` for absent, tags as `key=value, ...`.
+fn render(cell: &mut String, value: FieldValue<'_>) {
+    use std::fmt::Write as _;
+    match value {
+        FieldValue::Text(s) => cell.push_str(s),
+        // Writing into a String cannot fail.
+        FieldValue::Number(n) => {
+            let _ = write!(cell, "{n}");
+        }
+        FieldValue::Bool(b) => cell.push_str(if b { "yes" } else { "no" }),
+        FieldValue::Tags(tags) if tags.is_empty() => cell.push('-'),
+        FieldValue::Tags(tags) => {
+            for (n, (key, value)) in tags.iter().enumerate() {
+                if n > 0 {
+                    cell.push_str(", ");
+                }
+                cell.push_str(key);
+                cell.push('=');
+                cell.push_str(value);
+            }
+        }
+        FieldValue::Absent => cell.push('-'),
+    }
+}
+
+/// Appends `text` to `line` in exactly `width` display columns: control characters become
+/// spaces (a row stays one line), too long is cut with `…`, short is padded per `align`.
+fn push_cell(line: &mut String, index: usize, text: &str, width: usize, align: Align) {
+    if index > 0 {
+        line.push_str(GAP);
+    }
+    let clean = |c: char| if c.is_control() { ' ' } else { c };
+    let full = text_width(text);
+    if full > width {
+        let mut used = 0;
+        for c in text.chars() {
+            let w = char_width(c);
+            if used + w > width - 1 {
+                break;
+            }
+            line.push(clean(c));
+            used += w;
+        }
+        line.push('…');
+        // A wide character that did not fit leaves one column to pad.
+        pad(line, width - 1 - used);
+        return;
+    }
+    if align == Align::Right {
+        pad(line, width - full);
+    }
+    line.extend(text.chars().map(clean));
+    if align == Align::Left {
+        pad(line, width - full);
+    }
+}
+
+fn pad(line: &mut String, n: usize) {
+    line.extend(std::iter::repeat_n(' ', n));
+}
+
+/// Display columns of `text` on a terminal.
+fn text_width(text: &str) -> usize {
+    text.chars().map(char_width).sum()
+}
+
+/// Display columns of one character: 1, except combining marks and zero-width characters (0)
+/// and East Asian wide characters and emoji (2). An approximation of Unicode's tables that is
+/// right for the text found in tags and names; control characters count 1 as they print as
+/// a space.
+fn char_width(c: char) -> usize {
+    match u32::from(c) {
+        0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F => 0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::Format;
+    use crate::record::select_columns;
+    use crate::record::tests::{account, full_instance};
+    use aws_sdk_rds::types::DbInstance;
+
+    fn table(columns: &[Column], records: &[InstanceRecord]) -> String {
+        let mut writer = TableWriter::new(columns, Vec::new()).expect("new");
+        for r in records {
+            writer.write(r).expect("write");
+        }
+        String::from_utf8(writer.into_inner().expect("finish")).expect("utf8")
+    }
+
+    fn default_columns() -> Vec<Column> {
+        select_columns(&[], &[], Format::Table).expect("columns")
+    }
+
+    fn bare(identifier: &str) -> InstanceRecord {
+        InstanceRecord::from_sdk(
+            &account(),
+            "us-east-1",
+            &DbInstance::builder()
+                .db_instance_identifier(identifier)
+                .build(),
+        )
+    }
+
+    #[test]
+    fn header_and_rows_are_aligned() {
+        let records = [
+            InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance()),
+            bare("b"),
+        ];
+        let out = table(&default_columns(), &records);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("ACCOUNT           REGION          IDENTIFIER"));
+        let width = lines[0].chars().count();
+        assert!(lines.iter().all(|l| l.chars().count() == width), "{out}");
+        // Each column starts where its header starts.
+        for header in ["REGION", "ENGINE", "MULTI-AZ", "PUBLIC"] {
+            let at = lines[0].find(header).expect("header");
+            assert_ne!(&lines[1][at..at + 1], " ", "{header} in {}", lines[1]);
+        }
+        assert!(lines[1].contains("  postgres  "));
+        assert!(lines[1].contains("  no        "), "multi_az false");
+        assert!(
+            lines[1].ends_with("  yes   "),
+            "publicly accessible, padded"
+        );
+        // Numbers are right-aligned, absent is "-".
+        let storage = lines[0].find("STORAGE").expect("storage");
+        assert_eq!(&lines[1][storage..storage + 7], "    100");
+        assert_eq!(&lines[2][storage..storage + 7], "      -");
+        assert!(lines[2].contains("  -     "));
+    }
+
+    #[test]
+    fn long_values_are_cut_with_an_ellipsis() {
+        let mut r = bare(&"x".repeat(40));
+        r.region = "région-de-test-longue".into();
+        let out = table(&default_columns(), &[r]);
+        let row = out.lines().nth(1).expect("row");
+        assert!(row.contains(&format!("{}…  ", "x".repeat(31))), "{row}");
+        assert!(row.contains("région-de-tes…  "), "{row}");
+        assert_eq!(
+            row.chars().count(),
+            out.lines().next().expect("h").chars().count()
+        );
+    }
+
+    #[test]
+    fn control_characters_keep_a_row_on_one_line() {
+        let columns = select_columns(
+            &["db_instance_identifier".into(), "tags".into()],
+            &["owner".into(), "missing".into()],
+            Format::Table,
+        )
+        .expect("columns");
+        let record = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let mut tabbed = bare("t");
+        tabbed.tags.insert("owner".into(), "a\tb\r\nc".into());
+        let out = table(&columns, &[record, tabbed]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 3, "{out}");
+        assert!(lines[0].contains("TAGS"));
+        assert!(lines[0].contains("tag:owner             tag:missing"));
+        assert!(lines[1].contains("env=prod, owner=Zoë, \"data\" team line 2"));
+        assert!(
+            lines[1].contains("Zoë, \"data\" team li…  -"),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].contains("a b  c  "), "{}", lines[2]);
+        let width = lines[0].chars().count();
+        assert!(lines.iter().all(|l| l.chars().count() == width), "{out}");
+    }
+
+    #[test]
+    fn wide_characters_count_two_columns() {
+        assert_eq!(text_width("東京"), 4);
+        assert_eq!(text_width("e\u{301}"), 1);
+        let mut line = String::new();
+        push_cell(&mut line, 0, "東京東京", 5, Align::Left);
+        assert_eq!(line, "東京…");
+        // A wide character that does not fit before the ellipsis leaves a column of padding.
+        line.clear();
+        push_cell(&mut line, 0, "東京東京", 6, Align::Left);
+        assert_eq!(line, "東京… ");
+        assert_eq!(text_width(&line), 6);
+        line.clear();
+        push_cell(&mut line, 0, "東京", 6, Align::Left);
+        assert_eq!(line, "東京  ");
+    }
+
+    #[test]
+    fn empty_table_is_just_the_header() {
+        let out = table(&default_columns(), &[]);
+        assert_eq!(out.lines().count(), 1);
+        assert!(out.starts_with("ACCOUNT "));
+        assert!(out.ends_with("PUBLIC\n"));
+    }
+
+    #[test]
+    fn every_field_has_a_layout() {
+        let columns: Vec<Column> = (0..COLUMNS.len()).map(Column::Field).collect();
+        let record = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let out = table(&columns, &[record]);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0].chars().count(), lines[1].chars().count());
+        assert!(lines[1].contains("arn:aws:rds:eu-west-1:111111111111:db:orders"));
+        assert!(lines[1].contains(" 5432  "));
+    }
+}
