@@ -1,5 +1,5 @@
 //! The one place that wires the pieces together:
-//! settings -> plan -> credentials -> fetch stream -> one writer.
+//! settings -> plan (resolve.rs) -> fetch stream -> one writer.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -9,16 +9,14 @@ use anyhow::Context;
 use tokio::sync::mpsc;
 
 use aws_sdk_rds::config::ProvideCredentials;
-use futures::StreamExt;
 
-use crate::aws::{self, AwsContext, CallFailure, Phase};
-use crate::config::{AccountSpec, Regions, Settings, SettingsError, STANDARD_REGIONS};
-use crate::discover;
+use crate::aws::{self, AwsContext};
+use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
-use crate::plan::Plan;
-use crate::progress::{Progress, Reporter, Totals};
+use crate::progress::{warning_line, Progress, Reporter, Totals};
+use crate::resolve::{prepare, Prepared, UsageError};
 use crate::sink::{AtomicFile, RecordWriter};
-use crate::summary::{FailureEntry, RunEnd, SummaryCounts, SummaryFile};
+use crate::summary::{RunEnd, SummaryCounts, SummaryFile};
 
 /// Pages buffered between the fetchers and the writer; a slow reader slows the fetchers
 /// instead of growing memory.
@@ -85,99 +83,6 @@ impl Write for Destination {
             Destination::File(f) => f.flush(),
         }
     }
-}
-
-/// Everything decided before the first RDS call: credentials per account and the targets.
-pub struct Prepared {
-    pub aws: Arc<AwsContext>,
-    pub plan: Plan,
-    /// Accounts that would not list their enabled regions (standard regions used instead).
-    pub warnings: Vec<FailureEntry>,
-}
-
-/// A command-line mistake found only after discovery (e.g. `--account` matching nothing).
-#[derive(Debug)]
-pub struct UsageError(pub String);
-
-impl std::fmt::Display for UsageError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for UsageError {}
-
-/// Base config -> discovered accounts -> one credential per account -> resolved regions.
-pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
-    let base = aws::load_base_config(settings).await?;
-    let base_credentials = aws::BaseCredentials::load(&base).await?;
-    let discovered = match &settings.file.organization {
-        Some(org) => {
-            let found = discover::discover_accounts(&base, org).await?;
-            if found.is_empty() {
-                // An empty inventory would look like a clean run to cron.
-                anyhow::bail!(
-                    "organization discovery found no ACTIVE accounts (after include_ous and exclude); is the base identity in the organization's management account?"
-                );
-            }
-            found
-        }
-        None => Vec::new(),
-    };
-    let accounts: Vec<Arc<AccountSpec>> = match settings.select_accounts(&discovered) {
-        Ok(accounts) => accounts.into_iter().map(Arc::new).collect(),
-        Err(SettingsError::Usage(message)) => return Err(UsageError(message).into()),
-        Err(SettingsError::File(e)) => return Err(e.into()),
-    };
-    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings).await);
-
-    // Accounts with `regions = ["enabled"]` are asked once each, a few at a time.
-    let lookups = accounts
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.regions == Regions::Enabled)
-        .map(|(index, _)| {
-            let aws = Arc::clone(&aws);
-            async move {
-                let (_, credentials) = aws.account(index).current();
-                (
-                    index,
-                    discover::enabled_regions(aws.base(), credentials).await,
-                )
-            }
-        });
-    let mut found: Vec<(usize, Result<Vec<String>, CallFailure>)> = futures::stream::iter(lookups)
-        .buffer_unordered(settings.concurrency)
-        .collect()
-        .await;
-    found.sort_by_key(|(index, _)| *index);
-    let mut resolved: Vec<AccountSpec> = accounts.iter().map(|a| (**a).clone()).collect();
-    let mut warnings = Vec::new();
-    for (index, result) in found {
-        let account = &mut resolved[index];
-        account.regions = match result {
-            Ok(regions) => Regions::Listed(regions),
-            Err(failure) => {
-                // A role that cannot be assumed is reported with its targets, once; anything
-                // else (ListRegions denied) falls back to the standard regions with a warning.
-                if failure.phase == Phase::Describe {
-                    warnings.push(FailureEntry::new(
-                        &account.id,
-                        &account.name,
-                        None,
-                        "list_regions",
-                        &failure,
-                    ));
-                }
-                Regions::Listed(STANDARD_REGIONS.iter().map(|r| r.to_string()).collect())
-            }
-        };
-    }
-    Ok(Prepared {
-        aws,
-        plan: Plan::new(&resolved),
-        warnings,
-    })
 }
 
 /// Runs the inventory. Errors returned here are fatal (exit 1); failed targets are not errors.
@@ -261,14 +166,7 @@ async fn run_inventory(
     let progress = Progress::new(plan.targets.len() as u64, settings.progress);
     let reporter = Reporter::new(progress, settings.verbose, settings.quiet);
     for warning in &warnings {
-        reporter.warn(&format!(
-            "warning: account {} ({}): cannot list its enabled regions ({}: {}); listing the {} standard regions instead",
-            warning.account_id,
-            warning.account_name,
-            warning.error_code.as_deref().unwrap_or("error"),
-            warning.message,
-            STANDARD_REGIONS.len()
-        ));
+        reporter.warn(&warning_line(warning));
     }
     if settings.verbose > 0 {
         reporter.note(&format!(
@@ -315,13 +213,7 @@ pub async fn plan(
         warnings,
     } = prepare(&settings).await?;
     for warning in &warnings {
-        eprintln!(
-            "warning: account {} ({}): cannot list its enabled regions ({}: {}); planning the standard regions",
-            warning.account_id,
-            warning.account_name,
-            warning.error_code.as_deref().unwrap_or("error"),
-            warning.message
-        );
+        eprintln!("{}", warning_line(warning));
     }
     let mut role_checks = Vec::new();
     if check {

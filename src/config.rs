@@ -144,6 +144,22 @@ pub struct AccountSpec {
     pub regions: Regions,
 }
 
+#[cfg(test)]
+impl AccountSpec {
+    /// A minimal account for unit tests: role `R`, no external id, these regions.
+    pub fn for_tests(id: &str, name: &str, regions: &[&str]) -> AccountSpec {
+        AccountSpec {
+            id: id.into(),
+            name: name.into(),
+            role_arn: format!("arn:aws:iam::{id}:role/R"),
+            external_id: None,
+            session_name: "s".into(),
+            session_duration: Duration::from_secs(3600),
+            regions: Regions::Listed(regions.iter().map(|r| r.to_string()).collect()),
+        }
+    }
+}
+
 /// An account found in AWS Organizations.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DiscoveredAccount {

@@ -9,6 +9,7 @@ mod fetch;
 mod plan;
 mod progress;
 mod record;
+mod resolve;
 mod sink;
 mod summary;
 mod table;
@@ -80,7 +81,7 @@ fn main() -> ExitCode {
         Ok(status) => status.exit_code(),
         Err(e) => {
             eprintln!("rds-inventory: {e:#}");
-            if e.is::<app::UsageError>() {
+            if e.is::<resolve::UsageError>() {
                 EXIT_USAGE
             } else {
                 EXIT_FATAL

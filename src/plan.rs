@@ -134,19 +134,9 @@ pub fn render_table(rows: &[PlanRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Regions;
-    use std::time::Duration;
 
     fn account(id: &str, regions: &[&str]) -> AccountSpec {
-        AccountSpec {
-            id: id.into(),
-            name: format!("n{id}"),
-            role_arn: format!("arn:aws:iam::{id}:role/R"),
-            external_id: None,
-            session_name: "s".into(),
-            session_duration: Duration::from_secs(3600),
-            regions: Regions::Listed(regions.iter().map(|r| r.to_string()).collect()),
-        }
+        AccountSpec::for_tests(id, &format!("n{id}"), regions)
     }
 
     #[test]

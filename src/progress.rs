@@ -8,7 +8,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::aws::{FailureKind, Phase};
+use crate::config::STANDARD_REGIONS;
 use crate::fetch::TargetOutcome;
+use crate::summary::FailureEntry;
 
 /// A progress bar that may not exist: with `None`, every call is a no-op, so no other code
 /// needs to know whether stderr is a terminal.
@@ -54,6 +56,18 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// The stderr line for an account that would not list its enabled regions.
+pub fn warning_line(warning: &FailureEntry) -> String {
+    format!(
+        "warning: account {} ({}): cannot list its enabled regions ({}: {}); using the {} standard regions instead",
+        warning.account_id,
+        warning.account_name,
+        warning.error_code.as_deref().unwrap_or("error"),
+        warning.message,
+        STANDARD_REGIONS.len()
+    )
 }
 
 /// Counts of a run so far.
@@ -189,7 +203,6 @@ mod tests {
     use super::*;
     use crate::aws::CallFailure;
     use crate::config::AccountSpec;
-    use crate::config::Regions;
     use crate::plan::Plan;
 
     fn outcome(plan: &Plan, index: usize, kind: FailureKind, phase: Phase) -> TargetOutcome {
@@ -207,15 +220,11 @@ mod tests {
     }
 
     fn plan() -> Plan {
-        Plan::new(&[AccountSpec {
-            id: "111111111111".into(),
-            name: "prod".into(),
-            role_arn: "arn:aws:iam::111111111111:role/R".into(),
-            external_id: None,
-            session_name: "s".into(),
-            session_duration: Duration::from_secs(3600),
-            regions: Regions::Listed(vec!["us-east-1".into(), "eu-west-1".into()]),
-        }])
+        Plan::new(&[AccountSpec::for_tests(
+            "111111111111",
+            "prod",
+            &["us-east-1", "eu-west-1"],
+        )])
     }
 
     #[test]

@@ -332,21 +332,11 @@ impl InstanceRecord {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::config::Regions;
     use aws_sdk_rds::primitives::DateTime;
     use aws_sdk_rds::types::{DbSubnetGroup, Endpoint, Tag};
-    use std::time::Duration;
 
     pub fn account() -> AccountSpec {
-        AccountSpec {
-            id: "111111111111".into(),
-            name: "prod".into(),
-            role_arn: "arn:aws:iam::111111111111:role/R".into(),
-            external_id: None,
-            session_name: "s".into(),
-            session_duration: Duration::from_secs(3600),
-            regions: Regions::Listed(vec!["eu-west-1".into()]),
-        }
+        AccountSpec::for_tests("111111111111", "prod", &["eu-west-1"])
     }
 
     pub fn full_instance() -> DbInstance {

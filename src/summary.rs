@@ -241,23 +241,15 @@ fn rfc3339(time: SystemTime) -> String {
 mod tests {
     use super::*;
     use crate::aws::FailureKind;
-    use crate::config::{AccountSpec, Regions};
+    use crate::config::AccountSpec;
     use std::time::Duration;
 
     fn plan() -> Plan {
-        Plan::new(&[AccountSpec {
-            id: "111111111111".into(),
-            name: "prod".into(),
-            role_arn: "arn:aws:iam::111111111111:role/R".into(),
-            external_id: None,
-            session_name: "s".into(),
-            session_duration: Duration::from_secs(3600),
-            regions: Regions::Listed(vec![
-                "us-east-1".into(),
-                "eu-west-1".into(),
-                "ap-south-1".into(),
-            ]),
-        }])
+        Plan::new(&[AccountSpec::for_tests(
+            "111111111111",
+            "prod",
+            &["us-east-1", "eu-west-1", "ap-south-1"],
+        )])
     }
 
     #[test]
