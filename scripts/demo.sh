@@ -71,6 +71,12 @@ inventory() {
         "$BIN" --endpoint-url "$MOTO_URL" -c "$WORK/accounts.toml" "$@"
 }
 
+step "rds-inventory plan: the targets, without calling RDS (--check assumes each role once)"
+inventory plan --check | head -n 8
+
+step "rds-inventory -f table (for people; the progress bar shows only on a terminal)"
+inventory --quiet -f table
+
 step "rds-inventory (NDJSON, the default): first 3 of the lines"
 echo "\$ rds-inventory --endpoint-url $MOTO_URL -c accounts.toml > inventory.ndjson" >&2
 status=0
@@ -78,11 +84,13 @@ inventory >"$WORK/inventory.ndjson" || status=$?
 echo "exit code: $status (0 = every account/region listed)" >&2
 head -n 3 "$WORK/inventory.ndjson"
 
-step "rds-inventory -f csv -o inventory.csv (first rows; note the quoted multi-line tag)"
+step "rds-inventory -f csv -o inventory.csv --summary summary.json (first rows; note the quoted multi-line tag)"
 status=0
-inventory --quiet -f csv -o "$WORK/inventory.csv" || status=$?
+inventory --quiet -f csv -o "$WORK/inventory.csv" --summary "$WORK/summary.json" || status=$?
 echo "exit code: $status" >&2
 head -n 8 "$WORK/inventory.csv"
+echo "--- summary.json (targets and AssumeRole calls):" >&2
+"$VENV_PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps({k: s[k] for k in ("status", "targets", "instances", "assume_role_calls", "instances_by_engine")}))' "$WORK/summary.json"
 
 step "summary (computed from the NDJSON)"
 "$VENV_PYTHON" - "$WORK/inventory.ndjson" <<'PY'
