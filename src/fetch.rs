@@ -154,14 +154,26 @@ async fn fetch_target(
                 .map_err(|_| Stop::ReceiverGone)?;
             sent += count;
         }
-        marker = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
+        let next = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
+        if next.is_some() && next == marker {
+            // A server that hands back the same Marker would keep us paging forever.
+            let failure = CallFailure {
+                phase: Phase::Describe,
+                kind: FailureKind::Other,
+                code: None,
+                message: "malformed answer: pagination did not advance (same Marker twice)".into(),
+            };
+            return Err(Stop::Failed(sent, failure));
+        }
+        marker = next;
         if marker.is_none() {
             return Ok(sent);
         }
     }
 }
 
-/// Exponential backoff with full jitter, capped at 20 s.
+/// Exponential backoff, 50-100 % of `initial * 2^round` (jittered so accounts that failed
+/// together do not retry together), capped at 20 s.
 fn backoff(initial: Duration, round: u32) -> Duration {
     let ceiling = initial
         .saturating_mul(1 << round.min(16))
@@ -171,4 +183,22 @@ fn backoff(initial: Duration, round: u32) -> Duration {
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
     ceiling.mul_f64(0.5 + f64::from(nanos % 1000) / 2000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_jitter_and_is_capped() {
+        for round in 1..=3 {
+            let ceiling = Duration::from_millis(100) * (1 << round);
+            let wait = backoff(Duration::from_millis(100), round);
+            assert!(
+                wait >= ceiling / 2 && wait <= ceiling,
+                "round {round}: {wait:?}"
+            );
+        }
+        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(20));
+    }
 }

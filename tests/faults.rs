@@ -130,11 +130,30 @@ fn run_against(fake: &FakeAws, args: &[&str]) -> (tempfile::TempDir, Run) {
         accounts_toml(fake.config()),
     )
     .expect("write");
+    let started = Instant::now();
     let child = command(dir.path(), &fake.endpoint_url(), args)
         .spawn()
         .expect("spawn rds-inventory");
     let run = wait(child);
+    report_figures(fake, &run, started.elapsed());
     (dir, run)
+}
+
+/// One line of figures per run, for `cargo test --test faults -- --nocapture`.
+fn report_figures(fake: &FakeAws, run: &Run, elapsed: Duration) {
+    let c = fake.counters();
+    eprintln!(
+        "[{}] exit {:?} in {:.1} s; {} AssumeRole for {} accounts; {} DescribeDBInstances; {} expired-key calls; faults {:?}; peak in flight {}",
+        std::thread::current().name().unwrap_or("?"),
+        run.code(),
+        elapsed.as_secs_f64(),
+        c.assume_role_calls_total,
+        fake.config().accounts.len(),
+        c.describe_calls_total(),
+        c.expired_key_calls,
+        c.faults,
+        c.peak_in_flight
+    );
 }
 
 type Key = (String, String, String);
