@@ -141,6 +141,18 @@ async fn fetch_target(
             }
         };
         refreshes = 0;
+        let next = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
+        if next.is_some() && next == marker {
+            // A server that hands back the Marker it was sent would keep us paging (and
+            // writing the same page) forever.
+            let failure = CallFailure {
+                phase: Phase::Describe,
+                kind: FailureKind::Other,
+                code: None,
+                message: "malformed answer: pagination did not advance (same Marker twice)".into(),
+            };
+            return Err(Stop::Failed(sent, failure));
+        }
         let records: Vec<InstanceRecord> = page
             .db_instances()
             .iter()
@@ -153,17 +165,6 @@ async fn fetch_target(
                 .await
                 .map_err(|_| Stop::ReceiverGone)?;
             sent += count;
-        }
-        let next = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
-        if next.is_some() && next == marker {
-            // A server that hands back the same Marker would keep us paging forever.
-            let failure = CallFailure {
-                phase: Phase::Describe,
-                kind: FailureKind::Other,
-                code: None,
-                message: "malformed answer: pagination did not advance (same Marker twice)".into(),
-            };
-            return Err(Stop::Failed(sent, failure));
         }
         marker = next;
         if marker.is_none() {

@@ -1224,3 +1224,32 @@ fn truncated_answer_is_never_a_silently_short_target() {
     );
     assert!(fake.counters().faults.malformed > 0);
 }
+
+/// A server that keeps answering with the Marker it was sent: the target fails after its
+/// first page instead of paging (and writing duplicates) forever.
+#[test]
+fn stuck_pagination_fails_the_target_without_duplicates() {
+    let mut config = base_config(2, 400);
+    let stuck = FakeConfig::target(&config.accounts[1], "us-east-1");
+    config.stuck_pagination_targets.insert(stuck.clone());
+    let fake = fake(config);
+    let (_dir, run) = run_against(&fake, &[]);
+    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
+    let got = output_keys(&run.stdout); // panics on a duplicate
+    let from_stuck = got
+        .iter()
+        .filter(|(a, r, _)| *a == stuck.0 && *r == stuck.1)
+        .count();
+    assert_eq!(from_stuck, 100, "only the first page of the stuck target");
+    let others: BTreeSet<Key> = got
+        .into_iter()
+        .filter(|(a, r, _)| !(*a == stuck.0 && *r == stuck.1))
+        .collect();
+    assert_eq!(others, expected_keys(fake.config()));
+    assert!(
+        run.stderr.contains("pagination did not advance"),
+        "stderr:\n{}",
+        run.stderr
+    );
+    assert!(fake.counters().describe_calls_for(&stuck.0, &stuck.1) <= 2);
+}

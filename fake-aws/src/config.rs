@@ -45,6 +45,8 @@ pub struct FakeConfig {
     /// RDS answers 200 with XML cut after the first complete instance, which the SDK parses
     /// without error (fewer instances, no Marker).
     pub truncated_targets: HashSet<Target>,
+    /// From the second page on, RDS answers with the same Marker it was sent (never ends).
+    pub stuck_pagination_targets: HashSet<Target>,
     /// Accounts where Account `ListRegions` answers 403 `AccessDeniedException`.
     pub list_regions_denied: HashSet<String>,
 }
@@ -68,6 +70,7 @@ impl Default for FakeConfig {
             disabled_regions: HashSet::new(),
             malformed_targets: HashSet::new(),
             truncated_targets: HashSet::new(),
+            stuck_pagination_targets: HashSet::new(),
             list_regions_denied: HashSet::new(),
         }
     }

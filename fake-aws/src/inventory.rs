@@ -161,6 +161,7 @@ impl FakeConfig {
                 if self.disabled_regions.contains(&target)
                     || self.malformed_targets.contains(&target)
                     || self.truncated_targets.contains(&target)
+                    || self.stuck_pagination_targets.contains(&target)
                     || self.hang_targets.contains(&target)
                 {
                     continue;

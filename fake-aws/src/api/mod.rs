@@ -31,6 +31,7 @@ const TARGET_DISABLED: u8 = 1;
 const TARGET_MALFORMED: u8 = 2;
 const TARGET_HANGS: u8 = 4;
 const TARGET_TRUNCATED: u8 = 8;
+const TARGET_STUCK: u8 = 16;
 
 /// Credentials the fake issued, and what it enforces about them.
 struct Session {
@@ -70,6 +71,7 @@ impl Shared {
             (&config.malformed_targets, TARGET_MALFORMED),
             (&config.hang_targets, TARGET_HANGS),
             (&config.truncated_targets, TARGET_TRUNCATED),
+            (&config.stuck_pagination_targets, TARGET_STUCK),
         ];
         for (targets, flag) in per_target_controls {
             for (account, region) in targets {

@@ -1,7 +1,7 @@
 //! RDS `DescribeDBInstances`: pages of the lazily generated inventory, with per-target faults.
 
 use super::{error_reply, hang, reply, with_request_id, Call, Caller, Reply, Shared};
-use super::{TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED, TARGET_TRUNCATED};
+use super::{TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED, TARGET_STUCK, TARGET_TRUNCATED};
 use crate::rng::hash_parts;
 use crate::xml;
 use hyper::StatusCode;
@@ -84,7 +84,13 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
     }
 
     let end = count.min(offset + max_records);
-    let next_marker = (end < count).then(|| marker_for(shared, account_index, region_index, end));
+    let stuck = offset > 0 && shared.target_has(account_index, region_index, TARGET_STUCK);
+    let next_marker = if stuck {
+        // A broken server: the second page comes back with the Marker it was asked for.
+        Some(marker_for(shared, account_index, region_index, offset))
+    } else {
+        (end < count).then(|| marker_for(shared, account_index, region_index, end))
+    };
     let instances =
         (offset..end).map(|index| shared.config.instance(account_index, region_index, index));
     let request_id = shared.request_id();
