@@ -21,12 +21,15 @@ use aws_sdk_rds::config::interceptors::{
     BeforeTransmitInterceptorContextRef,
 };
 use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
+use aws_sdk_rds::config::SharedHttpClient;
 use aws_sdk_rds::config::{
     ConfigBag, Credentials, Intercept, ProvideCredentials, RuntimeComponents,
     SharedCredentialsProvider,
 };
 use aws_sdk_rds::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use aws_smithy_http_client::proxy::ProxyConfig;
+use aws_smithy_http_client::tls;
 
 use crate::config::{AccountSpec, Settings};
 
@@ -55,6 +58,7 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
         .or_else(region_chain);
     }
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .http_client(shared_https_client())
         .retry_config(retry)
         .timeout_config(timeouts)
         .region(region_chain.or_else(Region::from_static(FALLBACK_REGION)));
@@ -71,6 +75,25 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
         loader = loader.endpoint_url(url);
     }
     Ok(loader.load().await)
+}
+
+/// The SDK's default HTTPS client (rustls with aws-lc, proxy settings from the environment),
+/// built once. Left unset, every service client builds its own: each account's STS client and
+/// each target's RDS client got a private connection pool and TLS configuration.
+fn shared_https_client() -> SharedHttpClient {
+    aws_smithy_http_client::Builder::new().build_with_connector_fn(
+        |settings, runtime_components| {
+            let mut connector = aws_smithy_http_client::ConnectorBuilder::default().tls_provider(
+                tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc),
+            );
+            connector.set_connector_settings(settings.cloned());
+            if let Some(components) = runtime_components {
+                connector.set_sleep_impl(components.sleep_impl());
+            }
+            connector.set_proxy_config(Some(ProxyConfig::from_env()));
+            connector.build()
+        },
+    )
 }
 
 /// The base identity's credentials, cached for the whole run.

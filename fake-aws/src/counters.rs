@@ -79,6 +79,9 @@ pub struct CountersSnapshot {
     pub in_flight: u64,
     /// The most requests ever handled at once since start or the last reset.
     pub peak_in_flight: u64,
+    /// TCP connections accepted: a client with one shared pool opens about as many as its
+    /// concurrency; one pool per client opens one per client.
+    pub connections_accepted: u64,
 }
 
 impl CountersSnapshot {
@@ -124,6 +127,7 @@ pub(crate) struct Counters {
     requests_total: AtomicU64,
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
+    connections_accepted: AtomicU64,
     calls: [AtomicU64; Operation::ALL.len()],
     throttled: AtomicU64,
     unavailable: AtomicU64,
@@ -145,6 +149,7 @@ impl Counters {
             requests_total: AtomicU64::new(0),
             in_flight: AtomicU64::new(0),
             peak_in_flight: AtomicU64::new(0),
+            connections_accepted: AtomicU64::new(0),
             calls: Default::default(),
             throttled: AtomicU64::new(0),
             unavailable: AtomicU64::new(0),
@@ -178,6 +183,9 @@ impl Counters {
     }
     pub(crate) fn unavailable(&self) {
         bump(&self.unavailable);
+    }
+    pub(crate) fn connection_accepted(&self) {
+        bump(&self.connections_accepted);
     }
     pub(crate) fn hung(&self) {
         bump(&self.hung);
@@ -215,6 +223,7 @@ impl Counters {
             &self.assume_role_total,
             &self.assume_role_denied,
             &self.expired_key_calls,
+            &self.connections_accepted,
         ];
         let all_counters = all_scalars
             .into_iter()
@@ -275,6 +284,7 @@ impl Counters {
             expired_key_calls: load(&self.expired_key_calls),
             in_flight: load(&self.in_flight),
             peak_in_flight: load(&self.peak_in_flight),
+            connections_accepted: load(&self.connections_accepted),
         }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) async fn serve(
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _peer)) => {
+                    shared.counters.connection_accepted();
                     // Small request/response pairs on keep-alive sockets: Nagle only adds delay.
                     let _ = stream.set_nodelay(true);
                     tokio::spawn(serve_connection(Arc::clone(&shared), stream, shutdown.clone()));
