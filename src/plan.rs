@@ -15,7 +15,10 @@ pub struct Target {
     pub region: String,
 }
 
-/// Every target of a run, account by account, so one account's regions run close together.
+/// Every target of a run, interleaved across accounts (each account's first region, then
+/// each account's second...). Account by account, the regions of one account would start
+/// together and all wait on its one AssumeRole, holding concurrency slots idle: measured
+/// 1.53 s vs a 0.70 s bound at 100 accounts x 8 regions, 50 ms per call.
 /// Accounts' regions must be resolved (`Regions::Listed`) before planning.
 #[derive(Debug, Clone)]
 pub struct Plan {
@@ -26,15 +29,24 @@ pub struct Plan {
 impl Plan {
     pub fn new(accounts: &[AccountSpec]) -> Plan {
         let accounts: Vec<Arc<AccountSpec>> = accounts.iter().cloned().map(Arc::new).collect();
-        let targets = accounts
+        let rounds = accounts
             .iter()
-            .enumerate()
-            .flat_map(|(account_index, account)| {
-                account.regions.listed().iter().map(move |region| Target {
-                    account_index,
-                    account: Arc::clone(account),
-                    region: region.clone(),
-                })
+            .map(|a| a.regions.listed().len())
+            .max()
+            .unwrap_or(0);
+        let targets = (0..rounds)
+            .flat_map(|round| {
+                accounts
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(account_index, account)| {
+                        let region = account.regions.listed().get(round)?;
+                        Some(Target {
+                            account_index,
+                            account: Arc::clone(account),
+                            region: region.clone(),
+                        })
+                    })
             })
             .collect();
         Plan { accounts, targets }
@@ -56,9 +68,12 @@ pub struct PlanRow {
 
 impl PlanRow {
     /// One row per target; `checks` holds (account id, AssumeRole result) from `--check`.
+    /// Rows are grouped by account (in file order), unlike the interleaved run order.
     pub fn all(plan: &Plan, checks: &[(String, Result<(), String>)]) -> Vec<PlanRow> {
-        plan.targets
-            .iter()
+        let mut targets: Vec<&Target> = plan.targets.iter().collect();
+        targets.sort_by_key(|t| t.account_index);
+        targets
+            .into_iter()
             .map(|t| PlanRow {
                 account_id: t.account.id.clone(),
                 account_name: t.account.name.clone(),
@@ -140,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn every_account_region_pair_once_in_account_order() {
+    fn every_account_region_pair_once_interleaved_across_accounts() {
         let plan = Plan::new(&[
             account("111111111111", &["us-east-1", "eu-west-1"]),
             account("222222222222", &["eu-west-1"]),
@@ -154,8 +169,8 @@ mod tests {
             pairs,
             vec![
                 (0, "111111111111", "us-east-1"),
-                (0, "111111111111", "eu-west-1"),
                 (1, "222222222222", "eu-west-1"),
+                (0, "111111111111", "eu-west-1"),
             ]
         );
         assert_eq!(plan.accounts.len(), 2);
