@@ -21,15 +21,17 @@ use aws_sdk_rds::config::interceptors::{
     BeforeTransmitInterceptorContextRef,
 };
 use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
-use aws_sdk_rds::config::SharedHttpClient;
 use aws_sdk_rds::config::{
     ConfigBag, Credentials, Intercept, ProvideCredentials, RuntimeComponents,
     SharedCredentialsProvider,
 };
+use aws_sdk_rds::config::{HttpClient, IntoShared, SharedHttpClient};
 use aws_sdk_rds::error::{BoxError, DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
+use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
+use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 
 use crate::config::{AccountSpec, Settings};
 
@@ -81,7 +83,7 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
 /// built once. Left unset, every service client builds its own: each account's STS client and
 /// each target's RDS client got a private connection pool and TLS configuration.
 fn shared_https_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new().build_with_connector_fn(
+    let client = aws_smithy_http_client::Builder::new().build_with_connector_fn(
         |settings, runtime_components| {
             let mut connector = aws_smithy_http_client::ConnectorBuilder::default().tls_provider(
                 tls::Provider::Rustls(tls::rustls_provider::CryptoMode::AwsLc),
@@ -93,7 +95,30 @@ fn shared_https_client() -> SharedHttpClient {
             connector.set_proxy_config(Some(ProxyConfig::from_env()));
             connector.build()
         },
-    )
+    );
+    BuildOnce(client).into_shared()
+}
+
+/// Delegates to the shared client but keeps the default (no-op) `validate_base_client_config`:
+/// the SDK's own builds and discards a whole TLS connector, parsing every root certificate,
+/// each time a service client is created: once per target here. Measured by the benchmark's
+/// callgrind run: 35 % fewer instructions for 800 targets; a bad TLS setup now surfaces on the
+/// first request instead of at client creation.
+#[derive(Debug)]
+struct BuildOnce(SharedHttpClient);
+
+impl HttpClient for BuildOnce {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        self.0.http_connector(settings, components)
+    }
+
+    fn connector_metadata(&self) -> Option<ConnectorMetadata> {
+        self.0.connector_metadata()
+    }
 }
 
 /// The base identity's credentials, cached for the whole run.

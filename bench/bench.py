@@ -1,0 +1,871 @@
+#!/usr/bin/env python3
+"""Benchmark runner for rds-inventory (issue 4). Started by bench/run.sh, which builds the
+binaries, snapshots them and sets a safe environment; run that, not this.
+
+Every scenario starts its own fake-aws process (127.0.0.1 only) with the scenario's latency,
+runs each contender several times against it, and keeps the median. Wall time is measured
+here (monotonic clock around spawn..exit); peak RSS and CPU time come from `/usr/bin/time -v`
+(or os.wait4's rusage of that one child when /usr/bin/time is missing); call counts come from
+the fake's `/_fake/counters`, reset before every run.
+"""
+import argparse
+import datetime
+import hashlib
+import json
+import os
+import platform
+import re
+import select
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+TIME_BIN = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+REGIONS16 = [
+    "us-east-1", "eu-west-1", "us-west-2", "eu-central-1", "ap-northeast-1", "ap-southeast-2",
+    "us-east-2", "eu-west-2", "ap-south-1", "ca-central-1", "sa-east-1", "eu-north-1",
+    "ap-southeast-1", "ap-northeast-2", "us-west-1", "eu-west-3",
+]
+MIB = 1024 * 1024
+# urllib must never use a proxy: the fake is on 127.0.0.1 and nothing else may be contacted.
+URL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def child_env():
+    """The environment of every child: no AWS settings or proxies from the caller, static base
+    keys, no config files, no instance metadata."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.upper().startswith("AWS_") and "PROXY" not in k.upper()
+    }
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE="/nonexistent/rds-bench/config",
+        AWS_SHARED_CREDENTIALS_FILE="/nonexistent/rds-bench/credentials",
+        AWS_ACCESS_KEY_ID="AKIDBASE",
+        AWS_SECRET_ACCESS_KEY="x",
+        AWS_REGION="us-east-1",
+        AWS_DEFAULT_REGION="us-east-1",
+        NO_PROXY="127.0.0.1,localhost",
+        no_proxy="127.0.0.1,localhost",
+    )
+    for k in ("RDS_INVENTORY_CONFIG", "RDS_INVENTORY_FORMAT", "RDS_INVENTORY_CONCURRENCY",
+              "RDS_INVENTORY_MAX_ATTEMPTS", "RDS_INVENTORY_TIMEOUT"):
+        env.pop(k, None)
+    return env
+
+
+ENV = child_env()
+
+
+# ---------------------------------------------------------------------------------------------
+# The fake endpoint
+
+
+class Fake:
+    """One fake-aws process; stopped (by its own pid) when the scenario ends."""
+
+    def __init__(self, binary, workdir, accounts, regions, instances, latency_ms, seed=1):
+        self.args = dict(accounts=accounts, regions=len(regions), instances=instances,
+                         latency_ms=latency_ms)
+        cmd = [binary, "--accounts", str(accounts), "--regions", ",".join(regions),
+               "--instances", str(instances), "--latency-ms", str(latency_ms),
+               "--seed", str(seed)]
+        self.command = " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd))
+        self.log = open(os.path.join(workdir, "fake-aws.log"), "ab")
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=ENV)
+        ready, _, _ = select.select([self.proc.stdout], [], [], 30)
+        line = self.proc.stdout.readline().decode() if ready else ""
+        match = re.match(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"fake-aws did not start: {line!r}")
+        self.url = match.group(1)
+
+    def _request(self, method, path):
+        request = urllib.request.Request(self.url + path, method=method)
+        with URL_OPENER.open(request, timeout=30) as answer:
+            return answer.read()
+
+    def counters(self):
+        return json.loads(self._request("GET", "/_fake/counters"))
+
+    def reset(self):
+        self._request("POST", "/_fake/reset-counters")
+
+    def cpu_seconds(self):
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def compact(counters):
+    """What the report needs from the fake's counters (the full per-target map is big)."""
+    pages = [n for regions in counters["describe_calls"].values() for n in regions.values()]
+    per_account = list(counters["assume_role_calls"].values())
+    return {
+        "calls": counters["calls"],
+        "peak_in_flight": counters["peak_in_flight"],
+        "targets_described": len(pages),
+        "max_pages": max(pages, default=0),
+        "assume_role_accounts": len(per_account),
+        "assume_role_min": min(per_account, default=0),
+        "assume_role_max": max(per_account, default=0),
+        "faults": counters["faults"],
+    }
+
+
+def one_assume_role_each(counters, accounts):
+    return (counters["assume_role_accounts"] == accounts and counters["assume_role_min"] == 1
+            and counters["assume_role_max"] == 1)
+
+
+def lower_bound(counters, latency_ms, concurrency):
+    """max(longest target chain, total calls x latency / concurrency), from the fake's counts."""
+    latency = latency_ms / 1000
+    assume = counters["calls"].get("AssumeRole", 0)
+    describe = counters["calls"].get("DescribeDBInstances", 0)
+    chain = (1 + counters["max_pages"]) * latency
+    fan = (assume + describe) * latency / concurrency
+    return {"bound_s": max(chain, fan), "chain_s": chain, "fanout_s": fan,
+            "assume_role": assume, "describe": describe, "max_pages": counters["max_pages"]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Running one contender once
+
+
+def busy_cpu_seconds():
+    """CPU seconds all processes on the machine have spent busy since boot (/proc/stat)."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    return (sum(fields[:8]) - idle) / CLK_TCK
+
+
+def find_child(pid):
+    """The process /usr/bin/time started (its only child), or pid itself without the wrapper."""
+    if not TIME_BIN:
+        return pid
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            children = f.read().split()
+        return int(children[0]) if children else None
+    except OSError:
+        return None
+
+
+def count_fds(pid):
+    """(open fds, of which sockets) of one process; None when it is gone."""
+    try:
+        names = os.listdir(f"/proc/{pid}/fd")
+    except OSError:
+        return None
+    sockets = 0
+    for name in names:
+        try:
+            if os.readlink(f"/proc/{pid}/fd/{name}").startswith("socket:"):
+                sockets += 1
+        except OSError:
+            pass
+    return len(names), sockets
+
+
+class FdSampler(threading.Thread):
+    """Samples the fd and socket count of the measured process every `interval` seconds."""
+
+    def __init__(self, wrapper_pid, interval=0.05):
+        super().__init__(daemon=True)
+        self.wrapper_pid, self.interval = wrapper_pid, interval
+        self.samples = []
+        self.stopped = threading.Event()
+
+    def run(self):
+        pid = None
+        while not self.stopped.is_set():
+            pid = pid or find_child(self.wrapper_pid)
+            if pid:
+                counted = count_fds(pid)
+                if counted:
+                    self.samples.append(counted)
+            self.stopped.wait(self.interval)
+
+
+def parse_time_v(text):
+    def grab(label, cast=float):
+        match = re.search(re.escape(label) + r":\s*([\d.]+)", text)
+        return cast(match.group(1)) if match else None
+
+    return {
+        "max_rss_kib": grab("Maximum resident set size (kbytes)", int),
+        "user_s": grab("User time (seconds)"),
+        "sys_s": grab("System time (seconds)"),
+    }
+
+
+def run_once(cmd, workdir, *, fake=None, timeout=3600, sample_fds=False, first_byte_only=False):
+    """Runs cmd with stdout to /dev/null (or, for first_byte_only, until its first byte on
+    stdout, then stops it) and returns wall time, peak RSS, CPU, stderr and fake counters."""
+    if fake:
+        fake.reset()
+        fake_cpu0 = fake.cpu_seconds()
+    err_path = os.path.join(workdir, "stderr.txt")
+    time_path = os.path.join(workdir, "time.txt")
+    wrapped = [TIME_BIN, "-v", "-o", time_path] + cmd if TIME_BIN and not first_byte_only else cmd
+    busy0 = busy_cpu_seconds()
+    with open(err_path, "wb") as err, open(os.devnull, "wb") as null:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            wrapped, stdout=subprocess.PIPE if first_byte_only else null, stderr=err, env=ENV)
+        sampler = None
+        if sample_fds:
+            sampler = FdSampler(proc.pid)
+            sampler.start()
+        result = {}
+        if first_byte_only:
+            ready, _, _ = select.select([proc.stdout], [], [], timeout)
+            first = proc.stdout.read(1) if ready else b""
+            result["first_byte_s"] = time.monotonic() - started if first else None
+            proc.send_signal(signal.SIGTERM)
+            proc.stdout.close()
+            proc.wait()
+            wall = None
+            usage = None
+        else:
+            usage = None
+            if TIME_BIN:
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+                    raise RuntimeError(f"timed out after {timeout} s: {' '.join(cmd)}")
+            else:
+                _, status, usage = os.wait4(proc.pid, 0)
+                proc.returncode = os.waitstatus_to_exitcode(status)
+            wall = time.monotonic() - started
+        if sampler:
+            sampler.stopped.set()
+            sampler.join()
+    with open(err_path, "rb") as f:
+        stderr = f.read().decode(errors="replace")
+    result.update(wall_s=wall, exit=proc.returncode, stderr=stderr[-2000:])
+    if not first_byte_only:
+        if TIME_BIN:
+            with open(time_path) as f:
+                result.update(parse_time_v(f.read()))
+        else:
+            result.update(max_rss_kib=usage.ru_maxrss, user_s=usage.ru_utime, sys_s=usage.ru_stime)
+        if proc.returncode != 0:
+            raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr[-2000:]}")
+    summary = re.search(r"(\d+) instances; (\d+) AssumeRole calls", stderr)
+    if summary:
+        result["rows"] = int(summary.group(1))
+        result["own_assume_role_count"] = int(summary.group(2))
+    if sampler:
+        result["peak_fds"] = max((s[0] for s in sampler.samples), default=None)
+        result["peak_sockets"] = max((s[1] for s in sampler.samples), default=None)
+        result["fd_samples"] = len(sampler.samples)
+    if fake:
+        result["fake_cpu_s"] = fake.cpu_seconds() - fake_cpu0
+        result["counters"] = compact(fake.counters())
+    if result.get("user_s") is not None:
+        # Busy CPU of everything else on the machine during the run: the noise indicator.
+        ours = result["user_s"] + (result.get("sys_s") or 0) + result.get("fake_cpu_s", 0)
+        result["other_cpu_s"] = max(0.0, busy_cpu_seconds() - busy0 - ours)
+    return result
+
+
+def median_of(runs, key):
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Contenders
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.tool = args.tool or os.path.join(args.bin_dir, "rds-inventory")
+        self.fake_bin = os.path.join(args.bin_dir, "fake-aws")
+        self.python = args.python
+        self.workdir = tempfile.mkdtemp(prefix="rds-bench-run.")
+        self.results = {}
+        self.md = []
+
+    def accounts_file(self, accounts, regions):
+        path = os.path.join(self.workdir, f"accounts-{accounts}x{len(regions)}.toml")
+        with open(path, "w") as f:
+            f.write("regions = [" + ", ".join(f'"{r}"' for r in regions) + "]\n")
+            for i in range(accounts):
+                f.write(f'\n[[accounts]]\nid = "{100000000000 + i:012d}"\nname = "acct-{i}"\n')
+        return path
+
+    def tool_cmd(self, accounts_file, fake, fmt="ndjson", concurrency=None):
+        cmd = [self.tool, "-c", accounts_file, "--endpoint-url", fake.url, "--no-progress",
+               "-f", fmt]
+        if concurrency:
+            cmd += ["--concurrency", str(concurrency)]
+        return cmd
+
+    def py_cmd(self, script, accounts_file, fake, *extra):
+        return [self.python, os.path.join(HERE, "baseline", script), accounts_file, fake.url,
+                *extra]
+
+    def repeat(self, label, cmd, runs, fake, **kw):
+        out = []
+        for i in range(runs):
+            r = run_once(cmd, self.workdir, fake=fake, **kw)
+            log(f"  {label} run {i + 1}/{runs}: "
+                + (f"wall {r['wall_s']:.3f} s, rss {r['max_rss_kib'] / 1024:.1f} MiB"
+                   if r.get("wall_s") is not None else f"first byte {r.get('first_byte_s')}")
+                + (f", rows {r['rows']}" if "rows" in r else ""))
+            out.append(r)
+        return out
+
+    def emit(self, text=""):
+        self.md.append(text)
+
+    # -- scenarios ------------------------------------------------------------------------------
+
+    def s1_fanout(self):
+        q = self.args.quick
+        accounts, regions, lat, conc = (20, 8, 50, 64) if q else (100, 8, 50, 64)
+        # The issue's size, and a light one where CPU cannot be what limits the run.
+        sizes = (100, 10) if q else (250, 25)
+        regs = REGIONS16[:regions]
+        acc = self.accounts_file(accounts, regs)
+        cols = []
+        for inst in sizes:
+            fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+            try:
+                cmd = self.tool_cmd(acc, fake, concurrency=conc)
+                runs = self.repeat(f"rds-inventory ~{inst}/target", cmd, self.args.runs, fake)
+            finally:
+                fake.stop()
+            wall = median_of(runs, "wall_s")
+            bound = lower_bound(runs[0]["counters"], lat, conc)
+            tcpu = median_of([cpu(r) for r in runs], "cpu_s")
+            fcpu = median_of(runs, "fake_cpu_s")
+            cols.append(dict(
+                instances=inst, runs=runs, wall_s=wall, bound=bound,
+                efficiency=bound["bound_s"] / wall,
+                one_assume_role_per_account=all(
+                    one_assume_role_each(r["counters"], accounts) for r in runs),
+                tool_cpu_s=tcpu, fake_cpu_s=fcpu, cpu_floor_s=(tcpu + fcpu) / os.cpu_count(),
+                rows=runs[0].get("rows"), fake=fake.command))
+        self.results["s1_fanout"] = dict(accounts=accounts, regions=regions, latency_ms=lat,
+                                         concurrency=conc, sizes=cols)
+        self.emit(f"## 1. Fan-out efficiency ({accounts} accounts x {regions} regions, {lat} ms/call, "
+                  f"--concurrency {conc})")
+        self.emit()
+        self.emit("| metric | " + " | ".join(f"~{c['instances']} instances/target"
+                                             + (" (the issue's)" if i == 0 else " (light)")
+                                             for i, c in enumerate(cols)) + " |")
+        self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
+
+        def row(label, f):
+            self.emit(f"| {label} | " + " | ".join(f(c) for c in cols) + " |")
+
+        row("rows listed", lambda c: str(c["rows"]))
+        row("calls (fake counters)", lambda c: f"{c['bound']['assume_role']} AssumeRole + "
+            f"{c['bound']['describe']} DescribeDBInstances")
+        row("longest chain (1 AssumeRole + biggest target's pages) x latency",
+            lambda c: f"(1 + {c['bound']['max_pages']}) x {lat} ms = {c['bound']['chain_s']:.3f} s")
+        row("calls x latency / concurrency", lambda c: f"{c['bound']['fanout_s']:.3f} s")
+        row("**lower bound**", lambda c: f"**{c['bound']['bound_s']:.3f} s**")
+        row("wall, median (runs)", lambda c: fmt_runs(c["runs"], "wall_s"))
+        row("**bound / wall** (goal >= 0.90)",
+            lambda c: f"**{c['efficiency']:.2f}** {'met' if c['efficiency'] >= 0.9 else 'NOT met'}")
+        row("tool CPU user+sys, median", lambda c: f"{c['tool_cpu_s']:.2f} s")
+        row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
+        row(f"CPU floor: (tool + fake CPU) / {os.cpu_count()} cores",
+            lambda c: f"{c['cpu_floor_s']:.2f} s")
+        row("other processes' CPU during a run, median (noise)",
+            lambda c: f"{median_of(c['runs'], 'other_cpu_s'):.2f} s")
+        row("peak requests in flight at the fake",
+            lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"]))
+        row("peak RSS, median", lambda c: f"{median_of(c['runs'], 'max_rss_kib') / 1024:.1f} MiB")
+        row("exactly one AssumeRole per account (every run)",
+            lambda c: "yes" if c["one_assume_role_per_account"] else "NO")
+        self.emit()
+
+    def s2_side_by_side(self):
+        q = self.args.quick
+        accounts, regions, inst, lat = (3, 4, 100, 50) if q else (10, 8, 250, 50)
+        conc = 32
+        regs = REGIONS16[:regions]
+        fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+        contenders = {}
+        try:
+            acc = self.accounts_file(accounts, regs)
+            contenders["rds-inventory"] = self.repeat(
+                "rds-inventory", self.tool_cmd(acc, fake, concurrency=conc), self.args.runs, fake)
+            contenders["threaded boto3"] = self.repeat(
+                "threaded boto3", self.py_cmd("threaded.py", acc, fake, str(conc)),
+                self.args.runs, fake)
+            contenders["seed pattern"] = self.repeat(
+                "seed pattern", self.py_cmd("seed_pattern.py", acc, fake), self.args.seed_runs,
+                fake)
+            # Time to first row (scenario 5) on the same endpoint.
+            ttfr = {
+                "rds-inventory": self.repeat(
+                    "rds-inventory ttfr", self.tool_cmd(acc, fake, concurrency=conc),
+                    self.args.ttfr_runs, fake, first_byte_only=True),
+                "threaded boto3": self.repeat(
+                    "threaded ttfr", [self.python, "-u"] + self.py_cmd("threaded.py", acc, fake,
+                                                                      str(conc))[1:],
+                    self.args.ttfr_runs, fake, first_byte_only=True),
+                "seed pattern": self.repeat(
+                    "seed ttfr", [self.python, "-u"] + self.py_cmd("seed_pattern.py", acc,
+                                                                  fake)[1:],
+                    self.args.ttfr_runs, fake, first_byte_only=True),
+            }
+        finally:
+            fake.stop()
+        bound = lower_bound(contenders["rds-inventory"][0]["counters"], lat, conc)
+        seed_wall = median_of(contenders["seed pattern"], "wall_s")
+        rows = {name: sorted({r.get("rows") for r in runs}) for name, runs in contenders.items()}
+        self.results["s2_side_by_side"] = dict(
+            accounts=accounts, regions=regions, instances=inst, latency_ms=lat, concurrency=conc,
+            contenders=contenders, bound=bound, rows=rows, fake=fake.command)
+        self.emit(f"## 2. Side by side ({accounts} accounts x {regions} regions, ~{inst} "
+                  f"instances/target, {lat} ms/call; parallel contenders at {conc} in flight)")
+        self.emit()
+        self.emit("| contender | wall, median (runs) | vs seed pattern | peak RSS, median | "
+                  "CPU user+sys | AssumeRole calls (fake) | rows | other processes' CPU (noise) |")
+        self.emit("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        for name, runs in contenders.items():
+            wall = median_of(runs, "wall_s")
+            ars = sorted({r["counters"]["calls"].get("AssumeRole", 0) for r in runs})
+            self.emit(
+                f"| {name} | {fmt_runs(runs, 'wall_s')} | {seed_wall / wall:.1f}x | "
+                f"{median_of(runs, 'max_rss_kib') / 1024:.1f} MiB | "
+                f"{median_of([cpu(r) for r in runs], 'cpu_s'):.2f} s | "
+                f"{'/'.join(map(str, ars))} | {'/'.join(map(str, rows[name]))} | "
+                f"{median_of(runs, 'other_cpu_s'):.2f} s |")
+        self.emit(f"| lower bound | {bound['bound_s']:.3f} s | {seed_wall / bound['bound_s']:.0f}x "
+                  f"| | | {accounts} | | |")
+        self.emit()
+        self.emit(f"Lower bound: max(chain (1 + {bound['max_pages']}) x {lat} ms = "
+                  f"{bound['chain_s']:.3f} s, ({bound['assume_role']} + {bound['describe']}) calls "
+                  f"x {lat} ms / {conc} = {bound['fanout_s']:.3f} s). rds-inventory bound/wall = "
+                  f"{bound['bound_s'] / median_of(contenders['rds-inventory'], 'wall_s'):.2f}.")
+        self.emit(f"Seed pattern runs: {len(contenders['seed pattern'])}.")
+        self.emit()
+        # Scenario 5 goes in its own section.
+        goal = (2 * lat + lat) / 1000
+        self.results["s5_ttfr"] = dict(runs=ttfr, goal_s=goal)
+        self.emit(f"## 5. Time to first row ({lat} ms/call, same endpoint as 2; spawn to first "
+                  f"byte on stdout)")
+        self.emit()
+        self.emit("| contender | first byte, median (runs) | goal: AssumeRole + page + 50 ms = "
+                  f"{goal * 1000:.0f} ms |")
+        self.emit("| --- | --- | --- |")
+        for name, runs in ttfr.items():
+            m = median_of(runs, "first_byte_s")
+            self.emit(f"| {name} | {fmt_runs(runs, 'first_byte_s', ms=True)} | "
+                      + ("met" if name == "rds-inventory" and m <= goal else
+                         "NOT met" if name == "rds-inventory" else "") + " |")
+        self.emit()
+        self.emit("Python contenders run with `-u` here (unbuffered), else their first row would "
+                  "wait for an 8 KiB block buffer.")
+        self.emit()
+
+    def s3_memory(self):
+        q = self.args.quick
+        big, small = (200, 20) if q else (2000, 200)
+        accounts, regions = 10, 10
+        regs = REGIONS16[:regions]
+        acc = self.accounts_file(accounts, regs)
+        table = {}
+        for inst in (small, big):
+            fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, 0)
+            try:
+                for fmt in ("ndjson", "json", "csv"):
+                    table[(fmt, inst)] = self.repeat(
+                        f"rds-inventory {fmt} {inst}/target", self.tool_cmd(acc, fake, fmt),
+                        self.args.runs, fake)
+            finally:
+                fake.stop()
+        self.results["s3_memory"] = {f"{k[0]}@{k[1]}": v for k, v in table.items()}
+        self.emit(f"## 3. Memory flat ({accounts} accounts x {regions} regions, 0 ms, default "
+                  f"concurrency; ~{small} vs ~{big} instances/target; output to /dev/null)")
+        self.emit()
+        self.emit("| format | rows small | peak RSS small | rows big | peak RSS big | ratio "
+                  "(goal <= 1.5) | big <= 64 MiB |")
+        self.emit("| --- | --- | --- | --- | --- | --- | --- |")
+        for fmt in ("ndjson", "json", "csv"):
+            s, b = table[(fmt, small)], table[(fmt, big)]
+            rs, rb = median_of(s, "max_rss_kib") / 1024, median_of(b, "max_rss_kib") / 1024
+            self.emit(f"| {fmt} | {s[0].get('rows')} | {rs:.1f} MiB | {b[0].get('rows')} | "
+                      f"{rb:.1f} MiB | {rb / rs:.2f} {'ok' if rb / rs <= 1.5 else 'FAIL'} | "
+                      f"{'ok' if rb <= 64 else 'FAIL'} |")
+        self.emit()
+        # Scenario 4 (throughput) uses the same big runs.
+        self.emit(f"## 4. CPU throughput (0 ms, the ~{big}/target runs of 3; fake and tool share "
+                  f"the {os.cpu_count()} cores)")
+        self.emit()
+        self.emit("| format | rows | wall, median | rows/s (wall) | tool CPU user+sys | "
+                  "rows per tool CPU-second | fake CPU | fake share of CPU | other processes' CPU "
+                  "(noise) |")
+        self.emit("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        through = {}
+        for fmt in ("ndjson", "json", "csv"):
+            b = table[(fmt, big)]
+            rows = b[0].get("rows") or 0
+            wall = median_of(b, "wall_s")
+            tcpu = median_of([cpu(r) for r in b], "cpu_s")
+            fcpu = median_of(b, "fake_cpu_s")
+            through[fmt] = dict(rows=rows, wall_s=wall, tool_cpu_s=tcpu, fake_cpu_s=fcpu)
+            self.emit(f"| {fmt} | {rows} | {wall:.2f} s | {rows / wall:,.0f} | {tcpu:.2f} s | "
+                      f"{rows / tcpu:,.0f} | {fcpu:.2f} s | {fcpu / (fcpu + tcpu):.0%} | "
+                      f"{median_of(b, 'other_cpu_s'):.2f} s |")
+        self.results["s4_throughput"] = through
+        self.emit()
+
+    def s4_profile(self):
+        """Callgrind of one smaller 0 ms run per format; cost split by inclusive function cost."""
+        if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
+            self.emit("## 4b. Profile: skipped (valgrind not installed)")
+            return
+        q = self.args.quick
+        accounts, regions, inst = (2, 2, 200) if q else (4, 5, 1000)
+        regs = REGIONS16[:regions]
+        acc = self.accounts_file(accounts, regs)
+        fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, 0)
+        profiles = {}
+        try:
+            for fmt in ("ndjson", "csv"):
+                out = os.path.join(self.workdir, f"callgrind.{fmt}.out")
+                cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                       *self.tool_cmd(acc, fake, fmt)]
+                if self.args.profile_tool:
+                    cmd[cmd.index(self.tool)] = self.args.profile_tool
+                log(f"  callgrind {fmt} ...")
+                r = run_once(cmd, self.workdir, fake=fake)
+                annotated = subprocess.run(
+                    ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
+                    capture_output=True, text=True, check=True).stdout
+                keep = os.path.join(self.args.results_dir, f"callgrind-{fmt}.txt")
+                with open(keep, "w") as f:
+                    # The function table only (the source annotation after it is large).
+                    f.write("\n".join(annotated.split("\n-- Auto-annotated source")[0]
+                                       .splitlines()[:400]) + "\n")
+                profiles[fmt] = dict(split=split_profile(annotated), rows=r.get("rows"),
+                                     fake_cpu_s=r["fake_cpu_s"])
+        finally:
+            fake.stop()
+        self.results["s4_profile"] = profiles
+        self.emit(f"### 4b. Where the tool's instructions go (callgrind, {accounts} accounts x "
+                  f"{regions} regions x ~{inst}, 0 ms; inclusive Ir)")
+        self.emit()
+        cats = list(next(iter(profiles.values()))["split"].keys())
+        self.emit("| part | " + " | ".join(profiles) + " |")
+        self.emit("| --- | " + " | ".join("---" for _ in profiles) + " |")
+        for cat in cats:
+            cells = []
+            for p in profiles.values():
+                ir, share = p["split"][cat]
+                cells.append("inlined into the fetch task (run with --profile-build)"
+                             if ir == 0 and "mapping" in cat else
+                             f"{ir / 1e6:,.0f} M ({share:.1%})")
+            self.emit(f"| {cat} | " + " | ".join(cells) + " |")
+        self.emit(f"| rows | " + " | ".join(str(p["rows"]) for p in profiles.values()) + " |")
+        self.emit()
+        self.emit("Annotated profiles: `bench/results/callgrind-ndjson.txt`, "
+                  "`bench/results/callgrind-csv.txt`.")
+        self.emit()
+
+    def s6_scale(self):
+        q = self.args.quick
+        accounts, regions, inst, lat, conc = (200, 16, 5, 20, 64) if q else (2000, 16, 5, 20, 64)
+        regs = REGIONS16[:regions]
+        acc = self.accounts_file(accounts, regs)
+        fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+        try:
+            runs = self.repeat("rds-inventory scale", self.tool_cmd(acc, fake, concurrency=conc),
+                               self.args.scale_runs, fake, sample_fds=True)
+        finally:
+            fake.stop()
+        bound = lower_bound(runs[0]["counters"], lat, conc)
+        ok_ar = all(one_assume_role_each(r["counters"], accounts) for r in runs)
+        wall = median_of(runs, "wall_s")
+        rss = median_of(runs, "max_rss_kib") / 1024
+        self.results["s6_scale"] = dict(accounts=accounts, regions=regions, instances=inst,
+                                        latency_ms=lat, concurrency=conc, runs=runs, bound=bound,
+                                        one_assume_role_per_account=ok_ar)
+        self.emit(f"## 6. Scale ({accounts} accounts x {regions} regions = {accounts * regions} "
+                  f"targets, ~{inst} instances/target, {lat} ms/call, --concurrency {conc})")
+        self.emit()
+        self.emit("| metric | value |")
+        self.emit("| --- | --- |")
+        self.emit(f"| rows | {runs[0].get('rows')} |")
+        self.emit(f"| wall, median (runs) | {fmt_runs(runs, 'wall_s')} |")
+        self.emit(f"| lower bound / wall | {bound['bound_s']:.2f} s / {wall:.2f} s = "
+                  f"{bound['bound_s'] / wall:.2f} |")
+        self.emit(f"| peak RSS, median (goal <= 128 MiB) | {rss:.1f} MiB "
+                  f"{'ok' if rss <= 128 else 'FAIL'} |")
+        self.emit(f"| peak open fds / sockets (sampled every 50 ms) | "
+                  f"{', '.join(str(r.get('peak_fds')) + '/' + str(r.get('peak_sockets')) for r in runs)} |")
+        self.emit(f"| peak requests in flight at the fake | "
+                  f"{', '.join(str(r['counters']['peak_in_flight']) for r in runs)} |")
+        self.emit(f"| other processes' CPU during a run, median (noise) | "
+                  f"{median_of(runs, 'other_cpu_s'):.2f} s |")
+        self.emit(f"| AssumeRole calls (fake) | "
+                  f"{', '.join(str(r['counters']['calls'].get('AssumeRole')) for r in runs)} "
+                  f"(exactly one per account: {'yes' if ok_ar else 'NO'}) |")
+        tcpu = median_of([cpu(r) for r in runs], 'cpu_s')
+        self.emit(f"| tool CPU user+sys, median | {tcpu:.2f} s = {tcpu / (accounts * regions) * 1e6:.0f} "
+                  f"us per target |")
+        self.emit()
+
+    def s7_build(self):
+        target = self.args.build_target
+        log(f"  clean release build into {target} (minutes) ...")
+        shutil.rmtree(target, ignore_errors=True)
+        env = dict(ENV, CARGO_TARGET_DIR=target)
+        started = time.monotonic()
+        subprocess.run(["cargo", "build", "--release", "--bin", "rds-inventory"], cwd=REPO,
+                       env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=open(os.path.join(self.workdir, "build.log"), "wb"))
+        wall = time.monotonic() - started
+        binary = os.path.join(target, "release", "rds-inventory")
+        size = os.path.getsize(binary)
+        self.results["s7_build"] = dict(wall_s=wall, size_bytes=size, target_dir=target)
+        self.emit("## 7. Build")
+        self.emit()
+        self.emit("| metric | value |")
+        self.emit("| --- | --- |")
+        self.emit(f"| clean release build (`CARGO_TARGET_DIR={target} cargo build --release "
+                  f"--bin rds-inventory`, empty target dir, registry already downloaded) | "
+                  f"{wall:.0f} s ({wall / 60:.1f} min) |")
+        self.emit(f"| binary size (release, debuginfo stripped) | {size / MIB:.2f} MiB "
+                  f"({size:,} bytes) |")
+        self.emit()
+
+
+def cpu(run):
+    if run.get("user_s") is None:
+        return {"cpu_s": None}
+    return {"cpu_s": run["user_s"] + (run.get("sys_s") or 0)}
+
+
+def fmt_runs(runs, key, ms=False):
+    values = [r[key] for r in runs if r.get(key) is not None]
+    if not values:
+        return "n/a"
+    m = statistics.median(values)
+    if ms:
+        return f"**{m * 1000:.0f} ms** ({', '.join(f'{v * 1000:.0f}' for v in values)})"
+    return f"**{m:.3f} s** ({', '.join(f'{v:.2f}' for v in values)})"
+
+
+# Inclusive-cost buckets for the callgrind profile. Each bucket takes the largest inclusive
+# cost among the functions its pattern matches (so nested frames of one bucket are not counted
+# twice); buckets are disjoint call subtrees, "of which" rows are parts of the bucket above them
+# and are left out of the sum. The mapping is inlined into the fetch task in a stripped release
+# build; with line tables for our crate (--profile-tool) it shows as record.rs code.
+PROFILE_BUCKETS = [
+    ("SDK: DescribeDBInstances XML -> DbInstance (aws_sdk_rds deser)",
+     r"aws_sdk_rds::protocol_serde::shape_describe_db_instances::de_describe_db_instances", False),
+    ("ours: mapping DbInstance -> InstanceRecord (record.rs)",
+     r"InstanceRecord::from_sdk|record\.rs:<core::iter::adapters::map::Map<I,F>", False),
+    ("ours: writer thread (app.rs consume: write, summary, drop records)",
+     r"rds_inventory::app::consume\b", False),
+    ("of which serialization (sink.rs RecordWriter::write)",
+     r"sink\.rs:rds_inventory::sink::RecordWriter<W>::write\b|^\?\?\?:rds_inventory::sink::RecordWriter<W>::write\b",
+     True),
+    ("SDK: TLS config builds (rustls roots, per client created)",
+     r"rustls_provider::build_connector::create_rustls_client_config", False),
+    ("SDK: SigV4 request signing", r"aws_sigv4::http_request::sign::sign\b", False),
+]
+
+
+def split_profile(annotated):
+    total = None
+    best = {name: 0 for name, _, _ in PROFILE_BUCKETS}
+    for line in annotated.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+PROGRAM TOTALS", line)
+        if m:
+            total = int(m.group(1).replace(",", ""))
+            continue
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(.*)$", line)
+        if not m:
+            continue
+        ir, fn = int(m.group(1).replace(",", "")), m.group(2)
+        # Paths before the function name vary (/tmp/x/src/record.rs vs x/src/record.rs).
+        fn = re.sub(r"^\S*/(src/[a-z_]+\.rs:)", r"\1", fn)
+        for name, pattern, _ in PROFILE_BUCKETS:
+            if re.search(pattern, fn):
+                best[name] = max(best[name], ir)
+                break
+    total = total or 1
+    split = {name: (ir, ir / total) for name, ir in best.items()}
+    rest = total - sum(best[name] for name, _, sub in PROFILE_BUCKETS if not sub)
+    split["everything else (HTTP, tokio, TLS, process start, allocator outside the above)"] = (
+        rest, rest / total)
+    split["total"] = (total, 1.0)
+    return split
+
+
+def machine_header(args):
+    cpu_model = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu_model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo") as f:
+        mem_kib = int(f.readline().split()[1])
+
+    def sh(*cmd):
+        try:
+            return subprocess.run(cmd, cwd=REPO, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+
+    def sha(path):
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()[:16]
+
+    dirty = sh("git", "status", "--porcelain", "--", "src", "Cargo.toml", "Cargo.lock", "fake-aws")
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": os.cpu_count(),
+        "cpu": cpu_model,
+        "mem_gib": round(mem_kib / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "rustc": sh("rustc", "--version"),
+        "python": sh(args.python, "--version"),
+        "boto3": sh(args.python, "-c", "import boto3; print(boto3.__version__)"),
+        "git": sh("git", "rev-parse", "--short", "HEAD") + (" + uncommitted changes" if dirty else ""),
+        "tool": args.tool or "target/release/rds-inventory (snapshot)",
+        "tool_sha256": sha(args.tool or os.path.join(args.bin_dir, "rds-inventory")),
+        "loadavg": open("/proc/loadavg").read().split()[:3],
+        "rss_source": "/usr/bin/time -v" if TIME_BIN else "os.wait4 rusage",
+    }
+
+
+SCENARIOS = {
+    "1": "s1_fanout",
+    "2": "s2_side_by_side",  # also 5 (time to first row) on the same endpoint
+    "3": "s3_memory",  # also 4 (throughput) from the same runs
+    "4": "s4_profile",
+    "6": "s6_scale",
+    "7": "s7_build",
+}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--bin-dir", required=True)
+    p.add_argument("--python", required=True)
+    p.add_argument("--quick", action="store_true", help="small sizes, 1 run each, no build")
+    p.add_argument("--only", default=None,
+                   help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7")
+    p.add_argument("--runs", type=int, default=None, help="runs per contender (default 3)")
+    p.add_argument("--seed-runs", type=int, default=None, help="seed pattern runs (default 1)")
+    p.add_argument("--results-dir", default=os.path.join(HERE, "results"))
+    p.add_argument("--build-target", default="/tmp/bench-target")
+    p.add_argument("--command", default="bench/run.sh")
+    p.add_argument("--tool", default=None,
+                   help="another rds-inventory binary to measure (e.g. a candidate fix)")
+    p.add_argument("--profile-tool", default=None,
+                   help="binary for the callgrind profile, e.g. built with line tables for our "
+                        "crate (see BENCHMARKS.md)")
+    p.add_argument("--name", default=None,
+                   help="results file name (default latest, or quick with --quick)")
+    args = p.parse_args()
+    if args.runs is None:
+        args.runs = 1 if args.quick else 3
+    if args.seed_runs is None:
+        args.seed_runs = 1
+    args.ttfr_runs = 3 if args.quick else 5
+    args.scale_runs = 1 if args.quick else 3
+    chosen = args.only.split(",") if args.only else [k for k in SCENARIOS if not
+                                                      (args.quick and k == "7")]
+    os.makedirs(args.results_dir, exist_ok=True)
+    name = args.name or ("quick" if args.quick else "latest")
+    json_path = os.path.join(args.results_dir, f"{name}.json")
+    # Sections of scenarios not re-run this time are kept from the previous run of this name,
+    # each labelled with when and on which binary it was measured.
+    sections = {}
+    if os.path.exists(json_path):
+        try:
+            with open(json_path) as f:
+                sections = json.load(f).get("sections", {})
+        except (OSError, ValueError):
+            sections = {}
+    bench = Bench(args)
+    header = machine_header(args)
+    stamp = (f"_Measured {header['date']}, git {header['git']}, rds-inventory sha256 "
+             f"{header['tool_sha256']}, load average at start {' '.join(header['loadavg'])}._")
+    started = time.monotonic()
+    try:
+        for key in chosen:
+            key = key.strip()
+            log(f"scenario {key}: {SCENARIOS[key]}")
+            first_line, known = len(bench.md), set(bench.results)
+            getattr(bench, SCENARIOS[key])()
+            lines = bench.md[first_line:]
+            end_load = " ".join(open("/proc/loadavg").read().split()[:3])
+            sections[key] = dict(
+                md=lines[:1] + ["", stamp[:-2] + f", at end {end_load}._"] + lines[1:],
+                header=header, command=args.command,
+                results={k: v for k, v in bench.results.items() if k not in known})
+    finally:
+        shutil.rmtree(bench.workdir, ignore_errors=True)
+    total = time.monotonic() - started
+    md = [
+        f"# rds-inventory benchmark results{' (--quick: small sizes, NOT the real numbers)' if args.quick else ''}",
+        "",
+        f"Machine: {header['nproc']} cores ({header['cpu']}), {header['mem_gib']} GiB; "
+        f"Linux {header['kernel']}; {header['rustc']}; {header['python']}, boto3 {header['boto3']}; "
+        f"peak RSS from {header['rss_source']}.",
+        "",
+        f"Last command: `{args.command}` at {header['date']} (git {header['git']}, rds-inventory "
+        f"{header['tool']}, sha256 {header['tool_sha256']}): scenarios {','.join(chosen)}, "
+        f"{args.runs} runs per contender (seed pattern {args.seed_runs}), medians, "
+        f"{total / 60:.1f} min. Each section says when it was measured.",
+        "",
+    ]
+    for key in SCENARIOS:
+        if key in sections:
+            md += sections[key]["md"]
+    text = "\n".join(md) + "\n"
+    sys.stdout.write(text)
+    with open(os.path.join(args.results_dir, f"{name}.md"), "w") as f:
+        f.write(text)
+    with open(json_path, "w") as f:
+        json.dump(dict(header=header, args=vars(args), sections=sections), f, indent=1,
+                  default=str)
+
+if __name__ == "__main__":
+    main()
