@@ -123,13 +123,27 @@ fn wait_with_watchdog(child: &mut Child) -> ExitStatus {
     }
 }
 
-fn run_against(fake: &FakeAws, args: &[&str]) -> (tempfile::TempDir, Run) {
+/// A scratch directory holding an accounts.toml for every account and region of `fake`.
+fn dir_with_accounts_file(fake: &FakeAws) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("accounts.toml"),
         accounts_toml(fake.config()),
     )
     .expect("write");
+    dir
+}
+
+/// The `error:` lines a run printed on stderr (one per failed target or refused account).
+fn error_lines(run: &Run) -> Vec<&str> {
+    run.stderr
+        .lines()
+        .filter(|l| l.starts_with("error:"))
+        .collect()
+}
+
+fn run_against(fake: &FakeAws, args: &[&str]) -> (tempfile::TempDir, Run) {
+    let dir = dir_with_accounts_file(fake);
     let started = Instant::now();
     let child = command(dir.path(), &fake.endpoint_url(), args)
         .spawn()
@@ -378,13 +392,7 @@ fn partial_failure_is_reported_once_and_loses_nothing_else() {
     assert_eq!(region_lines.len(), 1, "stderr:\n{}", run.stderr);
     assert!(region_lines[0].contains(&disabled.0) && region_lines[0].contains("region eu-west-1"));
     assert!(region_lines[0].contains("InvalidClientTokenId"));
-    assert_eq!(
-        run.stderr
-            .lines()
-            .filter(|l| l.starts_with("error:"))
-            .count(),
-        2
-    );
+    assert_eq!(error_lines(&run).len(), 2);
     assert_eq!(
         fake.counters().assume_role_calls_for(&denied),
         1,
@@ -408,11 +416,7 @@ fn malformed_answer_fails_only_its_target() {
     assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
     assert_no_panic(&run);
     assert_complete(&fake, &run);
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
+    let lines: Vec<&str> = error_lines(&run);
     assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
     assert!(
         lines[0].contains(&bad.0) && lines[0].contains("region us-east-1"),
@@ -431,12 +435,7 @@ fn interrupt_leaves_existing_output_untouched() {
         ..base_config(3, 2000)
     };
     let fake = fake(config);
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let output = dir.path().join("inventory.json");
     std::fs::write(&output, "yesterday's inventory\n").expect("write");
     let child = command(
@@ -479,12 +478,7 @@ fn interrupt_leaves_existing_output_untouched() {
 #[test]
 fn closed_pipe_exits_zero_quietly() {
     let fake = fake(base_config(3, 400));
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let mut child = command(dir.path(), &fake.endpoint_url(), &[])
         .spawn()
         .expect("spawn");
@@ -703,12 +697,7 @@ fn one_assume_role_per_account_and_bounded_concurrency() {
 fn credential_process_profile_runs_once_for_all_accounts() {
     use std::os::unix::fs::PermissionsExt;
     let fake = fake(base_config(6, 50));
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let calls = dir.path().join("process-calls");
     let script = dir.path().join("creds.sh");
     std::fs::write(
@@ -756,12 +745,7 @@ fn credential_process_profile_runs_once_for_all_accounts() {
 #[test]
 fn missing_base_credentials_is_fatal() {
     let fake = fake(base_config(2, 10));
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let run = wait(
         command(dir.path(), &fake.endpoint_url(), &[])
             .env_remove("AWS_ACCESS_KEY_ID")
@@ -783,12 +767,7 @@ fn missing_base_credentials_is_fatal() {
 #[test]
 fn aws_endpoint_url_environment_variable_is_honoured() {
     let fake = fake(base_config(2, 60));
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-inventory"));
     cmd.env_clear()
         .env("HOME", dir.path())
@@ -826,12 +805,7 @@ fn first_row_arrives_after_one_page_not_at_the_end() {
         ..base_config(2, 1500)
     };
     let fake = fake(config);
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let mut child = command(dir.path(), &fake.endpoint_url(), &["--concurrency", "1"])
         .spawn()
         .expect("spawn");
@@ -1028,12 +1002,7 @@ fn summary_is_written_when_interrupted_and_when_fatal() {
         latency: Duration::from_millis(200),
         ..base_config(2, 2000)
     });
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
+    let dir = dir_with_accounts_file(&fake);
     let child = command(
         dir.path(),
         &fake.endpoint_url(),
@@ -1219,11 +1188,7 @@ fn truncated_answer_is_never_a_silently_short_target() {
     assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
     assert_no_panic(&run);
     assert_complete(&fake, &run);
-    let lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect();
+    let lines: Vec<&str> = error_lines(&run);
     assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
     assert!(
         lines[0].contains(&cut.0) && lines[0].contains("truncated XML"),
