@@ -1,5 +1,5 @@
 //! The one place that wires the pieces together:
-//! settings -> plan (resolve.rs) -> fetch stream -> one writer.
+//! settings -> plan (prepare.rs) -> fetch stream -> one writer -> summary.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -10,58 +10,20 @@ use tokio::sync::mpsc;
 
 use aws_sdk_rds::config::ProvideCredentials;
 
-use crate::aws::{self, AwsContext};
+use crate::aws::{credential_failure_text, AwsContext};
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
-use crate::progress::{warning_line, Progress, Reporter, Totals};
-use crate::resolve::{prepare, Prepared, UsageError};
-use crate::sink::{AtomicFile, RecordWriter};
-use crate::summary::{RunEnd, SummaryCounts, SummaryFile};
+use crate::plan::{self, Plan, PlanRow};
+use crate::prepare::{prepare, Prepared};
+use crate::progress::{warning_line, Progress, Reporter};
+use crate::sink::{output_columns, AtomicFile, RecordWriter};
+use crate::status::RunStatus;
+use crate::summary::{RunCounts, RunEnd, SummaryFile};
+use crate::table;
 
 /// Pages buffered between the fetchers and the writer; a slow reader slows the fetchers
 /// instead of growing memory.
 const PAGES_IN_FLIGHT: usize = 16;
-
-/// How a run ended; `main` maps it to the exit code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunStatus {
-    /// Every target listed.
-    Complete,
-    /// Some targets failed; the output holds every other target completely.
-    Partial,
-    /// The reader went away (`| head`): not an error.
-    OutputClosed,
-    /// Ctrl-C: nothing was committed.
-    Interrupted,
-}
-
-impl RunStatus {
-    pub fn exit_code(self) -> u8 {
-        match self {
-            RunStatus::Complete | RunStatus::OutputClosed => 0,
-            RunStatus::Partial => 3,
-            RunStatus::Interrupted => 130,
-        }
-    }
-
-    /// The name used in the summary file.
-    pub fn name(self) -> &'static str {
-        match self {
-            RunStatus::Complete => "complete",
-            RunStatus::Partial => "partial",
-            RunStatus::OutputClosed => "output_closed",
-            RunStatus::Interrupted => "interrupted",
-        }
-    }
-
-    fn from_totals(totals: Totals) -> RunStatus {
-        if totals.failed == 0 {
-            RunStatus::Complete
-        } else {
-            RunStatus::Partial
-        }
-    }
-}
 
 /// Where records go: the caller's stdout, or a file replaced atomically at the end.
 enum Destination {
@@ -85,58 +47,60 @@ impl Write for Destination {
     }
 }
 
-/// Runs the inventory. Errors returned here are fatal (exit 1); failed targets are not errors.
+/// How a run that was not fatal ended, with what its summary needs.
+struct Finished {
+    status: RunStatus,
+    /// Absent when the run was interrupted before it had a plan.
+    counted: Option<(Plan, RunCounts)>,
+    aws: Option<Arc<AwsContext>>,
+}
+
+/// Runs the inventory. Errors returned here are fatal (exit 1 or 2); failed targets are not.
 /// With `--summary`, the summary is written whatever the outcome, fatal errors included.
 pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::Result<RunStatus> {
+    // Listen for Ctrl-C before creating any temp file, so no interrupt can leave one behind.
+    let mut interrupt = Interrupt::register().context("cannot listen for Ctrl-C")?;
     let summary = match &settings.summary {
         Some(path) => Some(SummaryFile::create(path)?),
         None => None,
     };
-    let outcome = run_inventory(&settings, stdout).await;
+    let outcome = run_inventory(&settings, stdout, &mut interrupt).await;
     let Some(summary) = summary else {
-        return outcome.map(|o| o.status);
+        return outcome.map(|f| f.status);
     };
     match outcome {
-        Ok(o) => {
+        Ok(finished) => {
+            let aws = finished.aws.as_deref();
             let end = RunEnd {
-                status: o.status.name(),
-                exit_code: o.status.exit_code(),
-                assume_role_calls: o.assume_role_calls,
-                retries: o.retries,
+                status: finished.status,
+                assume_role_calls: aws.map_or(0, AwsContext::assume_role_calls),
+                retries: aws.map_or(0, AwsContext::rds_retries),
                 error: None,
             };
-            summary.write(o.counts, end)?;
-            Ok(o.status)
+            let counted = finished.counted.as_ref().map(|(p, c)| (p, c));
+            summary.write(counted, end)?;
+            Ok(finished.status)
         }
         Err(error) => {
             let end = RunEnd {
-                status: "fatal",
-                exit_code: if error.is::<UsageError>() { 2 } else { 1 },
+                status: RunStatus::of_error(&error),
                 assume_role_calls: 0,
                 retries: 0,
                 error: Some(format!("{error:#}")),
             };
-            summary.write(SummaryCounts::default(), end)?;
+            summary.write(None, end)?;
             Err(error)
         }
     }
 }
 
-/// How a run that was not fatal ended, with what its summary needs.
-struct Outcome {
-    status: RunStatus,
-    counts: SummaryCounts,
-    assume_role_calls: u64,
-    retries: u64,
-}
-
 async fn run_inventory(
     settings: &Settings,
     stdout: Box<dyn Write + Send>,
-) -> anyhow::Result<Outcome> {
+    interrupt: &mut Interrupt,
+) -> anyhow::Result<Finished> {
     let started = Instant::now();
-    // Listen for Ctrl-C before creating the temp file, so no interrupt can leave it behind.
-    let mut interrupt = Interrupt::register().context("cannot listen for Ctrl-C")?;
+    let columns = output_columns(settings.format, &settings.columns, &settings.tag_columns)?;
     // Open the output first, so a bad path fails before any AWS call.
     let destination = match &settings.output {
         Some(path) => Destination::File(
@@ -145,8 +109,8 @@ async fn run_inventory(
         ),
         None => Destination::Stdout(stdout),
     };
-    let writer = RecordWriter::new(settings.format, &settings.columns, destination)
-        .context("cannot write output")?;
+    let writer =
+        RecordWriter::new(settings.format, &columns, destination).context("cannot write output")?;
 
     let Prepared {
         aws,
@@ -155,16 +119,11 @@ async fn run_inventory(
     } = tokio::select! {
         prepared = prepare(settings) => prepared?,
         () = interrupt.recv() => {
-            return Ok(Outcome {
-                status: RunStatus::Interrupted,
-                counts: SummaryCounts::default(),
-                assume_role_calls: 0,
-                retries: 0,
-            })
+            return Ok(Finished { status: RunStatus::Interrupted, counted: None, aws: None });
         }
     };
     let progress = Progress::new(plan.targets.len() as u64, settings.progress);
-    let reporter = Reporter::new(progress, settings.verbose, settings.quiet);
+    let reporter = Reporter::new(progress, settings.verbose, settings.quiet, &plan);
     for warning in &warnings {
         reporter.warn(&warning_line(warning));
     }
@@ -178,7 +137,7 @@ async fn run_inventory(
             settings.call_timeout.as_secs_f64()
         ));
     }
-    let counts = SummaryCounts::new(&plan, warnings);
+    let counts = RunCounts::new(&plan, &warnings);
 
     let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
     let mut consumer =
@@ -194,10 +153,10 @@ async fn run_inventory(
         _ = fetching => false,
         () = interrupt.recv() => true,
         // The writer stops early only on a write error; stop fetching then too.
-        finished = &mut consumer => return finish(finished, started, &aws, false),
+        consumed = &mut consumer => return finish(consumed, started, aws, plan, false),
     };
     // The fetch future is dropped here: its tasks are aborted and the channel closes.
-    finish(consumer.await, started, &aws, interrupted)
+    finish(consumer.await, started, aws, plan, interrupted)
 }
 
 /// `rds-inventory plan`: the resolved targets, and with `check`, whether each role works.
@@ -217,20 +176,21 @@ pub async fn plan(
     }
     let mut role_checks = Vec::new();
     if check {
-        for (index, account) in plan.accounts.iter().enumerate() {
-            let (_, credentials) = aws.account(index).current();
+        for account in &plan.accounts {
+            let (_, credentials) = aws.credentials(&account.spec).current();
             let result = credentials.provide_credentials().await.map(|_| ());
             role_checks.push((
-                account.id.clone(),
-                result.map_err(|e| aws::role_failure_text(&e)),
+                account.spec.id.clone(),
+                result.map_err(|e| credential_failure_text(&e)),
             ));
         }
     }
-    let rows = crate::plan::PlanRow::all(&plan, &role_checks);
+    let rows = PlanRow::all(&plan, &role_checks);
     let rendered = if terminal {
-        crate::plan::render_table(&rows)
+        let (header, cells) = PlanRow::table(&rows);
+        table::render_rows(&header, &cells)
     } else {
-        crate::plan::render_ndjson(&rows)
+        plan::render_ndjson(&rows)
     };
     match stdout
         .write_all(rendered.as_bytes())
@@ -239,22 +199,17 @@ pub async fn plan(
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
         other => other.context("cannot write the plan")?,
     }
-    let failed: Vec<&(String, Result<(), String>)> =
-        role_checks.iter().filter(|(_, r)| r.is_err()).collect();
+    let failed = role_checks.iter().filter(|(_, r)| r.is_err()).count();
     if check && !settings.quiet {
         eprintln!(
             "rds-inventory: {} accounts, {} targets; roles: {} ok, {} failed",
             plan.accounts.len(),
             plan.targets.len(),
-            role_checks.len() - failed.len(),
-            failed.len()
+            role_checks.len() - failed,
+            failed
         );
     }
-    Ok(if failed.is_empty() {
-        RunStatus::Complete
-    } else {
-        RunStatus::Partial
-    })
+    Ok(RunStatus::of_failures(failed as u64))
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).
@@ -279,36 +234,31 @@ impl Interrupt {
     }
 }
 
-type Consumed = (
-    io::Result<RecordWriter<Destination>>,
-    Reporter,
-    SummaryCounts,
-);
+type Consumed = (io::Result<RecordWriter<Destination>>, Reporter, RunCounts);
 
 /// Commits the output of a finished run, or discards it when interrupted.
 fn finish(
     consumed: Result<Consumed, tokio::task::JoinError>,
     started: Instant,
-    aws: &AwsContext,
+    aws: Arc<AwsContext>,
+    plan: Plan,
     interrupted: bool,
-) -> anyhow::Result<Outcome> {
+) -> anyhow::Result<Finished> {
     let (written, reporter, counts) = consumed.context("the output writer stopped unexpectedly")?;
-    let totals = reporter.finish(started.elapsed(), aws.assume_role_calls());
-    let outcome = |status| Outcome {
+    reporter.finish(&counts, started.elapsed(), aws.assume_role_calls());
+    let status = commit(written, interrupted, &counts)?;
+    Ok(Finished {
         status,
-        counts,
-        assume_role_calls: aws.assume_role_calls(),
-        retries: aws.rds_retries(),
-    };
-    let status = commit(written, interrupted, totals)?;
-    Ok(outcome(status))
+        counted: Some((plan, counts)),
+        aws: Some(aws),
+    })
 }
 
 /// Finishes the output: renames the file into place, or leaves everything as it was.
 fn commit(
     written: io::Result<RecordWriter<Destination>>,
     interrupted: bool,
-    totals: Totals,
+    counts: &RunCounts,
 ) -> anyhow::Result<RunStatus> {
     let writer = match written {
         Ok(writer) => writer,
@@ -325,15 +275,15 @@ fn commit(
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
         Err(e) => return Err(e).context("cannot write output"),
     }
-    Ok(RunStatus::from_totals(totals))
+    Ok(counts.status())
 }
 
-/// The single writer: owns the output, writes each page as it arrives, reports outcomes.
+/// The single writer: owns the output, writes each page as it arrives, counts and reports.
 fn consume(
     mut events: mpsc::Receiver<Event>,
     mut writer: RecordWriter<Destination>,
     mut reporter: Reporter,
-    mut counts: SummaryCounts,
+    mut counts: RunCounts,
 ) -> Consumed {
     while let Some(event) = events.blocking_recv() {
         match event {
@@ -348,50 +298,13 @@ fn consume(
                 if let Err(e) = written {
                     return (Err(e), reporter, counts);
                 }
-                reporter.page(records.len());
+                reporter.page(&counts);
             }
             Event::Done(outcome) => {
                 counts.target_done(&outcome);
-                reporter.target_done(&outcome);
+                reporter.target_done(&outcome, &counts);
             }
         }
     }
     (Ok(writer), reporter, counts)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exit_codes_are_the_documented_ones() {
-        assert_eq!(RunStatus::Complete.exit_code(), 0);
-        assert_eq!(RunStatus::OutputClosed.exit_code(), 0);
-        assert_eq!(RunStatus::Partial.exit_code(), 3);
-        assert_eq!(RunStatus::Interrupted.exit_code(), 130);
-        assert_eq!(
-            RunStatus::from_totals(Totals {
-                ok: 3,
-                failed: 0,
-                instances: 9
-            }),
-            RunStatus::Complete
-        );
-        assert_eq!(
-            RunStatus::from_totals(Totals {
-                ok: 3,
-                failed: 1,
-                instances: 9
-            }),
-            RunStatus::Partial
-        );
-        assert_eq!(
-            RunStatus::from_totals(Totals {
-                ok: 0,
-                failed: 0,
-                instances: 0
-            }),
-            RunStatus::Complete
-        );
-    }
 }

@@ -98,7 +98,7 @@ async fn fetch_target(
     options: FetchOptions,
     events: &mpsc::Sender<Event>,
 ) -> Result<u64, Stop> {
-    let credentials = aws.account(target.account_index);
+    let credentials = aws.credentials(&target.account);
     let (mut generation, provider) = credentials.current();
     let mut client = aws.rds_client(&target.region, provider);
     let mut marker: Option<String> = None;
@@ -156,7 +156,14 @@ async fn fetch_target(
         let records: Vec<InstanceRecord> = page
             .db_instances()
             .iter()
-            .map(|db| InstanceRecord::from_sdk(&target.account, &target.region, db))
+            .map(|db| {
+                InstanceRecord::from_sdk(
+                    &target.account.id,
+                    &target.account.name,
+                    &target.region,
+                    db,
+                )
+            })
             .collect();
         let count = records.len() as u64;
         if count > 0 {

@@ -1,16 +1,17 @@
 //! rds-inventory: parse, resolve settings, run, map the outcome to an exit code.
 
+mod accounts;
 mod app;
 mod aws;
 mod cli;
 mod config;
-mod discover;
 mod fetch;
 mod plan;
+mod prepare;
 mod progress;
 mod record;
-mod resolve;
 mod sink;
+mod status;
 mod summary;
 mod table;
 
@@ -19,56 +20,45 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser};
 
-use crate::config::{Settings, SettingsError};
-
-/// Exit code for a fatal error (accounts file, base credentials, output file).
-const EXIT_FATAL: u8 = 1;
-/// Exit code for a command-line mistake; clap uses it too.
-const EXIT_USAGE: u8 = 2;
+use crate::cli::{Cli, Command};
+use crate::config::Settings;
+use crate::status::RunStatus;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
-    match &cli.command {
-        Some(cli::Command::Completions { shell }) => {
-            let mut command = cli::Cli::command();
-            clap_complete::generate(*shell, &mut command, "rds-inventory", &mut io::stdout());
-            return ExitCode::SUCCESS;
+    let cli = Cli::parse();
+    let status = match run(cli) {
+        Ok(status) => status,
+        Err(error) => {
+            eprintln!("rds-inventory: {error:#}");
+            RunStatus::of_error(&error)
         }
-        Some(cli::Command::Man) => {
-            return match clap_mangen::Man::new(cli::Cli::command()).render(&mut io::stdout()) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("rds-inventory: cannot write the man page: {e}");
-                    ExitCode::from(EXIT_FATAL)
-                }
+    };
+    ExitCode::from(status.exit_code())
+}
+
+fn run(cli: Cli) -> anyhow::Result<RunStatus> {
+    match &cli.command {
+        Some(Command::Completions { shell }) => {
+            let mut command = Cli::command();
+            clap_complete::generate(*shell, &mut command, "rds-inventory", &mut io::stdout());
+            return Ok(RunStatus::Complete);
+        }
+        Some(Command::Man) => {
+            return match clap_mangen::Man::new(Cli::command()).render(&mut io::stdout()) {
+                Ok(()) => Ok(RunStatus::Complete),
+                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(RunStatus::OutputClosed),
+                Err(e) => Err(anyhow::Error::new(e).context("cannot write the man page")),
             };
         }
-        _ => {}
+        Some(Command::Plan { .. }) | None => {}
     }
-    let settings = match Settings::load(&cli) {
-        Ok(settings) => settings,
-        Err(SettingsError::File(e)) => {
-            eprintln!("rds-inventory: {e}");
-            return ExitCode::from(EXIT_FATAL);
-        }
-        Err(SettingsError::Usage(message)) => {
-            eprintln!("rds-inventory: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let settings = Settings::load(&cli)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            eprintln!("rds-inventory: cannot start the async runtime: {e}");
-            return ExitCode::from(EXIT_FATAL);
-        }
-    };
+        .map_err(|e| anyhow::Error::new(e).context("cannot start the async runtime"))?;
     let result = match cli.command {
-        Some(cli::Command::Plan { check }) => {
+        Some(Command::Plan { check }) => {
             let terminal = io::stdout().is_terminal();
             runtime.block_on(app::plan(settings, check, io::stdout().lock(), terminal))
         }
@@ -77,18 +67,7 @@ fn main() -> ExitCode {
             runtime.block_on(app::run(settings, stdout))
         }
     };
-    let code = match result {
-        Ok(status) => status.exit_code(),
-        Err(e) => {
-            eprintln!("rds-inventory: {e:#}");
-            if e.is::<resolve::UsageError>() {
-                EXIT_USAGE
-            } else {
-                EXIT_FATAL
-            }
-        }
-    };
     // Calls still hanging on a dead connection must not delay the exit.
     runtime.shutdown_background();
-    ExitCode::from(code)
+    result
 }

@@ -1,7 +1,7 @@
 //! Everything the user reads on stderr: the optional progress bar, one line per failure,
 //! and the end-of-run summary. Nothing here writes to stdout.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::IsTerminal;
 use std::time::Duration;
 
@@ -10,7 +10,9 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::aws::{FailureKind, Phase};
 use crate::config::STANDARD_REGIONS;
 use crate::fetch::TargetOutcome;
-use crate::summary::FailureEntry;
+use crate::plan::Plan;
+use crate::prepare::AccountWarning;
+use crate::summary::RunCounts;
 
 /// A progress bar that may not exist: with `None`, every call is a no-op, so no other code
 /// needs to know whether stderr is a terminal.
@@ -33,12 +35,12 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    fn update(&self, totals: &Totals) {
+    fn update(&self, counts: &RunCounts) {
         if let Some(bar) = &self.0 {
-            bar.set_position(totals.ok + totals.failed);
+            bar.set_position(counts.targets.ok + counts.targets.failed);
             bar.set_message(format!(
                 "{} instances, {} failed",
-                totals.instances, totals.failed
+                counts.instances, counts.targets.failed
             ));
         }
     }
@@ -59,55 +61,53 @@ impl Progress {
 }
 
 /// The stderr line for an account that would not list its enabled regions.
-pub fn warning_line(warning: &FailureEntry) -> String {
+pub fn warning_line(warning: &AccountWarning) -> String {
     format!(
         "warning: account {} ({}): cannot list its enabled regions ({}: {}); using the {} standard regions instead",
-        warning.account_id,
-        warning.account_name,
-        warning.error_code.as_deref().unwrap_or("error"),
-        warning.message,
+        warning.account.id,
+        warning.account.name,
+        warning.failure.code.as_deref().unwrap_or("error"),
+        warning.failure.message,
         STANDARD_REGIONS.len()
     )
 }
 
-/// Counts of a run so far.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct Totals {
-    pub ok: u64,
-    pub failed: u64,
-    pub instances: u64,
-}
-
-/// Turns fetch events into what the user sees, and keeps the totals.
+/// Turns fetch events into what the user sees on stderr.
 pub struct Reporter {
     progress: Progress,
     verbose: u8,
     quiet: bool,
-    totals: Totals,
+    /// Each account's regions, joined, for the one line a refused role gets.
+    regions: HashMap<String, String>,
     /// Accounts whose role failure was already reported: one line per account, not per region.
-    refused_accounts: HashSet<usize>,
+    refused_accounts: HashSet<String>,
 }
 
 impl Reporter {
-    pub fn new(progress: Progress, verbose: u8, quiet: bool) -> Reporter {
+    pub fn new(progress: Progress, verbose: u8, quiet: bool, plan: &Plan) -> Reporter {
+        let regions = plan
+            .accounts
+            .iter()
+            .map(|a| (a.spec.id.clone(), a.regions.join(", ")))
+            .collect();
         Reporter {
             progress,
             verbose,
             quiet,
-            totals: Totals::default(),
+            regions,
             refused_accounts: HashSet::new(),
         }
     }
 
-    pub fn page(&mut self, instances: usize) {
-        self.totals.instances += instances as u64;
-        self.progress.update(&self.totals);
+    /// A page was written.
+    pub fn page(&mut self, counts: &RunCounts) {
+        self.progress.update(counts);
     }
 
-    pub fn target_done(&mut self, outcome: &TargetOutcome) {
+    /// A target finished; `counts` already include it.
+    pub fn target_done(&mut self, outcome: &TargetOutcome, counts: &RunCounts) {
         match &outcome.failure {
             None => {
-                self.totals.ok += 1;
                 if self.verbose > 0 {
                     let t = &outcome.target;
                     self.progress.line(&format!(
@@ -121,32 +121,27 @@ impl Reporter {
                 }
             }
             Some(_) => {
-                self.totals.failed += 1;
                 if let Some(line) = self.failure_line(outcome) {
                     self.progress.line(&line);
                 }
             }
         }
-        self.progress.update(&self.totals);
+        self.progress.update(counts);
     }
 
     /// The stderr line for a failed target, or `None` when its account was already reported.
     fn failure_line(&mut self, outcome: &TargetOutcome) -> Option<String> {
         let failure = outcome.failure.as_ref()?;
         let t = &outcome.target;
-        let cause = match &failure.code {
-            Some(code) => format!("{code}: {}", failure.message),
-            None => failure.message.clone(),
-        };
         if failure.kind == FailureKind::CannotAssumeRole {
-            if !self.refused_accounts.insert(t.account_index) {
+            if !self.refused_accounts.insert(t.account.id.clone()) {
                 return None;
             }
             return Some(format!(
-                "error: account {} ({}), regions {}: cannot assume role {}: {cause}",
+                "error: account {} ({}), regions {}: cannot assume role {}: {failure}",
                 t.account.id,
                 t.account.name,
-                t.account.regions.listed().join(", "),
+                self.regions.get(&t.account.id).map_or("", String::as_str),
                 t.account.role_arn
             ));
         }
@@ -162,7 +157,7 @@ impl Reporter {
             String::new()
         };
         Some(format!(
-            "error: account {} ({}), region {}: {what}{partial}: {cause}",
+            "error: account {} ({}), region {}: {what}{partial}: {failure}",
             t.account.id, t.account.name, t.region
         ))
     }
@@ -179,31 +174,30 @@ impl Reporter {
         }
     }
 
-    /// Clears the bar and prints the one-line summary (unless quiet); returns the totals.
-    pub fn finish(self, elapsed: Duration, assume_role_calls: u64) -> Totals {
+    /// Clears the bar and prints the one-line summary (unless quiet).
+    pub fn finish(self, counts: &RunCounts, elapsed: Duration, assume_role_calls: u64) {
         self.progress.finish();
         if !self.quiet {
-            let t = self.totals;
+            let t = &counts.targets;
             eprintln!(
                 "rds-inventory: {} targets: {} ok, {} failed; {} instances; {} AssumeRole calls; {:.1} s",
                 t.ok + t.failed,
                 t.ok,
                 t.failed,
-                t.instances,
+                counts.instances,
                 assume_role_calls,
                 elapsed.as_secs_f64()
             );
         }
-        self.totals
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounts::AccountSpec;
     use crate::aws::CallFailure;
-    use crate::config::AccountSpec;
-    use crate::plan::Plan;
+    use crate::plan::tests::plan_of;
 
     fn outcome(plan: &Plan, index: usize, kind: FailureKind, phase: Phase) -> TargetOutcome {
         TargetOutcome {
@@ -220,7 +214,7 @@ mod tests {
     }
 
     fn plan() -> Plan {
-        Plan::new(&[AccountSpec::for_tests(
+        plan_of(&[AccountSpec::for_tests(
             "111111111111",
             "prod",
             &["us-east-1", "eu-west-1"],
@@ -230,7 +224,7 @@ mod tests {
     #[test]
     fn refused_role_is_reported_once_per_account() {
         let plan = plan();
-        let mut reporter = Reporter::new(Progress(None), 0, true);
+        let mut reporter = Reporter::new(Progress(None), 0, true, &plan);
         let first = reporter
             .failure_line(&outcome(
                 &plan,
@@ -259,7 +253,7 @@ mod tests {
     #[test]
     fn region_failure_names_region_and_classification() {
         let plan = plan();
-        let mut reporter = Reporter::new(Progress(None), 0, true);
+        let mut reporter = Reporter::new(Progress(None), 0, true, &plan);
         let line = reporter
             .failure_line(&outcome(
                 &plan,
@@ -271,29 +265,6 @@ mod tests {
         assert!(
             line.contains("region eu-west-1: region not enabled for this account"),
             "{line}"
-        );
-    }
-
-    #[test]
-    fn totals_count_targets_and_instances() {
-        let plan = plan();
-        let mut reporter = Reporter::new(Progress(None), 0, true);
-        reporter.page(7);
-        reporter.target_done(&TargetOutcome {
-            target: plan.targets[0].clone(),
-            instances: 7,
-            elapsed: Duration::ZERO,
-            failure: None,
-        });
-        reporter.target_done(&outcome(&plan, 1, FailureKind::Other, Phase::Describe));
-        let totals = reporter.finish(Duration::ZERO, 1);
-        assert_eq!(
-            totals,
-            Totals {
-                ok: 1,
-                failed: 1,
-                instances: 7
-            }
         );
     }
 }

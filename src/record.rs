@@ -7,9 +7,6 @@ use aws_sdk_rds::primitives::DateTimeFormat;
 use aws_sdk_rds::types::DbInstance;
 use serde::Serialize;
 
-use crate::cli::Format;
-use crate::config::AccountSpec;
-
 /// Column order of every format; the CSV header is exactly this list.
 pub const COLUMNS: [&str; 24] = [
     "account_id",
@@ -93,25 +90,32 @@ pub fn is_every_field(columns: &[Column]) -> bool {
             .all(|(i, c)| *c == Column::Field(i))
 }
 
+/// The columns of an output when `--columns` is not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultColumns {
+    /// Every field, in [`COLUMNS`] order.
+    Every,
+    /// [`TABLE_DEFAULT_COLUMNS`], for a person reading a terminal.
+    Table,
+}
+
 /// Resolves `--columns` and `--tag-column` into the output's columns, in order.
-/// No `--columns` means every field (for `table`, [`TABLE_DEFAULT_COLUMNS`]); each
-/// `--tag-column` then adds a tag column unless that tag is already one.
+/// No `--columns` means `defaults`; each `--tag-column` then adds a tag column unless that
+/// tag is already one.
 pub fn select_columns(
     names: &[String],
     tag_keys: &[String],
-    format: Format,
+    defaults: DefaultColumns,
 ) -> Result<Vec<Column>, String> {
     let mut columns: Vec<Column> = Vec::new();
     if names.is_empty() {
-        columns = match format {
-            Format::Table => TABLE_DEFAULT_COLUMNS
+        columns = match defaults {
+            DefaultColumns::Table => TABLE_DEFAULT_COLUMNS
                 .iter()
                 .filter_map(|name| COLUMNS.iter().position(|c| c == name))
                 .map(Column::Field)
                 .collect(),
-            Format::Ndjson | Format::Json | Format::Csv => {
-                (0..COLUMNS.len()).map(Column::Field).collect()
-            }
+            DefaultColumns::Every => (0..COLUMNS.len()).map(Column::Field).collect(),
         };
     }
     for raw in names {
@@ -205,13 +209,18 @@ pub struct InstanceRecord {
 
 impl InstanceRecord {
     /// Maps the SDK's type to ours; the SDK's `DbInstance` has no serde support.
-    pub fn from_sdk(account: &AccountSpec, region: &str, db: &DbInstance) -> InstanceRecord {
+    pub fn from_sdk(
+        account_id: &str,
+        account_name: &str,
+        region: &str,
+        db: &DbInstance,
+    ) -> InstanceRecord {
         let owned = |s: Option<&str>| s.map(str::to_owned);
         let endpoint = db.endpoint();
         let subnet_group = db.db_subnet_group();
         InstanceRecord {
-            account_id: account.id.clone(),
-            account_name: account.name.clone(),
+            account_id: account_id.to_owned(),
+            account_name: account_name.to_owned(),
             region: region.to_owned(),
             db_instance_identifier: owned(db.db_instance_identifier()),
             db_instance_arn: owned(db.db_instance_arn()),
@@ -335,8 +344,17 @@ pub(crate) mod tests {
     use aws_sdk_rds::primitives::DateTime;
     use aws_sdk_rds::types::{DbSubnetGroup, Endpoint, Tag};
 
-    pub fn account() -> AccountSpec {
-        AccountSpec::for_tests("111111111111", "prod", &["eu-west-1"])
+    /// `full_instance()` as a record of account 111111111111 (prod) in eu-west-1.
+    pub fn full_record() -> InstanceRecord {
+        InstanceRecord::from_sdk("111111111111", "prod", "eu-west-1", &full_instance())
+    }
+
+    /// A record with nothing but an identifier.
+    pub fn bare_record(identifier: &str) -> InstanceRecord {
+        let db = DbInstance::builder()
+            .db_instance_identifier(identifier)
+            .build();
+        InstanceRecord::from_sdk("111111111111", "prod", "us-east-1", &db)
     }
 
     pub fn full_instance() -> DbInstance {
@@ -380,7 +398,7 @@ pub(crate) mod tests {
 
     #[test]
     fn maps_every_field_from_the_sdk_type() {
-        let r = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let r = full_record();
         assert_eq!(r.account_id, "111111111111");
         assert_eq!(r.account_name, "prod");
         assert_eq!(r.region, "eu-west-1");
@@ -407,7 +425,7 @@ pub(crate) mod tests {
 
     #[test]
     fn absent_fields_stay_absent() {
-        let r = InstanceRecord::from_sdk(&account(), "eu-west-1", &DbInstance::builder().build());
+        let r = InstanceRecord::from_sdk("1", "n", "eu-west-1", &DbInstance::builder().build());
         let json = serde_json::to_value(&r).expect("serializes");
         assert_eq!(json["endpoint_address"], serde_json::Value::Null);
         assert_eq!(json["endpoint_port"], serde_json::Value::Null);
@@ -419,7 +437,7 @@ pub(crate) mod tests {
 
     #[test]
     fn json_keys_follow_columns() {
-        let r = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let r = full_record();
         let text = serde_json::to_string(&r).expect("serializes");
         let value: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&text).expect("object");
@@ -441,23 +459,25 @@ pub(crate) mod tests {
 
     #[test]
     fn no_columns_means_every_field_then_tag_columns() {
-        let columns =
-            select_columns(&[], &strings(&["env", "owner", "env"]), Format::Csv).expect("columns");
+        let columns = select_columns(
+            &[],
+            &strings(&["env", "owner", "env"]),
+            DefaultColumns::Every,
+        )
+        .expect("columns");
         assert_eq!(columns.len(), COLUMNS.len() + 2);
         assert!(is_every_field(&columns[..COLUMNS.len()]));
         assert!(!is_every_field(&columns));
         assert_eq!(columns[COLUMNS.len()], Column::Tag("env".into()));
         assert_eq!(columns[COLUMNS.len() + 1].name(), "tag:owner");
-        for format in [Format::Ndjson, Format::Json, Format::Csv] {
-            assert!(is_every_field(
-                &select_columns(&[], &[], format).expect("columns")
-            ));
-        }
+        assert!(is_every_field(
+            &select_columns(&[], &[], DefaultColumns::Every).expect("columns")
+        ));
     }
 
     #[test]
     fn table_defaults_to_the_human_set() {
-        let columns = select_columns(&[], &[], Format::Table).expect("columns");
+        let columns = select_columns(&[], &[], DefaultColumns::Table).expect("columns");
         let names: Vec<_> = columns.iter().map(Column::name).collect();
         assert_eq!(names, TABLE_DEFAULT_COLUMNS);
     }
@@ -472,7 +492,7 @@ pub(crate) mod tests {
                 "tags",
             ]),
             &strings(&["aws:cloudformation:stack-name", "team"]),
-            Format::Json,
+            DefaultColumns::Every,
         )
         .expect("columns");
         assert_eq!(
@@ -490,7 +510,8 @@ pub(crate) mod tests {
     #[test]
     fn bad_column_lists_are_usage_errors() {
         let err = |names: &[&str], tags: &[&str]| {
-            select_columns(&strings(names), &strings(tags), Format::Csv).expect_err("refused")
+            select_columns(&strings(names), &strings(tags), DefaultColumns::Every)
+                .expect_err("refused")
         };
         let unknown = err(&["region", "regoin"], &[]);
         assert!(unknown.contains("unknown column \"regoin\""), "{unknown}");
@@ -507,7 +528,7 @@ pub(crate) mod tests {
 
     #[test]
     fn field_values_follow_columns() {
-        let r = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let r = full_record();
         let json = serde_json::to_value(&r).expect("serializes");
         for (i, name) in COLUMNS.iter().enumerate() {
             let value = serde_json::to_value(r.field(i)).expect("value");

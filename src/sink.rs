@@ -7,8 +7,25 @@ use std::path::{Path, PathBuf};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::cli::Format;
-use crate::record::{is_every_field, Column, FieldValue, InstanceRecord};
+use crate::config::UsageError;
+use crate::record::{
+    is_every_field, select_columns, Column, DefaultColumns, FieldValue, InstanceRecord,
+};
 use crate::table::TableWriter;
+
+/// The output's columns: `--columns` and `--tag-column` checked against the record schema;
+/// without `--columns`, every field (a table shows the few a person scans for).
+pub fn output_columns(
+    format: Format,
+    names: &[String],
+    tag_keys: &[String],
+) -> Result<Vec<Column>, UsageError> {
+    let defaults = match format {
+        Format::Table => DefaultColumns::Table,
+        Format::Ndjson | Format::Json | Format::Csv => DefaultColumns::Every,
+    };
+    select_columns(names, tag_keys, defaults).map_err(UsageError)
+}
 
 /// Streams records in one format; nothing is held back beyond the writer's buffer.
 pub struct RecordWriter<W: Write> {
@@ -260,24 +277,18 @@ impl Drop for AtomicFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::tests::{account, full_instance};
-    use crate::record::{select_columns, COLUMNS};
-    use aws_sdk_rds::types::DbInstance;
+    use crate::record::tests::{bare_record, full_record};
+    use crate::record::COLUMNS;
     use serde_json::{json, Value};
 
     fn records() -> Vec<InstanceRecord> {
-        vec![
-            InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance()),
-            InstanceRecord::from_sdk(
-                &account(),
-                "eu-west-1",
-                &DbInstance::builder().db_instance_identifier("bare").build(),
-            ),
-        ]
+        let mut bare = bare_record("bare");
+        bare.region = "eu-west-1".into();
+        vec![full_record(), bare]
     }
 
     fn render(format: Format, records: &[InstanceRecord]) -> String {
-        let columns = crate::record::select_columns(&[], &[], format).expect("columns");
+        let columns = output_columns(format, &[], &[]).expect("columns");
         let mut writer = RecordWriter::new(format, &columns, Vec::new()).expect("new");
         for r in records {
             writer.write(r).expect("write");
@@ -348,7 +359,7 @@ mod tests {
     ) -> String {
         let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
         let tags: Vec<String> = tags.iter().map(|s| s.to_string()).collect();
-        let columns = select_columns(&names, &tags, format).expect("columns");
+        let columns = output_columns(format, &names, &tags).expect("columns");
         let mut writer = RecordWriter::new(format, &columns, Vec::new()).expect("new");
         for r in records {
             writer.write(r).expect("write");

@@ -10,18 +10,21 @@ use anyhow::Context;
 use aws_sdk_rds::primitives::{DateTime, DateTimeFormat};
 use serde::Serialize;
 
+use crate::accounts::AccountSpec;
 use crate::aws::{CallFailure, Phase};
 use crate::fetch::TargetOutcome;
 use crate::plan::Plan;
+use crate::prepare::AccountWarning;
 use crate::record::InstanceRecord;
 use crate::sink::AtomicFile;
+use crate::status::RunStatus;
 
 /// The summary document. Its schema is documented in the README; add fields, never rename.
 #[derive(Debug, Serialize)]
 pub struct RunSummary {
     pub version: &'static str,
     /// complete | partial | interrupted | output_closed | fatal
-    pub status: &'static str,
+    pub status: RunStatus,
     pub exit_code: u8,
     pub started_at: String,
     pub finished_at: String,
@@ -34,6 +37,8 @@ pub struct RunSummary {
     pub failures: Vec<FailureEntry>,
     /// Problems that did not fail a target (an account that would not list its regions).
     pub warnings: Vec<FailureEntry>,
+    /// Targets that never finished (interrupted, output closed).
+    pub unfinished_targets: Vec<TargetEntry>,
     pub assume_role_calls: u64,
     pub retries: u64,
     /// The fatal error, when status is "fatal".
@@ -57,38 +62,39 @@ pub struct AccountCount {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TargetEntry {
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FailureEntry {
     pub account_id: String,
     pub account_name: String,
     pub region: Option<String>,
-    /// assume_role | list_regions | describe
-    pub phase: &'static str,
+    pub phase: Phase,
     pub error_code: Option<String>,
     pub message: String,
 }
 
 impl FailureEntry {
-    pub fn new(
-        account_id: &str,
-        account_name: &str,
-        region: Option<&str>,
-        phase: &'static str,
-        failure: &CallFailure,
-    ) -> Self {
+    pub fn new(account: &AccountSpec, region: Option<&str>, failure: &CallFailure) -> Self {
         FailureEntry {
-            account_id: account_id.to_owned(),
-            account_name: account_name.to_owned(),
+            account_id: account.id.clone(),
+            account_name: account.name.clone(),
             region: region.map(str::to_owned),
-            phase,
+            phase: failure.phase,
             error_code: failure.code.clone(),
             message: failure.message.clone(),
         }
     }
 }
 
-/// Counts gathered while records stream past; nothing but counters is kept.
+/// The run's counts, kept as records and outcomes stream past: the stderr line, the
+/// progress bar and the summary file all read these.
 #[derive(Debug, Default)]
-pub struct SummaryCounts {
+pub struct RunCounts {
     pub targets: TargetCounts,
     pub instances: u64,
     by_account: BTreeMap<String, AccountCount>,
@@ -96,31 +102,37 @@ pub struct SummaryCounts {
     by_engine: BTreeMap<String, u64>,
     pub failures: Vec<FailureEntry>,
     pub warnings: Vec<FailureEntry>,
+    /// By target index: whether it finished (listed or failed).
+    finished: Vec<bool>,
 }
 
-impl SummaryCounts {
+impl RunCounts {
     /// Every planned account appears, with 0 if it has no instances.
-    pub fn new(plan: &Plan, warnings: Vec<FailureEntry>) -> SummaryCounts {
+    pub fn new(plan: &Plan, warnings: &[AccountWarning]) -> RunCounts {
         let by_account = plan
             .accounts
             .iter()
             .map(|a| {
                 let count = AccountCount {
-                    account_id: a.id.clone(),
-                    account_name: a.name.clone(),
+                    account_id: a.spec.id.clone(),
+                    account_name: a.spec.name.clone(),
                     instances: 0,
                 };
-                (a.id.clone(), count)
+                (a.spec.id.clone(), count)
             })
             .collect();
-        SummaryCounts {
+        RunCounts {
             targets: TargetCounts {
                 planned: plan.targets.len() as u64,
                 ..TargetCounts::default()
             },
             by_account,
-            warnings,
-            ..SummaryCounts::default()
+            warnings: warnings
+                .iter()
+                .map(|w| FailureEntry::new(&w.account, None, &w.failure))
+                .collect(),
+            finished: vec![false; plan.targets.len()],
+            ..RunCounts::default()
         }
     }
 
@@ -135,31 +147,41 @@ impl SummaryCounts {
     }
 
     pub fn target_done(&mut self, outcome: &TargetOutcome) {
+        if let Some(done) = self.finished.get_mut(outcome.target.index) {
+            *done = true;
+        }
         match &outcome.failure {
             None => self.targets.ok += 1,
             Some(failure) => {
                 self.targets.failed += 1;
-                let phase = match failure.phase {
-                    Phase::AssumeRole => "assume_role",
-                    Phase::Describe => "describe",
-                };
                 let t = &outcome.target;
-                self.failures.push(FailureEntry::new(
-                    &t.account.id,
-                    &t.account.name,
-                    Some(&t.region),
-                    phase,
-                    failure,
-                ));
+                self.failures
+                    .push(FailureEntry::new(&t.account, Some(&t.region), failure));
             }
         }
+    }
+
+    /// Complete, or partial when a target failed (for a run that was not cut short).
+    pub fn status(&self) -> RunStatus {
+        RunStatus::of_failures(self.targets.failed)
+    }
+
+    fn unfinished(&self, plan: &Plan) -> Vec<TargetEntry> {
+        plan.targets
+            .iter()
+            .filter(|t| !self.finished.get(t.index).copied().unwrap_or(false))
+            .map(|t| TargetEntry {
+                account_id: t.account.id.clone(),
+                account_name: t.account.name.clone(),
+                region: t.region.clone(),
+            })
+            .collect()
     }
 }
 
 /// What the run knows at its end, beyond the counts.
 pub struct RunEnd {
-    pub status: &'static str,
-    pub exit_code: u8,
+    pub status: RunStatus,
     pub assume_role_calls: u64,
     pub retries: u64,
     pub error: Option<String>,
@@ -182,8 +204,9 @@ impl SummaryFile {
         })
     }
 
-    pub fn write(mut self, counts: SummaryCounts, end: RunEnd) -> anyhow::Result<()> {
-        let summary = build(counts, end, self.started, SystemTime::now());
+    /// Writes the summary; `plan` and `counts` are absent when the run never got a plan.
+    pub fn write(mut self, run: Option<(&Plan, &RunCounts)>, end: RunEnd) -> anyhow::Result<()> {
+        let summary = build(run, end, self.started, SystemTime::now());
         serde_json::to_writer_pretty(&mut self.file, &summary)
             .context("cannot write the summary")?;
         self.file
@@ -196,35 +219,35 @@ impl SummaryFile {
 }
 
 fn build(
-    counts: SummaryCounts,
+    run: Option<(&Plan, &RunCounts)>,
     end: RunEnd,
     started: SystemTime,
     finished: SystemTime,
 ) -> RunSummary {
-    let unfinished = counts
-        .targets
-        .planned
-        .saturating_sub(counts.targets.ok + counts.targets.failed);
+    let empty = RunCounts::default();
+    let counts = run.map_or(&empty, |(_, counts)| counts);
+    let unfinished_targets = run.map_or_else(Vec::new, |(plan, counts)| counts.unfinished(plan));
     RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         status: end.status,
-        exit_code: end.exit_code,
+        exit_code: end.status.exit_code(),
         started_at: rfc3339(started),
         finished_at: rfc3339(finished),
+        // A clock set back during the run must not make a negative duration.
         duration_seconds: finished
             .duration_since(started)
-            .map(|d| (d.as_secs_f64() * 1000.0).round() / 1000.0)
-            .unwrap_or(0.0),
+            .map_or(0.0, |d| (d.as_secs_f64() * 1000.0).round() / 1000.0),
         targets: TargetCounts {
-            unfinished,
+            unfinished: unfinished_targets.len() as u64,
             ..counts.targets
         },
         instances: counts.instances,
-        instances_by_account: counts.by_account.into_values().collect(),
-        instances_by_region: counts.by_region,
-        instances_by_engine: counts.by_engine,
-        failures: counts.failures,
-        warnings: counts.warnings,
+        instances_by_account: counts.by_account.values().cloned().collect(),
+        instances_by_region: counts.by_region.clone(),
+        instances_by_engine: counts.by_engine.clone(),
+        failures: counts.failures.clone(),
+        warnings: counts.warnings.clone(),
+        unfinished_targets,
         assume_role_calls: end.assume_role_calls,
         retries: end.retries,
         error: end.error,
@@ -241,69 +264,116 @@ fn rfc3339(time: SystemTime) -> String {
 mod tests {
     use super::*;
     use crate::aws::FailureKind;
-    use crate::config::AccountSpec;
+    use crate::plan::tests::plan_of;
+    use crate::record::tests::full_record;
     use std::time::Duration;
 
     fn plan() -> Plan {
-        Plan::new(&[AccountSpec::for_tests(
+        plan_of(&[AccountSpec::for_tests(
             "111111111111",
             "prod",
             &["us-east-1", "eu-west-1", "ap-south-1"],
         )])
     }
 
-    #[test]
-    fn counts_by_account_region_engine_and_failures() {
-        let plan = plan();
-        let mut counts = SummaryCounts::new(&plan, Vec::new());
-        let record = InstanceRecord::from_sdk(
-            &crate::record::tests::account(),
-            "eu-west-1",
-            &crate::record::tests::full_instance(),
-        );
-        counts.record(&record);
-        counts.record(&record);
-        counts.target_done(&TargetOutcome {
-            target: plan.targets[0].clone(),
-            instances: 2,
-            elapsed: Duration::ZERO,
-            failure: None,
-        });
-        counts.target_done(&TargetOutcome {
-            target: plan.targets[1].clone(),
+    fn outcome(plan: &Plan, index: usize, failure: Option<CallFailure>) -> TargetOutcome {
+        TargetOutcome {
+            target: plan.targets[index].clone(),
             instances: 0,
             elapsed: Duration::ZERO,
-            failure: Some(CallFailure {
-                phase: Phase::Describe,
-                kind: FailureKind::RegionNotEnabled,
-                code: Some("InvalidClientTokenId".into()),
-                message: "invalid".into(),
-            }),
-        });
+            failure,
+        }
+    }
+
+    fn summary_of(plan: &Plan, counts: &RunCounts) -> serde_json::Value {
         let end = RunEnd {
-            status: "interrupted",
-            exit_code: 130,
+            status: RunStatus::Interrupted,
             assume_role_calls: 1,
             retries: 4,
             error: None,
         };
         let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let summary = build(counts, end, start, start + Duration::from_millis(1500));
-        let json = serde_json::to_value(&summary).expect("serializes");
+        let summary = build(
+            Some((plan, counts)),
+            end,
+            start,
+            start + Duration::from_millis(1500),
+        );
+        serde_json::to_value(&summary).expect("serializes")
+    }
+
+    fn partial_run(plan: &Plan) -> RunCounts {
+        let mut counts = RunCounts::new(plan, &[]);
+        counts.record(&full_record());
+        counts.record(&full_record());
+        counts.target_done(&outcome(plan, 0, None));
+        let denied = CallFailure {
+            phase: Phase::Describe,
+            kind: FailureKind::RegionNotEnabled,
+            code: Some("InvalidClientTokenId".into()),
+            message: "invalid".into(),
+        };
+        counts.target_done(&outcome(plan, 1, Some(denied)));
+        counts
+    }
+
+    #[test]
+    fn targets_are_counted_by_outcome_and_the_rest_is_unfinished() {
+        let plan = plan();
+        let json = summary_of(&plan, &partial_run(&plan));
         assert_eq!(
             json["targets"],
             serde_json::json!({"planned": 3, "ok": 1, "failed": 1, "unfinished": 1})
         );
+        assert_eq!(
+            json["unfinished_targets"],
+            serde_json::json!([{"account_id": "111111111111", "account_name": "prod", "region": "ap-south-1"}])
+        );
+    }
+
+    #[test]
+    fn instances_are_counted_by_account_region_and_engine() {
+        let plan = plan();
+        let json = summary_of(&plan, &partial_run(&plan));
         assert_eq!(json["instances"], 2);
         assert_eq!(json["instances_by_account"][0]["instances"], 2);
         assert_eq!(json["instances_by_region"]["eu-west-1"], 2);
         assert_eq!(json["instances_by_engine"]["postgres"], 2);
+    }
+
+    #[test]
+    fn a_failure_names_its_target_phase_and_code() {
+        let plan = plan();
+        let json = summary_of(&plan, &partial_run(&plan));
         assert_eq!(json["failures"][0]["phase"], "describe");
         assert_eq!(json["failures"][0]["region"], "eu-west-1");
         assert_eq!(json["failures"][0]["error_code"], "InvalidClientTokenId");
+    }
+
+    #[test]
+    fn times_status_and_exit_code_come_from_the_end() {
+        let plan = plan();
+        let json = summary_of(&plan, &partial_run(&plan));
         assert_eq!(json["started_at"], "2023-11-14T22:13:20Z");
         assert_eq!(json["duration_seconds"], 1.5);
         assert_eq!(json["retries"], 4);
         assert_eq!(json["status"], "interrupted");
+        assert_eq!(json["exit_code"], 130);
+    }
+
+    #[test]
+    fn a_fatal_run_without_a_plan_has_zero_counts() {
+        let end = RunEnd {
+            status: RunStatus::Usage,
+            assume_role_calls: 0,
+            retries: 0,
+            error: Some("--account x matches nothing".into()),
+        };
+        let now = SystemTime::UNIX_EPOCH;
+        let json = serde_json::to_value(build(None, end, now, now)).expect("serializes");
+        assert_eq!(json["status"], "fatal");
+        assert_eq!(json["exit_code"], 2);
+        assert_eq!(json["targets"]["planned"], 0);
+        assert_eq!(json["unfinished_targets"], serde_json::json!([]));
     }
 }

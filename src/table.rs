@@ -5,6 +5,8 @@
 
 use std::io::{self, Write};
 
+use unicode_width::UnicodeWidthChar;
+
 use crate::record::{Column, FieldValue, InstanceRecord, COLUMNS};
 
 /// Between two columns.
@@ -198,43 +200,47 @@ fn pad(line: &mut String, n: usize) {
     line.extend(std::iter::repeat_n(' ', n));
 }
 
-/// Display columns of `text` on a terminal.
+/// Display columns of `text` on a terminal; a control character prints as one space.
 fn text_width(text: &str) -> usize {
     text.chars().map(char_width).sum()
 }
 
-/// Display columns of one character: 1, except combining marks and zero-width characters (0)
-/// and East Asian wide characters and emoji (2). An approximation of Unicode's tables that is
-/// right for the text found in tags and names; control characters count 1 as they print as
-/// a space.
 fn char_width(c: char) -> usize {
-    match u32::from(c) {
-        0x0300..=0x036F | 0x200B..=0x200F | 0xFE00..=0xFE0F | 0xFE20..=0xFE2F => 0,
-        0x1100..=0x115F
-        | 0x2E80..=0x303E
-        | 0x3041..=0x33FF
-        | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF
-        | 0xA000..=0xA4CF
-        | 0xAC00..=0xD7A3
-        | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F
-        | 0xFF00..=0xFF60
-        | 0xFFE0..=0xFFE6
-        | 0x1F300..=0x1F64F
-        | 0x1F900..=0x1F9FF
-        | 0x20000..=0x3FFFD => 2,
-        _ => 1,
+    UnicodeWidthChar::width(c).unwrap_or(1)
+}
+
+/// Rows of text as an aligned table whose widths fit the data (small tables such as the
+/// plan); lines end without trailing spaces.
+pub fn render_rows(header: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            rows.iter()
+                .filter_map(|row| row.get(i))
+                .map(|cell| text_width(cell))
+                .chain(std::iter::once(text_width(header[i])))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = String::new();
+    let header_row: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+    for row in std::iter::once(&header_row).chain(rows) {
+        line.clear();
+        for (i, (cell, width)) in row.iter().zip(&widths).enumerate() {
+            push_cell(&mut line, i, cell, *width, Align::Left);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Format;
-    use crate::record::select_columns;
-    use crate::record::tests::{account, full_instance};
-    use aws_sdk_rds::types::DbInstance;
+    use crate::record::tests::{bare_record as bare, full_record};
+    use crate::record::{select_columns, DefaultColumns};
 
     fn table(columns: &[Column], records: &[InstanceRecord]) -> String {
         let mut writer = TableWriter::new(columns, Vec::new()).expect("new");
@@ -245,25 +251,12 @@ mod tests {
     }
 
     fn default_columns() -> Vec<Column> {
-        select_columns(&[], &[], Format::Table).expect("columns")
-    }
-
-    fn bare(identifier: &str) -> InstanceRecord {
-        InstanceRecord::from_sdk(
-            &account(),
-            "us-east-1",
-            &DbInstance::builder()
-                .db_instance_identifier(identifier)
-                .build(),
-        )
+        select_columns(&[], &[], DefaultColumns::Table).expect("columns")
     }
 
     #[test]
     fn header_and_rows_are_aligned() {
-        let records = [
-            InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance()),
-            bare("b"),
-        ];
+        let records = [full_record(), bare("b")];
         let out = table(&default_columns(), &records);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3);
@@ -307,10 +300,10 @@ mod tests {
         let columns = select_columns(
             &["db_instance_identifier".into(), "tags".into()],
             &["owner".into(), "missing".into()],
-            Format::Table,
+            DefaultColumns::Table,
         )
         .expect("columns");
-        let record = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let record = full_record();
         let mut tabbed = bare("t");
         tabbed.tags.insert("owner".into(), "a\tb\r\nc".into());
         let out = table(&columns, &[record, tabbed]);
@@ -357,11 +350,29 @@ mod tests {
     #[test]
     fn every_field_has_a_layout() {
         let columns: Vec<Column> = (0..COLUMNS.len()).map(Column::Field).collect();
-        let record = InstanceRecord::from_sdk(&account(), "eu-west-1", &full_instance());
+        let record = full_record();
         let out = table(&columns, &[record]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines[0].chars().count(), lines[1].chars().count());
         assert!(lines[1].contains("arn:aws:rds:eu-west-1:111111111111:db:orders"));
         assert!(lines[1].contains(" 5432  "));
+    }
+}
+
+#[cfg(test)]
+mod rows_tests {
+    use super::*;
+
+    #[test]
+    fn rows_align_on_display_width_not_characters() {
+        let rows = vec![
+            vec!["東京".to_string(), "a".to_string()],
+            vec!["x".to_string(), "b".to_string()],
+        ];
+        let out = render_rows(&["NAME", "NEXT"], &rows);
+        let lines: Vec<&str> = out.lines().collect();
+        let column = |line: &str| text_width(&line[..line.rfind(' ').expect("gap") + 1]);
+        assert_eq!(lines, ["NAME  NEXT", "東京  a", "x     b"]);
+        assert!(lines.iter().all(|l| column(l) == 6), "{out}");
     }
 }

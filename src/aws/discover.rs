@@ -3,15 +3,17 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::Context;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_account::types::RegionOptStatus;
 use aws_sdk_organizations::error::DisplayErrorContext;
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
 use aws_sdk_rds::config::SharedCredentialsProvider;
 
-use crate::aws::{classify, CallFailure};
-use crate::config::{DiscoveredAccount, OrganizationSettings};
+use aws_smithy_async::future::pagination_stream::PaginationStream;
+
+use super::{classify, CallFailure};
+use crate::accounts::DiscoveredAccount;
+use crate::config::OrganizationSettings;
 
 /// ACTIVE accounts of the organization (or of the listed OUs, searched recursively), minus
 /// `exclude`. Any error is fatal: a partial account list would look like a complete inventory.
@@ -20,56 +22,56 @@ pub async fn discover_accounts(
     org: &OrganizationSettings,
 ) -> anyhow::Result<Vec<DiscoveredAccount>> {
     let client = aws_sdk_organizations::Client::new(base);
-    let explain = "the base identity must be in the organization's management account or a delegated administrator, with organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for include_ous)";
     let mut accounts = Vec::new();
+    let mut keep = |page: &[aws_sdk_organizations::types::Account]| {
+        accounts.extend(page.iter().filter_map(active_account))
+    };
     if org.include_ous.is_empty() {
-        let mut pages = client.list_accounts().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            let page = page
-                .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-                .with_context(|| format!("cannot list the organization's accounts ({explain})"))?;
-            accounts.extend(page.accounts().iter().filter_map(active_account));
-        }
+        let pages = client.list_accounts().into_paginator().send();
+        every_page(pages, |p| keep(p.accounts()))
+            .await
+            .map_err(|e| listing_failed("the organization's accounts", e))?;
     } else {
-        // Breadth-first over the OU tree; BTreeSet keeps an OU reached twice from repeating.
+        // Depth-first over the OU tree; `visited` keeps an OU reached twice from repeating.
         let mut pending: Vec<String> = org.include_ous.clone();
         let mut visited = BTreeSet::new();
         while let Some(parent) = pending.pop() {
             if !visited.insert(parent.clone()) {
                 continue;
             }
-            let mut pages = client
+            let pages = client
                 .list_accounts_for_parent()
                 .parent_id(&parent)
                 .into_paginator()
                 .send();
-            while let Some(page) = pages.next().await {
-                let page = page
-                    .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-                    .with_context(|| format!("cannot list the accounts of {parent} ({explain})"))?;
-                accounts.extend(page.accounts().iter().filter_map(active_account));
-            }
-            let mut pages = client
+            every_page(pages, |p| keep(p.accounts()))
+                .await
+                .map_err(|e| listing_failed(&format!("the accounts of {parent}"), e))?;
+            let pages = client
                 .list_organizational_units_for_parent()
                 .parent_id(&parent)
                 .into_paginator()
                 .send();
-            while let Some(page) = pages.next().await {
-                let page = page
-                    .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-                    .with_context(|| format!("cannot list the OUs under {parent} ({explain})"))?;
-                pending.extend(
-                    page.organizational_units()
-                        .iter()
-                        .filter_map(|ou| ou.id().map(str::to_owned)),
-                );
-            }
+            every_page(pages, |p| {
+                let ids = p.organizational_units().iter().filter_map(|ou| ou.id());
+                pending.extend(ids.map(str::to_owned))
+            })
+            .await
+            .map_err(|e| listing_failed(&format!("the OUs under {parent}"), e))?;
         }
     }
     let mut seen = BTreeSet::new();
     accounts
         .retain(|a: &DiscoveredAccount| !org.exclude.contains(&a.id) && seen.insert(a.id.clone()));
     Ok(accounts)
+}
+
+/// A failed Organizations call, with what the base identity needs.
+fn listing_failed(what: &str, error: impl std::error::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "cannot list {what} (the base identity must be in the organization's management account or a delegated administrator, with organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for include_ous)): {}",
+        DisplayErrorContext(&error)
+    )
 }
 
 /// An account that is ACTIVE (by the newer `State` or the older `Status` field).
@@ -97,15 +99,14 @@ pub async fn enabled_regions(
         .region(Region::from_static("us-east-1"));
     config.set_credentials_provider(Some(credentials));
     let client = aws_sdk_account::Client::from_conf(config.build());
-    let mut pages = client
+    let pages = client
         .list_regions()
         .region_opt_status_contains(RegionOptStatus::Enabled)
         .region_opt_status_contains(RegionOptStatus::EnabledByDefault)
         .into_paginator()
         .send();
     let mut regions = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| classify(&e))?;
+    every_page(pages, |page| {
         for region in page.regions() {
             let enabled = matches!(
                 region.region_opt_status(),
@@ -115,8 +116,21 @@ pub async fn enabled_regions(
                 regions.push(name.to_owned());
             }
         }
-    }
+    })
+    .await
+    .map_err(|e| classify(&e))?;
     regions.sort();
     regions.dedup();
     Ok(regions)
+}
+
+/// Feeds every page of a paginated call to `each`; stops at the first error.
+async fn every_page<P, E>(
+    mut pages: PaginationStream<Result<P, E>>,
+    mut each: impl FnMut(P),
+) -> Result<(), E> {
+    while let Some(page) = pages.next().await {
+        each(page?);
+    }
+    Ok(())
 }

@@ -1,0 +1,222 @@
+//! What a failed AWS call means for the user: the one place that turns an SDK error into
+//! (code, message, kind). Messages carry AWS's words, never credentials.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+use aws_credential_types::provider::error::CredentialsError;
+use aws_sdk_rds::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_sts::operation::assume_role::AssumeRoleError;
+use serde::Serialize;
+
+/// What a failed call means for the user.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// STS refused the role (AccessDenied, bad trust policy, missing ExternalId...).
+    CannotAssumeRole,
+    /// The role's keys work elsewhere but this region rejects them: an opt-in region.
+    RegionNotEnabled,
+    /// The keys expired before the cache refreshed them (clock skew).
+    ExpiredToken,
+    /// Throttling, 5xx, timeouts, connection errors that outlived the SDK's retries.
+    Transient,
+    /// Anything else, including answers that could not be parsed.
+    Other,
+}
+
+/// Which step failed: getting the account's credentials, listing its regions, or listing
+/// its instances. Serialized as the summary's `phase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    AssumeRole,
+    ListRegions,
+    Describe,
+}
+
+/// A classified failure of one AWS call.
+#[derive(Debug, Clone)]
+pub struct CallFailure {
+    pub phase: Phase,
+    pub kind: FailureKind,
+    pub code: Option<String>,
+    pub message: String,
+}
+
+/// `CODE: message`, or the message alone.
+impl fmt::Display for CallFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(code) => write!(f, "{code}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A failure travels inside `CredentialsError` from the AssumeRole wrapper to the RDS call.
+impl StdError for CallFailure {}
+
+/// The first error of type `T` among `error`'s causes.
+fn cause<'a, T: StdError + 'static>(error: &'a (dyn StdError + 'static)) -> Option<&'a T> {
+    let mut next = error.source();
+    while let Some(e) = next {
+        if let Some(found) = e.downcast_ref::<T>() {
+            return Some(found);
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// Classifies a failed call, looking through credential errors to the AssumeRole cause.
+pub fn classify<E>(error: &SdkError<E>) -> CallFailure
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    if let Some(role) = cause::<CallFailure>(error) {
+        return role.clone();
+    }
+    let (code, message, transient) = details(error);
+    let kind = match code.as_deref() {
+        Some("ExpiredToken" | "ExpiredTokenException" | "RequestExpired") => {
+            FailureKind::ExpiredToken
+        }
+        Some("InvalidClientTokenId" | "AuthFailure" | "UnrecognizedClientException") => {
+            FailureKind::RegionNotEnabled
+        }
+        _ if transient => FailureKind::Transient,
+        _ => FailureKind::Other,
+    };
+    CallFailure {
+        phase: Phase::Describe,
+        kind,
+        code,
+        message,
+    }
+}
+
+/// Why an AssumeRole failed, from the credential error the provider returned.
+pub fn assume_role_failure(error: &CredentialsError) -> CallFailure {
+    let (code, message, transient) = match cause::<SdkError<AssumeRoleError>>(error) {
+        Some(sdk) => details(sdk),
+        None => (None, DisplayErrorContext(error).to_string(), false),
+    };
+    CallFailure {
+        phase: Phase::AssumeRole,
+        kind: if transient {
+            FailureKind::Transient
+        } else {
+            FailureKind::CannotAssumeRole
+        },
+        code,
+        message,
+    }
+}
+
+/// "CODE: message" for a failed credential load, looking through to the AssumeRole cause.
+pub fn credential_failure_text(error: &CredentialsError) -> String {
+    match cause::<CallFailure>(error) {
+        Some(failure) => failure.to_string(),
+        None => DisplayErrorContext(error).to_string(),
+    }
+}
+
+/// Codes AWS uses for "slow down".
+const THROTTLING_CODES: [&str; 5] = [
+    "Throttling",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "TooManyRequestsException",
+    "RequestThrottled",
+];
+
+/// Code, message and whether retrying later could help, for any SDK error.
+fn details<E>(error: &SdkError<E>) -> (Option<String>, String, bool)
+where
+    E: ProvideErrorMetadata + StdError + 'static,
+{
+    match error {
+        SdkError::ServiceError(context) if context.raw().status().is_success() => {
+            // A success status whose body did not parse (e.g. truncated XML).
+            let body = context.raw().body().bytes().map(body_excerpt);
+            let status = context.raw().status().as_u16();
+            (
+                None,
+                format!(
+                    "malformed answer (HTTP {status}, unparseable body): {}",
+                    body.unwrap_or_default()
+                ),
+                false,
+            )
+        }
+        SdkError::ServiceError(context) => {
+            let status = context.raw().status().as_u16();
+            // Some endpoints answer in a shape the SDK cannot read (moto wraps errors in
+            // <Errors>): fall back to the HTTP status and the start of the body.
+            let code = error
+                .code()
+                .map_or_else(|| format!("HTTP {status}"), str::to_owned);
+            let message = error
+                .message()
+                .map(str::to_owned)
+                .or_else(|| context.raw().body().bytes().map(body_excerpt))
+                .unwrap_or_else(|| DisplayErrorContext(context.err()).to_string());
+            let transient = status >= 500
+                || THROTTLING_CODES.contains(&code.as_str())
+                || matches!(code.as_str(), "ServiceUnavailable" | "InternalFailure");
+            (Some(code), message, transient)
+        }
+        SdkError::TimeoutError(_) => (None, "timed out (every attempt)".into(), true),
+        SdkError::DispatchFailure(_) => (None, DisplayErrorContext(error).to_string(), true),
+        SdkError::ResponseError(_) => (
+            None,
+            format!("malformed answer: {}", DisplayErrorContext(error)),
+            false,
+        ),
+        _ => (None, DisplayErrorContext(error).to_string(), false),
+    }
+}
+
+/// The first 200 characters of an error body, on one line.
+fn body_excerpt(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    line.chars().take(200).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_is_code_then_message() {
+        let mut failure = CallFailure {
+            phase: Phase::Describe,
+            kind: FailureKind::Other,
+            code: Some("AccessDenied".into()),
+            message: "not authorized".into(),
+        };
+        assert_eq!(failure.to_string(), "AccessDenied: not authorized");
+        failure.code = None;
+        assert_eq!(failure.to_string(), "not authorized");
+    }
+
+    #[test]
+    fn an_assume_role_failure_is_found_through_a_credentials_error() {
+        let failure = CallFailure {
+            phase: Phase::AssumeRole,
+            kind: FailureKind::CannotAssumeRole,
+            code: Some("AccessDenied".into()),
+            message: "no".into(),
+        };
+        let error = CredentialsError::provider_error(failure);
+        assert_eq!(credential_failure_text(&error), "AccessDenied: no");
+    }
+
+    #[test]
+    fn phases_serialize_in_snake_case() {
+        let json = serde_json::to_string(&[Phase::AssumeRole, Phase::ListRegions, Phase::Describe])
+            .expect("serializes");
+        assert_eq!(json, r#"["assume_role","list_regions","describe"]"#);
+    }
+}

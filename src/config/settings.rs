@@ -1,0 +1,182 @@
+//! The fully resolved settings of a run: flag > env > file > default, decided here once.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::cli::{Cli, Format};
+
+use super::file::{read_accounts_file, FileSettings};
+use super::regions::parse_regions;
+use super::rules::AccountRules;
+use super::UsageError;
+
+/// Targets in flight when neither flag, env nor file says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 32;
+/// Attempts per AWS call (first try included); a nightly inventory prefers complete over fast.
+pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
+/// Per-attempt timeout: a request that gets no answer in this time is cut and retried.
+pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(20);
+/// First retry backoff; the SDK doubles it (with jitter) up to 20 s.
+pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_secs(1);
+pub const DEFAULT_CONFIG_PATH: &str = "accounts.toml";
+
+/// Everything a run needs, decided before any AWS call (accounts may still be discovered).
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub accounts: AccountRules,
+    pub format: Format,
+    /// `--columns`, checked against the record schema when the output is opened.
+    pub columns: Vec<String>,
+    pub tag_columns: Vec<String>,
+    pub output: Option<PathBuf>,
+    pub summary: Option<PathBuf>,
+    pub profile: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub call_timeout: Duration,
+    pub initial_backoff: Duration,
+    pub quiet: bool,
+    pub progress: bool,
+    pub verbose: u8,
+}
+
+impl Settings {
+    /// Reads the accounts file named by the command line and merges the two. A file mistake
+    /// is a `ConfigError`, a flag mistake a `UsageError`.
+    pub fn load(cli: &Cli) -> anyhow::Result<Settings> {
+        let path = cli
+            .config
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
+        let file = read_accounts_file(&path)?;
+        Ok(Settings::resolve(cli, file)?)
+    }
+
+    /// Merges flags (clap has already put env values into them) over the file over defaults.
+    pub fn resolve(cli: &Cli, file: FileSettings) -> Result<Settings, UsageError> {
+        let usage = |m: &str| UsageError(m.to_string());
+        let region_override = match cli.region.as_slice() {
+            [] => None,
+            names => Some(parse_regions(names).map_err(|m| usage(&format!("--region: {m}")))?),
+        };
+        let concurrency = cli
+            .concurrency
+            .or(file.concurrency)
+            .unwrap_or(DEFAULT_CONCURRENCY);
+        if concurrency == 0 {
+            return Err(usage("--concurrency must be at least 1"));
+        }
+        let max_attempts = cli
+            .max_attempts
+            .or(file.max_attempts)
+            .unwrap_or(DEFAULT_MAX_ATTEMPTS);
+        if max_attempts == 0 {
+            return Err(usage("--max-attempts must be at least 1"));
+        }
+        let call_timeout = match cli.timeout {
+            Some(secs) if secs <= 0.0 || !secs.is_finite() => {
+                return Err(usage("--timeout must be a positive number of seconds"))
+            }
+            Some(secs) => Duration::from_secs_f64(secs),
+            None => DEFAULT_CALL_TIMEOUT,
+        };
+        Ok(Settings {
+            accounts: AccountRules {
+                filter: cli.account.clone(),
+                region_override,
+                ..file.accounts
+            },
+            format: cli.format.unwrap_or(Format::Ndjson),
+            columns: cli.columns.clone(),
+            tag_columns: cli.tag_column.clone(),
+            output: cli.output.clone(),
+            summary: cli.summary.clone(),
+            profile: cli.profile.clone(),
+            endpoint_url: cli.endpoint_url.clone(),
+            concurrency,
+            max_attempts,
+            call_timeout,
+            initial_backoff: cli
+                .initial_backoff_ms
+                .map_or(DEFAULT_INITIAL_BACKOFF, Duration::from_millis),
+            quiet: cli.quiet,
+            progress: !cli.quiet && !cli.no_progress,
+            verbose: cli.verbose,
+        })
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::config::parse_accounts;
+    use clap::Parser;
+    use std::path::Path;
+
+    pub fn cli(args: &[&str]) -> Cli {
+        Cli::try_parse_from(std::iter::once("rds-inventory").chain(args.iter().copied()))
+            .expect("valid args")
+    }
+
+    pub const GOOD: &str = r#"
+regions = ["us-east-1", "eu-west-1"]
+role_name = "Inventory"
+session_duration = "1h30m"
+external_id = "shared-secret-id"
+
+[[accounts]]
+id = "111111111111"
+name = "prod"
+
+[[accounts]]
+id = "222222222222"
+role_arn = "arn:aws:iam::222222222222:role/team/Custom"
+regions = ["eu-west-1"]
+external_id = "other-id"
+"#;
+
+    pub fn settings(args: &[&str], text: &str) -> Result<Settings, UsageError> {
+        let file = parse_accounts(Path::new("accounts.toml"), text).expect("valid file");
+        Settings::resolve(&cli(args), file)
+    }
+
+    #[test]
+    fn file_beats_default() {
+        let s = settings(&[], &format!("concurrency = 7\nmax_attempts = 4\n{GOOD}")).expect("ok");
+        assert_eq!((s.concurrency, s.max_attempts), (7, 4));
+    }
+
+    #[test]
+    fn flag_beats_file() {
+        let s = settings(
+            &["--concurrency", "3", "--max-attempts", "2"],
+            &format!("concurrency = 7\nmax_attempts = 4\n{GOOD}"),
+        )
+        .expect("ok");
+        assert_eq!((s.concurrency, s.max_attempts), (3, 2));
+    }
+
+    #[test]
+    fn defaults_fill_what_nobody_set() {
+        let s = settings(&[], GOOD).expect("ok");
+        assert_eq!(s.concurrency, DEFAULT_CONCURRENCY);
+        assert_eq!(s.max_attempts, DEFAULT_MAX_ATTEMPTS);
+        assert_eq!(s.call_timeout, DEFAULT_CALL_TIMEOUT);
+        assert_eq!(s.format, Format::Ndjson);
+        assert!(s.progress);
+    }
+
+    #[test]
+    fn bad_flags_are_usage_errors() {
+        for args in [
+            &["-r", "moon-1"][..],
+            &["-r", "enabled", "-r", "us-east-1"],
+            &["--concurrency", "0"],
+            &["--max-attempts", "0"],
+            &["--timeout", "0"],
+        ] {
+            assert!(settings(args, GOOD).is_err(), "{args:?}");
+        }
+    }
+}

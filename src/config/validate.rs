@@ -1,0 +1,145 @@
+//! Checks of single values (account ids, role names and ARNs, session names, durations),
+//! shared by the accounts file and the command line. Each returns the message to show.
+
+use std::time::Duration;
+
+const MIN_SESSION: Duration = Duration::from_secs(15 * 60);
+const MAX_SESSION: Duration = Duration::from_secs(12 * 3600);
+
+pub fn account_id(id: &str) -> Result<(), String> {
+    if id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("{id:?} is not a 12-digit account id"))
+    }
+}
+
+pub fn role_arn(arn: &str) -> Result<(), String> {
+    let bad = || format!("{arn:?} is not an IAM role ARN like arn:aws:iam::123456789012:role/Name");
+    let mut parts = arn.splitn(6, ':');
+    let (Some("arn"), Some(partition), Some("iam"), Some(""), Some(account), Some(resource)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return Err(bad());
+    };
+    if !partition.starts_with("aws") || account_id(account).is_err() {
+        return Err(bad());
+    }
+    let Some(path_and_name) = resource.strip_prefix("role/") else {
+        return Err(bad());
+    };
+    let name = path_and_name.rsplit('/').next().unwrap_or_default();
+    role_name(name).map_err(|_| bad())
+}
+
+pub fn role_name(name: &str) -> Result<(), String> {
+    if (1..=64).contains(&name.len()) && iam_chars(name, "+=,.@_-") {
+        Ok(())
+    } else {
+        Err(format!("{name:?} is not a valid IAM role name"))
+    }
+}
+
+pub fn session_name(name: &str) -> Result<(), String> {
+    if (2..=64).contains(&name.len()) && iam_chars(name, "+=,.@_-") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{name:?} must be 2 to 64 characters of letters, digits and +=,.@_-"
+        ))
+    }
+}
+
+pub fn external_id(id: &str) -> Result<(), String> {
+    if (2..=1224).contains(&id.len()) && iam_chars(id, "+=,.@:/_-") {
+        Ok(())
+    } else {
+        Err("must be 2 to 1224 characters of letters, digits and +=,.@:/_-".into())
+    }
+}
+
+/// A display name: anything but blank.
+pub fn account_name(name: &str) -> Result<(), String> {
+    if name.trim().is_empty() {
+        Err("must not be empty".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// An organizational unit (`ou-...`) or root (`r-...`) id.
+pub fn organizational_unit(id: &str) -> Result<(), String> {
+    if id.starts_with("ou-") || id.starts_with("r-") {
+        Ok(())
+    } else {
+        Err(format!(
+            "{id:?} is not an OU id like ou-ab12-cd34ef56 (or a root id r-ab12)"
+        ))
+    }
+}
+
+fn iam_chars(text: &str, punctuation: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii_alphanumeric() || punctuation.contains(c))
+}
+
+/// Parses `"1h"`, `"90m"`, `"1h30m"`, `"3600s"` and checks STS's 15 min .. 12 h range.
+pub fn session_duration(text: &str) -> Result<Duration, String> {
+    let bad = || format!("{text:?} is not a duration like \"1h\", \"90m\" or \"1h30m\"");
+    let mut total = 0u64;
+    let mut number = String::new();
+    let mut saw_unit = false;
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
+            _ => return Err(bad()),
+        };
+        let value: u64 = number.parse().map_err(|_| bad())?;
+        total = total.saturating_add(value.saturating_mul(unit));
+        number.clear();
+        saw_unit = true;
+    }
+    if !number.is_empty() || !saw_unit {
+        return Err(bad());
+    }
+    let duration = Duration::from_secs(total);
+    if duration < MIN_SESSION || duration > MAX_SESSION {
+        return Err(format!("{text:?} is out of range: STS allows 15m to 12h"));
+    }
+    Ok(duration)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(session_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(session_duration("15m"), Ok(Duration::from_secs(900)));
+        assert_eq!(session_duration("12h"), Ok(Duration::from_secs(43200)));
+        assert_eq!(session_duration("3600s"), Ok(Duration::from_secs(3600)));
+        assert!(session_duration("14m59s").is_err());
+        assert!(session_duration("1").is_err());
+        assert!(session_duration("h").is_err());
+    }
+
+    #[test]
+    fn role_arns_of_every_partition_are_accepted() {
+        assert!(role_arn("arn:aws:iam::111111111111:role/team/Custom").is_ok());
+        assert!(role_arn("arn:aws-us-gov:iam::111111111111:role/R").is_ok());
+        assert!(role_arn("arn:aws:iam::1:role/x").is_err());
+        assert!(role_arn("arn:aws:iam::111111111111:user/x").is_err());
+    }
+}

@@ -1,0 +1,120 @@
+//! Settings -> the run's plan: base credentials, accounts discovered in Organizations, one
+//! credential per account, and each account's regions resolved (Account API when "enabled").
+
+use std::sync::Arc;
+
+use aws_config::SdkConfig;
+use futures::StreamExt;
+
+use crate::accounts::{self, AccountSpec};
+use crate::aws::{self, discover, AwsContext, BaseCredentials, CallFailure, Phase};
+use crate::config::{Regions, Settings};
+use crate::plan::{Plan, PlannedAccount};
+
+/// Everything decided before the first RDS call: credentials per account and the targets.
+pub struct Prepared {
+    pub aws: Arc<AwsContext>,
+    pub plan: Plan,
+    /// Accounts that would not list their enabled regions (standard regions used instead).
+    pub warnings: Vec<AccountWarning>,
+}
+
+/// A problem that did not fail a target, e.g. ListRegions denied.
+#[derive(Debug, Clone)]
+pub struct AccountWarning {
+    pub account: Arc<AccountSpec>,
+    pub failure: CallFailure,
+}
+
+/// Base config -> discovered accounts -> one credential per account -> resolved regions.
+pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+    let rules = &settings.accounts;
+    let (base, base_credentials, accounts) = match &rules.organization {
+        None => {
+            // Without discovery the accounts, and a bad --account, are known before any call.
+            let accounts = accounts::select(rules, &[])?;
+            let (base, base_credentials) = load_base(settings).await?;
+            (base, base_credentials, accounts)
+        }
+        Some(org) => {
+            let (base, base_credentials) = load_base(settings).await?;
+            let found = discover::discover_accounts(&base, org).await?;
+            if found.is_empty() {
+                // An empty inventory would look like a clean run to cron.
+                anyhow::bail!(
+                    "organization discovery found no ACTIVE accounts (after include_ous and exclude); is the base identity in the organization's management account?"
+                );
+            }
+            let accounts = accounts::select(rules, &found)?;
+            (base, base_credentials, accounts)
+        }
+    };
+    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings).await);
+    let (planned, warnings) = resolve_regions(&aws, accounts, settings.concurrency).await;
+    Ok(Prepared {
+        aws,
+        plan: Plan::new(planned),
+        warnings,
+    })
+}
+
+async fn load_base(settings: &Settings) -> anyhow::Result<(SdkConfig, Arc<BaseCredentials>)> {
+    let base = aws::load_base_config(settings).await?;
+    let credentials = BaseCredentials::load(&base).await?;
+    Ok((base, credentials))
+}
+
+/// Each account's regions; accounts with `regions = ["enabled"]` are asked once each, a few
+/// at a time, with the account's own role.
+async fn resolve_regions(
+    aws: &Arc<AwsContext>,
+    accounts: Vec<Arc<AccountSpec>>,
+    concurrency: usize,
+) -> (Vec<PlannedAccount>, Vec<AccountWarning>) {
+    let lookups = accounts.into_iter().map(|account| {
+        let aws = Arc::clone(aws);
+        async move {
+            let regions = match &account.regions {
+                Regions::Listed(regions) => Ok(regions.clone()),
+                Regions::Enabled => {
+                    let (_, credentials) = aws.credentials(&account).current();
+                    discover::enabled_regions(aws.base(), credentials).await
+                }
+            };
+            (account, regions)
+        }
+    });
+    // `buffered` keeps the accounts in order.
+    let found: Vec<_> = futures::stream::iter(lookups)
+        .buffered(concurrency)
+        .collect()
+        .await;
+    let mut warnings = Vec::new();
+    let planned = found
+        .into_iter()
+        .map(|(account, result)| {
+            let regions = match result {
+                Ok(regions) => regions,
+                Err(failure) => {
+                    // A role that cannot be assumed is reported with its targets, once;
+                    // anything else (ListRegions denied) falls back to the standard regions.
+                    if failure.phase == Phase::Describe {
+                        warnings.push(AccountWarning {
+                            account: Arc::clone(&account),
+                            failure: CallFailure {
+                                phase: Phase::ListRegions,
+                                ..failure
+                            },
+                        });
+                    }
+                    Regions::standard().listed().to_vec()
+                }
+            };
+            PlannedAccount {
+                spec: account,
+                regions,
+            }
+        })
+        .collect();
+    (planned, warnings)
+}
