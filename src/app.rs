@@ -13,9 +13,10 @@ use aws_sdk_rds::config::ProvideCredentials;
 use crate::aws::{self, AwsContext};
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
+use crate::output_file::AtomicFile;
 use crate::progress::{warning_line, Progress, Reporter, Totals};
 use crate::resolve::{prepare, Prepared, UsageError};
-use crate::sink::{AtomicFile, RecordWriter};
+use crate::sink::RecordWriter;
 use crate::summary::{RunEnd, SummaryCounts, SummaryFile};
 
 /// Pages buffered between the fetchers and the writer; a slow reader slows the fetchers

@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod discover;
 mod fetch;
+mod output_file;
 mod plan;
 mod progress;
 mod record;

@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use crate::aws::{CallFailure, Phase};
 use crate::fetch::TargetOutcome;
+use crate::output_file::AtomicFile;
 use crate::plan::Plan;
 use crate::record::InstanceRecord;
-use crate::sink::AtomicFile;
 
 /// The summary document. Its schema is documented in the README; add fields, never rename.
 #[derive(Debug, Serialize)]
