@@ -1,8 +1,6 @@
-//! NDJSON / JSON / CSV / table writers over any `Write`, and the atomically replaced output file.
+//! NDJSON / JSON / CSV / table writers over any `Write`.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{self, Write};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -200,77 +198,6 @@ fn csv_error(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
-    }
-}
-
-/// An output file that replaces its target only when the run completes: records go to a
-/// temp file in the same directory (so the rename is atomic), which is removed if dropped.
-pub struct AtomicFile {
-    target: PathBuf,
-    temp: PathBuf,
-    file: Option<BufWriter<File>>,
-}
-
-impl AtomicFile {
-    /// Creates the temp file now, so an unwritable destination fails before any AWS call.
-    pub fn create(target: &Path) -> io::Result<AtomicFile> {
-        let dir = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = target
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "not a file name"))?;
-        let temp = dir.join(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let file = File::create(&temp)?;
-        Ok(AtomicFile {
-            target: target.to_path_buf(),
-            temp,
-            file: Some(BufWriter::with_capacity(256 * 1024, file)),
-        })
-    }
-
-    /// Flushes, syncs and renames the temp file over the target.
-    pub fn commit(mut self) -> io::Result<()> {
-        if let Some(file) = self.file.take() {
-            let file = file.into_inner().map_err(|e| e.into_error())?;
-            file.sync_all()?;
-        }
-        std::fs::rename(&self.temp, &self.target)
-    }
-
-    #[cfg(test)]
-    pub fn temp_path(&self) -> &Path {
-        &self.temp
-    }
-}
-
-impl Write for AtomicFile {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        match &mut self.file {
-            Some(f) => f.write(buf),
-            None => Err(io::Error::other("output file already committed")),
-        }
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        match &mut self.file {
-            Some(f) => f.flush(),
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for AtomicFile {
-    fn drop(&mut self) {
-        if self.file.take().is_some() {
-            // Not committed: the run failed or was interrupted; the target stays untouched.
-            let _ = std::fs::remove_file(&self.temp);
-        }
     }
 }
 
@@ -519,33 +446,5 @@ mod tests {
         assert!(lines[1].contains("orders"));
         assert!(lines[2].contains("bare"));
         assert_eq!(render(Format::Table, &[]).lines().count(), 1);
-    }
-
-    #[test]
-    fn atomic_file_replaces_only_on_commit() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let target = dir.path().join("out.csv");
-        std::fs::write(&target, "old").expect("write");
-        {
-            let mut file = AtomicFile::create(&target).expect("create");
-            file.write_all(b"partial").expect("write");
-            assert!(file.temp_path().exists());
-        }
-        assert_eq!(std::fs::read_to_string(&target).expect("read"), "old");
-        assert_eq!(
-            std::fs::read_dir(dir.path()).expect("ls").count(),
-            1,
-            "no temp left"
-        );
-        let mut file = AtomicFile::create(&target).expect("create");
-        file.write_all(b"new").expect("write");
-        file.commit().expect("commit");
-        assert_eq!(std::fs::read_to_string(&target).expect("read"), "new");
-        assert_eq!(std::fs::read_dir(dir.path()).expect("ls").count(), 1);
-    }
-
-    #[test]
-    fn atomic_file_in_missing_directory_fails_early() {
-        assert!(AtomicFile::create(Path::new("/nonexistent-dir/x/out.json")).is_err());
     }
 }

@@ -13,10 +13,10 @@ use serde::Serialize;
 use crate::accounts::AccountSpec;
 use crate::aws::{CallFailure, Phase};
 use crate::fetch::TargetOutcome;
+use crate::output_file::AtomicFile;
 use crate::plan::Plan;
 use crate::prepare::AccountWarning;
 use crate::record::InstanceRecord;
-use crate::sink::AtomicFile;
 use crate::status::RunStatus;
 
 /// The summary document. Its schema is documented in the README; add fields, never rename.

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
@@ -463,15 +463,52 @@ fn interrupt_leaves_existing_output_untouched() {
         std::fs::read_to_string(&output).expect("read"),
         "yesterday's inventory\n"
     );
-    let names: Vec<PathBuf> = std::fs::read_dir(dir.path())
-        .expect("ls")
-        .map(|e| e.expect("entry").path())
-        .collect();
     assert_eq!(
-        names.len(),
-        2,
-        "only accounts.toml and the old output: {names:?}"
+        file_names(dir.path()),
+        ["accounts.toml", "inventory.json"],
+        "no temp file of any name"
     );
+}
+
+/// The names in a directory, sorted: a leftover temp file of any name shows up.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// An `-o` file replaced by a run keeps its permission bits.
+#[cfg(unix)]
+#[test]
+fn output_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let fake = fake(base_config(1, 3));
+    let dir = dir_with_accounts_file(&fake);
+    let output = dir.path().join("out.csv");
+    std::fs::write(&output, "yesterday\n").expect("write");
+    std::fs::set_permissions(&output, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let run = wait(
+        command(
+            dir.path(),
+            &fake.endpoint_url(),
+            &["-f", "csv", "-o", "out.csv"],
+        )
+        .spawn()
+        .expect("spawn"),
+    );
+    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    assert_ne!(
+        std::fs::read_to_string(&output).expect("read"),
+        "yesterday\n"
+    );
+    let mode = std::fs::metadata(&output)
+        .expect("stat")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640, "{mode:o}");
 }
 
 /// 7b. `| head -1`: the reader goes away; exit 0 and no panic text.
@@ -1026,9 +1063,10 @@ fn summary_is_written_when_interrupted_and_when_fatal() {
     assert_eq!(s["status"], "interrupted");
     assert_eq!(s["exit_code"], 130);
     assert!(s["targets"]["unfinished"].as_u64().expect("unfinished") > 0);
-    assert!(
-        !dir.path().join("out.ndjson").exists(),
-        "no partial output file"
+    assert_eq!(
+        file_names(dir.path()),
+        ["accounts.toml", "s.json"],
+        "no partial output and no temp file of any name"
     );
 
     let run = wait(
@@ -1041,6 +1079,10 @@ fn summary_is_written_when_interrupted_and_when_fatal() {
         .expect("spawn"),
     );
     assert_eq!(run.code(), Some(1));
+    assert_eq!(
+        file_names(dir.path()),
+        ["accounts.toml", "fatal.json", "s.json"]
+    );
     let s = read_summary(&dir.path().join("fatal.json"));
     assert_eq!(s["status"], "fatal");
     assert_eq!(s["exit_code"], 1);
