@@ -11,6 +11,8 @@ use crate::config::{AccountRules, ExplicitAccount, Regions, UsageError};
 pub struct AccountSpec {
     pub id: String,
     pub name: String,
+    /// `aws`, `aws-us-gov`, `aws-cn`...: from the account's regions (`aws` for `enabled`).
+    pub partition: &'static str,
     pub role_arn: String,
     pub external_id: Option<String>,
     pub session_name: String,
@@ -25,6 +27,7 @@ impl AccountSpec {
         AccountSpec {
             id: id.into(),
             name: name.into(),
+            partition: "aws",
             role_arn: format!("arn:aws:iam::{id}:role/R"),
             external_id: None,
             session_name: "s".into(),
@@ -53,12 +56,7 @@ pub fn select(
         .iter()
         .filter(|d| !rules.explicit.iter().any(|e| e.id == d.id))
         .map(|d| from_discovery(rules, d));
-    let mut accounts: Vec<AccountSpec> = explicit.chain(only_discovered).collect();
-    if let Some(regions) = &rules.region_override {
-        for account in &mut accounts {
-            account.regions = regions.clone();
-        }
-    }
+    let accounts: Vec<AccountSpec> = explicit.chain(only_discovered).collect();
     let matches = |a: &AccountSpec, wanted: &String| &a.id == wanted || &a.name == wanted;
     if let Some(unknown) = rules
         .filter
@@ -75,32 +73,48 @@ pub fn select(
             rules.source.display()
         )));
     }
-    if !rules.filter.is_empty() {
-        accounts.retain(|a| rules.filter.iter().any(|w| matches(a, w)));
-    }
-    Ok(accounts.into_iter().map(Arc::new).collect())
+    Ok(accounts
+        .into_iter()
+        .filter(|a| rules.filter.is_empty() || rules.filter.iter().any(|w| matches(a, w)))
+        .map(Arc::new)
+        .collect())
 }
 
-/// The role of an account: an explicit ARN, else `role_name` (the entry's, the organization's
-/// for discovered accounts, or the file's) in the account.
+/// An account's regions: `--region`, else the entry's, else the file's.
+fn regions(rules: &AccountRules, entry: Option<&ExplicitAccount>) -> Regions {
+    rules
+        .region_override
+        .clone()
+        .or_else(|| entry.and_then(|e| e.regions.clone()))
+        .or_else(|| rules.defaults.regions.clone())
+        // Validated with the file: an entry without regions has file defaults.
+        .unwrap_or(Regions::Listed(Vec::new()))
+}
+
+/// The partition of validated regions (one per list, checked at load time).
+fn partition(regions: &Regions) -> &'static str {
+    regions.partition().ok().flatten().unwrap_or("aws")
+}
+
+/// The role of an account: an explicit ARN as written, else `role_name` (the entry's, the
+/// organization's for discovered accounts, or the file's) in the account's partition.
 fn role_arn(
     rules: &AccountRules,
     id: &str,
+    partition: &str,
     entry: Option<&ExplicitAccount>,
     discovered: bool,
 ) -> String {
     if let Some(arn) = entry.and_then(|e| e.role_arn.clone()) {
         return arn;
     }
-    let name = match (
-        entry.and_then(|e| e.role_name.as_ref()),
-        &rules.organization,
-    ) {
+    let explicit_name = entry.and_then(|e| e.role_name.as_ref());
+    let name = match (explicit_name, &rules.organization) {
         (Some(name), _) => name,
         (None, Some(org)) if discovered => &org.role_name,
         _ => &rules.defaults.role_name,
     };
-    format!("arn:aws:iam::{id}:role/{name}")
+    format!("arn:{partition}:iam::{id}:role/{name}")
 }
 
 fn merge(
@@ -109,6 +123,8 @@ fn merge(
     discovered: Option<&DiscoveredAccount>,
 ) -> AccountSpec {
     let defaults = &rules.defaults;
+    let regions = regions(rules, Some(entry));
+    let partition = partition(&regions);
     AccountSpec {
         id: entry.id.clone(),
         name: entry
@@ -116,7 +132,14 @@ fn merge(
             .clone()
             .or_else(|| discovered.map(|d| d.name.clone()))
             .unwrap_or_else(|| entry.id.clone()),
-        role_arn: role_arn(rules, &entry.id, Some(entry), discovered.is_some()),
+        partition,
+        role_arn: role_arn(
+            rules,
+            &entry.id,
+            partition,
+            Some(entry),
+            discovered.is_some(),
+        ),
         external_id: entry
             .external_id
             .clone()
@@ -126,17 +149,14 @@ fn merge(
             .clone()
             .unwrap_or_else(|| defaults.session_name.clone()),
         session_duration: defaults.session_duration,
-        // Validated with the file: an entry without regions has file defaults.
-        regions: entry
-            .regions
-            .clone()
-            .or_else(|| defaults.regions.clone())
-            .unwrap_or(Regions::Listed(Vec::new())),
+        regions,
     }
 }
 
 fn from_discovery(rules: &AccountRules, found: &DiscoveredAccount) -> AccountSpec {
     let defaults = &rules.defaults;
+    let regions = regions(rules, None);
+    let partition = partition(&regions);
     AccountSpec {
         id: found.id.clone(),
         name: if found.name.is_empty() {
@@ -144,14 +164,12 @@ fn from_discovery(rules: &AccountRules, found: &DiscoveredAccount) -> AccountSpe
         } else {
             found.name.clone()
         },
-        role_arn: role_arn(rules, &found.id, None, true),
+        partition,
+        role_arn: role_arn(rules, &found.id, partition, None, true),
         external_id: defaults.external_id.clone(),
         session_name: defaults.session_name.clone(),
         session_duration: defaults.session_duration,
-        regions: defaults
-            .regions
-            .clone()
-            .unwrap_or(Regions::Listed(Vec::new())),
+        regions,
     }
 }
 
@@ -189,6 +207,36 @@ mod tests {
         assert!(found.iter().all(|a| a.regions.listed() == ["ap-south-1"]));
         let found = accounts(&["-r", "enabled"], GOOD, &[]);
         assert!(found.iter().all(|a| a.regions == Regions::Enabled));
+    }
+
+    #[test]
+    fn role_arns_follow_the_partition_of_the_regions() {
+        let text = |regions: &str| {
+            format!(
+                "regions = [{regions}]\nrole_name = \"R\"\n[[accounts]]\nid = \"111111111111\"\n"
+            )
+        };
+        let gov = accounts(&[], &text("\"us-gov-west-1\""), &[]);
+        assert_eq!(gov[0].role_arn, "arn:aws-us-gov:iam::111111111111:role/R");
+        assert_eq!(gov[0].partition, "aws-us-gov");
+        let china = accounts(&[], &text("\"cn-north-1\", \"cn-northwest-1\""), &[]);
+        assert_eq!(china[0].role_arn, "arn:aws-cn:iam::111111111111:role/R");
+        let flag = accounts(&["-r", "us-gov-east-1"], &text("\"us-east-1\""), &[]);
+        assert_eq!(flag[0].role_arn, "arn:aws-us-gov:iam::111111111111:role/R");
+    }
+
+    #[test]
+    fn an_explicit_role_arn_is_kept_as_written() {
+        let text = "regions = [\"cn-north-1\"]\n[[accounts]]\nid = \"111111111111\"\nrole_arn = \"arn:aws:iam::111111111111:role/X\"\n";
+        assert_eq!(
+            accounts(&[], text, &[])[0].role_arn,
+            "arn:aws:iam::111111111111:role/X"
+        );
+    }
+
+    #[test]
+    fn a_region_flag_spanning_partitions_is_a_usage_error() {
+        assert!(settings(&["-r", "us-east-1", "-r", "cn-north-1"], GOOD).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
 use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
-use crate::prepare::{prepare, Prepared};
+use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
 use crate::sink::{output_columns, RecordWriter};
 use crate::status::RunStatus;
@@ -76,6 +76,7 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
                 status: finished.status,
                 assume_role_calls: aws.map_or(0, AwsContext::assume_role_calls),
                 retries: aws.map_or(0, AwsContext::rds_retries),
+                throttled: aws.map_or(0, AwsContext::throttled_answers),
                 error: None,
             };
             let counted = finished.counted.as_ref().map(|(p, c)| (p, c));
@@ -87,6 +88,7 @@ pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::R
                 status: RunStatus::of_error(&error),
                 assume_role_calls: 0,
                 retries: 0,
+                throttled: 0,
                 error: Some(format!("{error:#}")),
             };
             summary.write(None, end)?;
@@ -141,12 +143,15 @@ async fn run_inventory(
     let counts = RunCounts::new(&plan, &warnings);
 
     let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
-    let mut consumer =
-        tokio::task::spawn_blocking(move || consume(received, writer, reporter, counts));
+    let consumer_aws = Arc::clone(&aws);
+    let mut consumer = tokio::task::spawn_blocking(move || {
+        consume(received, writer, reporter, counts, &consumer_aws)
+    });
     let options = FetchOptions {
         concurrency: settings.concurrency,
-        credential_rounds: settings.max_attempts,
+        max_attempts: settings.max_attempts,
         initial_backoff: settings.initial_backoff,
+        retry_budget: settings.retry_budget,
     };
     let fetching = fetch::fetch_all(Arc::clone(&aws), plan.targets.clone(), options, events);
 
@@ -167,25 +172,15 @@ pub async fn plan(
     mut stdout: impl Write,
     terminal: bool,
 ) -> anyhow::Result<RunStatus> {
-    let Prepared {
-        aws,
-        plan,
-        warnings,
-    } = prepare(&settings).await?;
-    for warning in &warnings {
-        eprintln!("{}", warning_line(warning));
-    }
-    let mut role_checks = Vec::new();
-    if check {
-        for account in &plan.accounts {
-            let (_, credentials) = aws.credentials(&account.spec).current();
-            let result = credentials.provide_credentials().await.map(|_| ());
-            role_checks.push((
-                account.spec.id.clone(),
-                result.map_err(|e| credential_failure_text(&e)),
-            ));
-        }
-    }
+    // A plan that needs no AWS call needs no credentials either (`--check` needs both).
+    let offline = match check {
+        true => None,
+        false => plan_without_aws(&settings)?,
+    };
+    let (plan, role_checks) = match offline {
+        Some(plan) => (plan, Vec::new()),
+        None => plan_with_aws(&settings, check).await?,
+    };
     let rows = PlanRow::all(&plan, &role_checks);
     let rendered = if terminal {
         let (header, cells) = PlanRow::table(&rows);
@@ -211,6 +206,36 @@ pub async fn plan(
         );
     }
     Ok(RunStatus::of_failures(failed as u64))
+}
+
+/// The plan after discovery, and with `check`, each account's AssumeRole result.
+async fn plan_with_aws(
+    settings: &Settings,
+    check: bool,
+) -> anyhow::Result<(Plan, Vec<(String, Result<(), String>)>)> {
+    let Prepared {
+        aws,
+        plan,
+        warnings,
+    } = prepare(settings).await?;
+    for warning in &warnings {
+        eprintln!("{}", warning_line(warning));
+    }
+    let mut role_checks = Vec::new();
+    if check {
+        for account in &plan.accounts {
+            let (_, credentials) = aws.credentials(&account.spec).current();
+            let result = credentials.provide_credentials().await.map(|_| ());
+            role_checks.push((
+                account.spec.id.clone(),
+                result.map_err(|e| credential_failure_text(&e)),
+            ));
+        }
+    }
+    for warning in aws.take_warnings() {
+        eprintln!("{}", warning_line(&warning));
+    }
+    Ok((plan, role_checks))
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).
@@ -246,7 +271,7 @@ fn finish(
     interrupted: bool,
 ) -> anyhow::Result<Finished> {
     let (written, reporter, counts) = consumed.context("the output writer stopped unexpectedly")?;
-    reporter.finish(&counts, started.elapsed(), aws.assume_role_calls());
+    reporter.finish(&counts, started.elapsed(), &aws);
     let status = commit(written, interrupted, &counts)?;
     Ok(Finished {
         status,
@@ -285,8 +310,13 @@ fn consume(
     mut writer: RecordWriter<Destination>,
     mut reporter: Reporter,
     mut counts: RunCounts,
+    aws: &AwsContext,
 ) -> Consumed {
     while let Some(event) = events.blocking_recv() {
+        for warning in aws.take_warnings() {
+            reporter.warn(&warning_line(&warning));
+            counts.warn(&warning);
+        }
         match event {
             Event::Page(records) => {
                 let written = records

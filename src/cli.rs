@@ -109,6 +109,16 @@ pub struct Cli {
     )]
     pub timeout: Option<f64>,
 
+    /// How long a target keeps retrying calls AWS throttles without a break before it fails,
+    /// e.g. 10m, 90s, 2 (seconds); 0 = only the --max-attempts of each call [default: 10m]
+    #[arg(
+        long,
+        value_name = "DURATION",
+        env = "RDS_INVENTORY_RETRY_BUDGET",
+        global = true
+    )]
+    pub retry_budget: Option<String>,
+
     /// First retry backoff in milliseconds (tests use small values) [default: 1000]
     #[arg(long, value_name = "MS", hide = true, global = true)]
     pub initial_backoff_ms: Option<u64>,

@@ -3,10 +3,11 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput;
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
 
-use crate::aws::{classify, AwsContext, CallFailure, FailureKind, Phase};
+use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
 use crate::plan::Target;
 use crate::record::InstanceRecord;
 
@@ -14,6 +15,8 @@ use crate::record::InstanceRecord;
 const PAGE_SIZE: i32 = 100;
 /// ExpiredToken answers tolerated per page: each discards the account's cached keys once.
 const MAX_CREDENTIAL_REFRESHES: u32 = 3;
+/// Longest wait between two rounds of retries.
+const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
 /// What the fetchers send to the single writer.
 #[derive(Debug)]
@@ -37,9 +40,12 @@ pub struct TargetOutcome {
 #[derive(Debug, Clone, Copy)]
 pub struct FetchOptions {
     pub concurrency: usize,
-    /// Rounds for a transient credential failure (the STS client's retries already spent).
-    pub credential_rounds: u32,
+    /// Attempts the SDK makes per call; also the rounds for a transient credential failure.
+    pub max_attempts: u32,
     pub initial_backoff: Duration,
+    /// How long a target keeps retrying calls that AWS throttles without a break (zero:
+    /// only the SDK's attempts).
+    pub retry_budget: Duration,
 }
 
 /// Lists every target, at most `concurrency` at once, sending events as they happen.
@@ -90,57 +96,21 @@ enum Stop {
     ReceiverGone,
 }
 
-/// Pages through one target. Paging is by hand (not `into_paginator`) so that a page that
-/// fails with ExpiredToken is retried at the same marker: no page lost, none repeated.
+/// Pages through one target, sending each page as it arrives.
 async fn fetch_target(
     aws: &AwsContext,
     target: &Target,
     options: FetchOptions,
     events: &mpsc::Sender<Event>,
 ) -> Result<u64, Stop> {
-    let credentials = aws.credentials(&target.account);
-    let (mut generation, provider) = credentials.current();
-    let mut client = aws.rds_client(&target.region, provider);
+    let mut pages = TargetPages::new(aws, target, options);
     let mut marker: Option<String> = None;
     let mut sent = 0u64;
-    let mut refreshes = 0;
-    let mut credential_round = 0;
     loop {
-        let answer = client
-            .describe_db_instances()
-            .max_records(PAGE_SIZE)
-            .set_marker(marker.clone())
-            .send()
-            .await;
-        let page = match answer {
-            Ok(page) => page,
-            Err(error) => {
-                let failure = classify(&error);
-                match failure.kind {
-                    FailureKind::ExpiredToken if refreshes < MAX_CREDENTIAL_REFRESHES => {
-                        refreshes += 1;
-                        credentials.discard(generation);
-                        let (next, provider) = credentials.current();
-                        generation = next;
-                        client = aws.rds_client(&target.region, provider);
-                        continue;
-                    }
-                    // STS's own retries are spent (its retry quota is process-wide) and a
-                    // failed load is not cached: wait, then let the cache ask STS again.
-                    FailureKind::Transient
-                        if failure.phase == Phase::AssumeRole
-                            && credential_round < options.credential_rounds =>
-                    {
-                        credential_round += 1;
-                        tokio::time::sleep(backoff(options.initial_backoff, credential_round))
-                            .await;
-                        continue;
-                    }
-                    _ => return Err(Stop::Failed(sent, failure)),
-                }
-            }
-        };
-        refreshes = 0;
+        let page = pages
+            .get(marker.as_deref())
+            .await
+            .map_err(|f| Stop::Failed(sent, f))?;
         let next = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
         if next.is_some() && next == marker {
             // A server that hands back the Marker it was sent would keep us paging (and
@@ -180,12 +150,126 @@ async fn fetch_target(
     }
 }
 
-/// Exponential backoff, 50-100 % of `initial * 2^round` (jittered so accounts that failed
+/// One target's DescribeDBInstances calls, with the recoveries the SDK does not make itself.
+/// Paging is by hand (not `into_paginator`) so that a page that fails is retried at the same
+/// marker: no page lost, none repeated.
+struct TargetPages<'a> {
+    aws: &'a AwsContext,
+    target: &'a Target,
+    options: FetchOptions,
+    credentials: &'a AccountCredentials,
+    /// The credential generation `client` signs with (see `AccountCredentials::discard`).
+    generation: u64,
+    client: aws_sdk_rds::Client,
+    refreshes: u32,
+    credential_rounds: u32,
+    throttled: Option<Throttled>,
+}
+
+/// A run of throttled calls without a success in between.
+struct Throttled {
+    since: Instant,
+    rounds: u32,
+}
+
+impl<'a> TargetPages<'a> {
+    fn new(aws: &'a AwsContext, target: &'a Target, options: FetchOptions) -> Self {
+        let credentials = aws.credentials(&target.account);
+        let (generation, provider) = credentials.current();
+        TargetPages {
+            client: aws.rds_client(&target.region, provider),
+            aws,
+            target,
+            options,
+            credentials,
+            generation,
+            refreshes: 0,
+            credential_rounds: 0,
+            throttled: None,
+        }
+    }
+
+    /// The page at `marker`, retried until it comes or a failure is final.
+    async fn get(
+        &mut self,
+        marker: Option<&str>,
+    ) -> Result<DescribeDbInstancesOutput, CallFailure> {
+        loop {
+            let answer = self
+                .client
+                .describe_db_instances()
+                .max_records(PAGE_SIZE)
+                .set_marker(marker.map(str::to_owned))
+                .send()
+                .await;
+            match answer {
+                Ok(page) => {
+                    self.refreshes = 0;
+                    self.throttled = None;
+                    return Ok(page);
+                }
+                Err(error) => self.recover(classify(&error)).await?,
+            }
+        }
+    }
+
+    /// Waits or refreshes so that the next attempt can succeed, or gives the failure back.
+    async fn recover(&mut self, failure: CallFailure) -> Result<(), CallFailure> {
+        match failure.kind {
+            FailureKind::ExpiredToken if self.refreshes < MAX_CREDENTIAL_REFRESHES => {
+                self.refreshes += 1;
+                self.credentials.discard(self.generation);
+                let (generation, provider) = self.credentials.current();
+                self.generation = generation;
+                self.client = self.aws.rds_client(&self.target.region, provider);
+                Ok(())
+            }
+            FailureKind::Throttled => self.wait_out_throttling(failure).await,
+            // STS's own retries are spent and a failed load is not cached: wait, then let the
+            // cache ask STS again.
+            FailureKind::Transient
+                if failure.phase == Phase::AssumeRole
+                    && self.credential_rounds < self.options.max_attempts =>
+            {
+                self.credential_rounds += 1;
+                let wait = backoff(self.options.initial_backoff, self.credential_rounds);
+                tokio::time::sleep(wait).await;
+                Ok(())
+            }
+            _ => Err(failure),
+        }
+    }
+
+    /// Throttling slows a target down; it fails only once AWS has throttled it without a
+    /// break for the whole retry budget.
+    async fn wait_out_throttling(&mut self, failure: CallFailure) -> Result<(), CallFailure> {
+        let budget = self.options.retry_budget;
+        let throttled = self.throttled.get_or_insert(Throttled {
+            since: Instant::now(),
+            rounds: 0,
+        });
+        throttled.rounds += 1;
+        let wait = backoff(self.options.initial_backoff, throttled.rounds);
+        if throttled.since.elapsed() + wait > budget {
+            let attempts = throttled.rounds * self.options.max_attempts;
+            return Err(CallFailure {
+                message: format!(
+                    "throttled for {} ({attempts} attempts): {}",
+                    crate::config::human_duration(budget),
+                    failure.message
+                ),
+                ..failure
+            });
+        }
+        tokio::time::sleep(wait).await;
+        Ok(())
+    }
+}
+
+/// Exponential backoff, 50-100 % of `initial * 2^round` (jittered so targets that failed
 /// together do not retry together), capped at 20 s.
 fn backoff(initial: Duration, round: u32) -> Duration {
-    let ceiling = initial
-        .saturating_mul(1 << round.min(16))
-        .min(Duration::from_secs(20));
+    let ceiling = initial.saturating_mul(1 << round.min(16)).min(MAX_BACKOFF);
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
@@ -207,6 +291,6 @@ mod tests {
                 "round {round}: {wait:?}"
             );
         }
-        assert!(backoff(Duration::from_secs(1), 30) <= Duration::from_secs(20));
+        assert!(backoff(Duration::from_secs(1), 30) <= MAX_BACKOFF);
     }
 }

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use aws_config::SdkConfig;
+use aws_config::{Region, SdkConfig};
 use futures::StreamExt;
 
 use crate::accounts::{self, AccountSpec};
-use crate::aws::{self, discover, AwsContext, BaseCredentials, CallFailure, Phase};
+use crate::aws::{self, discover, AccountWarning, AwsContext, BaseCredentials, CallFailure, Phase};
 use crate::config::{Regions, Settings};
 use crate::plan::{Plan, PlannedAccount};
 
@@ -19,11 +19,24 @@ pub struct Prepared {
     pub warnings: Vec<AccountWarning>,
 }
 
-/// A problem that did not fail a target, e.g. ListRegions denied.
-#[derive(Debug, Clone)]
-pub struct AccountWarning {
-    pub account: Arc<AccountSpec>,
-    pub failure: CallFailure,
+/// The plan, when building it needs no AWS call: no organization to discover and no account
+/// asking for its enabled regions. `None` otherwise.
+pub fn plan_without_aws(settings: &Settings) -> anyhow::Result<Option<Plan>> {
+    if settings.accounts.organization.is_some() {
+        return Ok(None);
+    }
+    let accounts = accounts::select(&settings.accounts, &[])?;
+    let planned: Option<Vec<PlannedAccount>> = accounts
+        .into_iter()
+        .map(|account| match &account.regions {
+            Regions::Listed(regions) => Some(PlannedAccount {
+                regions: regions.clone(),
+                spec: account,
+            }),
+            Regions::Enabled => None,
+        })
+        .collect();
+    Ok(planned.map(Plan::new))
 }
 
 /// Base config -> discovered accounts -> one credential per account -> resolved regions.
@@ -33,11 +46,17 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
         None => {
             // Without discovery the accounts, and a bad --account, are known before any call.
             let accounts = accounts::select(rules, &[])?;
-            let (base, base_credentials) = load_base(settings).await?;
+            let fallback = aws::fallback_region(accounts.iter().map(|a| &a.regions));
+            let (base, base_credentials) = load_base(settings, fallback).await?;
             (base, base_credentials, accounts)
         }
         Some(org) => {
-            let (base, base_credentials) = load_base(settings).await?;
+            let regions = rules
+                .region_override
+                .as_ref()
+                .or(rules.defaults.regions.as_ref());
+            let fallback = aws::fallback_region(regions);
+            let (base, base_credentials) = load_base(settings, fallback).await?;
             let found = discover::discover_accounts(&base, org).await?;
             if found.is_empty() {
                 // An empty inventory would look like a clean run to cron.
@@ -58,9 +77,12 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     })
 }
 
-async fn load_base(settings: &Settings) -> anyhow::Result<(SdkConfig, Arc<BaseCredentials>)> {
-    let base = aws::load_base_config(settings).await?;
-    let credentials = BaseCredentials::load(&base).await?;
+async fn load_base(
+    settings: &Settings,
+    fallback: Region,
+) -> anyhow::Result<(SdkConfig, Arc<BaseCredentials>)> {
+    let base = aws::load_base_config(settings, fallback).await?;
+    let credentials = BaseCredentials::load(&base, settings.profile.as_deref()).await?;
     Ok((base, credentials))
 }
 

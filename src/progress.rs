@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::aws::{FailureKind, Phase};
+use crate::aws::{AccountWarning, AwsContext, FailureKind, Phase};
 use crate::config::STANDARD_REGIONS;
 use crate::fetch::TargetOutcome;
 use crate::plan::Plan;
-use crate::prepare::AccountWarning;
 use crate::summary::RunCounts;
 
 /// A progress bar that may not exist: with `None`, every call is a no-op, so no other code
@@ -60,16 +59,23 @@ impl Progress {
     }
 }
 
-/// The stderr line for an account that would not list its enabled regions.
+/// The stderr line for a problem that did not fail a target.
 pub fn warning_line(warning: &AccountWarning) -> String {
-    format!(
-        "warning: account {} ({}): cannot list its enabled regions ({}: {}); using the {} standard regions instead",
-        warning.account.id,
-        warning.account.name,
-        warning.failure.code.as_deref().unwrap_or("error"),
-        warning.failure.message,
-        STANDARD_REGIONS.len()
-    )
+    let (account, failure) = (&warning.account, &warning.failure);
+    match failure.phase {
+        Phase::ListRegions => format!(
+            "warning: account {} ({}): cannot list its enabled regions ({}: {}); using the {} standard regions instead",
+            account.id,
+            account.name,
+            failure.code.as_deref().unwrap_or("error"),
+            failure.message,
+            STANDARD_REGIONS.len()
+        ),
+        Phase::AssumeRole | Phase::Describe => format!(
+            "warning: account {} ({}): {}",
+            account.id, account.name, failure.message
+        ),
+    }
 }
 
 /// Turns fetch events into what the user sees on stderr.
@@ -149,6 +155,7 @@ impl Reporter {
             (FailureKind::RegionNotEnabled, _) => "region not enabled for this account",
             (_, Phase::AssumeRole) => "cannot get credentials",
             (FailureKind::ExpiredToken, _) => "credentials kept expiring",
+            (FailureKind::Throttled, _) => "DescribeDBInstances throttled",
             _ => "DescribeDBInstances failed",
         };
         let partial = if outcome.instances > 0 {
@@ -175,17 +182,21 @@ impl Reporter {
     }
 
     /// Clears the bar and prints the one-line summary (unless quiet).
-    pub fn finish(self, counts: &RunCounts, elapsed: Duration, assume_role_calls: u64) {
+    pub fn finish(self, counts: &RunCounts, elapsed: Duration, aws: &AwsContext) {
         self.progress.finish();
         if !self.quiet {
             let t = &counts.targets;
+            let throttled = match aws.throttled_answers() {
+                0 => String::new(),
+                n => format!("; {n} throttled answers, {} retries", aws.rds_retries()),
+            };
             eprintln!(
-                "rds-inventory: {} targets: {} ok, {} failed; {} instances; {} AssumeRole calls; {:.1} s",
+                "rds-inventory: {} targets: {} ok, {} failed; {} instances; {} AssumeRole calls{throttled}; {:.1} s",
                 t.ok + t.failed,
                 t.ok,
                 t.failed,
                 counts.instances,
-                assume_role_calls,
+                aws.assume_role_calls(),
                 elapsed.as_secs_f64()
             );
         }

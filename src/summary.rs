@@ -11,11 +11,10 @@ use aws_sdk_rds::primitives::{DateTime, DateTimeFormat};
 use serde::Serialize;
 
 use crate::accounts::AccountSpec;
-use crate::aws::{CallFailure, Phase};
+use crate::aws::{AccountWarning, CallFailure, Phase};
 use crate::fetch::TargetOutcome;
 use crate::output_file::AtomicFile;
 use crate::plan::Plan;
-use crate::prepare::AccountWarning;
 use crate::record::InstanceRecord;
 use crate::status::RunStatus;
 
@@ -40,7 +39,10 @@ pub struct RunSummary {
     /// Targets that never finished (interrupted, output closed).
     pub unfinished_targets: Vec<TargetEntry>,
     pub assume_role_calls: u64,
+    /// RDS attempts beyond the first of each call, whatever the cause.
     pub retries: u64,
+    /// RDS answers that said "slow down" (Throttling and the like).
+    pub throttled: u64,
     /// The fatal error, when status is "fatal".
     pub error: Option<String>,
 }
@@ -136,6 +138,12 @@ impl RunCounts {
         }
     }
 
+    /// A problem that did not fail a target.
+    pub fn warn(&mut self, warning: &AccountWarning) {
+        self.warnings
+            .push(FailureEntry::new(&warning.account, None, &warning.failure));
+    }
+
     pub fn record(&mut self, record: &InstanceRecord) {
         self.instances += 1;
         if let Some(account) = self.by_account.get_mut(&record.account_id) {
@@ -184,6 +192,7 @@ pub struct RunEnd {
     pub status: RunStatus,
     pub assume_role_calls: u64,
     pub retries: u64,
+    pub throttled: u64,
     pub error: Option<String>,
 }
 
@@ -250,6 +259,7 @@ fn build(
         unfinished_targets,
         assume_role_calls: end.assume_role_calls,
         retries: end.retries,
+        throttled: end.throttled,
         error: end.error,
     }
 }
@@ -290,6 +300,7 @@ mod tests {
             status: RunStatus::Interrupted,
             assume_role_calls: 1,
             retries: 4,
+            throttled: 3,
             error: None,
         };
         let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -357,6 +368,7 @@ mod tests {
         assert_eq!(json["started_at"], "2023-11-14T22:13:20Z");
         assert_eq!(json["duration_seconds"], 1.5);
         assert_eq!(json["retries"], 4);
+        assert_eq!(json["throttled"], 3);
         assert_eq!(json["status"], "interrupted");
         assert_eq!(json["exit_code"], 130);
     }
@@ -367,6 +379,7 @@ mod tests {
             status: RunStatus::Usage,
             assume_role_calls: 0,
             retries: 0,
+            throttled: 0,
             error: Some("--account x matches nothing".into()),
         };
         let now = SystemTime::UNIX_EPOCH;

@@ -5,15 +5,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use anyhow::Context;
 use aws_config::sts::AssumeRoleProvider;
-use aws_config::SdkConfig;
+use aws_config::{Region, SdkConfig};
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::future;
 use aws_sdk_rds::config::{Credentials, ProvideCredentials, SharedCredentialsProvider};
-use aws_sdk_rds::error::DisplayErrorContext;
 
-use super::failure::{assume_role_failure, CallFailure, FailureKind};
+use super::failure::{
+    assume_role_failure, error_chain_text, AccountWarning, CallFailure, FailureKind, Phase,
+};
+use crate::accounts::AccountSpec;
 
 /// The base identity's credentials, cached for the whole run.
 ///
@@ -31,19 +32,20 @@ const BASE_REFRESH_MARGIN: Duration = Duration::from_secs(300);
 
 impl BaseCredentials {
     /// Loads the base credentials once, so a run without usable ones fails before any target.
-    pub async fn load(base: &SdkConfig) -> anyhow::Result<Arc<BaseCredentials>> {
+    pub async fn load(
+        base: &SdkConfig,
+        profile: Option<&str>,
+    ) -> anyhow::Result<Arc<BaseCredentials>> {
         let provider = base
             .credentials_provider()
-            .context("no base credentials: configure a profile (--profile) or AWS_* variables")?;
+            .ok_or_else(|| anyhow::anyhow!(no_credentials_advice(profile, "none configured")))?;
         let cache = Arc::new(BaseCredentials {
             provider,
             cached: tokio::sync::Mutex::new(None),
         });
-        cache
-            .credentials()
-            .await
-            .map_err(|e| anyhow::anyhow!("{}", DisplayErrorContext(&e)))
-            .context("cannot load base credentials")?;
+        if let Err(e) = cache.credentials().await {
+            anyhow::bail!(no_credentials_advice(profile, &error_chain_text(&e)));
+        }
         Ok(cache)
     }
 
@@ -63,6 +65,18 @@ impl BaseCredentials {
         let credentials = self.provider.provide_credentials().await?;
         *cached = Some(credentials.clone());
         Ok(credentials)
+    }
+}
+
+/// What was tried and what to do, in words, when the base identity has no credentials.
+fn no_credentials_advice(profile: Option<&str>, cause: &str) -> String {
+    match profile {
+        Some(name) => format!(
+            "cannot load base credentials from profile {name:?} ({cause}). Check the profile in ~/.aws/config; for an SSO profile, run `aws sso login --profile {name}` first."
+        ),
+        None => format!(
+            "no base credentials found ({cause}). Tried: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the default profile (~/.aws/config and credentials, SSO, credential_process), web identity, container and instance metadata. Pass --profile NAME (for SSO, run `aws sso login --profile NAME` first), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+        ),
     }
 }
 
@@ -112,32 +126,152 @@ impl AccountCredentials {
     }
 }
 
-/// Wraps the AssumeRole provider: counts calls, turns errors into a [`CallFailure`], and
-/// remembers a refusal (AccessDenied...) so an account's other regions do not ask STS again.
+/// Longest session STS grants a role-chained identity, and what a role allows unless its
+/// MaxSessionDuration was raised.
+const CHAINED_SESSION: Duration = Duration::from_secs(3600);
+
+/// One account's AssumeRole provider, wrapped: counts calls, turns errors into a
+/// [`CallFailure`], remembers a refusal (AccessDenied...) so the account's other regions do not
+/// ask STS again, and falls back to a 1 h session when the role refuses the length asked for.
 #[derive(Debug)]
-pub(super) struct RememberRefusal {
-    pub(super) inner: AssumeRoleProvider,
-    pub(super) refused: OnceLock<CallFailure>,
-    pub(super) calls: Arc<AtomicU64>,
+pub(super) struct AccountRole {
+    account: Arc<AccountSpec>,
+    sts_region: Option<Region>,
+    base: SdkConfig,
+    base_credentials: Arc<BaseCredentials>,
+    asked: AssumeRoleProvider,
+    /// Built once the role refused `asked`'s session length.
+    shortened: tokio::sync::OnceCell<AssumeRoleProvider>,
+    refused: OnceLock<CallFailure>,
+    calls: Arc<AtomicU64>,
+    warnings: Arc<Mutex<Vec<AccountWarning>>>,
 }
 
-impl RememberRefusal {
+impl AccountRole {
+    pub(super) async fn new(
+        account: Arc<AccountSpec>,
+        sts_region: Option<Region>,
+        base: &SdkConfig,
+        base_credentials: Arc<BaseCredentials>,
+        calls: Arc<AtomicU64>,
+        warnings: Arc<Mutex<Vec<AccountWarning>>>,
+    ) -> AccountRole {
+        let asked = assume_role_provider(
+            &account,
+            sts_region.clone(),
+            base,
+            &base_credentials,
+            account.session_duration,
+        )
+        .await;
+        AccountRole {
+            account,
+            sts_region,
+            base: base.clone(),
+            base_credentials,
+            asked,
+            shortened: tokio::sync::OnceCell::new(),
+            refused: OnceLock::new(),
+            calls,
+            warnings,
+        }
+    }
+
     async fn credentials(&self) -> Result<Credentials, CredentialsError> {
         if let Some(refusal) = self.refused.get() {
             return Err(CredentialsError::provider_error(refusal.clone()));
         }
-        self.calls.fetch_add(1, Ordering::Relaxed);
-        self.inner.provide_credentials().await.map_err(|e| {
-            let failure = assume_role_failure(&e);
-            if failure.kind != FailureKind::Transient {
+        let provider = self.shortened.get().unwrap_or(&self.asked);
+        match self.assume(provider).await {
+            Err(failure) if self.shortened.get().is_none() && too_long(&failure) => {
+                let shortened = self.shortened().await;
+                self.assume(shortened).await
+            }
+            other => other,
+        }
+        .map_err(|failure| {
+            // A refusal stays a refusal; "slow down" and 5xx may pass.
+            if !matches!(
+                failure.kind,
+                FailureKind::Transient | FailureKind::Throttled
+            ) {
                 let _ = self.refused.set(failure.clone());
             }
             CredentialsError::provider_error(failure)
         })
     }
+
+    async fn assume(&self, provider: &AssumeRoleProvider) -> Result<Credentials, CallFailure> {
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        provider
+            .provide_credentials()
+            .await
+            .map_err(|e| assume_role_failure(&e))
+    }
+
+    /// The 1 h provider, built and warned about once however many regions ask at once.
+    async fn shortened(&self) -> &AssumeRoleProvider {
+        self.shortened
+            .get_or_init(|| async {
+                let message = format!(
+                    "the role refuses session_duration {} (above its MaxSessionDuration, or role chaining caps it at 1 h); using 1 h sessions, refreshed as they expire",
+                    crate::config::human_duration(self.account.session_duration)
+                );
+                let warning = AccountWarning {
+                    account: Arc::clone(&self.account),
+                    failure: CallFailure {
+                        phase: Phase::AssumeRole,
+                        kind: FailureKind::Other,
+                        code: Some("ValidationError".into()),
+                        message,
+                    },
+                };
+                self.warnings
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(warning);
+                assume_role_provider(
+                    &self.account,
+                    self.sts_region.clone(),
+                    &self.base,
+                    &self.base_credentials,
+                    CHAINED_SESSION,
+                )
+                .await
+            })
+            .await
+    }
 }
 
-impl ProvideCredentials for RememberRefusal {
+/// STS's answer to a session longer than the role allows.
+fn too_long(failure: &CallFailure) -> bool {
+    failure.code.as_deref() == Some("ValidationError")
+        && failure.message.contains("DurationSeconds exceeds")
+}
+
+async fn assume_role_provider(
+    account: &AccountSpec,
+    sts_region: Option<Region>,
+    base: &SdkConfig,
+    base_credentials: &Arc<BaseCredentials>,
+    session_length: Duration,
+) -> AssumeRoleProvider {
+    let mut builder = AssumeRoleProvider::builder(&account.role_arn)
+        .session_name(&account.session_name)
+        .session_length(session_length)
+        .configure(base);
+    if let Some(region) = sts_region {
+        builder = builder.region(region);
+    }
+    if let Some(external_id) = &account.external_id {
+        builder = builder.external_id(external_id);
+    }
+    builder
+        .build_from_provider(SharedBase(Arc::clone(base_credentials)))
+        .await
+}
+
+impl ProvideCredentials for AccountRole {
     fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
     where
         Self: 'a,

@@ -5,13 +5,12 @@ use std::collections::BTreeSet;
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_account::types::RegionOptStatus;
-use aws_sdk_organizations::error::DisplayErrorContext;
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
 use aws_sdk_rds::config::SharedCredentialsProvider;
 
 use aws_smithy_async::future::pagination_stream::PaginationStream;
 
-use super::{classify, CallFailure};
+use super::{classify, error_chain_text, CallFailure};
 use crate::accounts::DiscoveredAccount;
 use crate::config::OrganizationSettings;
 
@@ -67,10 +66,10 @@ pub async fn discover_accounts(
 }
 
 /// A failed Organizations call, with what the base identity needs.
-fn listing_failed(what: &str, error: impl std::error::Error) -> anyhow::Error {
+fn listing_failed(what: &str, error: impl std::error::Error + 'static) -> anyhow::Error {
     anyhow::anyhow!(
         "cannot list {what} (the base identity must be in the organization's management account or a delegated administrator, with organizations:ListAccounts (and ListAccountsForParent, ListOrganizationalUnitsForParent for include_ous)): {}",
-        DisplayErrorContext(&error)
+        error_chain_text(&error)
     )
 }
 

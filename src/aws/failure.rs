@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 use std::fmt;
 
 use aws_credential_types::provider::error::CredentialsError;
-use aws_sdk_rds::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_sdk_rds::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_sts::operation::assume_role::AssumeRoleError;
 use serde::Serialize;
 
@@ -18,7 +18,9 @@ pub enum FailureKind {
     RegionNotEnabled,
     /// The keys expired before the cache refreshed them (clock skew).
     ExpiredToken,
-    /// Throttling, 5xx, timeouts, connection errors that outlived the SDK's retries.
+    /// AWS said "slow down" on every attempt: worth waiting for, within the retry budget.
+    Throttled,
+    /// 5xx, timeouts, connection errors that outlived the SDK's retries.
     Transient,
     /// Anything else, including answers that could not be parsed.
     Other,
@@ -41,6 +43,13 @@ pub struct CallFailure {
     pub kind: FailureKind,
     pub code: Option<String>,
     pub message: String,
+}
+
+/// A problem that did not fail a target: ListRegions denied, a session shortened to 1 h.
+#[derive(Debug, Clone)]
+pub struct AccountWarning {
+    pub account: std::sync::Arc<crate::accounts::AccountSpec>,
+    pub failure: CallFailure,
 }
 
 /// `CODE: message`, or the message alone.
@@ -76,7 +85,7 @@ where
     if let Some(role) = cause::<CallFailure>(error) {
         return role.clone();
     }
-    let (code, message, transient) = details(error);
+    let (code, message, retry) = details(error);
     let kind = match code.as_deref() {
         Some("ExpiredToken" | "ExpiredTokenException" | "RequestExpired") => {
             FailureKind::ExpiredToken
@@ -84,8 +93,7 @@ where
         Some("InvalidClientTokenId" | "AuthFailure" | "UnrecognizedClientException") => {
             FailureKind::RegionNotEnabled
         }
-        _ if transient => FailureKind::Transient,
-        _ => FailureKind::Other,
+        _ => retry.unwrap_or(FailureKind::Other),
     };
     CallFailure {
         phase: Phase::Describe,
@@ -97,17 +105,13 @@ where
 
 /// Why an AssumeRole failed, from the credential error the provider returned.
 pub fn assume_role_failure(error: &CredentialsError) -> CallFailure {
-    let (code, message, transient) = match cause::<SdkError<AssumeRoleError>>(error) {
+    let (code, message, retry) = match cause::<SdkError<AssumeRoleError>>(error) {
         Some(sdk) => details(sdk),
-        None => (None, DisplayErrorContext(error).to_string(), false),
+        None => (None, error_chain_text(error), None),
     };
     CallFailure {
         phase: Phase::AssumeRole,
-        kind: if transient {
-            FailureKind::Transient
-        } else {
-            FailureKind::CannotAssumeRole
-        },
+        kind: retry.unwrap_or(FailureKind::CannotAssumeRole),
         code,
         message,
     }
@@ -117,12 +121,29 @@ pub fn assume_role_failure(error: &CredentialsError) -> CallFailure {
 pub fn credential_failure_text(error: &CredentialsError) -> String {
     match cause::<CallFailure>(error) {
         Some(failure) => failure.to_string(),
-        None => DisplayErrorContext(error).to_string(),
+        None => error_chain_text(error),
     }
 }
 
+/// An error and its causes in words, `: `-separated, without the `Debug` dump that
+/// `DisplayErrorContext` appends (SDK structs, HTTP headers). A cause whose text the previous
+/// one already contains is skipped.
+pub fn error_chain_text(error: &(dyn StdError + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut next = error.source();
+    while let Some(e) = next {
+        let part = e.to_string();
+        if !part.is_empty() && !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        next = e.source();
+    }
+    text
+}
+
 /// Codes AWS uses for "slow down".
-const THROTTLING_CODES: [&str; 5] = [
+pub const THROTTLING_CODES: [&str; 5] = [
     "Throttling",
     "ThrottlingException",
     "RequestLimitExceeded",
@@ -130,8 +151,8 @@ const THROTTLING_CODES: [&str; 5] = [
     "RequestThrottled",
 ];
 
-/// Code, message and whether retrying later could help, for any SDK error.
-fn details<E>(error: &SdkError<E>) -> (Option<String>, String, bool)
+/// Code, message and, when retrying later could help, how (throttled or transient).
+fn details<E>(error: &SdkError<E>) -> (Option<String>, String, Option<FailureKind>)
 where
     E: ProvideErrorMetadata + StdError + 'static,
 {
@@ -146,7 +167,7 @@ where
                     "malformed answer (HTTP {status}, unparseable body): {}",
                     body.unwrap_or_default()
                 ),
-                false,
+                None,
             )
         }
         SdkError::ServiceError(context) => {
@@ -160,20 +181,32 @@ where
                 .message()
                 .map(str::to_owned)
                 .or_else(|| context.raw().body().bytes().map(body_excerpt))
-                .unwrap_or_else(|| DisplayErrorContext(context.err()).to_string());
-            let transient = status >= 500
-                || THROTTLING_CODES.contains(&code.as_str())
-                || matches!(code.as_str(), "ServiceUnavailable" | "InternalFailure");
-            (Some(code), message, transient)
+                .unwrap_or_else(|| error_chain_text(context.err()));
+            let retry = if THROTTLING_CODES.contains(&code.as_str()) {
+                Some(FailureKind::Throttled)
+            } else if status >= 500
+                || matches!(code.as_str(), "ServiceUnavailable" | "InternalFailure")
+            {
+                Some(FailureKind::Transient)
+            } else {
+                None
+            };
+            (Some(code), message, retry)
         }
-        SdkError::TimeoutError(_) => (None, "timed out (every attempt)".into(), true),
-        SdkError::DispatchFailure(_) => (None, DisplayErrorContext(error).to_string(), true),
+        SdkError::TimeoutError(_) => (
+            None,
+            "timed out (every attempt)".into(),
+            Some(FailureKind::Transient),
+        ),
+        SdkError::DispatchFailure(_) => {
+            (None, error_chain_text(error), Some(FailureKind::Transient))
+        }
         SdkError::ResponseError(_) => (
             None,
-            format!("malformed answer: {}", DisplayErrorContext(error)),
-            false,
+            format!("malformed answer: {}", error_chain_text(error)),
+            None,
         ),
-        _ => (None, DisplayErrorContext(error).to_string(), false),
+        _ => (None, error_chain_text(error), None),
     }
 }
 

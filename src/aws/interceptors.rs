@@ -11,11 +11,15 @@ use aws_sdk_rds::config::interceptors::{
 use aws_sdk_rds::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_rds::error::BoxError;
 
+use super::failure::THROTTLING_CODES;
+
 /// Operations and attempts of every RDS client, for the run summary's retry count.
 #[derive(Debug, Default)]
 pub struct AttemptCounter {
     pub operations: AtomicU64,
     pub attempts: AtomicU64,
+    /// Answers with a throttling error code.
+    pub throttled: AtomicU64,
 }
 
 #[derive(Debug)]
@@ -44,6 +48,30 @@ impl Intercept for CountAttempts {
         self.0.attempts.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
+
+    fn read_after_deserialization(
+        &self,
+        context: &AfterDeserializationInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let response = context.response();
+        if response.status().is_success() {
+            return Ok(());
+        }
+        if response.body().bytes().is_some_and(is_throttling_answer) {
+            self.0.throttled.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// An AWS error answer (query protocol XML) whose code says "slow down".
+fn is_throttling_answer(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    THROTTLING_CODES
+        .iter()
+        .any(|code| text.contains(&format!("<Code>{code}</Code>")))
 }
 
 /// The SDK's XML reader accepts a DescribeDBInstances body that stops after a complete
@@ -78,5 +106,22 @@ impl Intercept for RejectTruncatedAnswers {
             .into()),
             _ => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_answers_are_told_by_their_code() {
+        let answer = |code: &str| {
+            format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>m</Message></Error></ErrorResponse>")
+        };
+        assert!(is_throttling_answer(answer("Throttling").as_bytes()));
+        assert!(is_throttling_answer(
+            answer("RequestLimitExceeded").as_bytes()
+        ));
+        assert!(!is_throttling_answer(answer("AccessDenied").as_bytes()));
     }
 }

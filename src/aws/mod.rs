@@ -6,15 +6,14 @@ pub mod discover;
 mod failure;
 mod interceptors;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use aws_config::identity::IdentityCache;
 use aws_config::meta::region::RegionProviderChain;
 use aws_config::retry::RetryConfig;
-use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
@@ -26,20 +25,35 @@ use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 
 use crate::accounts::AccountSpec;
-use crate::config::Settings;
+use crate::config::{partition_of, Regions, Settings};
 
+use credentials::AccountRole;
 pub use credentials::{AccountCredentials, BaseCredentials};
-use credentials::{RememberRefusal, SharedBase};
-pub use failure::{classify, credential_failure_text, CallFailure, FailureKind, Phase};
+pub use failure::{
+    classify, credential_failure_text, error_chain_text, AccountWarning, CallFailure, FailureKind,
+    Phase,
+};
 use interceptors::{AttemptCounter, CountAttempts, RejectTruncatedAnswers};
 
-/// Region for STS when neither the profile nor the environment names one.
+/// Region for STS when neither the profile nor the environment names one, and the accounts
+/// are not all in another partition.
 const FALLBACK_REGION: &str = "us-east-1";
 /// Longest first backoff the SDK's standard retry strategy waits between attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(20);
 
+/// The region to call STS in when none is configured: a region of the accounts' partition
+/// when they all share one that is not `aws` (STS answers only in its own partition).
+pub fn fallback_region<'a>(regions: impl IntoIterator<Item = &'a Regions>) -> Region {
+    let listed: Vec<&String> = regions.into_iter().flat_map(Regions::listed).collect();
+    let partitions: HashSet<&str> = listed.iter().map(|r| partition_of(r)).collect();
+    match (partitions.len(), listed.first()) {
+        (1, Some(region)) if partition_of(region) != "aws" => Region::new((*region).clone()),
+        _ => Region::from_static(FALLBACK_REGION),
+    }
+}
+
 /// Loads the base configuration once: profile, endpoint, retries, timeouts, identity cache.
-pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> {
+pub async fn load_base_config(settings: &Settings, fallback: Region) -> anyhow::Result<SdkConfig> {
     let retry = RetryConfig::standard()
         .with_max_attempts(settings.max_attempts)
         .with_initial_backoff(settings.initial_backoff)
@@ -61,7 +75,7 @@ pub async fn load_base_config(settings: &Settings) -> anyhow::Result<SdkConfig> 
         .http_client(shared_https_client())
         .retry_config(retry)
         .timeout_config(timeouts)
-        .region(region_chain.or_else(Region::from_static(FALLBACK_REGION)));
+        .region(region_chain.or_else(fallback));
     if let Some(profile) = &settings.profile {
         // An explicit --profile beats AWS_ACCESS_KEY_ID & co. (the default chain reads the
         // environment first), as it does in the AWS CLI.
@@ -124,13 +138,17 @@ pub struct AwsContext {
     base: SdkConfig,
     /// Keyed by account id (unique in a run).
     accounts: HashMap<String, AccountCredentials>,
-    /// Every RDS client draws on this partition. Its token bucket is unlimited on purpose: the
-    /// SDK's default bucket is one per region for the whole process, so a wide fan-out under
-    /// throttling drains it and fails targets with "retry quota exceeded". Attempts stay
-    /// bounded by `--max-attempts` and backoff, and `--concurrency` bounds the load.
-    rds_retry_partition: RetryPartition,
+    /// RDS clients retry in adaptive mode: each region's partition has one client-side rate
+    /// limiter, so throttling in a region slows every account's calls there, not just the
+    /// throttled one. The token bucket is unlimited on purpose: a fan-out under throttling
+    /// would drain the SDK's default and fail targets with "retry quota exceeded"; attempts
+    /// stay bounded by `--max-attempts`, the retry budget and `--concurrency`.
+    rds_retry: RetryConfig,
+    rds_retry_partitions: Mutex<HashMap<String, RetryPartition>>,
     assume_role_calls: Arc<AtomicU64>,
     attempts: Arc<AttemptCounter>,
+    /// Warnings raised while assuming roles, not yet reported.
+    warnings: Arc<Mutex<Vec<AccountWarning>>>,
 }
 
 impl AwsContext {
@@ -150,33 +168,39 @@ impl AwsContext {
             .build();
         let base = base.into_builder().identity_cache(identity_cache).build();
         let assume_role_calls = Arc::new(AtomicU64::new(0));
+        let warnings = Arc::new(Mutex::new(Vec::new()));
         let mut credentials = HashMap::with_capacity(accounts.len());
+        let base_partition = base.region().map_or("aws", |r| partition_of(r.as_ref()));
         for account in accounts {
-            let mut builder = AssumeRoleProvider::builder(&account.role_arn)
-                .session_name(&account.session_name)
-                .session_length(account.session_duration)
-                .configure(&base);
-            if let Some(external_id) = &account.external_id {
-                builder = builder.external_id(external_id);
-            }
-            let role = RememberRefusal {
-                inner: builder
-                    .build_from_provider(SharedBase(Arc::clone(&base_credentials)))
-                    .await,
-                refused: OnceLock::new(),
-                calls: Arc::clone(&assume_role_calls),
-            };
+            // STS answers only for its own partition: a GovCloud or China account is assumed
+            // in one of its regions.
+            let sts_region = (account.partition != base_partition)
+                .then(|| account.regions.listed().first())
+                .flatten()
+                .map(|r| Region::new(r.clone()));
+            let role = AccountRole::new(
+                Arc::clone(account),
+                sts_region,
+                &base,
+                Arc::clone(&base_credentials),
+                Arc::clone(&assume_role_calls),
+                Arc::clone(&warnings),
+            )
+            .await;
             let provider = SharedCredentialsProvider::new(role);
             credentials.insert(account.id.clone(), AccountCredentials::new(provider));
         }
         AwsContext {
             base,
             accounts: credentials,
-            rds_retry_partition: RetryPartition::custom("rds-inventory")
-                .token_bucket(TokenBucket::unlimited())
-                .build(),
+            rds_retry: RetryConfig::adaptive()
+                .with_max_attempts(settings.max_attempts)
+                .with_initial_backoff(settings.initial_backoff)
+                .with_max_backoff(MAX_BACKOFF),
+            rds_retry_partitions: Mutex::new(HashMap::new()),
             assume_role_calls,
             attempts: Arc::new(AttemptCounter::default()),
+            warnings,
         }
     }
 
@@ -189,6 +213,27 @@ impl AwsContext {
     pub fn rds_retries(&self) -> u64 {
         let attempts = self.attempts.attempts.load(Ordering::Relaxed);
         attempts.saturating_sub(self.attempts.operations.load(Ordering::Relaxed))
+    }
+
+    /// RDS answers that said "slow down", so far.
+    pub fn throttled_answers(&self) -> u64 {
+        self.attempts.throttled.load(Ordering::Relaxed)
+    }
+
+    /// The retry partition, and so the rate limiter, of one region.
+    fn rds_retry_partition(&self, region: &str) -> RetryPartition {
+        let mut partitions = self
+            .rds_retry_partitions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        partitions
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                RetryPartition::custom(format!("rds-inventory-{region}"))
+                    .token_bucket(TokenBucket::unlimited())
+                    .build()
+            })
+            .clone()
     }
 
     /// The credentials of one of the run's accounts.
@@ -207,12 +252,18 @@ impl AwsContext {
         // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
         let mut config = aws_sdk_rds::config::Builder::from(&self.base)
             .region(Region::new(region.to_owned()))
-            .retry_partition(self.rds_retry_partition.clone())
+            .retry_config(self.rds_retry.clone())
+            .retry_partition(self.rds_retry_partition(region))
             .interceptor(CountAttempts(Arc::clone(&self.attempts)))
             .interceptor(RejectTruncatedAnswers);
         config.set_credentials_provider(Some(credentials));
         let config = config.build();
         aws_sdk_rds::Client::from_conf(config)
+    }
+
+    /// Warnings raised since the last call (each is returned once).
+    pub fn take_warnings(&self) -> Vec<AccountWarning> {
+        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// AssumeRole calls sent to STS so far (refusals remembered are not sent again).

@@ -28,6 +28,7 @@ struct RawFile {
     external_id: Option<Spanned<String>>,
     concurrency: Option<Spanned<usize>>,
     max_attempts: Option<Spanned<u32>>,
+    retry_budget: Option<Spanned<String>>,
     organization: Option<Spanned<RawOrganization>>,
     #[serde(default)]
     accounts: Vec<Spanned<RawAccount>>,
@@ -82,6 +83,7 @@ pub struct FileSettings {
     pub accounts: AccountRules,
     pub concurrency: Option<usize>,
     pub max_attempts: Option<u32>,
+    pub retry_budget: Option<std::time::Duration>,
 }
 
 /// Reads and validates an accounts file.
@@ -135,6 +137,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
     };
     let concurrency = source.at_least_one(&file.concurrency, "concurrency")?;
     let max_attempts = source.at_least_one(&file.max_attempts, "max_attempts")?;
+    let retry_budget = source.parsed(&file.retry_budget, "retry_budget", validate::retry_budget)?;
     let organization = match &file.organization {
         Some(table) => source.organization(table, &defaults)?,
         None => None,
@@ -162,6 +165,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
         },
         concurrency,
         max_attempts,
+        retry_budget,
     })
 }
 
@@ -225,6 +229,7 @@ impl Source<'_> {
         }
     }
 
+    /// A region list: valid names, `enabled` alone, one AWS partition.
     fn regions(
         &self,
         value: &Option<Spanned<Vec<Spanned<String>>>>,
@@ -238,7 +243,8 @@ impl Source<'_> {
             .iter()
             .map(|r| r.get_ref().clone())
             .collect();
-        parse_regions(&names).map(Some).map_err(|m| {
+        let parsed = parse_regions(&names).and_then(|r| r.partition().map(|_| r));
+        parsed.map(Some).map_err(|m| {
             // Point at the offending entry when there is one, else at the list.
             let span = regions
                 .get_ref()
@@ -442,6 +448,16 @@ mod tests {
                 format!("{top}[[accounts]]\nid = 111111111111\n"),
                 Some(3),
                 "invalid type",
+            ),
+            (
+                format!("regions = [\"us-east-1\", \"us-gov-west-1\"]\n{account}"),
+                Some(1),
+                "regions: regions span two AWS partitions",
+            ),
+            (
+                format!("{top}{account}regions = [\"cn-north-1\", \"eu-west-1\"]\n"),
+                Some(4),
+                "accounts[0].regions: regions span two AWS partitions",
             ),
             (
                 format!("{top}concurrency = 0\n{account}"),

@@ -7,9 +7,11 @@ mod rules;
 mod settings;
 pub mod validate;
 
+pub use validate::human_duration;
+
 #[cfg(test)]
 pub use file::parse_accounts;
-pub use regions::{Regions, STANDARD_REGIONS};
+pub use regions::{partition_of, Regions, STANDARD_REGIONS};
 pub use rules::{AccountRules, ExplicitAccount, OrganizationSettings};
 pub use settings::Settings;
 

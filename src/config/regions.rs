@@ -44,6 +44,20 @@ impl Regions {
         }
     }
 
+    /// The one AWS partition of the listed regions (`None` for `Enabled`), or why not.
+    pub fn partition(&self) -> Result<Option<&'static str>, String> {
+        let mut partitions = self.listed().iter().map(|r| (partition_of(r), r));
+        let Some((first, first_region)) = partitions.next() else {
+            return Ok(None);
+        };
+        match partitions.find(|(p, _)| *p != first) {
+            None => Ok(Some(first)),
+            Some((other, region)) => Err(format!(
+                "regions span two AWS partitions ({first_region} is in {first}, {region} in {other}); an account lives in one: list it once per partition with its own account id"
+            )),
+        }
+    }
+
     /// The standard regions, as a list.
     pub fn standard() -> Regions {
         Regions::Listed(STANDARD_REGIONS.iter().map(|r| r.to_string()).collect())
@@ -74,6 +88,23 @@ pub fn parse_regions(names: &[String]) -> Result<Regions, String> {
     ))
 }
 
+/// The AWS partition a region belongs to, as ARNs spell it (`aws`, `aws-us-gov`, `aws-cn`,
+/// and the ISO partitions).
+pub fn partition_of(region: &str) -> &'static str {
+    const PREFIXES: [(&str, &str); 6] = [
+        ("us-gov-", "aws-us-gov"),
+        ("cn-", "aws-cn"),
+        ("us-isob-", "aws-iso-b"),
+        ("us-isof-", "aws-iso-f"),
+        ("us-iso-", "aws-iso"),
+        ("eu-isoe-", "aws-iso-e"),
+    ];
+    PREFIXES
+        .iter()
+        .find(|(prefix, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition)| partition)
+}
+
 /// `us-east-1`, `us-gov-west-1`, `ap-southeast-2`, `cn-north-1`: letters, dashes, a final number.
 pub fn is_region_shaped(region: &str) -> bool {
     let parts: Vec<&str> = region.split('-').collect();
@@ -92,6 +123,35 @@ pub fn is_region_shaped(region: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn partitions_come_from_region_prefixes() {
+        let cases = [
+            ("us-east-1", "aws"),
+            ("us-gov-west-1", "aws-us-gov"),
+            ("cn-northwest-1", "aws-cn"),
+            ("us-iso-east-1", "aws-iso"),
+            ("us-isob-east-1", "aws-iso-b"),
+            ("eu-isoe-west-1", "aws-iso-e"),
+        ];
+        for (region, partition) in cases {
+            assert_eq!(partition_of(region), partition, "{region}");
+        }
+    }
+
+    #[test]
+    fn a_region_list_has_one_partition() {
+        let list = |r: &[&str]| Regions::Listed(r.iter().map(|s| s.to_string()).collect());
+        assert_eq!(
+            list(&["us-gov-west-1", "us-gov-east-1"]).partition(),
+            Ok(Some("aws-us-gov"))
+        );
+        assert_eq!(Regions::Enabled.partition(), Ok(None));
+        let mixed = list(&["us-east-1", "cn-north-1"])
+            .partition()
+            .expect_err("two partitions");
+        assert!(mixed.contains("cn-north-1 in aws-cn"), "{mixed}");
+    }
 
     #[test]
     fn region_shapes() {

@@ -16,6 +16,9 @@ pub const DEFAULT_CONCURRENCY: usize = 32;
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 /// Per-attempt timeout: a request that gets no answer in this time is cut and retried.
 pub const DEFAULT_CALL_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long a target keeps retrying calls AWS throttles without a break: a nightly run
+/// slows down rather than drop a target.
+pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(600);
 /// First retry backoff; the SDK doubles it (with jitter) up to 20 s.
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_secs(1);
 pub const DEFAULT_CONFIG_PATH: &str = "accounts.toml";
@@ -35,6 +38,7 @@ pub struct Settings {
     pub concurrency: usize,
     pub max_attempts: u32,
     pub call_timeout: Duration,
+    pub retry_budget: Duration,
     pub initial_backoff: Duration,
     pub quiet: bool,
     pub progress: bool,
@@ -58,7 +62,11 @@ impl Settings {
         let usage = |m: &str| UsageError(m.to_string());
         let region_override = match cli.region.as_slice() {
             [] => None,
-            names => Some(parse_regions(names).map_err(|m| usage(&format!("--region: {m}")))?),
+            names => Some(
+                parse_regions(names)
+                    .and_then(|r| r.partition().map(|_| r))
+                    .map_err(|m| usage(&format!("--region: {m}")))?,
+            ),
         };
         let concurrency = cli
             .concurrency
@@ -81,6 +89,11 @@ impl Settings {
             Some(secs) => Duration::from_secs_f64(secs),
             None => DEFAULT_CALL_TIMEOUT,
         };
+        let retry_budget = match &cli.retry_budget {
+            Some(text) => super::validate::retry_budget(text)
+                .map_err(|m| usage(&format!("--retry-budget: {m}")))?,
+            None => file.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET),
+        };
         Ok(Settings {
             accounts: AccountRules {
                 filter: cli.account.clone(),
@@ -97,6 +110,7 @@ impl Settings {
             concurrency,
             max_attempts,
             call_timeout,
+            retry_budget,
             initial_backoff: cli
                 .initial_backoff_ms
                 .map_or(DEFAULT_INITIAL_BACKOFF, Duration::from_millis),

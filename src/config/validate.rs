@@ -90,6 +90,23 @@ fn iam_chars(text: &str, punctuation: &str) -> bool {
 
 /// Parses `"1h"`, `"90m"`, `"1h30m"`, `"3600s"` and checks STS's 15 min .. 12 h range.
 pub fn session_duration(text: &str) -> Result<Duration, String> {
+    let duration = self::duration(text)?;
+    if duration < MIN_SESSION || duration > MAX_SESSION {
+        return Err(format!("{text:?} is out of range: STS allows 15m to 12h"));
+    }
+    Ok(duration)
+}
+
+/// A retry budget: a duration, or a plain number of seconds; `0` turns it off.
+pub fn retry_budget(text: &str) -> Result<Duration, String> {
+    match text.trim().parse::<u64>() {
+        Ok(secs) => Ok(Duration::from_secs(secs)),
+        Err(_) => duration(text),
+    }
+}
+
+/// Parses `"1h"`, `"90m"`, `"1h30m"`, `"3600s"`.
+pub fn duration(text: &str) -> Result<Duration, String> {
     let bad = || format!("{text:?} is not a duration like \"1h\", \"90m\" or \"1h30m\"");
     let mut total = 0u64;
     let mut number = String::new();
@@ -113,16 +130,38 @@ pub fn session_duration(text: &str) -> Result<Duration, String> {
     if !number.is_empty() || !saw_unit {
         return Err(bad());
     }
-    let duration = Duration::from_secs(total);
-    if duration < MIN_SESSION || duration > MAX_SESSION {
-        return Err(format!("{text:?} is out of range: STS allows 15m to 12h"));
+    Ok(Duration::from_secs(total))
+}
+
+/// `10 min`, `90 s`, `1 h 30 min`: how a person says a duration.
+pub fn human_duration(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    match (secs / 3600, secs % 3600 / 60, secs % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (h, 0, 0) => format!("{h} h"),
+        (h, m, 0) if h > 0 => format!("{h} h {m} min"),
+        _ => format!("{secs} s"),
     }
-    Ok(duration)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budgets_read_as_people_say_them() {
+        let cases = [
+            (600, "10 min"),
+            (2, "2 s"),
+            (90, "90 s"),
+            (5400, "1 h 30 min"),
+            (3600, "1 h"),
+        ];
+        for (secs, text) in cases {
+            assert_eq!(human_duration(Duration::from_secs(secs)), text);
+        }
+    }
 
     #[test]
     fn durations() {
@@ -133,6 +172,14 @@ mod tests {
         assert!(session_duration("14m59s").is_err());
         assert!(session_duration("1").is_err());
         assert!(session_duration("h").is_err());
+    }
+
+    #[test]
+    fn retry_budgets_are_seconds_or_durations() {
+        assert_eq!(retry_budget("0"), Ok(Duration::ZERO));
+        assert_eq!(retry_budget("2"), Ok(Duration::from_secs(2)));
+        assert_eq!(retry_budget("10m"), Ok(Duration::from_secs(600)));
+        assert!(retry_budget("soon").is_err());
     }
 
     #[test]
