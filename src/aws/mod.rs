@@ -113,9 +113,7 @@ fn shared_https_client() -> SharedHttpClient {
 
 /// Delegates to the shared client but keeps the default (no-op) `validate_base_client_config`:
 /// the SDK's own builds and discards a whole TLS connector, parsing every root certificate,
-/// each time a service client is created: once per target here. Measured by the benchmark's
-/// callgrind run: 35 % fewer instructions for 800 targets; a bad TLS setup now surfaces on the
-/// first request instead of at client creation.
+/// each time a service client is created. A bad TLS setup surfaces on the first request.
 #[derive(Debug)]
 struct BuildOnce(SharedHttpClient);
 
