@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput;
-use tokio::sync::{mpsc, Semaphore};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
@@ -58,20 +60,27 @@ pub async fn fetch_all(
     events: mpsc::Sender<Event>,
 ) {
     let slots = Arc::new(Semaphore::new(options.concurrency));
+    let window = Arc::new(Window::new(options.concurrency));
     let mut running = JoinSet::new();
     for target in targets {
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
             break;
         };
+        window
+            .admit(|| options.concurrency - slots.available_permits())
+            .await;
         if events.is_closed() {
             break;
         }
         let aws = Arc::clone(&aws);
         let events = events.clone();
+        let window = Arc::clone(&window);
         running.spawn(async move {
             let _slot = slot;
             let started = Instant::now();
-            let (instances, failure) = match fetch_target(&aws, &target, options, &events).await {
+            let fetched = fetch_target(&aws, &target, options, &window, &events).await;
+            window.target_done();
+            let (instances, failure) = match fetched {
                 Ok(n) => (n, None),
                 Err(Stop::Failed(n, failure)) => (n, Some(failure)),
                 Err(Stop::ReceiverGone) => return,
@@ -101,9 +110,10 @@ async fn fetch_target(
     aws: &AwsContext,
     target: &Target,
     options: FetchOptions,
+    window: &Window,
     events: &mpsc::Sender<Event>,
 ) -> Result<u64, Stop> {
-    let mut pages = TargetPages::new(aws, target, options);
+    let mut pages = TargetPages::new(aws, target, options, window);
     let mut marker: Option<String> = None;
     let mut sent = 0u64;
     loop {
@@ -164,6 +174,7 @@ struct TargetPages<'a> {
     refreshes: u32,
     credential_rounds: u32,
     throttled: Option<Throttled>,
+    window: &'a Window,
 }
 
 /// A run of throttled calls without a success in between.
@@ -173,7 +184,12 @@ struct Throttled {
 }
 
 impl<'a> TargetPages<'a> {
-    fn new(aws: &'a AwsContext, target: &'a Target, options: FetchOptions) -> Self {
+    fn new(
+        aws: &'a AwsContext,
+        target: &'a Target,
+        options: FetchOptions,
+        window: &'a Window,
+    ) -> Self {
         let credentials = aws.credentials(&target.account);
         let (generation, provider) = credentials.current();
         TargetPages {
@@ -186,6 +202,7 @@ impl<'a> TargetPages<'a> {
             refreshes: 0,
             credential_rounds: 0,
             throttled: None,
+            window,
         }
     }
 
@@ -249,6 +266,7 @@ impl<'a> TargetPages<'a> {
             rounds: 0,
         });
         throttled.rounds += 1;
+        self.window.throttled();
         let wait = backoff(self.options.initial_backoff, throttled.rounds);
         if throttled.since.elapsed() + wait > budget {
             let attempts = throttled.rounds * self.options.max_attempts;
@@ -266,6 +284,58 @@ impl<'a> TargetPages<'a> {
     }
 }
 
+/// How many targets may be in flight: halved each time a call stays throttled through all
+/// its attempts, grown by one as each target finishes (AIMD), between 1 and `--concurrency`.
+/// Many throttled targets at once slow the whole run instead of hammering AWS.
+struct Window {
+    limit: AtomicUsize,
+    max: usize,
+    changed: Notify,
+}
+
+impl Window {
+    fn new(max: usize) -> Window {
+        Window {
+            limit: AtomicUsize::new(max),
+            max,
+            changed: Notify::new(),
+        }
+    }
+
+    fn limit(&self) -> usize {
+        self.limit.load(Ordering::Relaxed)
+    }
+
+    /// Waits until `in_flight()` (including the target about to start) fits the window.
+    async fn admit(&self, in_flight: impl Fn() -> usize) {
+        loop {
+            let changed = self.changed.notified();
+            if in_flight() <= self.limit() {
+                return;
+            }
+            changed.await;
+        }
+    }
+
+    fn throttled(&self) {
+        let _ = self
+            .limit
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+                Some((l / 2).max(1))
+            });
+    }
+
+    fn target_done(&self) {
+        let max = self.max;
+        let _ = self
+            .limit
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |l| {
+                Some((l + 1).min(max))
+            });
+        self.changed.notify_waiters();
+    }
+}
+
 /// Exponential backoff, 50-100 % of `initial * 2^round` (jittered so targets that failed
 /// together do not retry together), capped at 20 s.
 fn backoff(initial: Duration, round: u32) -> Duration {
@@ -280,6 +350,42 @@ fn backoff(initial: Duration, round: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_window_halves_on_throttling_and_grows_back_by_one() {
+        let window = Window::new(8);
+        window.throttled();
+        window.throttled();
+        assert_eq!(window.limit(), 2);
+        for _ in 0..3 {
+            window.throttled();
+        }
+        assert_eq!(window.limit(), 1, "never below one");
+        window.target_done();
+        assert_eq!(window.limit(), 2);
+        for _ in 0..20 {
+            window.target_done();
+        }
+        assert_eq!(window.limit(), 8, "never above --concurrency");
+    }
+
+    #[tokio::test]
+    async fn a_full_window_admits_once_a_target_finishes() {
+        let window = Arc::new(Window::new(4));
+        for _ in 0..2 {
+            window.throttled();
+        }
+        let in_flight = Arc::new(AtomicUsize::new(2));
+        let waiting = {
+            let (window, in_flight) = (Arc::clone(&window), Arc::clone(&in_flight));
+            tokio::spawn(async move { window.admit(|| in_flight.load(Ordering::Relaxed)).await })
+        };
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished(), "2 in flight exceed a window of 1");
+        in_flight.store(1, Ordering::Relaxed);
+        window.target_done();
+        waiting.await.expect("admitted");
+    }
 
     #[test]
     fn backoff_grows_with_jitter_and_is_capped() {

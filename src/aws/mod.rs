@@ -136,13 +136,13 @@ pub struct AwsContext {
     base: SdkConfig,
     /// Keyed by account id (unique in a run).
     accounts: HashMap<String, AccountCredentials>,
-    /// RDS clients retry in adaptive mode: each region's partition has one client-side rate
-    /// limiter, so throttling in a region slows every account's calls there, not just the
-    /// throttled one. The token bucket is unlimited on purpose: a fan-out under throttling
-    /// would drain the SDK's default and fail targets with "retry quota exceeded"; attempts
-    /// stay bounded by `--max-attempts`, the retry budget and `--concurrency`.
-    rds_retry: RetryConfig,
-    rds_retry_partitions: Mutex<HashMap<String, RetryPartition>>,
+    /// Every RDS client draws on this partition. Its token bucket is unlimited on purpose: the
+    /// SDK's default bucket is one per region for the whole process, so a wide fan-out under
+    /// throttling drains it and fails targets with "retry quota exceeded". Attempts stay
+    /// bounded by `--max-attempts`, the retry budget and the fetch layer's throttle window.
+    /// (Not the SDK's adaptive mode: AWS throttles per account and region, and one limiter
+    /// per region slowed every account down to a crawl on a few throttled answers.)
+    rds_retry_partition: RetryPartition,
     assume_role_calls: Arc<AtomicU64>,
     attempts: Arc<AttemptCounter>,
     /// Warnings raised while assuming roles, not yet reported.
@@ -191,11 +191,9 @@ impl AwsContext {
         AwsContext {
             base,
             accounts: credentials,
-            rds_retry: RetryConfig::adaptive()
-                .with_max_attempts(settings.max_attempts)
-                .with_initial_backoff(settings.initial_backoff)
-                .with_max_backoff(MAX_BACKOFF),
-            rds_retry_partitions: Mutex::new(HashMap::new()),
+            rds_retry_partition: RetryPartition::custom("rds-inventory")
+                .token_bucket(TokenBucket::unlimited())
+                .build(),
             assume_role_calls,
             attempts: Arc::new(AttemptCounter::default()),
             warnings,
@@ -218,22 +216,6 @@ impl AwsContext {
         self.attempts.throttled.load(Ordering::Relaxed)
     }
 
-    /// The retry partition, and so the rate limiter, of one region.
-    fn rds_retry_partition(&self, region: &str) -> RetryPartition {
-        let mut partitions = self
-            .rds_retry_partitions
-            .lock()
-            .unwrap_or_else(|p| p.into_inner());
-        partitions
-            .entry(region.to_owned())
-            .or_insert_with(|| {
-                RetryPartition::custom(format!("rds-inventory-{region}"))
-                    .token_bucket(TokenBucket::unlimited())
-                    .build()
-            })
-            .clone()
-    }
-
     /// The credentials of one of the run's accounts.
     pub fn credentials(&self, account: &AccountSpec) -> &AccountCredentials {
         // Every account of the plan was given credentials in `new`; an unknown one is a bug.
@@ -250,8 +232,7 @@ impl AwsContext {
         // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
         let mut config = aws_sdk_rds::config::Builder::from(&self.base)
             .region(Region::new(region.to_owned()))
-            .retry_config(self.rds_retry.clone())
-            .retry_partition(self.rds_retry_partition(region))
+            .retry_partition(self.rds_retry_partition.clone())
             .interceptor(CountAttempts(Arc::clone(&self.attempts)))
             .interceptor(RejectTruncatedAnswers);
         config.set_credentials_provider(Some(credentials));
