@@ -1,49 +1,63 @@
 //! Helpers shared by the integration tests: the one way to run the binary, the one
-//! accounts-file builder, and the fixtures of the two AWS stand-ins.
+//! accounts-file builder, and the fixtures of the two AWS stand-ins. Write new tests with
+//! these; do not spawn the binary or write an accounts file by hand.
 //!
-//! - [`Tool`]: a builder for one hermetic run of `rds-inventory` (empty environment but `PATH`,
-//!   `HOME` in a temp dir, `AWS_REGION`, `AWS_EC2_METADATA_DISABLED=true`, no AWS config or
-//!   credentials file; then what the test adds). `.dir(&path)`, `.endpoint(url)`,
-//!   `.base_keys(ak, sk)`, `.env(k, v)`, `.env_remove(k)`, `.arg(a)`, `.args([..])`,
-//!   `.stdin(bytes)`, `.watchdog(limit)`; `.run() -> Run` or `.spawn() -> Running`
-//!   (`take_stdout()`, `interrupt()`, `wait() -> Run`). A run still going after
-//!   [`tool::WATCHDOG`] is killed and fails the test with its arguments and stderr.
-//! - [`Run`]: `code`, `stdout`, `stderr`, `elapsed`, `args`; `assert_code(n, what)` and
-//!   `assert_stderr_contains(s)` print stderr on failure; `error_lines()`, `warning_lines()`,
-//!   `stderr_lines_with(s)`, `json_lines()`, `assert_no_panic()`, `path(name)` (a file in the
-//!   run's working directory).
-//! - [`AccountsFile`] with [`Account`] and [`Organization`]: `.regions([..])`, `.role_name()`,
-//!   `.session_name()`, `.session_duration()`, `.line(raw)`, `.organization(..)`,
-//!   `.account(Account::new(id).name(..).regions([..]).external_id(..).role_arn(..))`,
+//! - [`Tool`]: a builder for one hermetic run of `rds-inventory`: an empty environment but
+//!   `PATH`, `HOME` (the working directory, a fresh temp dir unless `.dir(&path)`),
+//!   `AWS_REGION=us-east-1`, `AWS_EC2_METADATA_DISABLED=true`, `AWS_CONFIG_FILE` and
+//!   `AWS_SHARED_CREDENTIALS_FILE` naming files that do not exist; then what the test adds:
+//!   `.endpoint(url)` (`--endpoint-url`, first), `.base_keys(ak, sk)`, `.env(k, v)`,
+//!   `.env_remove(k)`, `.arg(a)`, `.args([..])`, `.stdin(bytes)`, `.watchdog(limit)`;
+//!   `.workdir()`. `.run() -> Run`, or `.spawn() -> Running` (`take_stdout()` to read as it
+//!   streams or drop it like `| head`, `interrupt()` for Ctrl-C, `wait() -> Run`). A run still
+//!   going after [`tool::WATCHDOG`] is killed and fails the test with its arguments and stderr.
+//! - [`Run`]: `code`, `stdout`, `stderr`, `elapsed`, `args`. `assert_code(n, what)`,
+//!   `assert_stderr_contains(s)`, `assert_one_stderr_line(needle, &[parts])` and
+//!   `assert_no_panic()` show stderr on failure; `error_lines()`, `warning_lines()`,
+//!   `stderr_lines_with(s)`, `json_lines()`, `json_strings(key)`; `path(name)`, `entries()`
+//!   (the working directory), `close()` (delete it now, for a run kept in a `static`).
+//! - [`AccountsFile`] with [`Account`] and [`Organization`]: `.regions([..])`, `.role_name(s)`,
+//!   `.session_name(s)`, `.session_duration(s)`, `.line(raw)`, `.organization(
+//!   Organization::enabled().exclude([..]).include_ous([..]).role_name(s))`,
+//!   `.account(Account::new(id).name(s).regions([..]).external_id(s).role_arn(s))`,
 //!   `.accounts([(id, name), ..])`; `.to_toml()`, `.write(dir)` (dir/accounts.toml),
-//!   `.write_as(dir, name)`.
+//!   `.write_as(dir, name)`. Files with deliberate mistakes are raw text in their tests.
 //! - [`fake`]: the in-process fault-injecting endpoint. `start(config)`,
-//!   `base_config(accounts, instances)`, `tool(&fake)` (a `Tool` aimed at it, with an
-//!   accounts.toml for all its accounts and regions in the working directory), `run(&fake,
-//!   args)` and `finish(&fake, running)` (which print the run's figures for `--nocapture`),
-//!   `output_keys`, `expected_keys`, `assert_complete`, `wait_for_describe_calls`.
-//! - [`moto`]: a real moto server and the sample fleet seeded into it.
-//! - [`readme`]: the README's output fields (the schema) and its generated `--help` block.
-//! - [`text`]: `display_width`, `assert_table_aligned`, `rfc3339_seconds`.
+//!   `base_config(accounts, instances)`, `accounts_file(&config)`, `tool(&fake)` (a `Tool`
+//!   aimed at it with the base keys and an accounts.toml for all its accounts and regions),
+//!   `tool_with_accounts(&fake, &file)`, `run(&fake, args)`, `finish(&fake, running)` and
+//!   `report(&fake, run)` (these print the run's figures for `--nocapture`); `output_keys`,
+//!   `expected_keys`, `assert_complete(&config, &run)`, `wait_for_describe_calls`,
+//!   `region_opt_statuses`; `Outcome::new(&fake, run, files)` keeps a run with the fake's
+//!   counters and config (`assert_complete(code, what)`, `denied_account()`,
+//!   `disabled_target()`, `json_file(name)`, `entries`).
+//! - [`once!`]`(T, init)`: a `&'static T` built once per test binary, for a scenario several
+//!   one-behaviour tests look at.
+//! - [`moto`]: a real moto server (`MotoServer::start()`, `.tool(keys)`), the sample fleet
+//!   (`Fleet::sample()`, `.accounts_file()`, `.expected()`) and SDK helpers to seed it.
+//! - [`readme`]: the README's output fields (the schema tests hold the binary to) and its
+//!   generated `--help` block. [`text`]: `display_width`, `assert_table_aligned`,
+//!   `rfc3339_seconds`. [`sdk_config`], [`static_keys`], [`block_on`]: SDK clients for tests.
 //!
 //! A new scenario against the fake, in ten lines:
 //!
 //! ```ignore
 //! #[test]
-//! fn a_denied_account_exits_partial() {
+//! fn a_denied_account_makes_the_run_partial() {
 //!     let mut config = fake::base_config(3, 50);
 //!     config.denied_accounts.insert(config.accounts[0].clone());
 //!     let fake = fake::start(config);
 //!     let run = fake::run(&fake, &["--summary", "summary.json"]);
 //!     run.assert_code(3, "one account denied");
-//!     fake::assert_complete(&fake, &run);
-//!     assert!(run.path("summary.json").exists());
+//!     fake::assert_complete(fake.config(), &run);
+//!     assert!(run.path("summary.json").exists(), "the summary is written");
 //! }
 //! ```
 //!
-//! Without the fake: `Tool::new().args(["--help"]).run().assert_code(0, "help")`; with a file:
-//! `let tool = Tool::new(); AccountsFile::new().regions(["us-east-1"]).account(Account::new(
-//! "111111111111")).write(tool.workdir()); let run = tool.endpoint(url).base_keys(ak, sk).run();`
+//! Without the fake: `Tool::new().arg("--help").run().assert_code(0, "help")`. With a file
+//! of one's own: `let tool = Tool::new().endpoint(url).base_keys(ak, sk);
+//! AccountsFile::new().regions(["us-east-1"]).account(Account::new("111111111111"))
+//! .write(tool.workdir()); let run = tool.run();`
 
 // Each test crate uses a different part of these helpers.
 #![allow(dead_code, unused_macros)]
