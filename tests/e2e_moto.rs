@@ -2,152 +2,75 @@
 //!
 //! Each test starts its own moto (see `common::moto`), seeds it through assumed roles and runs
 //! the binary with base keys that may only assume roles. Needs `scripts/setup-moto.sh` first;
-//! without moto these tests fail, they never skip.
+//! without moto these tests fail, they never skip. The output schema they hold the binary to
+//! is the README's field table.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::moto::{
-    assumed_rds_client, block_on, http_status, list_instances, seed, Fleet, IamUserKeys,
+    assumed_rds_client, http_status, list_instances, rds_client, seed, Fleet, IamUserKeys,
     InstanceKey, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, MOTO_DEFAULT_ACCOUNT,
     ROLE_NAME,
 };
+use common::readme::{self, Field};
+use common::{block_on, AccountsFile, Organization, Run};
 use serde_json::{json, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-inventory");
 const BASE: (&str, &str) = (BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY);
-/// The output schema, in order (JSON key order and CSV header).
-const COLUMNS: [&str; 24] = [
-    "account_id",
-    "account_name",
-    "region",
-    "db_instance_identifier",
-    "db_instance_arn",
-    "dbi_resource_id",
-    "db_instance_class",
-    "engine",
-    "engine_version",
-    "db_instance_status",
-    "endpoint_address",
-    "endpoint_port",
-    "allocated_storage",
-    "storage_type",
-    "storage_encrypted",
-    "multi_az",
-    "availability_zone",
-    "publicly_accessible",
-    "deletion_protection",
-    "db_subnet_group",
-    "vpc_id",
-    "db_cluster_identifier",
-    "instance_create_time",
-    "tags",
-];
-/// A run that takes longer than this is hung; moto needs a few seconds at most.
-const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+/// The sample fleet's accounts.
+const PROD: &str = "111111111111";
+const STAGING: &str = "222222222222";
+const ANALYTICS: &str = "333333333333";
 
 // ---------------------------------------------------------------------------------------------
-// Running the binary.
+// A seeded moto and the binary run against it.
 
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
+/// A moto server holding `fleet`.
+struct Seeded {
+    moto: MotoServer,
+    fleet: Fleet,
 }
 
-impl Run {
-    fn assert_code(&self, expected: i32, what: &str) -> &Self {
-        assert_eq!(
-            self.code,
-            Some(expected),
-            "{what}: exit code\n--- stderr:\n{}\n--- stdout:\n{:.4000}",
-            self.stderr,
-            self.stdout
-        );
-        self
+impl Seeded {
+    fn new(fleet: Fleet) -> Seeded {
+        let moto = MotoServer::start();
+        block_on(seed(moto.url(), &fleet));
+        Seeded { moto, fleet }
+    }
+
+    /// Runs the binary with `-c <an accounts file naming every account>` and `args`, with
+    /// the base keys.
+    fn run(&self, args: &[&str]) -> Run {
+        self.run_as(BASE, args)
+    }
+
+    /// [`Seeded::run`] with `keys` as the base identity.
+    fn run_as(&self, keys: (&str, &str), args: &[&str]) -> Run {
+        let tool = self.moto.tool(keys);
+        let accounts = self.fleet.accounts_file().write(tool.workdir());
+        tool.arg("-c").arg(accounts).args(args).run()
     }
 }
 
-/// Runs the binary against `endpoint` with only the given base keys in its environment: no
-/// inherited AWS_* or RDS_INVENTORY_* variable, no profile file, no metadata service, no proxy.
-fn inventory(endpoint: &str, base: (&str, &str), args: &[&str]) -> Run {
-    let workdir = tempfile::tempdir().expect("creating a working directory");
-    let mut command = Command::new(BIN);
-    for (name, _) in std::env::vars_os() {
-        let name_str = name.to_string_lossy();
-        if name_str.starts_with("AWS_")
-            || name_str.starts_with("RDS_INVENTORY_")
-            || name_str.to_ascii_lowercase().ends_with("_proxy")
-        {
-            command.env_remove(&name);
-        }
-    }
-    command
-        .current_dir(workdir.path())
-        .env("AWS_ACCESS_KEY_ID", base.0)
-        .env("AWS_SECRET_ACCESS_KEY", base.1)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rds-inventory-tests/credentials",
-        )
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .args(["--endpoint-url", endpoint, "--no-progress"])
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = command.spawn().expect("spawning rds-inventory");
-    let mut stdout = child.stdout.take().expect("stdout pipe");
-    let mut stderr = child.stderr.take().expect("stderr pipe");
-    let out_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stdout.read_to_end(&mut buf).map(|_| buf)
-    });
-    let err_reader = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        stderr.read_to_end(&mut buf).map(|_| buf)
-    });
-    // A watchdog, not synchronisation: a hung binary fails the test instead of hanging it.
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for rds-inventory") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("rds-inventory {args:?} ran longer than {RUN_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = out_reader.join().unwrap().expect("reading stdout");
-    let stderr = err_reader.join().unwrap().expect("reading stderr");
-    Run {
-        code: status.code(),
-        stdout: String::from_utf8(stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-    }
+/// The instances of `fleet` that `keep` accepts.
+fn only(fleet: &Fleet, keep: impl Fn(&InstanceKey) -> bool) -> Vec<InstanceKey> {
+    fleet.expected().into_iter().filter(keep).collect()
 }
 
-fn write_file(dir: &Path, name: &str, text: &str) -> String {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("writing test file");
-    path.to_str().expect("UTF-8 temp path").to_string()
+/// The sample fleet, on a server shared by the tests that only read it.
+fn sample() -> &'static Seeded {
+    common::once!(Seeded, Seeded::new(Fleet::sample()))
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading the output back.
+// Reading the output back, against the README's schema.
 
 /// Parses stdout (or a file) in `format` and checks every record against the schema.
 fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
+    let fields = readme::output_fields();
+    let columns: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let mut keys: Vec<InstanceKey> = match format {
         "ndjson" => {
             assert!(
@@ -156,10 +79,10 @@ fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
             );
             text.lines()
                 .map(|line| {
-                    assert_key_order(line);
+                    assert_key_order(&columns, line);
                     let record: Value = serde_json::from_str(line)
                         .unwrap_or_else(|e| panic!("bad ndjson line {line:?}: {e}"));
-                    key_from_json(&record)
+                    key_from_json(&fields, &record)
                 })
                 .collect()
         }
@@ -168,17 +91,17 @@ fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
                 .unwrap_or_else(|e| panic!("stdout is not one JSON document: {e}\n{text:.2000}"));
             let records = records.as_array().expect("json output is an array");
             if !records.is_empty() {
-                assert_key_order(text);
+                assert_key_order(&columns, text);
             }
-            records.iter().map(key_from_json).collect()
+            records.iter().map(|r| key_from_json(&fields, r)).collect()
         }
         "csv" => {
             let mut reader = csv::Reader::from_reader(text.as_bytes());
             let header = reader.headers().expect("CSV header").clone();
-            assert_eq!(header.iter().collect::<Vec<_>>(), COLUMNS, "CSV header");
+            assert_eq!(header.iter().collect::<Vec<_>>(), columns, "CSV header");
             reader
                 .records()
-                .map(|row| key_from_csv(&row.expect("a well-formed CSV row")))
+                .map(|row| key_from_csv(&columns, &row.expect("a well-formed CSV row")))
                 .collect()
         }
         other => panic!("unknown format {other}"),
@@ -188,9 +111,9 @@ fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
 }
 
 /// The first record's keys appear in schema order.
-fn assert_key_order(text: &str) {
+fn assert_key_order(columns: &[&str], text: &str) {
     let mut from = 0;
-    for column in COLUMNS {
+    for column in columns {
         let quoted = format!("\"{column}\"");
         match text[from..].find(&quoted) {
             Some(at) => from += at + quoted.len(),
@@ -215,34 +138,79 @@ fn assert_rfc3339(value: &str) {
     assert!(ok, "instance_create_time {value:?} is not RFC 3339");
 }
 
-fn key_from_json(record: &Value) -> InstanceKey {
+/// The key fields of a record that holds exactly the documented fields, each of its
+/// documented type or null.
+fn key_from_json(fields: &[Field], record: &Value) -> InstanceKey {
     let object = record.as_object().expect("each record is a JSON object");
     let names: BTreeSet<&str> = object.keys().map(String::as_str).collect();
-    assert_eq!(
-        names,
-        COLUMNS.into_iter().collect(),
-        "record keys of {record}"
-    );
-    let text = |name: &str| -> String {
-        object[name]
-            .as_str()
-            .unwrap_or_else(|| panic!("{name} is not a string in {record}"))
-            .to_string()
-    };
-    for name in ["endpoint_port", "allocated_storage"] {
-        assert!(object[name].is_u64(), "{name} is not a number in {record}");
-    }
-    for name in [
-        "storage_encrypted",
-        "multi_az",
-        "publicly_accessible",
-        "deletion_protection",
-    ] {
+    let documented: BTreeSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, documented, "record keys of {record}");
+    for field in fields {
+        let value = &object[&field.name];
+        let typed = match field.kind.as_str() {
+            "string" => value.is_string(),
+            "number" => value.is_number(),
+            "bool" => value.is_boolean(),
+            "object" => value.is_object(),
+            other => panic!("README documents an unknown type {other:?}"),
+        };
         assert!(
-            object[name].is_boolean(),
-            "{name} is not a bool in {record}"
+            typed || value.is_null(),
+            "{} is not a {} in {record}",
+            field.name,
+            field.kind
         );
     }
+    for name in ["endpoint_port", "allocated_storage"] {
+        assert!(object[name].is_u64(), "{name} is absent in {record}");
+    }
+    let tags = object["tags"]
+        .as_object()
+        .unwrap_or_else(|| panic!("tags is absent in {record}"))
+        .iter()
+        .map(|(k, v)| {
+            let v = v.as_str().expect("tag values are strings");
+            (k.clone(), v.to_string())
+        })
+        .collect();
+    let publicly_accessible = object["publicly_accessible"]
+        .as_bool()
+        .unwrap_or_else(|| panic!("publicly_accessible is absent in {record}"));
+    let field = |name: &str| object[name].as_str().map(str::to_string);
+    instance_key(&field, publicly_accessible, tags, &record.to_string())
+}
+
+fn key_from_csv(columns: &[&str], row: &csv::StringRecord) -> InstanceKey {
+    assert_eq!(row.len(), columns.len(), "CSV row width: {row:?}");
+    let field = |name: &str| -> Option<String> {
+        let at = columns
+            .iter()
+            .position(|c| *c == name)
+            .unwrap_or_else(|| panic!("README documents no {name} column"));
+        Some(row[at].to_string()).filter(|value| !value.is_empty())
+    };
+    let publicly_accessible = match field("publicly_accessible").as_deref() {
+        Some("true") => true,
+        Some("false") => false,
+        other => panic!("publicly_accessible is {other:?}, not a bool, in {row:?}"),
+    };
+    let port = field("endpoint_port").unwrap_or_default();
+    port.parse::<u16>()
+        .unwrap_or_else(|e| panic!("endpoint_port {port:?} in {row:?}: {e}"));
+    let tags: BTreeMap<String, String> = serde_json::from_str(&field("tags").unwrap_or_default())
+        .unwrap_or_else(|e| panic!("tags column is not a JSON object of strings: {e}: {row:?}"));
+    instance_key(&field, publicly_accessible, tags, &format!("{row:?}"))
+}
+
+/// The checks every format shares, and the key. `field` gives a field's text, `None` when
+/// it is absent (null in JSON, empty in CSV); `record` is for messages.
+fn instance_key(
+    field: &dyn Fn(&str) -> Option<String>,
+    publicly_accessible: bool,
+    tags: BTreeMap<String, String>,
+    record: &str,
+) -> InstanceKey {
+    let text = |name: &str| field(name).unwrap_or_else(|| panic!("{name} is absent in {record}"));
     // Moto fills these for every instance; the test creates no clusters.
     for name in [
         "db_instance_class",
@@ -252,10 +220,7 @@ fn key_from_json(record: &Value) -> InstanceKey {
     ] {
         text(name);
     }
-    assert!(
-        object["db_cluster_identifier"].is_null(),
-        "absent is null: {record}"
-    );
+    assert_eq!(field("db_cluster_identifier"), None, "absent: {record}");
     assert_rfc3339(&text("instance_create_time"));
     let (account_id, region, identifier) = (
         text("account_id"),
@@ -267,68 +232,13 @@ fn key_from_json(record: &Value) -> InstanceKey {
         expected_arn(&region, &account_id, &identifier),
         "the instance was read in the account and region it claims"
     );
-    let tags = object["tags"]
-        .as_object()
-        .unwrap_or_else(|| panic!("tags is not an object in {record}"))
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.as_str().expect("tag values are strings").to_string(),
-            )
-        })
-        .collect();
     InstanceKey {
         account_id,
         account_name: text("account_name"),
         region,
         db_instance_identifier: identifier,
         engine: text("engine"),
-        publicly_accessible: object["publicly_accessible"].as_bool().unwrap(),
-        tags,
-    }
-}
-
-fn key_from_csv(row: &csv::StringRecord) -> InstanceKey {
-    assert_eq!(row.len(), COLUMNS.len(), "CSV row width: {row:?}");
-    let field = |name: &str| -> String {
-        let at = COLUMNS.iter().position(|c| *c == name).unwrap();
-        row[at].to_string()
-    };
-    let boolean = |name: &str| -> bool {
-        match field(name).as_str() {
-            "true" => true,
-            "false" => false,
-            other => panic!("{name} is {other:?}, not a bool, in {row:?}"),
-        }
-    };
-    field("endpoint_port")
-        .parse::<u16>()
-        .unwrap_or_else(|e| panic!("endpoint_port in {row:?}: {e}"));
-    assert_eq!(
-        field("db_cluster_identifier"),
-        "",
-        "absent is empty: {row:?}"
-    );
-    assert_rfc3339(&field("instance_create_time"));
-    let (account_id, region, identifier) = (
-        field("account_id"),
-        field("region"),
-        field("db_instance_identifier"),
-    );
-    assert_eq!(
-        field("db_instance_arn"),
-        expected_arn(&region, &account_id, &identifier)
-    );
-    let tags: BTreeMap<String, String> = serde_json::from_str(&field("tags"))
-        .unwrap_or_else(|e| panic!("tags column is not a JSON object of strings: {e}: {row:?}"));
-    InstanceKey {
-        account_id,
-        account_name: field("account_name"),
-        region,
-        db_instance_identifier: identifier,
-        engine: field("engine"),
-        publicly_accessible: boolean("publicly_accessible"),
+        publicly_accessible,
         tags,
     }
 }
@@ -361,10 +271,15 @@ fn assert_same_inventory(got: &[InstanceKey], want: &[InstanceKey], what: &str) 
 
 #[test]
 fn moto_helper_seeds_each_account_through_its_assumed_role() {
-    let moto = MotoServer::start();
-    let fleet = Fleet::sample();
-    block_on(async {
-        seed(moto.url(), &fleet).await;
+    let Seeded { moto, fleet } = sample();
+    assert!(
+        fleet
+            .expected()
+            .iter()
+            .any(|k| k.tags.values().any(|v| v.contains('\n'))),
+        "the sample has a hostile tag value"
+    );
+    let mut seen = block_on(async {
         let mut seen = Vec::new();
         for account in &fleet.accounts {
             for region in &fleet.regions {
@@ -372,64 +287,56 @@ fn moto_helper_seeds_each_account_through_its_assumed_role() {
                     .await
                     .expect("assuming the role");
                 for db in list_instances(&rds).await.expect("listing") {
-                    let identifier = db.db_instance_identifier().unwrap().to_string();
+                    let identifier = db.db_instance_identifier().expect("identifier");
                     assert_eq!(
                         db.db_instance_arn(),
-                        Some(expected_arn(region, &account.id, &identifier).as_str())
+                        Some(expected_arn(region, &account.id, identifier).as_str())
                     );
                     seen.push(InstanceKey {
                         account_id: account.id.clone(),
                         account_name: account.name.clone(),
                         region: region.clone(),
-                        db_instance_identifier: identifier,
-                        engine: db.engine().unwrap().to_string(),
-                        publicly_accessible: db.publicly_accessible().unwrap(),
+                        db_instance_identifier: identifier.to_string(),
+                        engine: db.engine().expect("engine").to_string(),
+                        publicly_accessible: db.publicly_accessible().expect("public"),
                         tags: db
                             .tag_list()
                             .iter()
-                            .map(|t| (t.key().unwrap().into(), t.value().unwrap().into()))
+                            .map(|t| {
+                                let (k, v) = (t.key().expect("key"), t.value().expect("value"));
+                                (k.to_string(), v.to_string())
+                            })
                             .collect(),
                     });
                 }
             }
         }
-        seen.sort();
-        assert_same_inventory(&seen, &fleet.expected(), "listed through the SDK");
-        assert!(
-            fleet
-                .expected()
-                .iter()
-                .any(|k| k.tags.values().any(|v| v.contains('\n'))),
-            "the sample has a hostile tag value"
-        );
+        seen
     });
-    // The base keys themselves act in moto's default account, which holds nothing.
-    let default_rds = block_on(async {
-        let config = aws_sdk_rds::Config::builder()
-            .behavior_version(aws_sdk_rds::config::BehaviorVersion::latest())
-            .region(aws_sdk_rds::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_rds::config::Credentials::new(
-                BASE.0, BASE.1, None, None, "base",
-            ))
-            .endpoint_url(moto.url())
-            .build();
-        list_instances(&aws_sdk_rds::Client::from_conf(config)).await
-    });
-    assert_eq!(
-        default_rds.expect("listing").len(),
-        0,
-        "{MOTO_DEFAULT_ACCOUNT} is empty"
-    );
+    seen.sort();
+    assert_same_inventory(&seen, &fleet.expected(), "listed through the SDK");
+}
 
-    // Isolation within one server: a reset forgets everything.
-    moto.reset();
-    let after_reset = block_on(async {
-        let rds = assumed_rds_client(moto.url(), BASE, "111111111111", ROLE_NAME, "us-east-1")
+#[test]
+fn moto_base_keys_act_in_an_empty_default_account() {
+    let seeded = sample();
+    let keys = common::static_keys(BASE.0, BASE.1);
+    let rds = rds_client(seeded.moto.url(), keys, "us-east-1");
+    let listed = block_on(list_instances(&rds)).expect("listing");
+    assert_eq!(listed.len(), 0, "{MOTO_DEFAULT_ACCOUNT} is empty");
+}
+
+#[test]
+fn moto_reset_forgets_every_instance() {
+    let seeded = Seeded::new(Fleet::sample());
+    seeded.moto.reset();
+    let listed = block_on(async {
+        let rds = assumed_rds_client(seeded.moto.url(), BASE, PROD, ROLE_NAME, "us-east-1")
             .await
             .expect("assuming the role");
         list_instances(&rds).await.expect("listing")
     });
-    assert!(after_reset.is_empty());
+    assert!(listed.is_empty(), "{} instances after reset", listed.len());
 }
 
 /// Base keys may assume the role everywhere except in staging; in analytics the role exists
@@ -443,7 +350,7 @@ fn deny_staging_and_analytics(moto: &MotoServer) -> IamUserKeys {
                 {"Effect": "Allow", "Action": "sts:AssumeRole",
                  "Resource": format!("arn:aws:iam::*:role/{ROLE_NAME}")},
                 {"Effect": "Deny", "Action": "sts:AssumeRole",
-                 "Resource": "arn:aws:iam::222222222222:role/*"}
+                 "Resource": format!("arn:aws:iam::{STAGING}:role/*")}
             ]
         }),
     );
@@ -453,10 +360,20 @@ fn deny_staging_and_analytics(moto: &MotoServer) -> IamUserKeys {
                        "Action": ["rds:Describe*", "rds:ListTagsForResource"],
                        "Resource": "*"}]
     });
-    moto.create_role("111111111111", ROLE_NAME, Some(&read_rds));
-    moto.create_role("333333333333", ROLE_NAME, None);
+    moto.create_role(PROD, ROLE_NAME, Some(&read_rds));
+    moto.create_role(ANALYTICS, ROLE_NAME, None);
     moto.enable_iam_auth();
     user
+}
+
+/// The sample fleet with [`deny_staging_and_analytics`] in force, and the user's keys, on a
+/// server shared by the tests that only read it.
+fn seeded_with_denials() -> &'static (Seeded, IamUserKeys) {
+    common::once!((Seeded, IamUserKeys), {
+        let seeded = Seeded::new(Fleet::sample());
+        let user = deny_staging_and_analytics(&seeded.moto);
+        (seeded, user)
+    })
 }
 
 /// Moto's IAM denials come as HTTP 403 with `<ErrorResponse><Errors><Error>`, a wrapper the
@@ -472,42 +389,53 @@ fn assert_denied<E: aws_sdk_rds::error::ProvideErrorMetadata + std::fmt::Debug>(
     }
 }
 
+/// The keys of the test user of the denials server.
+fn user_keys() -> (&'static str, &'static str) {
+    let user = &seeded_with_denials().1;
+    (&user.access_key_id, &user.secret_access_key)
+}
+
+/// An RDS client in `account` of the denials server, through a role assumed with `keys`.
+fn assume_on_denials(
+    keys: (&str, &str),
+    account: &str,
+) -> Result<aws_sdk_rds::Client, Box<common::moto::AssumeRoleFailure>> {
+    let url = seeded_with_denials().0.moto.url();
+    block_on(assumed_rds_client(
+        url,
+        keys,
+        account,
+        ROLE_NAME,
+        "us-east-1",
+    ))
+    .map_err(Box::new)
+}
+
 #[test]
-fn moto_helper_iam_auth_denies_what_the_test_denies() {
-    let moto = MotoServer::start();
-    block_on(seed(moto.url(), &Fleet::sample()));
-    let user = deny_staging_and_analytics(&moto);
-    let keys = (user.access_key_id.as_str(), user.secret_access_key.as_str());
-    block_on(async {
-        let prod = assumed_rds_client(moto.url(), keys, "111111111111", ROLE_NAME, "us-east-1")
-            .await
-            .expect("prod's role may be assumed");
-        assert_eq!(
-            list_instances(&prod)
-                .await
-                .expect("prod may describe")
-                .len(),
-            3
-        );
+fn moto_iam_auth_lets_prod_assume_and_describe() {
+    let prod = assume_on_denials(user_keys(), PROD).expect("prod's role may be assumed");
+    let listed = block_on(list_instances(&prod)).expect("prod may describe");
+    assert_eq!(listed.len(), 3);
+}
 
-        let staging = assumed_rds_client(moto.url(), keys, "222222222222", ROLE_NAME, "us-east-1")
-            .await
-            .expect_err("staging's role is denied");
-        assert_denied(&staging, "staging's AssumeRole");
+#[test]
+fn moto_iam_auth_denies_staging_assume_role() {
+    let denied = assume_on_denials(user_keys(), STAGING).expect_err("staging's role is denied");
+    assert_denied(&denied, "staging's AssumeRole");
+}
 
-        let analytics =
-            assumed_rds_client(moto.url(), keys, "333333333333", ROLE_NAME, "us-east-1")
-                .await
-                .expect("analytics' role may be assumed");
-        let denied = list_instances(&analytics)
-            .await
-            .expect_err("describe is denied");
-        assert_denied(&denied, "analytics' DescribeDBInstances");
+#[test]
+fn moto_iam_auth_denies_analytics_describe() {
+    let analytics =
+        assume_on_denials(user_keys(), ANALYTICS).expect("analytics' role may be assumed");
+    let denied = block_on(list_instances(&analytics)).expect_err("describe is denied");
+    assert_denied(&denied, "analytics' DescribeDBInstances");
+}
 
-        // The plain base keys no longer work once IAM checks are on.
-        let base = assumed_rds_client(moto.url(), BASE, "111111111111", ROLE_NAME, "us-east-1");
-        assert!(base.await.is_err());
-    });
+#[test]
+fn moto_iam_auth_refuses_the_plain_base_keys() {
+    let base = assume_on_denials(BASE, PROD);
+    assert!(base.is_err(), "base keys work once IAM checks are on");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -515,20 +443,15 @@ fn moto_helper_iam_auth_denies_what_the_test_denies() {
 
 #[test]
 fn every_format_lists_exactly_the_seeded_instances() {
-    let moto = MotoServer::start();
-    let fleet = Fleet::sample();
-    block_on(seed(moto.url(), &fleet));
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(dir.path(), "accounts.toml", &fleet.accounts_toml());
-    let want = fleet.expected();
-
+    let seeded = sample();
+    let want = seeded.fleet.expected();
     for (format, args) in [
-        ("ndjson", vec!["-c", &accounts]),
-        ("ndjson", vec!["-c", &accounts, "-f", "ndjson"]),
-        ("json", vec!["-c", &accounts, "--format", "json"]),
-        ("csv", vec!["-c", &accounts, "-f", "csv"]),
+        ("ndjson", vec![]),
+        ("ndjson", vec!["-f", "ndjson"]),
+        ("json", vec!["--format", "json"]),
+        ("csv", vec!["-f", "csv"]),
     ] {
-        let run = inventory(moto.url(), BASE, &args);
+        let run = seeded.run(&args);
         run.assert_code(0, &format!("{args:?}"));
         let got = parse_output(format, &run.stdout);
         assert_same_inventory(&got, &want, &format!("{args:?}"));
@@ -536,140 +459,127 @@ fn every_format_lists_exactly_the_seeded_instances() {
 }
 
 #[test]
-fn output_flag_writes_the_same_records_to_a_file() {
-    let moto = MotoServer::start();
-    let fleet = Fleet::sample();
-    block_on(seed(moto.url(), &fleet));
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(dir.path(), "accounts.toml", &fleet.accounts_toml());
-    let out_dir = tempfile::tempdir().unwrap();
-
+fn output_file_holds_the_records_stdout_would() {
+    let seeded = sample();
     for format in ["ndjson", "json", "csv"] {
-        let to_stdout = inventory(moto.url(), BASE, &["-c", &accounts, "-f", format]);
+        let to_stdout = seeded.run(&["-f", format]);
         to_stdout.assert_code(0, format);
-
-        let file = out_dir.path().join(format!("inventory.{format}"));
-        let file_arg = file.to_str().unwrap();
-        let to_file = inventory(
-            moto.url(),
-            BASE,
-            &["-c", &accounts, "-f", format, "-o", file_arg],
-        );
+        let to_file = seeded.run(&["-f", format, "-o", "inventory.out"]);
         to_file.assert_code(0, &format!("{format} -o"));
-        assert_eq!(to_file.stdout, "", "-o leaves stdout empty");
-        let written = std::fs::read_to_string(&file).expect("the output file exists");
+        let written =
+            std::fs::read_to_string(to_file.path("inventory.out")).expect("the output file");
+        let written = parse_output(format, &written);
         assert_same_inventory(
-            &parse_output(format, &written),
+            &written,
             &parse_output(format, &to_stdout.stdout),
             &format!("{format}: file vs stdout"),
         );
-        assert_same_inventory(&parse_output(format, &written), &fleet.expected(), format);
+        assert_same_inventory(&written, &seeded.fleet.expected(), format);
     }
-    // Written atomically: no temporary file is left beside the outputs.
-    let mut names: Vec<String> = std::fs::read_dir(out_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        ["inventory.csv", "inventory.json", "inventory.ndjson"]
-    );
 }
 
 #[test]
-fn account_and_region_flags_keep_only_matching_targets() {
-    let moto = MotoServer::start();
-    let fleet = Fleet::sample();
-    block_on(seed(moto.url(), &fleet));
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(dir.path(), "accounts.toml", &fleet.accounts_toml());
-    let all = fleet.expected();
-    let only = |keep: &dyn Fn(&InstanceKey) -> bool| -> Vec<InstanceKey> {
-        all.iter().filter(|k| keep(k)).cloned().collect()
-    };
+fn output_flag_leaves_stdout_empty() {
+    let seeded = sample();
+    let run = seeded.run(&["-o", "inventory.ndjson"]);
+    run.assert_code(0, "-o");
+    assert_eq!(run.stdout, "", "-o leaves stdout empty");
+}
 
-    let cases: Vec<(Vec<&str>, Vec<InstanceKey>)> = vec![
-        // By name and by id, repeated; --region replaces the file's regions.
-        (
-            vec!["-a", "prod", "-a", "333333333333", "-r", "us-east-1"],
-            only(&|k| {
-                (k.account_name == "prod" || k.account_id == "333333333333")
-                    && k.region == "us-east-1"
-            }),
-        ),
-        (
-            vec!["--account", "staging"],
-            only(&|k| k.account_name == "staging"),
-        ),
-        (
-            vec!["--region", "eu-west-1"],
-            only(&|k| k.region == "eu-west-1"),
-        ),
-        (
-            vec!["-a", "analytics", "-r", "eu-west-1"],
-            Vec::new(), // an empty target lists nothing and is not a failure
-        ),
-    ];
-    for (filters, want) in cases {
-        let mut args = vec!["-c", accounts.as_str()];
-        args.extend(filters.iter().copied());
-        let run = inventory(moto.url(), BASE, &args);
-        run.assert_code(0, &format!("{filters:?}"));
-        assert_same_inventory(
-            &parse_output("ndjson", &run.stdout),
-            &want,
-            &format!("{filters:?}"),
+/// Written atomically: no temporary file is left beside the output.
+#[test]
+fn output_file_leaves_no_temporary_file_beside_it() {
+    let seeded = sample();
+    for format in ["ndjson", "json", "csv"] {
+        let name = format!("inventory.{format}");
+        let run = seeded.run(&["-f", format, "-o", &name]);
+        run.assert_code(0, &name);
+        assert_eq!(
+            run.entries(),
+            BTreeSet::from(["accounts.toml".to_string(), name])
         );
     }
+}
+
+/// Runs with `filters` and compares with the seeded instances `keep` accepts.
+fn assert_filtered(filters: &[&str], keep: impl Fn(&InstanceKey) -> bool) {
+    let seeded = sample();
+    let run = seeded.run(filters);
+    run.assert_code(0, &format!("{filters:?}"));
+    assert_same_inventory(
+        &parse_output("ndjson", &run.stdout),
+        &only(&seeded.fleet, keep),
+        &format!("{filters:?}"),
+    );
+}
+
+/// By name and by id, repeated; `--region` replaces the file's regions.
+#[test]
+fn account_flag_takes_names_and_ids_repeatedly() {
+    assert_filtered(&["-a", "prod", "-a", ANALYTICS, "-r", "us-east-1"], |k| {
+        (k.account_name == "prod" || k.account_id == ANALYTICS) && k.region == "us-east-1"
+    });
+}
+
+#[test]
+fn account_flag_keeps_only_that_account() {
+    assert_filtered(&["--account", "staging"], |k| k.account_name == "staging");
+}
+
+#[test]
+fn region_flag_replaces_the_files_regions() {
+    assert_filtered(&["--region", "eu-west-1"], |k| k.region == "eu-west-1");
+}
+
+/// analytics holds nothing in eu-west-1.
+#[test]
+fn an_empty_target_lists_nothing_and_is_no_failure() {
+    assert_filtered(&["-a", "analytics", "-r", "eu-west-1"], |_| false);
 }
 
 #[test]
 fn pagination_lists_every_instance_of_a_large_target() {
-    let moto = MotoServer::start();
     // moto pages DescribeDBInstances by 100.
-    let fleet = Fleet::bulk("111111111111", "prod", "us-east-1", 130);
-    block_on(seed(moto.url(), &fleet));
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(dir.path(), "accounts.toml", &fleet.accounts_toml());
-
-    let run = inventory(moto.url(), BASE, &["-c", &accounts]);
+    let seeded = Seeded::new(Fleet::bulk(PROD, "prod", "us-east-1", 130));
+    let run = seeded.run(&[]);
     run.assert_code(0, "130 instances");
     assert_eq!(run.stdout.lines().count(), 130, "one line per instance");
     assert_same_inventory(
         &parse_output("ndjson", &run.stdout),
-        &fleet.expected(),
+        &seeded.fleet.expected(),
         "bulk",
     );
 }
 
-#[test]
-fn denied_targets_fail_alone_and_exit_code_is_partial() {
-    let moto = MotoServer::start();
-    let fleet = Fleet::sample();
-    block_on(seed(moto.url(), &fleet));
-    let user = deny_staging_and_analytics(&moto);
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(dir.path(), "accounts.toml", &fleet.accounts_toml());
+/// The inventory run with the test user's keys on the denials server: staging's role is
+/// denied, analytics may not describe.
+fn denied_run() -> &'static Run {
+    common::once!(Run, {
+        seeded_with_denials().0.run_as(user_keys(), &[]).close()
+    })
+}
 
-    let run = inventory(
-        moto.url(),
-        (&user.access_key_id, &user.secret_access_key),
-        &["-c", &accounts],
-    );
+/// A partial run, and prod's records complete.
+#[test]
+fn denied_targets_make_the_run_partial_and_leave_the_rest_complete() {
+    let run = denied_run();
     run.assert_code(3, "staging's role denied, analytics may not describe");
-    let prod_only: Vec<InstanceKey> = fleet
-        .expected()
-        .into_iter()
-        .filter(|k| k.account_id == "111111111111")
-        .collect();
-    assert_same_inventory(&parse_output("ndjson", &run.stdout), &prod_only, "partial");
-    for (id, name) in [("222222222222", "staging"), ("333333333333", "analytics")] {
-        assert!(
-            run.stderr.contains(id) || run.stderr.contains(name),
-            "stderr names the failed account {id}:\n{}",
-            run.stderr
-        );
+    assert_same_inventory(
+        &parse_output("ndjson", &run.stdout),
+        &only(&Fleet::sample(), |k| k.account_id == PROD),
+        "partial",
+    );
+}
+
+#[test]
+fn denied_targets_are_named_on_stderr_with_the_reason() {
+    let run = denied_run();
+    for (id, name) in [(STAGING, "staging"), (ANALYTICS, "analytics")] {
+        let named = run
+            .error_lines()
+            .iter()
+            .any(|l| l.contains(id) && l.contains(name));
+        assert!(named, "an error line names {id} ({name}):\n{}", run.stderr);
     }
     // Moto's denials reach the SDK as a bare HTTP 403 without an error code (see
     // `assert_denied`), so accept the status where real AWS would say AccessDenied.
@@ -684,45 +594,35 @@ fn denied_targets_fail_alone_and_exit_code_is_partial() {
 // ---------------------------------------------------------------------------------------------
 // Fatal configuration errors (no moto needed: nothing may be sent anywhere).
 
-/// Nothing listens here; the binary must fail before any request.
-const UNUSED_ENDPOINT: &str = "http://127.0.0.1:9";
+/// The binary aimed at a port where nothing listens: it must fail before any request.
+fn offline_tool() -> common::Tool {
+    common::Tool::new()
+        .endpoint("http://127.0.0.1:9")
+        .base_keys(BASE.0, BASE.1)
+}
 
 #[test]
 fn unknown_key_in_accounts_file_is_fatal() {
-    let dir = tempfile::tempdir().unwrap();
-    let accounts = write_file(
-        dir.path(),
-        "bad-accounts.toml",
-        "regions = [\"us-east-1\"]\nrole_nmae = \"InventoryReadOnly\"\n\n\
-         [[accounts]]\nid = \"111111111111\"\nname = \"prod\"\n",
-    );
-    let run = inventory(UNUSED_ENDPOINT, BASE, &["-c", &accounts]);
+    let tool = offline_tool();
+    let accounts = AccountsFile::new()
+        .regions(["us-east-1"])
+        .line("role_nmae = \"InventoryReadOnly\"")
+        .accounts([(PROD, "prod")])
+        .write_as(tool.workdir(), "bad-accounts.toml");
+    let run = tool.arg("-c").arg(&accounts).run();
     run.assert_code(1, "unknown key");
     assert_eq!(run.stdout, "", "nothing on stdout");
-    assert!(
-        run.stderr.contains("bad-accounts.toml"),
-        "stderr names the file:\n{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("role_nmae"),
-        "stderr names the unknown key:\n{}",
-        run.stderr
-    );
+    run.assert_stderr_contains("bad-accounts.toml");
+    run.assert_stderr_contains("role_nmae");
 }
 
 #[test]
 fn missing_accounts_file_is_fatal() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("no-such-accounts.toml");
-    let run = inventory(UNUSED_ENDPOINT, BASE, &["-c", missing.to_str().unwrap()]);
+    let tool = offline_tool();
+    let run = tool.args(["-c", "no-such-accounts.toml"]).run();
     run.assert_code(1, "missing file");
     assert_eq!(run.stdout, "", "nothing on stdout");
-    assert!(
-        run.stderr.contains("no-such-accounts.toml"),
-        "stderr names the file:\n{}",
-        run.stderr
-    );
+    run.assert_stderr_contains("no-such-accounts.toml");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -730,22 +630,54 @@ fn missing_accounts_file_is_fatal() {
 
 /// An organization in moto: the management account (moto's default), four member accounts,
 /// `alpha` and `beta` in OU "prod" (beta one level deeper), `gamma` excluded by the file,
-/// `delta` closed (SUSPENDED). Returns (ids by name, prod OU id).
+/// `delta` closed (SUSPENDED).
+struct Org {
+    moto: MotoServer,
+    /// Member account ids by name.
+    ids: BTreeMap<String, String>,
+    /// The "prod" OU's id.
+    prod_ou: String,
+}
+
+impl Org {
+    /// Creates the organization and seeds one or two instances per member in us-east-1.
+    fn new() -> Org {
+        let moto = MotoServer::start();
+        let (ids, prod_ou) = create_organization(&moto);
+        let mut fleet = Fleet::bulk(&ids["alpha"], "alpha", "us-east-1", 2);
+        for name in ["beta", "gamma", "delta"] {
+            let other = Fleet::bulk(&ids[name], name, "us-east-1", 1);
+            fleet.accounts.extend(other.accounts);
+        }
+        block_on(seed(moto.url(), &fleet));
+        Org { moto, ids, prod_ou }
+    }
+
+    fn id(&self, name: &str) -> String {
+        self.ids[name].clone()
+    }
+
+    /// Runs the binary with `accounts` as its accounts.toml and `args`.
+    fn run(&self, accounts: AccountsFile, args: &[&str]) -> Run {
+        let tool = self.moto.tool(BASE);
+        accounts.write(tool.workdir());
+        tool.args(args).run()
+    }
+
+    /// The whole organization minus gamma (excluded); alpha renamed by an `[[accounts]]` entry.
+    fn whole(&self) -> AccountsFile {
+        AccountsFile::new()
+            .regions(["us-east-1"])
+            .organization(Organization::enabled().exclude([self.id("gamma")]))
+            .accounts([(self.ids["alpha"].as_str(), "alpha-renamed")])
+    }
+}
+
 fn create_organization(moto: &MotoServer) -> (BTreeMap<String, String>, String) {
     block_on(async {
-        let config = aws_sdk_organizations::Config::builder()
-            .behavior_version(aws_sdk_organizations::config::BehaviorVersion::latest())
-            .region(aws_sdk_organizations::config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_organizations::config::Credentials::new(
-                BASE_ACCESS_KEY_ID,
-                BASE_SECRET_ACCESS_KEY,
-                None,
-                None,
-                "test",
-            ))
-            .endpoint_url(moto.url())
-            .build();
-        let org = aws_sdk_organizations::Client::from_conf(config);
+        let keys = common::static_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY);
+        let config = common::sdk_config(moto.url(), keys, "us-east-1");
+        let org = aws_sdk_organizations::Client::new(&config);
         org.create_organization()
             .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
             .send()
@@ -806,105 +738,69 @@ fn create_organization(moto: &MotoServer) -> (BTreeMap<String, String>, String) 
     })
 }
 
-fn org_fleet(ids: &BTreeMap<String, String>) -> Fleet {
-    let mut fleet = Fleet::bulk(&ids["alpha"], "alpha", "us-east-1", 2);
-    for name in ["beta", "gamma", "delta"] {
-        let other = Fleet::bulk(&ids[name], name, "us-east-1", 1);
-        fleet.accounts.extend(other.accounts);
-    }
-    fleet
+/// The organization, on a server shared by the tests that only read it.
+fn org() -> &'static Org {
+    common::once!(Org, Org::new())
 }
 
 #[test]
-fn organization_discovery_lists_active_included_accounts_only() {
-    let moto = MotoServer::start();
-    let (ids, prod_ou) = create_organization(&moto);
-    let fleet = org_fleet(&ids);
-    block_on(seed(moto.url(), &fleet));
-    let dir = tempfile::tempdir().expect("tempdir");
-
-    // The whole organization minus gamma (excluded) and delta (suspended); alpha renamed.
-    let whole = write_file(
-        dir.path(),
-        "org.toml",
-        &format!(
-            "regions = [\"us-east-1\"]\n\n[organization]\nenabled = true\nexclude = [\"{}\"]\n\n[[accounts]]\nid = \"{}\"\nname = \"alpha-renamed\"\n",
-            ids["gamma"], ids["alpha"]
-        ),
-    );
-    let run = inventory(moto.url(), BASE, &["-c", &whole]);
+fn organization_discovery_lists_active_non_excluded_accounts_only() {
+    let org = org();
+    let run = org.run(org.whole(), &[]);
     run.assert_code(0, "organization run");
     let got: BTreeSet<(String, String)> = parse_output("ndjson", &run.stdout)
         .into_iter()
         .map(|k| (k.account_id, k.account_name))
         .collect();
-    let want: BTreeSet<(String, String)> = [
-        (ids["alpha"].clone(), "alpha-renamed".to_string()),
-        (ids["beta"].clone(), "beta".to_string()),
-    ]
-    .into_iter()
-    .collect();
+    let want = BTreeSet::from([
+        (org.id("alpha"), "alpha-renamed".to_string()),
+        (org.id("beta"), "beta".to_string()),
+    ]);
     assert_eq!(
         got, want,
         "instances come from ACTIVE, non-excluded accounts only"
     );
-
-    let plan = inventory(moto.url(), BASE, &["-c", &whole, "plan"]);
-    plan.assert_code(0, "plan");
-    let planned: BTreeSet<String> = plan
-        .stdout
-        .lines()
-        .map(|l| {
-            let v: Value = serde_json::from_str(l).expect("plan is NDJSON when piped");
-            v["account_id"].as_str().expect("account_id").to_string()
-        })
-        .collect();
-    let want_accounts: BTreeSet<String> = [
-        ids["alpha"].clone(),
-        ids["beta"].clone(),
-        MOTO_DEFAULT_ACCOUNT.to_string(),
-    ]
-    .into_iter()
-    .collect();
-    assert_eq!(
-        planned, want_accounts,
-        "the management account is a member too"
-    );
-
-    // Only the prod OU, searched recursively (beta sits in a child OU).
-    let ou_only = write_file(
-        dir.path(),
-        "ou.toml",
-        &format!("regions = [\"us-east-1\"]\n\n[organization]\nenabled = true\ninclude_ous = [\"{prod_ou}\"]\n"),
-    );
-    let plan = inventory(moto.url(), BASE, &["-c", &ou_only, "plan"]);
-    plan.assert_code(0, "plan of one OU");
-    let planned: BTreeSet<String> = plan
-        .stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| v["account_id"].as_str().map(str::to_string))
-        .collect();
-    assert_eq!(
-        planned,
-        [ids["alpha"].clone(), ids["beta"].clone()]
-            .into_iter()
-            .collect()
-    );
 }
 
 #[test]
+fn organization_plan_includes_the_management_account() {
+    let org = org();
+    let plan = org.run(org.whole(), &["plan"]);
+    plan.assert_code(0, "plan");
+    let want = BTreeSet::from([
+        org.id("alpha"),
+        org.id("beta"),
+        MOTO_DEFAULT_ACCOUNT.to_string(),
+    ]);
+    assert_eq!(plan.json_strings("account_id"), want);
+}
+
+/// Only the prod OU, searched recursively (beta sits in a child OU).
+#[test]
+fn organization_include_ous_searches_child_ous() {
+    let org = org();
+    let ou_only = AccountsFile::new()
+        .regions(["us-east-1"])
+        .organization(Organization::enabled().include_ous([org.prod_ou.clone()]));
+    let plan = org.run(ou_only, &["plan"]);
+    plan.assert_code(0, "plan of one OU");
+    assert_eq!(
+        plan.json_strings("account_id"),
+        BTreeSet::from([org.id("alpha"), org.id("beta")])
+    );
+}
+
+/// No organization exists: moto answers ListAccounts with an empty list (AWS would say
+/// AWSOrganizationsNotInUseException); either way the run must not look complete.
+#[test]
 fn organization_errors_are_fatal() {
     let moto = MotoServer::start();
-    // No organization exists: moto answers ListAccounts with an empty list (AWS would say
-    // AWSOrganizationsNotInUseException); either way the run must not look complete.
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = write_file(
-        dir.path(),
-        "org.toml",
-        "regions = [\"us-east-1\"]\n[organization]\nenabled = true\n",
-    );
-    let run = inventory(moto.url(), BASE, &["-c", &file]);
+    let tool = moto.tool(BASE);
+    AccountsFile::new()
+        .regions(["us-east-1"])
+        .organization(Organization::enabled())
+        .write(tool.workdir());
+    let run = tool.run();
     run.assert_code(1, "no organization");
     assert!(run.stdout.is_empty());
     assert!(

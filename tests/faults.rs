@@ -1,264 +1,106 @@
 //! Reliability suite: the real binary against our fault-injecting fake AWS endpoint.
-//! Every scenario asserts on the fake's counters and compares the output with its inventory.
+//! Every scenario asserts on the fake's counters and compares the output with its inventory;
+//! every run prints one line of figures (`cargo test --test faults -- --nocapture`).
+//!
+//! A scenario that several tests look at from different sides runs once per test binary
+//! (`common::once!`); each test checks one behaviour of its [`Outcome`].
 
-use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Read};
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-use fake_aws::{FakeAws, FakeConfig};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::io::{BufRead, Read};
+use std::time::Duration;
 
-const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
-/// A run that takes longer than this is hung: the test fails instead of waiting forever.
-const WATCHDOG: Duration = Duration::from_secs(240);
+use common::fake::{
+    self, assert_complete, base_config, expected_keys, output_keys, Key, Outcome, REGIONS,
+};
+use common::text::{assert_table_aligned, display_width, rfc3339_seconds};
+use common::Tool;
+use fake_aws::{CountersSnapshot, FakeConfig, Target};
+use serde_json::Value;
 
-/// What one run of the binary produced.
-struct Run {
-    status: ExitStatus,
-    stdout: String,
-    stderr: String,
+/// Starts `config`, runs the binary with `args` and keeps the outcome and `files`.
+fn outcome_with_files(config: FakeConfig, args: &[&str], files: &[&str]) -> Outcome {
+    let fake = fake::start(config);
+    let run = fake::run(&fake, args);
+    Outcome::new(&fake, run, files)
 }
 
-impl Run {
-    fn code(&self) -> Option<i32> {
-        self.status.code()
-    }
+/// Starts `config`, runs the binary with `args` and keeps the outcome.
+fn outcome(config: FakeConfig, args: &[&str]) -> Outcome {
+    outcome_with_files(config, args, &[])
 }
 
-/// An accounts file for every account and region the fake serves.
-fn accounts_toml(config: &FakeConfig) -> String {
-    let regions: Vec<String> = config.regions.iter().map(|r| format!("{r:?}")).collect();
-    let mut text = format!(
-        "regions = [{}]\nrole_name = \"InventoryReadOnly\"\nsession_duration = \"1h\"\n",
-        regions.join(", ")
-    );
-    for (i, id) in config.accounts.iter().enumerate() {
-        text.push_str(&format!(
-            "\n[[accounts]]\nid = \"{id}\"\nname = \"acct-{i}\"\n"
-        ));
-    }
-    text
-}
-
-fn fake(config: FakeConfig) -> FakeAws {
-    FakeAws::start_in_background(config).expect("fake AWS endpoint starts")
-}
-
-fn base_config(accounts: usize, instances: usize) -> FakeConfig {
-    FakeConfig {
-        regions: REGIONS.iter().map(|r| r.to_string()).collect(),
-        instances_per_target: instances,
-        ..FakeConfig::with_accounts(accounts)
-    }
-}
-
-/// The binary with an isolated environment: static base keys, no profiles, no IMDS.
-fn command(dir: &Path, endpoint: &str, args: &[&str]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-inventory"));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir)
-        .env("AWS_ACCESS_KEY_ID", "AKIDBASEEXAMPLE00001")
-        .env(
-            "AWS_SECRET_ACCESS_KEY",
-            "base-secret-not-issued-by-the-fake",
-        )
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.join("no-such-config"))
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("no-such-credentials"),
-        )
-        .arg("--endpoint-url")
-        .arg(endpoint)
-        .arg("--no-progress")
-        .arg("--initial-backoff-ms")
-        .arg("20")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
-/// Collects a child's output on threads and waits for it, failing after [`WATCHDOG`].
-fn wait(mut child: Child) -> Run {
-    // The caller may have taken stdout already (the closed-pipe test reads it itself).
-    let stdout = child.stdout.take();
-    let mut stderr = child.stderr.take().expect("piped stderr");
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        if let Some(mut stdout) = stdout {
-            stdout.read_to_string(&mut s).expect("utf-8 stdout");
-        }
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        stderr.read_to_string(&mut s).expect("utf-8 stderr");
-        s
-    });
-    let status = wait_with_watchdog(&mut child);
-    Run {
-        status,
-        stdout: out.join().expect("stdout reader"),
-        stderr: err.join().expect("stderr reader"),
-    }
-}
-
-fn wait_with_watchdog(child: &mut Child) -> ExitStatus {
-    let deadline = Instant::now() + WATCHDOG;
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("rds-inventory did not finish within {WATCHDOG:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// A scratch directory holding an accounts.toml for every account and region of `fake`.
-fn dir_with_accounts_file(fake: &FakeAws) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::write(
-        dir.path().join("accounts.toml"),
-        accounts_toml(fake.config()),
-    )
-    .expect("write");
-    dir
-}
-
-/// The `error:` lines a run printed on stderr (one per failed target or refused account).
-fn error_lines(run: &Run) -> Vec<&str> {
-    run.stderr
-        .lines()
-        .filter(|l| l.starts_with("error:"))
-        .collect()
-}
-
-fn run_against(fake: &FakeAws, args: &[&str]) -> (tempfile::TempDir, Run) {
-    let dir = dir_with_accounts_file(fake);
-    let started = Instant::now();
-    let child = command(dir.path(), &fake.endpoint_url(), args)
-        .spawn()
-        .expect("spawn rds-inventory");
-    let run = wait(child);
-    report_figures(fake, &run, started.elapsed());
-    (dir, run)
-}
-
-/// One line of figures per run, for `cargo test --test faults -- --nocapture`.
-fn report_figures(fake: &FakeAws, run: &Run, elapsed: Duration) {
-    let c = fake.counters();
-    eprintln!(
-        "[{}] exit {:?} in {:.1} s; {} AssumeRole for {} accounts; {} DescribeDBInstances; {} expired-key calls; faults {:?}; peak in flight {}; {} connections",
-        std::thread::current().name().unwrap_or("?"),
-        run.code(),
-        elapsed.as_secs_f64(),
-        c.assume_role_calls_total,
-        fake.config().accounts.len(),
-        c.describe_calls_total(),
-        c.expired_key_calls,
-        c.faults,
-        c.peak_in_flight,
-        c.connections_accepted
-    );
-}
-
-type Key = (String, String, String);
-
-/// (account, region, identifier) of every NDJSON record, failing on duplicates.
-fn output_keys(stdout: &str) -> BTreeSet<Key> {
-    let mut keys = BTreeSet::new();
-    for line in stdout.lines() {
-        let v: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
-        let key = (
-            v["account_id"].as_str().expect("account_id").to_string(),
-            v["region"].as_str().expect("region").to_string(),
-            v["db_instance_identifier"]
-                .as_str()
-                .expect("identifier")
-                .to_string(),
-        );
-        assert!(keys.insert(key.clone()), "duplicate record {key:?}");
-    }
-    keys
-}
-
-fn expected_keys(config: &FakeConfig) -> BTreeSet<Key> {
+/// `base_config(accounts, instances)` in which the role of account `index` is refused.
+fn with_denied_account(accounts: usize, instances: usize, index: usize) -> FakeConfig {
+    let mut config = base_config(accounts, instances);
+    let denied = config.accounts[index].clone();
+    config.denied_accounts.insert(denied);
     config
-        .reachable_inventory()
-        .into_iter()
-        .map(|i| (i.account_id, i.region, i.identifier))
-        .collect()
 }
 
-/// Output equals the fake's reachable inventory exactly: nothing lost, nothing twice.
-fn assert_complete(fake: &FakeAws, run: &Run) {
-    let got = output_keys(&run.stdout);
-    let want = expected_keys(fake.config());
-    assert!(!want.is_empty(), "the scenario must have instances to lose");
-    let missing: Vec<&Key> = want.difference(&got).take(5).collect();
-    let extra: Vec<&Key> = got.difference(&want).take(5).collect();
+/// `base_config(accounts, instances)` with one broken target, (account `index`, `region`),
+/// in the set of targets `broken` picks; and that target.
+fn with_broken_target(
+    (accounts, instances): (usize, usize),
+    (index, region): (usize, &str),
+    broken: fn(&mut FakeConfig) -> &mut HashSet<Target>,
+) -> (FakeConfig, Target) {
+    let mut config = base_config(accounts, instances);
+    let target = FakeConfig::target(&config.accounts[index], region);
+    broken(&mut config).insert(target.clone());
+    (config, target)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials that expire during the run.
+
+/// Credentials live 20 s; the run lasts well past two lifetimes; expiry is enforced.
+fn long_run() -> &'static Outcome {
+    let o = common::once!(Outcome, {
+        let config = FakeConfig {
+            credential_lifetime: Some(Duration::from_secs(20)),
+            latency: Duration::from_millis(1000),
+            ..base_config(2, 3000)
+        };
+        outcome(config, &[])
+    });
+    let secs = o.run.elapsed.as_secs_f64();
     assert!(
-        missing.is_empty() && extra.is_empty(),
-        "output differs from the inventory: {} missing (e.g. {missing:?}), {} extra (e.g. {extra:?})\nstderr:\n{}",
-        want.difference(&got).count(),
-        got.difference(&want).count(),
-        run.stderr
+        secs > 40.0,
+        "the run must outlive two credential lifetimes ({secs:.0} s)"
     );
+    o
 }
 
-fn assert_no_panic(run: &Run) {
-    assert!(
-        !run.stderr.contains("panicked"),
-        "panic on stderr:\n{}",
-        run.stderr
-    );
-}
-
-/// 1. Credentials live 20 s, the run lasts well past 40 s, expiry is enforced.
 #[test]
-fn refresh_keeps_a_long_run_alive_with_one_assume_role_per_lifetime() {
-    let config = FakeConfig {
-        credential_lifetime: Some(Duration::from_secs(20)),
-        latency: Duration::from_millis(1000),
-        ..base_config(2, 3000)
-    };
-    let fake = fake(config);
-    let started = Instant::now();
-    let (_dir, run) = run_against(&fake, &[]);
-    let run_secs = started.elapsed().as_secs_f64();
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert!(
-        run_secs > 40.0,
-        "the run must outlive two credential lifetimes ({run_secs:.0} s)"
-    );
-    assert_complete(&fake, &run);
-    let counters = fake.counters();
+fn refreshed_credentials_keep_a_long_run_complete() {
+    let o = long_run();
+    o.assert_complete(0, "a run longer than two credential lifetimes");
+}
+
+#[test]
+fn credentials_are_renewed_before_they_expire() {
+    let o = long_run();
     assert_eq!(
-        counters.expired_key_calls, 0,
+        o.counters.expired_key_calls, 0,
         "no call may be signed with expired keys"
     );
-    for account in &fake.config().accounts {
-        let assumes = counters.assume_role_calls_for(account);
-        let calls: u64 = REGIONS
+}
+
+/// At least one new AssumeRole per lifetime of the longest target, and far fewer than one per
+/// call.
+#[test]
+fn each_role_is_assumed_about_once_per_credential_lifetime() {
+    let o = long_run();
+    for account in &o.config.accounts {
+        let assumes = o.counters.assume_role_calls_for(account);
+        let per_region: Vec<u64> = REGIONS
             .iter()
-            .map(|r| counters.describe_calls_for(account, r))
-            .sum();
-        // Refreshed before expiry: at least one new AssumeRole per lifetime of the longest
-        // target, and far fewer than one per call.
-        let longest: u64 = REGIONS
-            .iter()
-            .map(|r| counters.describe_calls_for(account, r))
-            .max()
-            .unwrap_or(0);
+            .map(|r| o.counters.describe_calls_for(account, r))
+            .collect();
+        let calls: u64 = per_region.iter().sum();
+        let longest = per_region.iter().copied().max().unwrap_or(0);
         let lifetimes = longest as f64 * 1.0 / 20.0;
         assert!(
             assumes as f64 >= lifetimes.floor() && assumes >= 2,
@@ -268,12 +110,30 @@ fn refresh_keeps_a_long_run_alive_with_one_assume_role_per_lifetime() {
             assumes * 4 < calls,
             "account {account}: {assumes} AssumeRole for {calls} calls"
         );
-        eprintln!("account {account}: {assumes} AssumeRole, {calls} DescribeDBInstances, run {run_secs:.0} s");
+        eprintln!("account {account}: {assumes} AssumeRole, {calls} DescribeDBInstances");
     }
 }
 
-/// Scenario 2: the client believes keys live 15 s longer than the server honours: ExpiredToken must
-/// drop the cached keys, assume the role again and retry the same page.
+/// Runs `config` with `args`; the fault must have been injected (`provoked` holds on the
+/// fake's counters) and the run must still exit 0 with the whole inventory.
+fn assert_survives(
+    config: FakeConfig,
+    args: &[&str],
+    provoked: impl Fn(&CountersSnapshot) -> bool,
+    what: &str,
+) -> Outcome {
+    let o = outcome(config, args);
+    assert!(
+        provoked(&o.counters),
+        "{what}: the scenario must provoke its fault: {:?}",
+        o.counters
+    );
+    o.assert_complete(0, what);
+    o
+}
+
+/// The client believes keys live 15 s longer than the server honours: ExpiredToken must drop
+/// the cached keys, assume the role again and retry the same page.
 #[test]
 fn clock_skew_expired_token_is_recovered() {
     let config = FakeConfig {
@@ -282,22 +142,13 @@ fn clock_skew_expired_token_is_recovered() {
         latency: Duration::from_millis(1000),
         ..base_config(2, 3000)
     };
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &[]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    let counters = fake.counters();
-    assert!(
-        counters.expired_key_calls > 0,
-        "the scenario must provoke ExpiredToken to test recovery"
-    );
-    eprintln!(
-        "skew: {} calls with expired keys, {} AssumeRole",
-        counters.expired_key_calls, counters.assume_role_calls_total
-    );
+    assert_survives(config, &[], |c| c.expired_key_calls > 0, "ExpiredToken");
 }
 
-/// 3a. 30% throttled and 10% 503 on every call, STS included.
+// ---------------------------------------------------------------------------------------------
+// Throttling, 5xx, hung and broken answers.
+
+/// 30% throttled and 10% 503 on every call, STS included.
 #[test]
 fn throttling_and_503_lose_nothing() {
     let config = FakeConfig {
@@ -305,179 +156,250 @@ fn throttling_and_503_lose_nothing() {
         unavailable_rate: 0.1,
         ..base_config(6, 250)
     };
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["--max-attempts", "10"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    let counters = fake.counters();
-    assert!(
-        counters.faults.throttled > 10 && counters.faults.unavailable > 3,
-        "{counters:?}"
+    let provoked = |c: &CountersSnapshot| c.faults.throttled > 10 && c.faults.unavailable > 3;
+    assert_survives(
+        config,
+        &["--max-attempts", "10"],
+        provoked,
+        "throttling and 503",
     );
 }
 
-/// 3b. At scale the SDK's shared retry quota would drain; the run must slow down instead.
+/// At scale the SDK's shared retry quota would drain; the run must slow down instead.
 #[test]
 fn wide_fan_out_under_throttling_loses_no_target() {
     let config = FakeConfig {
         throttle_rate: 0.3,
         ..base_config(200, 120)
     };
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["--concurrency", "64"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    let counters = fake.counters();
-    assert!(counters.faults.throttled > 200, "{:?}", counters.faults);
-    assert_eq!(counters.assume_role_calls.len(), 200);
+    let provoked = |c: &CountersSnapshot| c.faults.throttled > 200;
+    let o = assert_survives(config, &["--concurrency", "64"], provoked, "200 accounts");
+    assert_eq!(o.counters.assume_role_calls.len(), 200);
 }
 
-/// 4a. Requests that are never answered are cut by the per-attempt timeout and retried.
+/// Requests that are never answered are cut by the per-attempt timeout and retried.
 #[test]
 fn hung_requests_are_cut_and_retried() {
     let config = FakeConfig {
         hang_rate: 0.15,
         ..base_config(3, 250)
     };
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["--timeout", "0.5"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    assert!(fake.counters().faults.hung > 0);
+    assert_survives(
+        config,
+        &["--timeout", "0.5"],
+        |c| c.faults.hung > 0,
+        "hung requests",
+    );
 }
 
-/// 4b. A target whose every request hangs fails within a bounded time; the rest completes.
+/// A target whose every request hangs fails within a bounded time; the rest completes.
 #[test]
 fn a_target_that_always_hangs_fails_in_bounded_time() {
-    let mut config = base_config(3, 250);
-    let hung = FakeConfig::target(&config.accounts[1], "eu-west-1");
-    config.hang_targets.insert(hung.clone());
-    let fake = fake(config);
-    let started = Instant::now();
-    let (_dir, run) = run_against(&fake, &["--timeout", "0.3", "--max-attempts", "3"]);
-    let elapsed = started.elapsed();
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
+    let (config, hung) = with_broken_target((3, 250), (1, "eu-west-1"), |c| &mut c.hang_targets);
+    let o = outcome(config, &["--timeout", "0.3", "--max-attempts", "3"]);
+    o.assert_complete(3, "one target always hangs");
     let line = format!("account {} (acct-1), region eu-west-1", hung.0);
-    assert!(run.stderr.contains(&line), "stderr:\n{}", run.stderr);
-    assert!(run.stderr.contains("timed out"), "stderr:\n{}", run.stderr);
+    o.run.assert_stderr_contains(&line);
+    o.run.assert_stderr_contains("timed out");
     // 3 attempts x 0.3 s plus short backoffs: far below the watchdog.
-    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
-}
-
-/// 5. A denied account and a disabled region: exit 3, each reported once, the rest complete.
-#[test]
-fn partial_failure_is_reported_once_and_loses_nothing_else() {
-    let mut config = base_config(4, 150);
-    let denied = config.accounts[0].clone();
-    let disabled = FakeConfig::target(&config.accounts[2], "eu-west-1");
-    config.denied_accounts.insert(denied.clone());
-    config.disabled_regions.insert(disabled.clone());
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &[]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    let role_lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains("cannot assume role"))
-        .collect();
-    assert_eq!(role_lines.len(), 1, "stderr:\n{}", run.stderr);
-    assert!(role_lines[0].contains(&denied) && role_lines[0].contains("AccessDenied"));
-    let region_lines: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.contains("region not enabled for this account"))
-        .collect();
-    assert_eq!(region_lines.len(), 1, "stderr:\n{}", run.stderr);
-    assert!(region_lines[0].contains(&disabled.0) && region_lines[0].contains("region eu-west-1"));
-    assert!(region_lines[0].contains("InvalidClientTokenId"));
-    assert_eq!(error_lines(&run).len(), 2);
-    assert_eq!(
-        fake.counters().assume_role_calls_for(&denied),
-        1,
-        "a refusal is asked once"
-    );
     assert!(
-        run.stderr.contains("8 targets: 5 ok, 3 failed"),
-        "stderr:\n{}",
-        run.stderr
+        o.run.elapsed < Duration::from_secs(30),
+        "took {:?}",
+        o.run.elapsed
     );
 }
 
-/// 6. A truncated XML answer fails that target with a clear message; no panic.
+/// A truncated XML answer fails that target with a clear message; no panic.
 #[test]
 fn malformed_answer_fails_only_its_target() {
-    let mut config = base_config(3, 150);
-    let bad = FakeConfig::target(&config.accounts[1], "us-east-1");
-    config.malformed_targets.insert(bad.clone());
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &[]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    assert_no_panic(&run);
-    assert_complete(&fake, &run);
-    let lines: Vec<&str> = error_lines(&run);
-    assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
-    assert!(
-        lines[0].contains(&bad.0) && lines[0].contains("region us-east-1"),
-        "{}",
-        lines[0]
-    );
-    assert!(lines[0].contains("malformed answer"), "{}", lines[0]);
+    let (config, bad) =
+        with_broken_target((3, 150), (1, "us-east-1"), |c| &mut c.malformed_targets);
+    let o = outcome(config, &[]);
+    o.assert_complete(3, "one malformed target");
+    o.run.assert_no_panic();
+    o.run
+        .assert_one_stderr_line("error:", &[&bad.0, "region us-east-1", "malformed answer"]);
 }
 
-/// 7a. SIGINT mid-run with --output on an existing file: exit 130, file untouched, no temp.
-#[cfg(unix)]
+/// An answer cut after a complete instance parses without error in the SDK (fewer instances,
+/// no Marker); the tool must fail that target instead of reporting it short.
 #[test]
-fn interrupt_leaves_existing_output_untouched() {
-    let config = FakeConfig {
+fn truncated_answer_is_never_a_silently_short_target() {
+    let (config, cut) =
+        with_broken_target((2, 150), (0, "eu-west-1"), |c| &mut c.truncated_targets);
+    let o = outcome(config, &[]);
+    assert!(
+        o.counters.faults.malformed > 0,
+        "the scenario must truncate"
+    );
+    o.assert_complete(3, "one truncated target");
+    o.run.assert_no_panic();
+    o.run
+        .assert_one_stderr_line("error:", &[&cut.0, "truncated XML"]);
+}
+
+/// A server that keeps answering with the Marker it was sent: the target fails after its
+/// first page instead of paging (and writing duplicates) forever.
+#[test]
+fn stuck_pagination_fails_the_target_without_duplicates() {
+    let (config, stuck) = with_broken_target((2, 400), (1, "us-east-1"), |c| {
+        &mut c.stuck_pagination_targets
+    });
+    let o = outcome(config, &[]);
+    o.run.assert_code(3, "one target's pagination is stuck");
+    o.run.assert_stderr_contains("pagination did not advance");
+    let got = output_keys(&o.run.stdout); // panics on a duplicate
+    let (from_stuck, others): (BTreeSet<Key>, BTreeSet<Key>) = got
+        .into_iter()
+        .partition(|(a, r, _)| *a == stuck.0 && *r == stuck.1);
+    assert_eq!(
+        from_stuck.len(),
+        100,
+        "only the first page of the stuck target"
+    );
+    assert_eq!(others, expected_keys(&o.config));
+    assert!(o.counters.describe_calls_for(&stuck.0, &stuck.1) <= 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partial failure: a denied account and a disabled region.
+
+/// 4 accounts x 2 regions: account 0's role is denied, account 2 has eu-west-1 disabled.
+fn partial_run() -> &'static Outcome {
+    common::once!(Outcome, {
+        let mut config = with_denied_account(4, 150, 0);
+        let disabled = FakeConfig::target(&config.accounts[2], "eu-west-1");
+        config.disabled_regions.insert(disabled);
+        outcome(config, &[])
+    })
+}
+
+#[test]
+fn partial_failure_exits_3_and_loses_nothing_else() {
+    partial_run().assert_complete(3, "a denied account and a disabled region");
+}
+
+#[test]
+fn a_denied_account_is_reported_once_not_once_per_region() {
+    let o = partial_run();
+    let parts = [o.denied_account(), "AccessDenied"];
+    o.run.assert_one_stderr_line("cannot assume role", &parts);
+}
+
+#[test]
+fn a_denied_role_is_asked_for_once() {
+    let o = partial_run();
+    let asked = o.counters.assume_role_calls_for(o.denied_account());
+    assert_eq!(asked, 1, "a refusal is asked once");
+}
+
+#[test]
+fn a_disabled_region_is_reported_with_its_account_region_and_code() {
+    let o = partial_run();
+    let (account, region) = o.disabled_target();
+    let region = format!("region {region}");
+    o.run.assert_one_stderr_line(
+        "region not enabled for this account",
+        &[account, &region, "InvalidClientTokenId"],
+    );
+}
+
+#[test]
+fn each_failure_is_one_error_line() {
+    let run = &partial_run().run;
+    assert_eq!(run.error_lines().len(), 2, "stderr:\n{}", run.stderr);
+}
+
+#[test]
+fn summary_line_counts_ok_and_failed_targets() {
+    partial_run()
+        .run
+        .assert_stderr_contains("8 targets: 5 ok, 3 failed");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C and closed pipes.
+
+/// Spawns a slow run with `args` after `prepare`, sends SIGINT once it is listing, and keeps
+/// the outcome and `files`.
+#[cfg(unix)]
+fn interrupted(args: &[&str], prepare: impl FnOnce(&Tool), files: &[&str]) -> Outcome {
+    let fake = fake::start(FakeConfig {
         latency: Duration::from_millis(200),
         ..base_config(3, 2000)
-    };
-    let fake = fake(config);
-    let dir = dir_with_accounts_file(&fake);
-    let output = dir.path().join("inventory.json");
-    std::fs::write(&output, "yesterday's inventory\n").expect("write");
-    let child = command(
-        dir.path(),
-        &fake.endpoint_url(),
-        &["-f", "json", "-o", "inventory.json"],
-    )
-    .spawn()
-    .expect("spawn");
+    });
+    let tool = fake::tool(&fake).args(args);
+    prepare(&tool);
+    let running = tool.spawn();
     // Mid-run means: pages are already being fetched (and written to the temp file).
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while fake.counters().describe_calls_total() < 5 {
-        assert!(Instant::now() < deadline, "the run never started listing");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill");
-    assert!(status.success());
-    let run = wait(child);
-    assert_eq!(run.code(), Some(130), "stderr:\n{}", run.stderr);
-    assert_no_panic(&run);
+    fake::wait_for_describe_calls(&fake, 5);
+    running.interrupt();
+    Outcome::new(&fake, fake::finish(&fake, running), files)
+}
+
+/// An interrupted run over an existing output file, with the summary on.
+#[cfg(unix)]
+fn interrupted_over_yesterday() -> &'static Outcome {
+    common::once!(Outcome, {
+        let args = ["-f", "json", "-o", "inventory.json"];
+        let yesterday = |tool: &Tool| {
+            let path = tool.workdir().join("inventory.json");
+            std::fs::write(path, "yesterday's inventory\n").expect("writing the old output");
+        };
+        interrupted(&args, yesterday, &["inventory.json"])
+    })
+}
+
+/// An interrupted run whose output file does not exist yet, with the summary on.
+#[cfg(unix)]
+fn interrupted_first_run() -> &'static Outcome {
+    common::once!(Outcome, {
+        let args = ["--summary", "summary.json", "-o", "out.ndjson"];
+        interrupted(&args, |_| {}, &["summary.json"])
+    })
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupt_exits_130() {
+    let o = interrupted_over_yesterday();
+    o.run.assert_code(130, "SIGINT").assert_no_panic();
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupt_leaves_an_existing_output_file_untouched() {
+    let o = interrupted_over_yesterday();
     assert_eq!(
-        std::fs::read_to_string(&output).expect("read"),
-        "yesterday's inventory\n"
+        o.files.get("inventory.json").map(String::as_str),
+        Some("yesterday's inventory\n")
     );
     assert_eq!(
-        file_names(dir.path()),
-        ["accounts.toml", "inventory.json"],
-        "no temp file of any name"
+        o.entries,
+        BTreeSet::from(["accounts.toml".to_string(), "inventory.json".to_string()]),
+        "no temporary file is left beside the output"
     );
 }
 
-/// The names in a directory, sorted: a leftover temp file of any name shows up.
-fn file_names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("ls")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
+#[cfg(unix)]
+#[test]
+fn interrupt_creates_no_output_file() {
+    let o = interrupted_first_run();
+    o.run.assert_code(130, "SIGINT");
+    assert_eq!(
+        o.entries,
+        BTreeSet::from(["accounts.toml".to_string(), "summary.json".to_string()]),
+        "no partial output and no temporary file of any name"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn summary_is_written_when_interrupted() {
+    let s = interrupted_first_run().json_file("summary.json");
+    assert_eq!(s["status"], "interrupted");
+    assert_eq!(s["exit_code"], 130);
+    assert!(s["targets"]["unfinished"].as_u64().expect("unfinished") > 0);
 }
 
 /// An `-o` file replaced by a run keeps its permission bits.
@@ -485,21 +407,12 @@ fn file_names(dir: &Path) -> Vec<String> {
 #[test]
 fn output_file_keeps_its_mode() {
     use std::os::unix::fs::PermissionsExt;
-    let fake = fake(base_config(1, 3));
-    let dir = dir_with_accounts_file(&fake);
-    let output = dir.path().join("out.csv");
+    let fake = fake::start(base_config(1, 3));
+    let tool = fake::tool(&fake).args(["-f", "csv", "-o", "out.csv"]);
+    let output = tool.workdir().join("out.csv");
     std::fs::write(&output, "yesterday\n").expect("write");
     std::fs::set_permissions(&output, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    let run = wait(
-        command(
-            dir.path(),
-            &fake.endpoint_url(),
-            &["-f", "csv", "-o", "out.csv"],
-        )
-        .spawn()
-        .expect("spawn"),
-    );
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    tool.run().assert_code(0, "complete run");
     assert_ne!(
         std::fs::read_to_string(&output).expect("read"),
         "yesterday\n"
@@ -511,24 +424,20 @@ fn output_file_keeps_its_mode() {
     assert_eq!(mode & 0o777, 0o640, "{mode:o}");
 }
 
-/// 7b. `| head -1`: the reader goes away; exit 0 and no panic text.
+/// `| head -1`: the reader goes away; exit 0 and no panic text.
 #[test]
 fn closed_pipe_exits_zero_quietly() {
-    let fake = fake(base_config(3, 400));
-    let dir = dir_with_accounts_file(&fake);
-    let mut child = command(dir.path(), &fake.endpoint_url(), &[])
-        .spawn()
-        .expect("spawn");
-    let stdout = child.stdout.take().expect("stdout");
+    let fake = fake::start(base_config(3, 400));
+    let mut running = fake::tool(&fake).spawn();
     let mut first = String::new();
-    BufReader::new(stdout)
+    running
+        .take_stdout()
         .read_line(&mut first)
         .expect("one line");
     assert!(first.starts_with('{'), "{first}");
-    // The reader (and the pipe) is dropped here, like `head -1` exiting.
-    let run = wait(child);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_no_panic(&run);
+    // The reader (and the pipe) was dropped above, like `head -1` exiting.
+    let run = fake::finish(&fake, running);
+    run.assert_code(0, "reader went away").assert_no_panic();
     assert!(
         !run.stderr.contains("Broken pipe"),
         "stderr:\n{}",
@@ -536,98 +445,43 @@ fn closed_pipe_exits_zero_quietly() {
     );
 }
 
-/// Scenario 8: malformed accounts files: exit 1, the problem and its place named, nothing on stdout,
-/// not a single request to AWS.
+/// Records are streamed: the first row reaches stdout after one AssumeRole and one page,
+/// long before the run has made most of its calls.
 #[test]
-fn bad_accounts_files_are_refused_before_any_aws_call() {
-    let fake = fake(base_config(1, 10));
-    let ok = "[[accounts]]\nid = \"111111111111\"\n";
-    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
-        (
-            "syntax",
-            b"regions = [\"us-east-1\"\n".to_vec(),
-            "accounts.toml:2",
-        ),
-        (
-            "unknown key",
-            format!("regions = [\"us-east-1\"]\ncolour = 1\n{ok}").into_bytes(),
-            "unknown field `colour`",
-        ),
-        (
-            "bad id",
-            b"regions = [\"us-east-1\"]\n[[accounts]]\nid = \"12ab\"\n".to_vec(),
-            "accounts.toml:3: accounts[0].id",
-        ),
-        (
-            "duplicate id",
-            format!("regions = [\"us-east-1\"]\n{ok}{ok}").into_bytes(),
-            "listed twice",
-        ),
-        (
-            "bad arn",
-            format!("regions = [\"us-east-1\"]\n{ok}role_arn = \"arn:aws:s3:::bucket\"\n")
-                .into_bytes(),
-            "accounts.toml:4: accounts[0].role_arn",
-        ),
-        (
-            "bad region",
-            format!("regions = [\"us-east-1\", \"EU\"]\n{ok}").into_bytes(),
-            "accounts.toml:1: regions",
-        ),
-        (
-            "empty regions",
-            format!("regions = []\n{ok}").into_bytes(),
-            "region list is empty",
-        ),
-        (
-            "no accounts",
-            b"regions = [\"us-east-1\"]\n".to_vec(),
-            "no accounts",
-        ),
-        (
-            "duration",
-            format!("regions = [\"us-east-1\"]\nsession_duration = \"13h\"\n{ok}").into_bytes(),
-            "accounts.toml:2: session_duration",
-        ),
-        (
-            "not utf-8",
-            b"regions = [\"us-east-1\"]\n# caf\xe9\n".to_vec(),
-            "UTF-8",
-        ),
-        ("empty file", Vec::new(), "empty"),
-        ("missing regions", ok.as_bytes().to_vec(), "has no regions"),
-        (
-            "zero concurrency",
-            format!("regions = [\"us-east-1\"]\nconcurrency = 0\n{ok}").into_bytes(),
-            "accounts.toml:2: concurrency",
-        ),
-    ];
-    for (name, contents, needle) in &cases {
-        let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("accounts.toml"), contents).expect("write");
-        let run = wait(
-            command(dir.path(), &fake.endpoint_url(), &[])
-                .spawn()
-                .expect("spawn"),
-        );
-        assert_eq!(run.code(), Some(1), "{name}: stderr:\n{}", run.stderr);
-        assert!(run.stdout.is_empty(), "{name}: stdout must be empty");
-        assert!(
-            run.stderr.contains(needle),
-            "{name}: {needle:?} not in:\n{}",
-            run.stderr
-        );
-    }
-    // A directory where the file should be.
-    let dir = tempfile::tempdir().expect("tempdir");
-    std::fs::create_dir(dir.path().join("accounts.toml")).expect("mkdir");
-    let run = wait(
-        command(dir.path(), &fake.endpoint_url(), &[])
-            .spawn()
-            .expect("spawn"),
+fn first_row_arrives_after_one_page_not_at_the_end() {
+    let fake = fake::start(FakeConfig {
+        latency: Duration::from_millis(100),
+        ..base_config(2, 1500)
+    });
+    let mut running = fake::tool(&fake).args(["--concurrency", "1"]).spawn();
+    let mut stdout = running.take_stdout();
+    let mut first = String::new();
+    stdout.read_line(&mut first).expect("first line");
+    let at_first_row = fake.counters();
+    stdout.read_to_string(&mut String::new()).expect("rest");
+    let run = fake::finish(&fake, running);
+    run.assert_code(0, "streamed run");
+    let total = fake.counters().describe_calls_total();
+    assert_eq!(at_first_row.assume_role_calls_total, 1, "{at_first_row:?}");
+    assert!(
+        at_first_row.describe_calls_total() <= 2 && total >= 20,
+        "first row after {} of {total} pages",
+        at_first_row.describe_calls_total()
     );
-    assert_eq!(run.code(), Some(1));
-    assert!(run.stderr.contains("directory"), "{}", run.stderr);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Malformed accounts files: exit 1, the problem and its place named, nothing on stdout, not a
+// single request to AWS.
+
+fn assert_refused(contents: impl AsRef<[u8]>, needle: &str) {
+    let fake = fake::start(base_config(1, 10));
+    let tool = fake::tool(&fake);
+    std::fs::write(tool.workdir().join("accounts.toml"), contents).expect("writing the file");
+    let run = tool.run();
+    run.assert_code(1, "a bad accounts file");
+    assert_eq!(run.stdout, "", "stdout must be empty");
+    run.assert_stderr_contains(needle);
     assert_eq!(
         fake.counters().requests_total,
         0,
@@ -635,96 +489,153 @@ fn bad_accounts_files_are_refused_before_any_aws_call() {
     );
 }
 
-/// Usage errors exit 2; an unwritable output file is fatal (1) before any AWS call.
+/// One test per mistake: `name: file contents => what stderr must say`.
+macro_rules! refused_accounts_files {
+    ($($name:ident: $contents:expr => $needle:expr;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                assert_refused($contents, $needle);
+            }
+        )*
+    };
+}
+
+const OK_ACCOUNT: &str = "[[accounts]]\nid = \"111111111111\"\n";
+
+refused_accounts_files! {
+    accounts_file_syntax_error_is_refused:
+        "regions = [\"us-east-1\"\n" => "accounts.toml:2";
+    accounts_file_unknown_key_is_refused:
+        format!("regions = [\"us-east-1\"]\ncolour = 1\n{OK_ACCOUNT}") => "unknown field `colour`";
+    accounts_file_bad_account_id_is_refused:
+        "regions = [\"us-east-1\"]\n[[accounts]]\nid = \"12ab\"\n" => "accounts.toml:3: accounts[0].id";
+    accounts_file_duplicate_account_id_is_refused:
+        format!("regions = [\"us-east-1\"]\n{OK_ACCOUNT}{OK_ACCOUNT}") => "listed twice";
+    accounts_file_malformed_role_arn_is_refused:
+        format!("regions = [\"us-east-1\"]\n{OK_ACCOUNT}role_arn = \"arn:aws:s3:::bucket\"\n")
+            => "accounts.toml:4: accounts[0].role_arn";
+    accounts_file_bad_region_is_refused:
+        format!("regions = [\"us-east-1\", \"EU\"]\n{OK_ACCOUNT}") => "accounts.toml:1: regions";
+    accounts_file_empty_region_list_is_refused:
+        format!("regions = []\n{OK_ACCOUNT}") => "region list is empty";
+    accounts_file_without_accounts_is_refused:
+        "regions = [\"us-east-1\"]\n" => "no accounts";
+    accounts_file_session_duration_out_of_range_is_refused:
+        format!("regions = [\"us-east-1\"]\nsession_duration = \"13h\"\n{OK_ACCOUNT}")
+            => "accounts.toml:2: session_duration";
+    accounts_file_not_utf8_is_refused:
+        b"regions = [\"us-east-1\"]\n# caf\xe9\n" => "UTF-8";
+    accounts_file_empty_is_refused:
+        "" => "empty";
+    accounts_file_without_regions_is_refused:
+        OK_ACCOUNT => "has no regions";
+    accounts_file_zero_concurrency_is_refused:
+        format!("regions = [\"us-east-1\"]\nconcurrency = 0\n{OK_ACCOUNT}")
+            => "accounts.toml:2: concurrency";
+}
+
 #[test]
-fn usage_and_output_errors_have_their_own_exit_codes() {
-    let fake = fake(base_config(1, 10));
-    let (_d, run) = run_against(&fake, &["--format", "xml"]);
-    assert_eq!(run.code(), Some(2), "{}", run.stderr);
-    let (_d, run) = run_against(&fake, &["--region", "moon-1"]);
-    assert_eq!(run.code(), Some(2), "{}", run.stderr);
-    let (_d, run) = run_against(&fake, &["--account", "nobody"]);
-    assert_eq!(run.code(), Some(2), "{}", run.stderr);
-    let (_d, run) = run_against(&fake, &["-o", "/nonexistent-dir/out.json"]);
-    assert_eq!(run.code(), Some(1), "{}", run.stderr);
-    assert!(
-        run.stderr.contains("/nonexistent-dir/out.json"),
-        "{}",
-        run.stderr
-    );
+fn accounts_file_that_is_a_directory_is_refused() {
+    let fake = fake::start(base_config(1, 10));
+    let tool = fake::tool(&fake);
+    let path = tool.workdir().join("accounts.toml");
+    std::fs::remove_file(&path).expect("removing the file");
+    std::fs::create_dir(&path).expect("mkdir");
+    let run = tool.run();
+    run.assert_code(1, "a directory where the file should be");
+    run.assert_stderr_contains("directory");
     assert_eq!(fake.counters().requests_total, 0);
 }
 
-/// 9. With -vv, no access key id, secret key or session token the fake issued is printed.
+// ---------------------------------------------------------------------------------------------
+// Usage errors exit 2, an unwritable output file is fatal (1): before any AWS call.
+
+fn assert_refused_flags(args: &[&str], code: i32, needle: &str) {
+    let fake = fake::start(base_config(1, 10));
+    let run = fake::run(&fake, args);
+    run.assert_code(code, &format!("{args:?}"));
+    run.assert_stderr_contains(needle);
+    assert_eq!(fake.counters().requests_total, 0, "no AWS call");
+}
+
 #[test]
-fn secrets_never_reach_stdout_or_stderr() {
-    let mut config = base_config(3, 120);
-    config.denied_accounts.insert(config.accounts[2].clone());
-    config.credential_lifetime = Some(Duration::from_secs(900));
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["-v", "-v"]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    let secrets = fake.issued_secrets();
-    assert!(
-        secrets.len() >= 6,
-        "two accounts x (key, secret, token): {}",
-        secrets.len()
-    );
-    for secret in secrets {
-        assert!(!run.stdout.contains(&secret), "a secret leaked to stdout");
-        assert!(!run.stderr.contains(&secret), "a secret leaked to stderr");
-    }
-    assert!(!run.stderr.contains("base-secret-not-issued-by-the-fake"));
-    assert!(
-        run.stderr.contains("ok: account"),
-        "-v shows targets:\n{}",
-        run.stderr
+fn unknown_format_is_a_usage_error() {
+    assert_refused_flags(&["--format", "xml"], 2, "xml");
+}
+
+#[test]
+fn malformed_region_flag_is_a_usage_error() {
+    assert_refused_flags(&["--region", "moon-1"], 2, "moon-1");
+}
+
+#[test]
+fn account_flag_that_matches_nothing_is_a_usage_error() {
+    assert_refused_flags(&["--account", "nobody"], 2, "nobody");
+}
+
+#[test]
+fn unwritable_output_file_is_fatal() {
+    assert_refused_flags(
+        &["-o", "/nonexistent-dir/out.json"],
+        1,
+        "/nonexistent-dir/out.json",
     );
 }
 
-/// One AssumeRole per account however many regions; the first page reaches stdout as a stream.
 #[test]
-fn one_assume_role_per_account_and_bounded_concurrency() {
-    let config = FakeConfig {
-        regions: [
-            "us-east-1",
-            "us-east-2",
-            "us-west-1",
-            "us-west-2",
-            "eu-west-1",
-            "eu-central-1",
-        ]
-        .iter()
-        .map(|r| r.to_string())
-        .collect(),
-        latency: Duration::from_millis(20),
-        ..FakeConfig {
-            instances_per_target: 150,
-            ..FakeConfig::with_accounts(80)
+fn unknown_column_is_a_usage_error() {
+    assert_refused_flags(&["--columns", "region,nonsense"], 2, "nonsense");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials.
+
+struct VerboseRun {
+    outcome: Outcome,
+    /// Every key id, secret and session token the fake issued.
+    secrets: Vec<String>,
+}
+
+/// With -vv, one account denied, so that failures are printed too.
+fn verbose_run() -> &'static VerboseRun {
+    common::once!(VerboseRun, {
+        let mut config = with_denied_account(3, 120, 2);
+        config.credential_lifetime = Some(Duration::from_secs(900));
+        let fake = fake::start(config);
+        let run = fake::run(&fake, &["-v", "-v"]);
+        VerboseRun {
+            secrets: fake.issued_secrets(),
+            outcome: Outcome::new(&fake, run, &[]),
         }
-    };
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["--concurrency", "8"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
-    let counters = fake.counters();
-    // 80 accounts exceed the SDK's default 64 cache partitions: still one call each.
-    assert_eq!(counters.assume_role_calls.len(), 80);
-    for (account, calls) in &counters.assume_role_calls {
-        assert_eq!(*calls, 1, "account {account}");
+    })
+}
+
+/// No access key id, secret key or session token the fake issued is printed, nor the base
+/// secret, even with -vv.
+#[test]
+fn secrets_never_reach_stdout_or_stderr() {
+    let v = verbose_run();
+    let run = &v.outcome.run;
+    run.assert_code(3, "one account denied");
+    assert!(
+        v.secrets.len() >= 6,
+        "two accounts x (key, secret, token): {}",
+        v.secrets.len()
+    );
+    let base = fake::BASE_SECRET_ACCESS_KEY.to_string();
+    for secret in v.secrets.iter().chain([&base]) {
+        assert!(!run.stdout.contains(secret), "a secret leaked to stdout");
+        assert!(!run.stderr.contains(secret), "a secret leaked to stderr");
     }
-    assert!(
-        counters.peak_in_flight <= 8,
-        "peak {}",
-        counters.peak_in_flight
-    );
-    // One shared connection pool: about as many sockets as requests in flight, not one pool
-    // per account's STS client and per target's RDS client (measured 610 sockets that way).
-    assert!(
-        counters.connections_accepted <= 16,
-        "{} connections for 80 accounts at concurrency 8",
-        counters.connections_accepted
-    );
+}
+
+#[test]
+fn verbose_reports_each_target() {
+    verbose_run()
+        .outcome
+        .run
+        .assert_stderr_contains("ok: account");
 }
 
 /// A credential_process profile (--profile) is run once for the whole run, not once per
@@ -733,40 +644,38 @@ fn one_assume_role_per_account_and_bounded_concurrency() {
 #[test]
 fn credential_process_profile_runs_once_for_all_accounts() {
     use std::os::unix::fs::PermissionsExt;
-    let fake = fake(base_config(6, 50));
-    let dir = dir_with_accounts_file(&fake);
-    let calls = dir.path().join("process-calls");
-    let script = dir.path().join("creds.sh");
-    std::fs::write(
-        &script,
+    let fake = fake::start(base_config(6, 50));
+    let tool = fake::tool(&fake);
+    let dir = tool.workdir().to_path_buf();
+    let write = |name: &str, text: String| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap_or_else(|e| panic!("writing {name}: {e}"));
+        path
+    };
+    let calls = dir.join("process-calls");
+    let script = write(
+        "creds.sh",
         format!(
             "#!/bin/sh\necho run >> '{}'\necho '{{\"Version\": 1, \"AccessKeyId\": \"AKIDPROCESS\", \"SecretAccessKey\": \"process-secret\", \"SessionToken\": \"process-token\", \"Expiration\": \"2099-01-01T00:00:00Z\"}}'\n",
             calls.display()
         ),
-    )
-    .expect("write script");
+    );
     std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    let config_file = dir.path().join("aws-config");
-    std::fs::write(
-        &config_file,
+    let config_file = write(
+        "aws-config",
         format!(
             "[profile inventory]\nregion = us-east-1\ncredential_process = {}\n",
             script.display()
         ),
-    )
-    .expect("write config");
-    let run = wait(
-        command(
-            dir.path(),
-            &fake.endpoint_url(),
-            &["--profile", "inventory"],
-        )
-        .env("AWS_CONFIG_FILE", &config_file)
-        .spawn()
-        .expect("spawn"),
     );
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert_complete(&fake, &run);
+    let run = fake::report(
+        &fake,
+        tool.env("AWS_CONFIG_FILE", &config_file)
+            .args(["--profile", "inventory"])
+            .run(),
+    );
+    run.assert_code(0, "credential_process profile");
+    assert_complete(fake.config(), &run);
     let runs = std::fs::read_to_string(&calls)
         .expect("the process ran")
         .lines()
@@ -781,21 +690,13 @@ fn credential_process_profile_runs_once_for_all_accounts() {
 /// No base credentials anywhere: fatal (1) before any AWS call, with a message that says so.
 #[test]
 fn missing_base_credentials_is_fatal() {
-    let fake = fake(base_config(2, 10));
-    let dir = dir_with_accounts_file(&fake);
-    let run = wait(
-        command(dir.path(), &fake.endpoint_url(), &[])
-            .env_remove("AWS_ACCESS_KEY_ID")
-            .env_remove("AWS_SECRET_ACCESS_KEY")
-            .spawn()
-            .expect("spawn"),
-    );
-    assert_eq!(run.code(), Some(1), "stderr:\n{}", run.stderr);
-    assert!(
-        run.stderr.contains("base credentials"),
-        "stderr:\n{}",
-        run.stderr
-    );
+    let fake = fake::start(base_config(2, 10));
+    let tool = fake::tool(&fake)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    let run = fake::report(&fake, tool.run());
+    run.assert_code(1, "no base credentials");
+    run.assert_stderr_contains("base credentials");
     assert!(run.stdout.is_empty());
     assert_eq!(fake.counters().requests_total, 0);
 }
@@ -803,29 +704,13 @@ fn missing_base_credentials_is_fatal() {
 /// The standard AWS_ENDPOINT_URL works without --endpoint-url, for STS and RDS alike.
 #[test]
 fn aws_endpoint_url_environment_variable_is_honoured() {
-    let fake = fake(base_config(2, 60));
-    let dir = dir_with_accounts_file(&fake);
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rds-inventory"));
-    cmd.env_clear()
-        .env("HOME", dir.path())
-        .env("AWS_ACCESS_KEY_ID", "AKIDBASEEXAMPLE00001")
-        .env("AWS_SECRET_ACCESS_KEY", "base-secret")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", dir.path().join("none"))
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("none"))
-        .env("AWS_ENDPOINT_URL", fake.endpoint_url())
-        .args(["-q", "-f", "csv"])
-        .current_dir(dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let run = wait(cmd.spawn().expect("spawn"));
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    assert!(
-        run.stderr.is_empty(),
-        "-q prints nothing on success:\n{}",
-        run.stderr
-    );
+    let fake = fake::start(base_config(2, 60));
+    let tool = Tool::new()
+        .base_keys(fake::BASE_ACCESS_KEY_ID, "base-secret")
+        .env("AWS_ENDPOINT_URL", fake.endpoint_url());
+    fake::accounts_file(fake.config()).write(tool.workdir());
+    let run = fake::report(&fake, tool.args(["-f", "csv"]).run());
+    run.assert_code(0, "endpoint from the environment");
     let rows = csv::Reader::from_reader(run.stdout.as_bytes())
         .records()
         .count();
@@ -833,299 +718,415 @@ fn aws_endpoint_url_environment_variable_is_honoured() {
     assert_eq!(fake.counters().assume_role_calls_total, 2);
 }
 
-/// Records are streamed: the first row reaches stdout after one AssumeRole and one page,
-/// long before the run has made most of its calls.
 #[test]
-fn first_row_arrives_after_one_page_not_at_the_end() {
-    let config = FakeConfig {
-        latency: Duration::from_millis(100),
-        ..base_config(2, 1500)
-    };
-    let fake = fake(config);
-    let dir = dir_with_accounts_file(&fake);
-    let mut child = command(dir.path(), &fake.endpoint_url(), &["--concurrency", "1"])
-        .spawn()
-        .expect("spawn");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut first = String::new();
-    stdout.read_line(&mut first).expect("first line");
-    let at_first_row = fake.counters();
-    let mut rest = String::new();
-    stdout.read_to_string(&mut rest).expect("rest");
-    let run = wait(child);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    let total = fake.counters().describe_calls_total();
-    assert_eq!(at_first_row.assume_role_calls_total, 1, "{at_first_row:?}");
-    assert!(
-        at_first_row.describe_calls_total() <= 2 && total >= 20,
-        "first row after {} of {total} pages",
-        at_first_row.describe_calls_total()
-    );
+fn quiet_prints_nothing_on_stderr_when_complete() {
+    let fake = fake::start(base_config(2, 60));
+    let run = fake::run(&fake, &["-q"]);
+    run.assert_code(0, "-q");
+    assert_eq!(run.stderr, "", "-q prints nothing on success");
 }
 
-/// The 17 regions every account has enabled by default (the tool's fallback list).
-const STANDARD_REGIONS: [&str; 17] = [
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-    "ca-central-1",
-    "sa-east-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "eu-central-1",
-    "eu-north-1",
-    "ap-south-1",
-    "ap-northeast-1",
-    "ap-northeast-2",
-    "ap-northeast-3",
-    "ap-southeast-1",
-    "ap-southeast-2",
-];
+// ---------------------------------------------------------------------------------------------
+// One AssumeRole per account, bounded concurrency, one connection pool.
 
-/// `regions = ["enabled"]`: each account is asked once (Account ListRegions) with its own
-/// role; a disabled opt-in region never becomes a failed target; a denied ListRegions falls
-/// back to the standard regions with one warning. The role is assumed once per account for
-/// both the ListRegions and the RDS calls.
+/// 80 accounts (more than the SDK's 64 identity-cache partitions) x 6 regions at
+/// concurrency 8.
+fn eighty_accounts() -> &'static Outcome {
+    common::once!(Outcome, {
+        let regions = [
+            "us-east-1",
+            "us-east-2",
+            "us-west-1",
+            "us-west-2",
+            "eu-west-1",
+            "eu-central-1",
+        ];
+        let config = FakeConfig {
+            regions: regions.iter().map(|r| r.to_string()).collect(),
+            latency: Duration::from_millis(20),
+            instances_per_target: 150,
+            ..FakeConfig::with_accounts(80)
+        };
+        outcome(config, &["--concurrency", "8"])
+    })
+}
+
 #[test]
-fn enabled_regions_are_asked_once_per_account_with_fallback() {
-    let mut regions: Vec<String> = STANDARD_REGIONS.iter().map(|r| r.to_string()).collect();
-    regions.push("ap-east-1".into()); // opt-in
-    let mut config = FakeConfig {
-        regions,
-        instances_per_target: 3,
-        ..FakeConfig::with_accounts(3)
-    };
-    let (a0, a1, a2) = (
-        config.accounts[0].clone(),
-        config.accounts[1].clone(),
-        config.accounts[2].clone(),
-    );
+fn one_assume_role_per_account_however_many_regions() {
+    let o = eighty_accounts();
+    o.assert_complete(0, "80 accounts x 6 regions");
+    assert_eq!(o.counters.assume_role_calls.len(), 80);
+    for (account, calls) in &o.counters.assume_role_calls {
+        assert_eq!(*calls, 1, "account {account}");
+    }
+}
+
+#[test]
+fn concurrency_flag_bounds_requests_in_flight() {
+    let peak = eighty_accounts().counters.peak_in_flight;
+    assert!(peak <= 8, "{peak} requests in flight at --concurrency 8");
+}
+
+/// About as many sockets as requests in flight, not one pool per account's STS client and
+/// per target's RDS client.
+#[test]
+fn one_connection_pool_serves_every_client() {
+    let sockets = eighty_accounts().counters.connections_accepted;
+    assert!(sockets <= 16, "{sockets} connections at --concurrency 8");
+}
+
+// ---------------------------------------------------------------------------------------------
+// `regions = ["enabled"]`: Account ListRegions, once per account, with the account's role.
+
+/// An opt-in region the fake serves (AWS lists it ENABLED once opted in).
+const OPT_IN_REGION: &str = "ap-east-1";
+
+struct EnabledRegions {
+    outcome: Outcome,
+    /// The binary's fallback list, from `plan` for an account that refuses ListRegions.
+    fallback: BTreeSet<String>,
+    /// The fake's opt status of every region it serves.
+    statuses: BTreeMap<String, String>,
+    /// Account 0 has the opt-in region disabled.
+    opted_out: String,
+    /// Account 1 refuses ListRegions.
+    refusing: String,
+    /// Account 2 has every served region enabled.
+    opted_in: String,
+}
+
+/// What the binary falls back to when an account refuses ListRegions, asked of `plan`.
+fn fallback_regions() -> BTreeSet<String> {
+    let mut config = FakeConfig::with_accounts(1);
     config
-        .disabled_regions
-        .insert(FakeConfig::target(&a0, "ap-east-1"));
-    config.list_regions_denied.insert(a1.clone());
-    let fake = fake(config);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut toml = String::from("regions = [\"enabled\"]\n");
-    for (i, id) in fake.config().accounts.iter().enumerate() {
-        toml.push_str(&format!(
-            "\n[[accounts]]\nid = \"{id}\"\nname = \"acct-{i}\"\n"
-        ));
-    }
-    std::fs::write(dir.path().join("accounts.toml"), toml).expect("write");
-    let run = wait(
-        command(dir.path(), &fake.endpoint_url(), &[])
-            .spawn()
-            .expect("spawn"),
+        .list_regions_denied
+        .insert(config.accounts[0].clone());
+    let fake = fake::start(config);
+    let accounts = fake::accounts_file(fake.config()).regions(["enabled"]);
+    let run = fake::report(
+        &fake,
+        fake::tool_with_accounts(&fake, &accounts).arg("plan").run(),
     );
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    let got = output_keys(&run.stdout);
-    let want: BTreeSet<Key> = fake
-        .config()
-        .inventory()
-        .into_iter()
-        .filter(|i| match i.account_id.as_str() {
-            a if a == a0 => i.region != "ap-east-1", // disabled there
-            a if a == a1 => STANDARD_REGIONS.contains(&i.region.as_str()), // fallback list
-            a if a == a2 => true,                    // every enabled region
-            _ => false,
-        })
-        .map(|i| (i.account_id, i.region, i.identifier))
-        .collect();
-    assert_eq!(got, want);
-    let warnings: Vec<&str> = run
-        .stderr
-        .lines()
-        .filter(|l| l.starts_with("warning:"))
-        .collect();
-    assert_eq!(warnings.len(), 1, "stderr:\n{}", run.stderr);
-    assert!(warnings[0].contains(&a1) && warnings[0].contains("cannot list its enabled regions"));
-    assert!(
-        !run.stderr.contains("error:"),
-        "no failed target:\n{}",
-        run.stderr
-    );
-    let counters = fake.counters();
-    for account in [&a0, &a1, &a2] {
-        assert_eq!(
-            counters.list_regions_calls.get(account.as_str()),
-            Some(&1),
-            "{counters:?}"
-        );
-        assert_eq!(counters.assume_role_calls_for(account), 1, "{counters:?}");
-    }
-    assert_eq!(counters.describe_calls_for(&a0, "ap-east-1"), 0);
+    run.assert_code(0, "plan for an account that refuses ListRegions");
+    run.json_strings("region")
 }
 
-fn read_summary(path: &Path) -> serde_json::Value {
-    let text = std::fs::read_to_string(path).expect("summary written");
-    serde_json::from_str(&text).expect("summary is JSON")
+/// The fallback regions plus one opt-in region, 3 accounts, `regions = ["enabled"]`.
+fn enabled_regions() -> &'static EnabledRegions {
+    common::once!(EnabledRegions, {
+        let fallback = fallback_regions();
+        let mut config = FakeConfig {
+            regions: fallback.iter().cloned().collect(),
+            instances_per_target: 3,
+            ..FakeConfig::with_accounts(3)
+        };
+        config.regions.push(OPT_IN_REGION.into());
+        let [opted_out, refusing, opted_in] =
+            <[String; 3]>::try_from(config.accounts.clone()).expect("three accounts");
+        config
+            .disabled_regions
+            .insert(FakeConfig::target(&opted_out, OPT_IN_REGION));
+        config.list_regions_denied.insert(refusing.clone());
+        let fake = fake::start(config);
+        let statuses = fake::region_opt_statuses(&fake);
+        let accounts = fake::accounts_file(fake.config()).regions(["enabled"]);
+        let run = fake::report(&fake, fake::tool_with_accounts(&fake, &accounts).run());
+        EnabledRegions {
+            outcome: Outcome::new(&fake, run, &[]),
+            fallback,
+            statuses,
+            opted_out,
+            refusing,
+            opted_in,
+        }
+    })
 }
 
-/// `--summary` on a partial run: counts, failures with phase and code, instances by account,
-/// region and engine, AssumeRole calls.
+impl EnabledRegions {
+    /// Fails unless the run listed exactly the instances of `account` in the regions `keep`
+    /// accepts.
+    #[track_caller]
+    fn assert_lists(&self, account: &str, keep: impl Fn(&str) -> bool) {
+        let o = &self.outcome;
+        let got: BTreeSet<Key> = output_keys(&o.run.stdout)
+            .into_iter()
+            .filter(|(a, _, _)| a == account)
+            .collect();
+        let want: BTreeSet<Key> = o
+            .config
+            .inventory()
+            .into_iter()
+            .filter(|i| i.account_id == account && keep(&i.region))
+            .map(|i| (i.account_id, i.region, i.identifier))
+            .collect();
+        assert_eq!(got, want, "instances of account {account}");
+    }
+}
+
 #[test]
-fn summary_describes_a_partial_run() {
-    let mut config = base_config(3, 400);
-    let denied = config.accounts[0].clone();
-    let disabled = FakeConfig::target(&config.accounts[1], "eu-west-1");
-    config.denied_accounts.insert(denied.clone());
-    config.disabled_regions.insert(disabled.clone());
-    config.throttle_rate = 0.3;
-    let fake = fake(config);
-    let (dir, run) = run_against(&fake, &["--summary", "summary.json"]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    let s = read_summary(&dir.path().join("summary.json"));
-    assert_eq!(s["status"], "partial");
-    assert_eq!(s["exit_code"], 3);
-    assert_eq!(s["targets"]["planned"], 6);
-    assert_eq!(s["targets"]["ok"], 3);
-    assert_eq!(s["targets"]["failed"], 3);
-    assert_eq!(s["targets"]["unfinished"], 0);
-    let instances = output_keys(&run.stdout).len() as u64;
-    assert_eq!(s["instances"], instances);
+fn enabled_regions_leave_out_a_disabled_opt_in_region_without_failing() {
+    let s = enabled_regions();
+    s.outcome.run.assert_code(0, "a disabled opt-in region");
+    assert_eq!(
+        s.outcome.run.error_lines(),
+        Vec::<&str>::new(),
+        "no failed target"
+    );
+    s.assert_lists(&s.opted_out, |r| r != OPT_IN_REGION);
+    let calls = s
+        .outcome
+        .counters
+        .describe_calls_for(&s.opted_out, OPT_IN_REGION);
+    assert_eq!(calls, 0, "no RDS call in the disabled region");
+}
+
+#[test]
+fn enabled_regions_list_every_enabled_region() {
+    let s = enabled_regions();
+    s.assert_lists(&s.opted_in, |_| true);
+}
+
+#[test]
+fn refused_list_regions_falls_back_to_the_default_regions() {
+    let s = enabled_regions();
+    s.assert_lists(&s.refusing, |r| s.fallback.contains(r));
+}
+
+/// The README promises the 17 default (non-opt-in) regions; the fake knows which are opt-in.
+#[test]
+fn fallback_regions_are_the_17_enabled_by_default_regions() {
+    let s = enabled_regions();
+    assert_eq!(s.fallback.len(), 17, "{:?}", s.fallback);
+    assert_eq!(
+        s.statuses.get(OPT_IN_REGION).map(String::as_str),
+        Some("ENABLED"),
+        "the fake marks {OPT_IN_REGION} opt-in"
+    );
+    for region in &s.fallback {
+        assert_eq!(
+            s.statuses.get(region).map(String::as_str),
+            Some("ENABLED_BY_DEFAULT"),
+            "fallback region {region}"
+        );
+    }
+}
+
+#[test]
+fn refused_list_regions_is_one_warning() {
+    let s = enabled_regions();
+    s.outcome.run.assert_one_stderr_line(
+        "warning:",
+        &[&s.refusing, "cannot list its enabled regions"],
+    );
+}
+
+#[test]
+fn enabled_regions_are_asked_once_per_account() {
+    let s = enabled_regions();
+    let c = &s.outcome.counters;
+    for account in [&s.opted_out, &s.refusing, &s.opted_in] {
+        assert_eq!(
+            c.list_regions_calls.get(account.as_str()),
+            Some(&1),
+            "{c:?}"
+        );
+    }
+}
+
+#[test]
+fn enabled_regions_and_rds_share_one_assume_role() {
+    let s = enabled_regions();
+    let c = &s.outcome.counters;
+    for account in [&s.opted_out, &s.refusing, &s.opted_in] {
+        assert_eq!(c.assume_role_calls_for(account), 1, "{c:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `--summary`.
+
+/// 3 accounts x 2 regions, account 0 denied, account 1's eu-west-1 disabled, 30% throttled;
+/// with its `--summary` document.
+fn partial_summary() -> &'static (Outcome, Value) {
+    common::once!((Outcome, Value), {
+        let mut config = with_denied_account(3, 400, 0);
+        let disabled = FakeConfig::target(&config.accounts[1], "eu-west-1");
+        config.disabled_regions.insert(disabled);
+        config.throttle_rate = 0.3;
+        let args = ["--summary", "summary.json"];
+        let outcome = outcome_with_files(config, &args, &["summary.json"]);
+        let summary = outcome.json_file("summary.json");
+        (outcome, summary)
+    })
+}
+
+#[test]
+fn summary_of_a_partial_run_says_partial_and_its_exit_code() {
+    let (o, summary) = partial_summary();
+    o.run.assert_code(3, "partial run");
+    assert_eq!(summary["status"], "partial");
+    assert_eq!(summary["exit_code"], 3);
+}
+
+#[test]
+fn summary_counts_targets() {
+    let targets = &partial_summary().1["targets"];
+    assert_eq!(
+        targets,
+        &serde_json::json!({"planned": 6, "ok": 3, "failed": 3, "unfinished": 0})
+    );
+}
+
+#[test]
+fn summary_counts_instances_by_account_region_and_engine() {
+    let (o, s) = partial_summary();
+    let written = output_keys(&o.run.stdout).len() as u64;
+    assert_eq!(s["instances"], written);
     let by_account: u64 = s["instances_by_account"]
         .as_array()
-        .expect("array")
+        .expect("instances_by_account")
         .iter()
         .map(|a| a["instances"].as_u64().expect("count"))
         .sum();
-    assert_eq!(by_account, instances);
-    let by_engine: u64 = s["instances_by_engine"]
-        .as_object()
-        .expect("object")
-        .values()
-        .map(|v| v.as_u64().expect("count"))
-        .sum();
-    assert_eq!(by_engine, instances);
-    let failures = s["failures"].as_array().expect("failures");
-    assert_eq!(failures.len(), 3);
-    let role: Vec<&serde_json::Value> = failures
-        .iter()
-        .filter(|f| f["phase"] == "assume_role")
-        .collect();
+    assert_eq!(by_account, written, "instances_by_account");
+    for key in ["instances_by_region", "instances_by_engine"] {
+        let sum: u64 = s[key]
+            .as_object()
+            .unwrap_or_else(|| panic!("{key} is an object"))
+            .values()
+            .map(|v| v.as_u64().expect("count"))
+            .sum();
+        assert_eq!(sum, written, "{key}");
+    }
+}
+
+#[test]
+fn summary_lists_each_failure_with_its_phase_and_code() {
+    let (o, summary) = partial_summary();
+    let failures = summary["failures"].as_array().expect("failures");
+    assert_eq!(failures.len(), 3, "{failures:?}");
+    let in_phase =
+        |phase: &str| -> Vec<&Value> { failures.iter().filter(|f| f["phase"] == phase).collect() };
+    let role = in_phase("assume_role");
     assert_eq!(role.len(), 2, "both regions of the denied account");
     assert!(role
         .iter()
-        .all(|f| f["account_id"] == denied.as_str() && f["error_code"] == "AccessDenied"));
-    let region: Vec<&serde_json::Value> = failures
-        .iter()
-        .filter(|f| f["phase"] == "describe")
-        .collect();
+        .all(|f| f["account_id"] == o.denied_account() && f["error_code"] == "AccessDenied"));
+    let region = in_phase("describe");
     assert_eq!(region.len(), 1);
     assert_eq!(region[0]["region"], "eu-west-1");
     assert_eq!(region[0]["error_code"], "InvalidClientTokenId");
-    assert_eq!(
-        s["assume_role_calls"],
-        fake.counters().assume_role_calls_total
-    );
-    let throttled = fake.counters().faults.throttled;
-    assert!(throttled > 0, "the scenario must throttle");
-    assert!(
-        s["retries"].as_u64().expect("retries") > 0,
-        "{throttled} throttled calls, no retry counted"
-    );
-    assert!(s["started_at"].as_str().expect("time").ends_with('Z'));
-    assert!(s["duration_seconds"].as_f64().expect("duration") >= 0.0);
 }
 
-/// The summary is written on Ctrl-C and on a fatal error too.
-#[cfg(unix)]
 #[test]
-fn summary_is_written_when_interrupted_and_when_fatal() {
-    let fake = fake(FakeConfig {
-        latency: Duration::from_millis(200),
-        ..base_config(2, 2000)
-    });
-    let dir = dir_with_accounts_file(&fake);
-    let child = command(
-        dir.path(),
-        &fake.endpoint_url(),
-        &["--summary", "s.json", "-o", "out.ndjson"],
-    )
-    .spawn()
-    .expect("spawn");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while fake.counters().describe_calls_total() < 3 {
-        assert!(Instant::now() < deadline, "the run never started listing");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    assert!(Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .expect("kill")
-        .success());
-    let run = wait(child);
-    assert_eq!(run.code(), Some(130), "stderr:\n{}", run.stderr);
-    let s = read_summary(&dir.path().join("s.json"));
-    assert_eq!(s["status"], "interrupted");
-    assert_eq!(s["exit_code"], 130);
-    assert!(s["targets"]["unfinished"].as_u64().expect("unfinished") > 0);
+fn summary_counts_assume_role_calls() {
+    let (o, summary) = partial_summary();
     assert_eq!(
-        file_names(dir.path()),
-        ["accounts.toml", "s.json"],
-        "no partial output and no temp file of any name"
+        summary["assume_role_calls"],
+        o.counters.assume_role_calls_total
     );
+}
 
-    let run = wait(
-        command(
-            dir.path(),
-            &fake.endpoint_url(),
-            &["--summary", "fatal.json", "-o", "/nonexistent-dir/out"],
+#[test]
+fn summary_counts_retries() {
+    let (o, summary) = partial_summary();
+    let throttled = o.counters.faults.throttled;
+    assert!(throttled > 0, "the scenario must throttle");
+    let retries = summary["retries"].as_u64().expect("retries");
+    assert!(retries > 0, "{throttled} throttled calls, no retry counted");
+}
+
+/// `duration_seconds` is the wall time: positive, no longer than the process ran, and what
+/// `started_at` and `finished_at` (whole seconds) span.
+#[test]
+fn summary_duration_is_the_time_between_its_timestamps() {
+    let (o, s) = partial_summary();
+    let duration = s["duration_seconds"].as_f64().unwrap_or_else(|| {
+        panic!(
+            "duration_seconds is not a number: {}",
+            s["duration_seconds"]
         )
-        .spawn()
-        .expect("spawn"),
+    });
+    let started = rfc3339_seconds(s["started_at"].as_str().expect("started_at"));
+    let finished = rfc3339_seconds(s["finished_at"].as_str().expect("finished_at"));
+    assert!(duration > 0.0, "duration_seconds {duration}");
+    let elapsed = o.run.elapsed.as_secs_f64();
+    assert!(
+        duration <= elapsed,
+        "duration_seconds {duration} > the {elapsed:.3} s the process ran"
     );
-    assert_eq!(run.code(), Some(1));
+    let spanned = finished - started;
+    assert!(
+        (spanned - duration).abs() <= 1.0,
+        "started_at..finished_at spans {spanned} s, duration_seconds says {duration}"
+    );
+}
+
+#[test]
+fn summary_is_written_when_fatal() {
+    let fake = fake::start(base_config(2, 10));
+    let run = fake::run(
+        &fake,
+        &["--summary", "fatal.json", "-o", "/nonexistent-dir/out"],
+    );
+    run.assert_code(1, "unwritable output");
+    let o = Outcome::new(&fake, run, &["fatal.json"]);
     assert_eq!(
-        file_names(dir.path()),
-        ["accounts.toml", "fatal.json", "s.json"]
+        o.entries,
+        BTreeSet::from(["accounts.toml".to_string(), "fatal.json".to_string()]),
+        "no temporary file of any name"
     );
-    let s = read_summary(&dir.path().join("fatal.json"));
+    let s = o.json_file("fatal.json");
     assert_eq!(s["status"], "fatal");
     assert_eq!(s["exit_code"], 1);
-    assert!(s["error"]
-        .as_str()
-        .expect("error")
-        .contains("/nonexistent-dir/out"));
+    let error = s["error"].as_str().expect("error");
+    assert!(error.contains("/nonexistent-dir/out"), "{error}");
 }
 
-/// `plan` resolves targets without calling RDS; `plan --check` assumes each role once and
-/// exits 3 when one fails.
+// ---------------------------------------------------------------------------------------------
+// `plan`.
+
+/// `plan` and `plan --check` against 3 accounts x 2 regions, account 2 denied.
+fn plans() -> &'static (Outcome, Outcome) {
+    common::once!((Outcome, Outcome), {
+        let config = with_denied_account(3, 10, 2);
+        let plan = outcome(config.clone(), &["plan"]);
+        (plan, outcome(config, &["plan", "--check"]))
+    })
+}
+
 #[test]
-fn plan_lists_targets_without_calling_rds_and_check_finds_denied_roles() {
-    let mut config = base_config(3, 10);
-    let denied = config.accounts[2].clone();
-    config.denied_accounts.insert(denied.clone());
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &["plan"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    let rows: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("NDJSON when piped"))
-        .collect();
-    assert_eq!(rows.len(), 6);
-    assert!(rows.iter().all(|r| r["role_arn"]
-        .as_str()
-        .expect("arn")
-        .ends_with(":role/InventoryReadOnly")));
-    assert!(rows.iter().all(|r| r["external_id"] == false));
-    let counters = fake.counters();
-    assert_eq!(counters.describe_calls_total(), 0, "plan never calls RDS");
+fn plan_lists_every_target_with_its_role() {
+    let run = &plans().0.run;
+    run.assert_code(0, "plan");
+    let rows = run.json_lines();
+    assert_eq!(rows.len(), 6, "3 accounts x 2 regions");
+    for row in &rows {
+        let arn = row["role_arn"].as_str().expect("role_arn");
+        assert!(arn.ends_with(":role/InventoryReadOnly"), "{row}");
+        assert_eq!(row["external_id"], false, "{row}");
+    }
+}
+
+#[test]
+fn plan_calls_neither_rds_nor_sts() {
+    let c = &plans().0.counters;
+    assert_eq!(c.describe_calls_total(), 0, "plan never calls RDS");
     assert_eq!(
-        counters.assume_role_calls_total, 0,
+        c.assume_role_calls_total, 0,
         "plan without --check assumes nothing"
     );
+}
 
-    let (_dir, run) = run_against(&fake, &["plan", "--check"]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    let failed: Vec<serde_json::Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("json"))
+#[test]
+fn plan_check_exits_3_and_marks_the_denied_role() {
+    let check = &plans().1;
+    let run = &check.run;
+    run.assert_code(3, "plan --check with a denied role");
+    run.assert_stderr_contains("roles: 2 ok, 1 failed");
+    let failed: Vec<Value> = run
+        .json_lines()
+        .into_iter()
         .filter(|r| {
             r["assume_role"]
                 .as_str()
@@ -1133,21 +1134,25 @@ fn plan_lists_targets_without_calling_rds_and_check_finds_denied_roles() {
         })
         .collect();
     assert_eq!(failed.len(), 2, "both regions of the denied account");
-    assert!(failed.iter().all(|r| r["account_id"] == denied.as_str()));
-    assert!(
-        run.stderr.contains("roles: 2 ok, 1 failed"),
-        "stderr:\n{}",
-        run.stderr
-    );
-    assert_eq!(fake.counters().describe_calls_total(), 0);
-    assert_eq!(fake.counters().assume_role_calls_total, 3);
+    assert!(failed
+        .iter()
+        .all(|r| r["account_id"] == check.denied_account()));
 }
 
-/// `--columns` and `--tag-column` choose the fields of every format; `table` is aligned.
 #[test]
-fn columns_and_tag_columns_and_table_format() {
-    let fake = fake(base_config(2, 30));
-    let (_dir, run) = run_against(
+fn plan_check_assumes_each_role_once_and_never_calls_rds() {
+    let c = &plans().1.counters;
+    assert_eq!(c.assume_role_calls_total, 3);
+    assert_eq!(c.describe_calls_total(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// `--columns`, `--tag-column` and the table format.
+
+#[test]
+fn columns_and_tag_column_choose_the_csv_fields() {
+    let fake = fake::start(base_config(2, 30));
+    let run = fake::run(
         &fake,
         &[
             "-f",
@@ -1158,7 +1163,7 @@ fn columns_and_tag_columns_and_table_format() {
             "env",
         ],
     );
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
+    run.assert_code(0, "csv with chosen columns");
     let mut reader = csv::Reader::from_reader(run.stdout.as_bytes());
     let header: Vec<String> = reader
         .headers()
@@ -1172,99 +1177,81 @@ fn columns_and_tag_columns_and_table_format() {
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
     assert_eq!(rows.len(), fake.config().reachable_inventory().len());
-    let by_id: std::collections::HashMap<String, fake_aws::FakeInstance> = fake
+    let by_id: BTreeMap<(String, String), fake_aws::FakeInstance> = fake
         .config()
         .inventory()
         .into_iter()
-        .map(|i| (format!("{}/{}", i.region, i.identifier), i))
+        .map(|i| ((i.region.clone(), i.identifier.clone()), i))
         .collect();
     for row in &rows {
-        let instance = &by_id[&format!("{}/{}", &row[0], &row[1])];
+        let instance = &by_id[&(row[0].to_string(), row[1].to_string())];
         let env = instance
             .tags
             .iter()
             .find(|(k, _)| k == "env")
             .map(|(_, v)| v.as_str())
             .unwrap_or("");
-        assert_eq!(&row[3], env);
         assert_eq!(&row[2], instance.engine);
+        assert_eq!(&row[3], env);
     }
+}
 
-    let (_dir, run) = run_against(&fake, &["-f", "ndjson", "--columns", "account_id,tag:env"]);
-    assert_eq!(run.code(), Some(0));
-    let first: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(run.stdout.lines().next().expect("a line")).expect("json");
-    assert_eq!(
-        first.keys().cloned().collect::<BTreeSet<_>>(),
-        ["account_id".to_string(), "tag:env".to_string()].into()
-    );
+#[test]
+fn columns_choose_the_ndjson_keys() {
+    let fake = fake::start(base_config(2, 30));
+    let run = fake::run(&fake, &["-f", "ndjson", "--columns", "account_id,tag:env"]);
+    run.assert_code(0, "ndjson with chosen columns");
+    assert!(!run.stdout.is_empty(), "records to look at");
+    for (line, record) in run.stdout.lines().zip(run.json_lines()) {
+        let keys: BTreeSet<&str> = record
+            .as_object()
+            .expect("a JSON object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, BTreeSet::from(["account_id", "tag:env"]), "{line}");
+        assert!(
+            line.starts_with("{\"account_id\":"),
+            "in --columns order: {line}"
+        );
+    }
+}
 
-    let (_dir, run) = run_against(&fake, &["-f", "table"]);
-    assert_eq!(run.code(), Some(0), "stderr:\n{}", run.stderr);
-    let lines: Vec<&str> = run.stdout.lines().collect();
+fn table_run() -> &'static Outcome {
+    common::once!(Outcome, outcome(base_config(2, 30), &["-f", "table"]))
+}
+
+#[test]
+fn table_is_a_header_then_a_row_per_instance() {
+    let o = table_run();
+    o.run.assert_code(0, "table");
     assert_eq!(
-        lines.len(),
-        fake.config().reachable_inventory().len() + 1,
+        o.run.stdout.lines().count(),
+        o.config.reachable_inventory().len() + 1,
         "a header, then a row per instance"
     );
-    let width = lines[0].chars().count();
-    assert!(
-        lines.iter().all(|l| l.chars().count() <= width + 2),
-        "rows align with the header"
-    );
-
-    let (_dir, run) = run_against(&fake, &["--columns", "region,nonsense"]);
-    assert_eq!(run.code(), Some(2), "unknown column is a usage error");
-    assert!(run.stderr.contains("nonsense"));
 }
 
-/// An answer cut after a complete instance parses without error in the SDK (fewer instances,
-/// no Marker); the tool must fail that target instead of reporting it short.
 #[test]
-fn truncated_answer_is_never_a_silently_short_target() {
-    let mut config = base_config(2, 150);
-    let cut = FakeConfig::target(&config.accounts[0], "eu-west-1");
-    config.truncated_targets.insert(cut.clone());
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &[]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    assert_no_panic(&run);
-    assert_complete(&fake, &run);
-    let lines: Vec<&str> = error_lines(&run);
-    assert_eq!(lines.len(), 1, "stderr:\n{}", run.stderr);
-    assert!(
-        lines[0].contains(&cut.0) && lines[0].contains("truncated XML"),
-        "{}",
-        lines[0]
+fn table_rows_align_with_the_header() {
+    let o = table_run();
+    assert_table_aligned(&o.run.stdout);
+    let widths: BTreeSet<usize> = o.run.stdout.lines().map(display_width).collect();
+    assert_eq!(
+        widths.len(),
+        1,
+        "every line is as wide as the header: {widths:?}"
     );
-    assert!(fake.counters().faults.malformed > 0);
 }
 
-/// A server that keeps answering with the Marker it was sent: the target fails after its
-/// first page instead of paging (and writing duplicates) forever.
+/// The alignment check itself fails on a row shifted by one display column (a wide character
+/// counted as one), so the test above can fail.
 #[test]
-fn stuck_pagination_fails_the_target_without_duplicates() {
-    let mut config = base_config(2, 400);
-    let stuck = FakeConfig::target(&config.accounts[1], "us-east-1");
-    config.stuck_pagination_targets.insert(stuck.clone());
-    let fake = fake(config);
-    let (_dir, run) = run_against(&fake, &[]);
-    assert_eq!(run.code(), Some(3), "stderr:\n{}", run.stderr);
-    let got = output_keys(&run.stdout); // panics on a duplicate
-    let from_stuck = got
-        .iter()
-        .filter(|(a, r, _)| *a == stuck.0 && *r == stuck.1)
-        .count();
-    assert_eq!(from_stuck, 100, "only the first page of the stuck target");
-    let others: BTreeSet<Key> = got
-        .into_iter()
-        .filter(|(a, r, _)| !(*a == stuck.0 && *r == stuck.1))
-        .collect();
-    assert_eq!(others, expected_keys(fake.config()));
-    assert!(
-        run.stderr.contains("pagination did not advance"),
-        "stderr:\n{}",
-        run.stderr
-    );
-    assert!(fake.counters().describe_calls_for(&stuck.0, &stuck.1) <= 2);
+#[should_panic(expected = "is misaligned")]
+fn table_alignment_check_catches_a_row_shifted_by_a_wide_character() {
+    assert_table_aligned(concat!(
+        "NAME              ENGINE  \n",
+        "plain             mysql   \n",
+        "emoji \u{1F680} one       mysql   \n",
+    ));
 }

@@ -1,24 +1,26 @@
 //! A real moto server for end-to-end tests, and the sample fleet seeded into it.
 //!
-//! Every test starts its own [`MotoServer`] (moto keeps state per process), so tests that run in
-//! parallel never see each other's instances. Instances are created through assumed-role
+//! moto keeps state per process: a test that changes a server's state (reset, IAM checks,
+//! discovery setup) starts its own [`MotoServer`]; tests that only read one seeded state may
+//! share a server kept in a `static` (it stops when the test process ends, however it ends).
+//! Instances are created through assumed-role
 //! credentials, the way the inventory reads them: moto files whatever is created with the keys
 //! `sts:AssumeRole` returned for `arn:aws:iam::<id>:role/...` under account `<id>`.
 //!
 //! Nothing here reads the user's AWS profiles: SDK clients are built from explicit static
 //! credentials, and the server binds 127.0.0.1 only.
-#![allow(dead_code)] // each test file uses a different part of this module
 
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use aws_sdk_rds::types::{DbInstance, Tag};
-use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
 use serde::Deserialize;
+
+use super::{AccountsFile, Tool};
 
 /// Base access key every test uses unless it switches moto's IAM checks on.
 pub const BASE_ACCESS_KEY_ID: &str = "testing";
@@ -32,12 +34,23 @@ pub const MOTO_DEFAULT_ACCOUNT: &str = "123456789012";
 const READY_TIMEOUT: Duration = Duration::from_secs(60);
 const START_ATTEMPTS: usize = 3;
 
-/// A `moto_server` child process on a free port of 127.0.0.1, killed on drop.
+/// Runs the server given as arguments until it exits or stdin closes, which happens when the
+/// [`MotoServer`] is dropped or the test process ends (even killed): then it stops the server.
+/// (An asynchronous list reads /dev/null unless told otherwise: stdin is kept as fd 3.)
+const SUPERVISOR: &str = r#"exec 3<&0
+"$@" </dev/null 3<&- & server=$!
+(cat >/dev/null <&3; kill "$server" 2>/dev/null) &
+wait "$server""#;
+
+/// A `moto_server` process on a free port of 127.0.0.1, under a shell that stops it when this
+/// value is dropped or the test process ends.
 pub struct MotoServer {
+    /// The supervising shell; its stdin is the stop signal.
     child: Child,
     addr: SocketAddr,
     url: String,
-    log: tempfile::NamedTempFile,
+    /// moto's stdout and stderr, in a file already unlinked.
+    log: std::fs::File,
 }
 
 impl MotoServer {
@@ -68,11 +81,15 @@ impl MotoServer {
         let port = free_port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let log = tempfile::NamedTempFile::new().expect("creating moto log file");
+        // One shared offset for stdout and stderr, another for reading.
         let stdout = log.reopen().expect("opening moto log file");
-        let stderr = log.reopen().expect("opening moto log file");
-        let child = Command::new(program)
+        let stderr = stdout.try_clone().expect("opening moto log file");
+        let reader = log.reopen().expect("opening moto log file");
+        let child = Command::new("sh")
+            .args(["-c", SUPERVISOR, "sh"])
+            .arg(program)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(stdout)
             .stderr(stderr)
             .spawn()
@@ -81,28 +98,26 @@ impl MotoServer {
             child,
             addr,
             url: format!("http://{addr}"),
-            log,
+            log: reader,
         };
-        let deadline = Instant::now() + READY_TIMEOUT;
-        loop {
+        let ready = super::poll(READY_TIMEOUT, || {
             if let Some(status) = server.child.try_wait().expect("polling moto") {
-                return Err(format!(
-                    "moto exited with {status} on port {port}; log:\n{}",
-                    server.log_text()
-                ));
+                return Some(Err(format!("moto exited with {status} on port {port}")));
             }
-            if let Ok((200, _)) = http_request(addr, "GET", "/moto-api/", &[], b"") {
-                return Ok(server);
-            }
-            if Instant::now() > deadline {
-                // Drop kills the child.
-                return Err(format!(
-                    "moto did not answer on {addr} within {READY_TIMEOUT:?}; log:\n{}",
-                    server.log_text()
-                ));
-            }
-            // Polling a readiness endpoint; no other test step waits on time.
-            std::thread::sleep(Duration::from_millis(50));
+            let answered = matches!(
+                http_request(addr, "GET", "/moto-api/", &[], b""),
+                Ok((200, _))
+            );
+            answered.then_some(Ok(()))
+        });
+        match ready {
+            Some(Ok(())) => Ok(server),
+            Some(Err(exited)) => Err(format!("{exited}; log:\n{}", server.log_text())),
+            // Drop kills the child.
+            None => Err(format!(
+                "moto did not answer on {addr} within {READY_TIMEOUT:?}; log:\n{}",
+                server.log_text()
+            )),
         }
     }
 
@@ -111,9 +126,19 @@ impl MotoServer {
         &self.url
     }
 
+    /// The binary aimed at this server, with `keys` (access key id, secret) as its base
+    /// identity.
+    pub fn tool(&self, keys: (&str, &str)) -> Tool {
+        Tool::new().endpoint(self.url()).base_keys(keys.0, keys.1)
+    }
+
     /// Everything moto printed so far (one line per request), for failure messages.
     pub fn log_text(&self) -> String {
-        std::fs::read_to_string(self.log.path()).unwrap_or_default()
+        use std::io::Seek;
+        let mut log = &self.log;
+        let mut text = String::new();
+        let _ = log.rewind().and_then(|()| log.read_to_string(&mut text));
+        text
     }
 
     /// Forgets every resource in every account.
@@ -263,7 +288,8 @@ impl MotoServer {
 
 impl Drop for MotoServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        // Closing stdin makes the supervisor stop moto; then it exits.
+        drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
 }
@@ -461,35 +487,22 @@ impl Fleet {
     }
 
     /// An accounts file for the inventory that names every account of the fleet.
-    pub fn accounts_toml(&self) -> String {
-        let regions: Vec<String> = self.regions.iter().map(|r| format!("{r:?}")).collect();
-        let mut text = format!(
-            "regions = [{}]\nrole_name = {:?}\nsession_name = \"rds-inventory\"\n\
-             session_duration = \"1h\"\n",
-            regions.join(", "),
-            self.role_name
-        );
-        for account in &self.accounts {
-            text.push_str(&format!(
-                "\n[[accounts]]\nid = {:?}\nname = {:?}\n",
-                account.id, account.name
-            ));
-        }
-        text
+    pub fn accounts_file(&self) -> AccountsFile {
+        AccountsFile::new()
+            .regions(self.regions.iter().cloned())
+            .role_name(&self.role_name)
+            .session_name("rds-inventory")
+            .session_duration("1h")
+            .accounts(
+                self.accounts
+                    .iter()
+                    .map(|a| (a.id.as_str(), a.name.as_str())),
+            )
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // SDK access to moto.
-
-/// Runs a future to completion on a fresh single-threaded runtime (tests are synchronous).
-pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("building a tokio runtime")
-        .block_on(future)
-}
 
 /// Why `sts:AssumeRole` failed, with moto's raw HTTP response.
 pub type AssumeRoleFailure =
@@ -508,13 +521,8 @@ pub fn http_status<E>(error: &aws_sdk_rds::error::SdkError<E>) -> Option<u16> {
 
 /// An STS client for moto signed with `access_key_id`/`secret`, reading no profile.
 pub fn sts_client(endpoint: &str, access_key_id: &str, secret: &str) -> aws_sdk_sts::Client {
-    let config = aws_sdk_sts::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(access_key_id, secret, None, None, "test"))
-        .endpoint_url(endpoint)
-        .build();
-    aws_sdk_sts::Client::from_conf(config)
+    let keys = super::static_keys(access_key_id, secret);
+    aws_sdk_sts::Client::new(&super::sdk_config(endpoint, keys, "us-east-1"))
 }
 
 /// An RDS client acting in `account_id` through `role_name`, assumed with the given base keys.
@@ -534,19 +542,23 @@ pub async fn assumed_rds_client(
     let creds = assumed
         .credentials()
         .expect("AssumeRole returned credentials");
-    let config = aws_sdk_rds::Config::builder()
-        .behavior_version(aws_sdk_rds::config::BehaviorVersion::latest())
-        .region(aws_sdk_rds::config::Region::new(region.to_string()))
-        .credentials_provider(aws_sdk_rds::config::Credentials::new(
-            creds.access_key_id(),
-            creds.secret_access_key(),
-            Some(creds.session_token().to_string()),
-            None,
-            "assumed",
-        ))
-        .endpoint_url(endpoint)
-        .build();
-    Ok(aws_sdk_rds::Client::from_conf(config))
+    let credentials = aws_credential_types::Credentials::new(
+        creds.access_key_id(),
+        creds.secret_access_key(),
+        Some(creds.session_token().to_string()),
+        None,
+        "assumed",
+    );
+    Ok(rds_client(endpoint, credentials, region))
+}
+
+/// An RDS client for moto with the given credentials, reading no profile.
+pub fn rds_client(
+    endpoint: &str,
+    credentials: aws_credential_types::Credentials,
+    region: &str,
+) -> aws_sdk_rds::Client {
+    aws_sdk_rds::Client::new(&super::sdk_config(endpoint, credentials, region))
 }
 
 /// Creates every instance of `fleet` through roles assumed with the base keys.

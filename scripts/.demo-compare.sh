@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# See rds-inventory work, with no AWS account: a local moto server plays three accounts in two
+# regions, the tool inventories them through sts:AssumeRole, and the output is shown as NDJSON,
+# CSV and a summary. Nothing leaves 127.0.0.1; your AWS profiles are never read.
+#
+#     scripts/demo.sh            # from any directory; the first run installs moto (~40 s)
+#                                # and builds the release binary (about 5 minutes)
+#     scripts/demo.sh --debug    # use the debug build instead (shared with `cargo test`)
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$REPO_ROOT"
+
+if [[ -t 2 ]]; then
+    step() { printf '\n\033[1m==> %s\033[0m\n' "$*" >&2; }
+else
+    step() { printf '\n==> %s\n' "$*" >&2; }
+fi
+
+step "installing moto (pinned) if needed"
+MOTO_SERVER="$(scripts/setup-moto.sh)"
+VENV_PYTHON="$(dirname "$MOTO_SERVER")/python"
+
+PROFILE=release
+case "${1:-}" in
+    --debug) PROFILE=debug ;; # reuse the test build: much faster on a first run
+    "") ;;
+    *) echo "usage: scripts/demo.sh [--debug]" >&2; exit 2 ;;
+esac
+step "building rds-inventory ($PROFILE)"
+if [[ $PROFILE == release ]]; then
+
+else
+
+fi
+BIN="${DEMO_BIN:?}"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/rds-inventory-demo.XXXXXX")"
+MOTO_LOG="$WORK/moto.log"
+# shellcheck source=scripts/moto.sh
+source scripts/moto.sh
+cleanup() {
+    moto_stop
+    rm -rf "$WORK"
+}
+
+step "starting moto on 127.0.0.1"
+moto_start
+trap cleanup EXIT
+echo "moto at $MOTO_URL" >&2
+
+step "seeding 3 accounts x 2 regions through assumed roles"
+"$VENV_PYTHON" scripts/seed_moto.py "$MOTO_URL" --accounts-file "$WORK/accounts.toml"
+echo "--- accounts file ($WORK/accounts.toml):"
+cat "$WORK/accounts.toml"
+
+# The tool gets only base keys allowed to call sts:AssumeRole, and nothing else from the caller's
+# AWS environment: no profile, no config file, no instance metadata.
+inventory() {
+    local var
+    local -a unset_args=()
+    for var in $(compgen -e); do
+        case "$var" in AWS_*|RDS_INVENTORY_*) unset_args+=(-u "$var") ;; esac
+    done
+    env "${unset_args[@]}" \
+        AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+        AWS_EC2_METADATA_DISABLED=true \
+        AWS_CONFIG_FILE=/nonexistent/rds-inventory-demo/config \
+        AWS_SHARED_CREDENTIALS_FILE=/nonexistent/rds-inventory-demo/credentials \
+        NO_PROXY=127.0.0.1,localhost \
+        "$BIN" --endpoint-url "$MOTO_URL" -c "$WORK/accounts.toml" "$@"
+}
+
+step "rds-inventory plan: the targets, without calling RDS (--check assumes each role once)"
+inventory plan --check | head -n 8
+
+step "rds-inventory -f table (for people; the progress bar shows only on a terminal)"
+inventory --quiet -f table
+
+step "rds-inventory (NDJSON, the default): first 3 of the lines"
+echo "\$ rds-inventory --endpoint-url $MOTO_URL -c accounts.toml > inventory.ndjson" >&2
+status=0
+inventory >"$WORK/inventory.ndjson" || status=$?
+echo "exit code: $status (0 = every account/region listed)" >&2
+head -n 3 "$WORK/inventory.ndjson"
+
+step "rds-inventory -f csv -o inventory.csv --summary summary.json (first rows; note the quoted multi-line tag)"
+status=0
+inventory --quiet -f csv -o "$WORK/inventory.csv" --summary "$WORK/summary.json" || status=$?
+echo "exit code: $status" >&2
+head -n 8 "$WORK/inventory.csv"
+echo "--- summary.json (targets and AssumeRole calls):" >&2
+"$VENV_PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps({k: s[k] for k in ("status", "targets", "instances", "assume_role_calls", "instances_by_engine")}))' "$WORK/summary.json"
+
+step "summary (computed from the NDJSON)"
+"$VENV_PYTHON" - "$WORK/inventory.ndjson" <<'PY'
+import collections, json, sys
+records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
+by_target = collections.Counter((r["account_name"], r["account_id"], r["region"]) for r in records)
+print(f"{len(records)} DB instances in {len(by_target)} account/region pairs")
+for (name, account, region), n in sorted(by_target.items()):
+    print(f"  {name:<10} {account}  {region:<10} {n}")
+engines = collections.Counter(r["engine"] for r in records)
+print("engines:", ", ".join(f"{e} {n}" for e, n in sorted(engines.items())))
+public = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}'
+                for r in records if r["publicly_accessible"])
+print(f"publicly accessible ({len(public)}):", ", ".join(public))
+PY
+
+step "done; moto stops now"
