@@ -5,6 +5,8 @@
 set -euo pipefail
 
 MOTO_VERSION="5.2.5"
+# The Prometheus project's own text-format parser, so tests never check metrics with our code.
+PROMETHEUS_CLIENT_VERSION="0.21.1"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${RDS_INVENTORY_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
 PYTHON="${PYTHON:-python3}"
@@ -14,8 +16,8 @@ log() { printf 'setup-moto: %s\n' "$*" >&2; }
 installed_ok() {
     [[ -x "$VENV/bin/python" && -x "$VENV/bin/moto_server" ]] || return 1
     local got
-    got="$("$VENV/bin/python" -c 'import importlib.metadata as m, moto, boto3, flask; print(m.version("moto"))' 2>/dev/null)" || return 1
-    [[ "$got" == "$MOTO_VERSION" ]]
+    got="$("$VENV/bin/python" -c 'import importlib.metadata as m, moto, boto3, flask, prometheus_client; print(m.version("moto"), m.version("prometheus_client"))' 2>/dev/null)" || return 1
+    [[ "$got" == "$MOTO_VERSION $PROMETHEUS_CLIENT_VERSION" ]]
 }
 
 make_venv() {
@@ -42,7 +44,7 @@ else
     log "installing moto[server]==$MOTO_VERSION into $VENV"
     make_venv
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "moto[server]==$MOTO_VERSION" >&2
+        "moto[server]==$MOTO_VERSION" "prometheus_client==$PROMETHEUS_CLIENT_VERSION" >&2
     if ! installed_ok; then
         log "moto install in $VENV is still not usable"
         exit 1

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 use tokio::sync::mpsc;
@@ -13,6 +13,7 @@ use aws_sdk_rds::config::ProvideCredentials;
 use crate::aws::{credential_failure_text, AwsContext};
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
+use crate::metrics::MetricsFile;
 use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
@@ -57,44 +58,60 @@ struct Finished {
 }
 
 /// Runs the inventory. Errors returned here are fatal (exit 1 or 2); failed targets are not.
-/// With `--summary`, the summary is written whatever the outcome, fatal errors included.
+/// With `--summary` and `--metrics`, those files are written whatever the outcome, fatal
+/// errors included.
 pub async fn run(settings: Settings, stdout: Box<dyn Write + Send>) -> anyhow::Result<RunStatus> {
+    let started = SystemTime::now();
     // Listen for Ctrl-C before creating any temp file, so no interrupt can leave one behind.
     let mut interrupt = Interrupt::register().context("cannot listen for Ctrl-C")?;
-    let summary = match &settings.summary {
-        Some(path) => Some(SummaryFile::create(path)?),
-        None => None,
-    };
+    let summary = settings
+        .summary
+        .as_deref()
+        .map(SummaryFile::create)
+        .transpose()?;
+    let metrics = settings
+        .metrics
+        .as_deref()
+        .map(MetricsFile::create)
+        .transpose()?;
     let outcome = run_inventory(&settings, stdout, &mut interrupt).await;
-    let Some(summary) = summary else {
+    if summary.is_none() && metrics.is_none() {
         return outcome.map(|f| f.status);
-    };
-    match outcome {
+    }
+    let (end, counted) = match &outcome {
         Ok(finished) => {
             let aws = finished.aws.as_deref();
             let end = RunEnd {
                 status: finished.status,
+                started,
+                finished: SystemTime::now(),
                 assume_role_calls: aws.map_or(0, AwsContext::assume_role_calls),
                 retries: aws.map_or(0, AwsContext::rds_retries),
                 throttled: aws.map_or(0, AwsContext::throttled_answers),
                 error: None,
             };
-            let counted = finished.counted.as_ref().map(|(p, c)| (p, c));
-            summary.write(counted, end)?;
-            Ok(finished.status)
+            (end, finished.counted.as_ref().map(|(p, c)| (p, c)))
         }
         Err(error) => {
             let end = RunEnd {
-                status: RunStatus::of_error(&error),
+                status: RunStatus::of_error(error),
+                started,
+                finished: SystemTime::now(),
                 assume_role_calls: 0,
                 retries: 0,
                 throttled: 0,
                 error: Some(format!("{error:#}")),
             };
-            summary.write(None, end)?;
-            Err(error)
+            (end, None)
         }
+    };
+    if let Some(summary) = summary {
+        summary.write(counted, &end)?;
     }
+    if let Some(metrics) = metrics {
+        metrics.write(counted.map(|(_, counts)| counts), &end)?;
+    }
+    outcome.map(|f| f.status)
 }
 
 async fn run_inventory(

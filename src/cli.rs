@@ -69,6 +69,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
+    /// Write the run's metrics to FILE (Prometheus text format, atomically, for node_exporter's
+    /// textfile collector), also on failure and Ctrl-C
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+
     /// Region to list, replacing the file's regions (repeatable); `enabled` asks each
     /// account which regions it has enabled
     #[arg(short = 'r', long, value_name = "REGION", global = true)]

@@ -6,6 +6,7 @@ mod aws;
 mod cli;
 mod config;
 mod fetch;
+mod metrics;
 mod output_file;
 mod plan;
 mod prepare;

@@ -102,6 +102,8 @@ pub struct RunCounts {
     by_account: BTreeMap<String, AccountCount>,
     by_region: BTreeMap<String, u64>,
     by_engine: BTreeMap<String, u64>,
+    /// (account id, region, engine) -> instances, for the metrics file.
+    by_account_region_engine: BTreeMap<(String, String, String), u64>,
     pub failures: Vec<FailureEntry>,
     pub warnings: Vec<FailureEntry>,
     /// By target index: whether it finished (listed or failed).
@@ -152,6 +154,32 @@ impl RunCounts {
         *self.by_region.entry(record.region.clone()).or_default() += 1;
         let engine = record.engine.as_deref().unwrap_or("unknown");
         *self.by_engine.entry(engine.to_owned()).or_default() += 1;
+        let key = (
+            record.account_id.clone(),
+            record.region.clone(),
+            engine.to_owned(),
+        );
+        *self.by_account_region_engine.entry(key).or_default() += 1;
+    }
+
+    /// Instances by (account id, account name, region, engine).
+    pub fn instances_by_account_region_engine(
+        &self,
+    ) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
+        self.by_account_region_engine
+            .iter()
+            .map(|((account, region, engine), n)| {
+                let name = self
+                    .by_account
+                    .get(account)
+                    .map_or(account.as_str(), |a| a.account_name.as_str());
+                (account.as_str(), name, region.as_str(), engine.as_str(), *n)
+            })
+    }
+
+    /// Targets that finished neither listed nor failed (interrupted, output closed).
+    pub fn unfinished_count(&self) -> u64 {
+        self.finished.iter().filter(|done| !**done).count() as u64
     }
 
     pub fn target_done(&mut self, outcome: &TargetOutcome) {
@@ -190,6 +218,8 @@ impl RunCounts {
 /// What the run knows at its end, beyond the counts.
 pub struct RunEnd {
     pub status: RunStatus,
+    pub started: SystemTime,
+    pub finished: SystemTime,
     pub assume_role_calls: u64,
     pub retries: u64,
     pub throttled: u64,
@@ -200,22 +230,18 @@ pub struct RunEnd {
 /// and renamed into place at the end.
 pub struct SummaryFile {
     file: AtomicFile,
-    started: SystemTime,
 }
 
 impl SummaryFile {
     pub fn create(path: &Path) -> anyhow::Result<SummaryFile> {
         let file = AtomicFile::create(path)
             .with_context(|| format!("cannot create summary file {}", path.display()))?;
-        Ok(SummaryFile {
-            file,
-            started: SystemTime::now(),
-        })
+        Ok(SummaryFile { file })
     }
 
     /// Writes the summary; `plan` and `counts` are absent when the run never got a plan.
-    pub fn write(mut self, run: Option<(&Plan, &RunCounts)>, end: RunEnd) -> anyhow::Result<()> {
-        let summary = build(run, end, self.started, SystemTime::now());
+    pub fn write(mut self, run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> anyhow::Result<()> {
+        let summary = build(run, end);
         serde_json::to_writer_pretty(&mut self.file, &summary)
             .context("cannot write the summary")?;
         self.file
@@ -227,12 +253,8 @@ impl SummaryFile {
     }
 }
 
-fn build(
-    run: Option<(&Plan, &RunCounts)>,
-    end: RunEnd,
-    started: SystemTime,
-    finished: SystemTime,
-) -> RunSummary {
+fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
+    let (started, finished) = (end.started, end.finished);
     let empty = RunCounts::default();
     let counts = run.map_or(&empty, |(_, counts)| counts);
     let unfinished_targets = run.map_or_else(Vec::new, |(plan, counts)| counts.unfinished(plan));
@@ -260,7 +282,7 @@ fn build(
         assume_role_calls: end.assume_role_calls,
         retries: end.retries,
         throttled: end.throttled,
-        error: end.error,
+        error: end.error.clone(),
     }
 }
 
@@ -271,14 +293,14 @@ fn rfc3339(time: SystemTime) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::aws::FailureKind;
     use crate::plan::tests::plan_of;
     use crate::record::tests::full_record;
     use std::time::Duration;
 
-    fn plan() -> Plan {
+    pub(crate) fn plan() -> Plan {
         plan_of(&[AccountSpec::for_tests(
             "111111111111",
             "prod",
@@ -296,24 +318,21 @@ mod tests {
     }
 
     fn summary_of(plan: &Plan, counts: &RunCounts) -> serde_json::Value {
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
         let end = RunEnd {
             status: RunStatus::Interrupted,
+            started: start,
+            finished: start + Duration::from_millis(1500),
             assume_role_calls: 1,
             retries: 4,
             throttled: 3,
             error: None,
         };
-        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-        let summary = build(
-            Some((plan, counts)),
-            end,
-            start,
-            start + Duration::from_millis(1500),
-        );
+        let summary = build(Some((plan, counts)), &end);
         serde_json::to_value(&summary).expect("serializes")
     }
 
-    fn partial_run(plan: &Plan) -> RunCounts {
+    pub(crate) fn partial_run(plan: &Plan) -> RunCounts {
         let mut counts = RunCounts::new(plan, &[]);
         counts.record(&full_record());
         counts.record(&full_record());
@@ -377,13 +396,14 @@ mod tests {
     fn a_fatal_run_without_a_plan_has_zero_counts() {
         let end = RunEnd {
             status: RunStatus::Usage,
+            started: SystemTime::UNIX_EPOCH,
+            finished: SystemTime::UNIX_EPOCH,
             assume_role_calls: 0,
             retries: 0,
             throttled: 0,
             error: Some("--account x matches nothing".into()),
         };
-        let now = SystemTime::UNIX_EPOCH;
-        let json = serde_json::to_value(build(None, end, now, now)).expect("serializes");
+        let json = serde_json::to_value(build(None, &end)).expect("serializes");
         assert_eq!(json["status"], "fatal");
         assert_eq!(json["exit_code"], 2);
         assert_eq!(json["targets"]["planned"], 0);

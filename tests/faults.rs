@@ -412,7 +412,10 @@ fn output_file_keeps_its_mode() {
     let output = tool.workdir().join("out.csv");
     std::fs::write(&output, "yesterday\n").expect("write");
     std::fs::set_permissions(&output, std::fs::Permissions::from_mode(0o640)).expect("chmod");
-    tool.run().assert_code(0, "complete run");
+    // The run owns its working directory: keep it until the file is checked.
+    let run = tool.run();
+    run.assert_code(0, "complete run");
+    let output = run.path("out.csv");
     assert_ne!(
         std::fs::read_to_string(&output).expect("read"),
         "yesterday\n"

@@ -72,10 +72,11 @@ impl BaseCredentials {
 fn no_credentials_advice(profile: Option<&str>, cause: &str) -> String {
     match profile {
         Some(name) => format!(
-            "cannot load base credentials from profile {name:?} ({cause}). Check the profile in ~/.aws/config; for an SSO profile, run `aws sso login --profile {name}` first."
+            "cannot load base credentials from profile {name:?}: {cause}\nCheck the profile in ~/.aws/config; for an SSO profile, run `aws sso login --profile {name}` first."
         ),
+        // The SDK's chain lists what it tried, one provider per line.
         None => format!(
-            "no base credentials found ({cause}). Tried: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE or the default profile (~/.aws/config and credentials, SSO, credential_process), web identity, container and instance metadata. Pass --profile NAME (for SSO, run `aws sso login --profile NAME` first), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+            "no base credentials found: {cause}\nPass --profile NAME (for SSO, run `aws sso login --profile NAME` first), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
         ),
     }
 }

@@ -1,0 +1,252 @@
+//! `--metrics FILE`: the run in the Prometheus text exposition format, for node_exporter's
+//! textfile collector. Written atomically at the end of every run, whatever its outcome.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+
+use crate::output_file::AtomicFile;
+use crate::status::RunStatus;
+use crate::summary::{RunCounts, RunEnd};
+
+const LAST_COMPLETE: &str = "rds_inventory_last_complete_run_timestamp_seconds";
+
+/// The metrics file: its temp file is created at the start (a bad path fails before any AWS
+/// call) and renamed over FILE at the end.
+pub struct MetricsFile {
+    path: PathBuf,
+    file: AtomicFile,
+}
+
+impl MetricsFile {
+    pub fn create(path: &Path) -> anyhow::Result<MetricsFile> {
+        let file = AtomicFile::create(path)
+            .with_context(|| format!("cannot create metrics file {}", path.display()))?;
+        Ok(MetricsFile {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Writes the metrics of a run; `counts` is absent when the run never got a plan.
+    pub fn write(mut self, counts: Option<&RunCounts>, end: &RunEnd) -> anyhow::Result<()> {
+        // An incomplete run keeps the last complete run's time, so "no complete run for
+        // 36 h" can be alerted on.
+        let previous = std::fs::read_to_string(&self.path)
+            .ok()
+            .and_then(|text| last_complete_run(&text));
+        let text = render(counts, end, previous);
+        self.file
+            .write_all(text.as_bytes())
+            .context("cannot write the metrics")?;
+        self.file
+            .commit()
+            .context("cannot replace the metrics file")
+    }
+}
+
+/// The exposition text: HELP and TYPE for every metric, label values escaped.
+fn render(counts: Option<&RunCounts>, end: &RunEnd, previous_complete: Option<f64>) -> String {
+    let mut out = String::new();
+    let mut metric = |name: &str, help: &str, samples: &[(String, f64)]| {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} gauge");
+        for (labels, value) in samples {
+            let _ = writeln!(out, "{name}{labels} {value}");
+        }
+    };
+    let instances: Vec<(String, f64)> = counts
+        .into_iter()
+        .flat_map(RunCounts::instances_by_account_region_engine)
+        .map(|(id, name, region, engine, n)| {
+            let labels = labels(&[
+                ("account_id", id),
+                ("account_name", name),
+                ("region", region),
+                ("engine", engine),
+            ]);
+            (labels, n as f64)
+        })
+        .collect();
+    metric(
+        "rds_inventory_instances",
+        "DB instances listed by the last run, by account, region and engine.",
+        &instances,
+    );
+    let (ok, failed, unfinished) = counts.map_or((0, 0, 0), |c| {
+        (c.targets.ok, c.targets.failed, c.unfinished_count())
+    });
+    let targets: Vec<(String, f64)> = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
+        .iter()
+        .map(|(status, n)| (labels(&[("status", status)]), *n as f64))
+        .collect();
+    metric(
+        "rds_inventory_targets",
+        "Targets (account x region) of the last run, by how they ended.",
+        &targets,
+    );
+    let plain = |value: u64| [(String::new(), value as f64)];
+    metric(
+        "rds_inventory_assume_role_calls",
+        "AssumeRole calls the last run sent to STS.",
+        &plain(end.assume_role_calls),
+    );
+    metric(
+        "rds_inventory_throttled_answers",
+        "RDS answers that said slow down (Throttling and the like) in the last run.",
+        &plain(end.throttled),
+    );
+    metric(
+        "rds_inventory_retries",
+        "RDS attempts beyond the first of each call in the last run, whatever the cause.",
+        &plain(end.retries),
+    );
+    let duration = end
+        .finished
+        .duration_since(end.started)
+        .map_or(0.0, |d| d.as_secs_f64());
+    metric(
+        "rds_inventory_run_duration_seconds",
+        "Wall time of the last run.",
+        &[(String::new(), duration)],
+    );
+    let finished = unix_seconds(end.finished);
+    metric(
+        "rds_inventory_run_end_timestamp_seconds",
+        "When the last run ended, in seconds since the Unix epoch.",
+        &[(String::new(), finished)],
+    );
+    metric(
+        "rds_inventory_exit_code",
+        "Exit code of the last run (0 complete, 3 partial, 1 fatal, 2 usage, 130 interrupted).",
+        &plain(u64::from(end.status.exit_code())),
+    );
+    let last_complete = match end.status {
+        RunStatus::Complete => Some(finished),
+        _ => previous_complete,
+    };
+    metric(
+        LAST_COMPLETE,
+        "When the last complete run ended (carried over by incomplete runs); 0 if none yet.",
+        &[(String::new(), last_complete.unwrap_or(0.0))],
+    );
+    out
+}
+
+/// `{a="x",b="y"}` with backslash, double quote and newline escaped per the format.
+fn labels(pairs: &[(&str, &str)]) -> String {
+    let escaped: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| {
+            let value = value
+                .replace('\\', "\\\\")
+                .replace('"', "\\\"")
+                .replace('\n', "\\n");
+            format!("{name}=\"{value}\"")
+        })
+        .collect();
+    format!("{{{}}}", escaped.join(","))
+}
+
+/// The last complete run's time in a previous metrics file (0 counts as none).
+fn last_complete_run(text: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|line| line.strip_prefix(LAST_COMPLETE)?.strip_prefix(' '))
+        .and_then(|value| value.trim().parse::<f64>().ok())
+        .filter(|value| *value > 0.0)
+}
+
+fn unix_seconds(time: SystemTime) -> f64 {
+    time.duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| (d.as_secs_f64() * 1000.0).round() / 1000.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::summary::tests::{partial_run, plan};
+    use std::time::Duration;
+
+    fn end(status: RunStatus) -> RunEnd {
+        let started = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        RunEnd {
+            status,
+            started,
+            finished: started + Duration::from_millis(2500),
+            assume_role_calls: 1,
+            retries: 4,
+            throttled: 3,
+            error: None,
+        }
+    }
+
+    fn sample<'a>(text: &'a str, prefix: &str) -> &'a str {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix} in\n{text}"))
+    }
+
+    #[test]
+    fn every_metric_has_help_and_type() {
+        let text = render(None, &end(RunStatus::Fatal), None);
+        let names: Vec<&str> = text
+            .lines()
+            .filter_map(|l| l.strip_prefix("# TYPE "))
+            .map(|l| l.split(' ').next().unwrap_or_default())
+            .collect();
+        assert_eq!(names.len(), 9, "{text}");
+        for name in names {
+            assert!(text.contains(&format!("# HELP {name} ")), "{name}");
+        }
+    }
+
+    #[test]
+    fn instances_and_targets_come_from_the_counts() {
+        let plan = plan();
+        let counts = partial_run(&plan);
+        let text = render(Some(&counts), &end(RunStatus::Partial), None);
+        assert_eq!(
+            sample(&text, "rds_inventory_instances{"),
+            r#"rds_inventory_instances{account_id="111111111111",account_name="prod",region="eu-west-1",engine="postgres"} 2"#
+        );
+        assert_eq!(
+            sample(&text, "rds_inventory_targets{status=\"failed\"}"),
+            "rds_inventory_targets{status=\"failed\"} 1"
+        );
+        assert_eq!(
+            sample(&text, "rds_inventory_targets{status=\"unfinished\"}"),
+            "rds_inventory_targets{status=\"unfinished\"} 1"
+        );
+        assert_eq!(
+            sample(&text, "rds_inventory_exit_code "),
+            "rds_inventory_exit_code 3"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_run_carries_the_last_complete_time_over() {
+        let partial = render(None, &end(RunStatus::Partial), Some(1_600_000_000.0));
+        assert_eq!(
+            sample(&partial, LAST_COMPLETE),
+            format!("{LAST_COMPLETE} 1600000000")
+        );
+        let complete = render(None, &end(RunStatus::Complete), Some(1_600_000_000.0));
+        assert_eq!(
+            sample(&complete, LAST_COMPLETE),
+            format!("{LAST_COMPLETE} 1700000002.5")
+        );
+        assert_eq!(last_complete_run(&partial), Some(1_600_000_000.0));
+        assert_eq!(last_complete_run("garbage"), None);
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(
+            labels(&[("account_name", "a\"b\\c\nd")]),
+            r#"{account_name="a\"b\\c\nd"}"#
+        );
+    }
+}
