@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 
 use aws_sdk_rds::config::ProvideCredentials;
 
-use crate::aws::{credential_failure_text, AwsContext};
+use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
 use crate::metrics::MetricsFile;
@@ -142,21 +142,7 @@ async fn run_inventory(
             return Ok(Finished { status: RunStatus::Interrupted, counted: None, aws: None });
         }
     };
-    let progress = Progress::new(plan.targets.len() as u64, settings.progress);
-    let reporter = Reporter::new(progress, settings.verbose, settings.quiet, &plan);
-    for warning in &warnings {
-        reporter.warn(&warning_line(warning));
-    }
-    if settings.verbose > 0 {
-        reporter.note(&format!(
-            "plan: {} accounts, {} targets, concurrency {}, {} attempts per call, {:.0} s per attempt",
-            plan.accounts.len(),
-            plan.targets.len(),
-            settings.concurrency,
-            settings.max_attempts,
-            settings.call_timeout.as_secs_f64()
-        ));
-    }
+    let reporter = start_reporting(settings, &plan, &warnings);
     let counts = RunCounts::new(&plan, &warnings);
 
     let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
@@ -180,6 +166,26 @@ async fn run_inventory(
     };
     // The fetch future is dropped here: its tasks are aborted and the channel closes.
     finish(consumer.await, started, aws, plan, interrupted)
+}
+
+/// The progress bar and stderr lines of a run, with the warnings found while planning.
+fn start_reporting(settings: &Settings, plan: &Plan, warnings: &[AccountWarning]) -> Reporter {
+    let progress = Progress::new(plan.targets.len() as u64, settings.progress);
+    let reporter = Reporter::new(progress, settings.verbose, settings.quiet, plan);
+    for warning in warnings {
+        reporter.warn(&warning_line(warning));
+    }
+    if settings.verbose > 0 {
+        reporter.note(&format!(
+            "plan: {} accounts, {} targets, concurrency {}, {} attempts per call, {:.0} s per attempt",
+            plan.accounts.len(),
+            plan.targets.len(),
+            settings.concurrency,
+            settings.max_attempts,
+            settings.call_timeout.as_secs_f64()
+        ));
+    }
+    reporter
 }
 
 /// `rds-inventory plan`: the resolved targets, and with `check`, whether each role works.

@@ -48,17 +48,28 @@ impl MetricsFile {
     }
 }
 
+/// One metric: its name, help text and samples (labels, value).
+type Metric = (&'static str, &'static str, Vec<(String, f64)>);
+
 /// The exposition text: HELP and TYPE for every metric, label values escaped.
 fn render(counts: Option<&RunCounts>, end: &RunEnd, previous_complete: Option<f64>) -> String {
     let mut out = String::new();
-    let mut metric = |name: &str, help: &str, samples: &[(String, f64)]| {
+    for (name, help, samples) in counts_metrics(counts)
+        .into_iter()
+        .chain(run_metrics(end, previous_complete))
+    {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} gauge");
         for (labels, value) in samples {
             let _ = writeln!(out, "{name}{labels} {value}");
         }
-    };
-    let instances: Vec<(String, f64)> = counts
+    }
+    out
+}
+
+/// Instances and targets, from the run's counters (zero when it never got a plan).
+fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric> {
+    let instances = counts
         .into_iter()
         .flat_map(RunCounts::instances_by_account_region_engine)
         .map(|(id, name, region, engine, n)| {
@@ -71,69 +82,76 @@ fn render(counts: Option<&RunCounts>, end: &RunEnd, previous_complete: Option<f6
             (labels, n as f64)
         })
         .collect();
-    metric(
-        "rds_inventory_instances",
-        "DB instances listed by the last run, by account, region and engine.",
-        &instances,
-    );
     let (ok, failed, unfinished) = counts.map_or((0, 0, 0), |c| {
         (c.targets.ok, c.targets.failed, c.unfinished_count())
     });
-    let targets: Vec<(String, f64)> = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
+    let targets = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
         .iter()
         .map(|(status, n)| (labels(&[("status", status)]), *n as f64))
         .collect();
-    metric(
-        "rds_inventory_targets",
-        "Targets (account x region) of the last run, by how they ended.",
-        &targets,
-    );
-    let plain = |value: u64| [(String::new(), value as f64)];
-    metric(
-        "rds_inventory_assume_role_calls",
-        "AssumeRole calls the last run sent to STS.",
-        &plain(end.assume_role_calls),
-    );
-    metric(
-        "rds_inventory_throttled_answers",
-        "RDS answers that said slow down (Throttling and the like) in the last run.",
-        &plain(end.throttled),
-    );
-    metric(
-        "rds_inventory_retries",
-        "RDS attempts beyond the first of each call in the last run, whatever the cause.",
-        &plain(end.retries),
-    );
+    vec![
+        (
+            "rds_inventory_instances",
+            "DB instances listed by the last run, by account, region and engine.",
+            instances,
+        ),
+        (
+            "rds_inventory_targets",
+            "Targets (account x region) of the last run, by how they ended.",
+            targets,
+        ),
+    ]
+}
+
+/// The run as a whole: calls, time, exit code and the last complete run.
+fn run_metrics(end: &RunEnd, previous_complete: Option<f64>) -> Vec<Metric> {
+    let one = |value: f64| vec![(String::new(), value)];
     let duration = end
         .finished
         .duration_since(end.started)
         .map_or(0.0, |d| d.as_secs_f64());
-    metric(
-        "rds_inventory_run_duration_seconds",
-        "Wall time of the last run.",
-        &[(String::new(), duration)],
-    );
     let finished = unix_seconds(end.finished);
-    metric(
-        "rds_inventory_run_end_timestamp_seconds",
-        "When the last run ended, in seconds since the Unix epoch.",
-        &[(String::new(), finished)],
-    );
-    metric(
-        "rds_inventory_exit_code",
-        "Exit code of the last run (0 complete, 3 partial, 1 fatal, 2 usage, 130 interrupted).",
-        &plain(u64::from(end.status.exit_code())),
-    );
     let last_complete = match end.status {
         RunStatus::Complete => Some(finished),
         _ => previous_complete,
     };
-    metric(
-        LAST_COMPLETE,
-        "When the last complete run ended (carried over by incomplete runs); 0 if none yet.",
-        &[(String::new(), last_complete.unwrap_or(0.0))],
-    );
-    out
+    vec![
+        (
+            "rds_inventory_assume_role_calls",
+            "AssumeRole calls the last run sent to STS.",
+            one(end.assume_role_calls as f64),
+        ),
+        (
+            "rds_inventory_throttled_answers",
+            "RDS answers that said slow down (Throttling and the like) in the last run.",
+            one(end.throttled as f64),
+        ),
+        (
+            "rds_inventory_retries",
+            "RDS attempts beyond the first of each call in the last run, whatever the cause.",
+            one(end.retries as f64),
+        ),
+        (
+            "rds_inventory_run_duration_seconds",
+            "Wall time of the last run.",
+            one(duration),
+        ),
+        (
+            "rds_inventory_run_end_timestamp_seconds",
+            "When the last run ended, in seconds since the Unix epoch.",
+            one(finished),
+        ),
+        (
+            "rds_inventory_exit_code",
+            "Exit code of the last run (0 complete, 3 partial, 1 fatal, 2 usage, 130 interrupted).",
+            one(f64::from(end.status.exit_code())),
+        ),
+        (
+            LAST_COMPLETE,
+            "When the last complete run ended (carried over by incomplete runs); 0 if none yet.",
+            one(last_complete.unwrap_or(0.0)),
+        ),
+    ]
 }
 
 /// `{a="x",b="y"}` with backslash, double quote and newline escaped per the format.
