@@ -19,7 +19,7 @@ pub(crate) const REFERENCE_UNIX: i64 = 1_796_083_200;
 pub(crate) const DAY: i64 = 86_400;
 
 /// How much of the complete record an instance carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RecordShape {
     /// Every member present, nested structures filled, lists with 1-2 entries. Exactly the
