@@ -1257,20 +1257,21 @@ mod tests {
     }
 
     #[test]
-    fn json_has_exactly_the_sdk_members_in_sdk_order() {
-        let expected: Vec<&str> = SDK_MEMBERS.split_whitespace().collect();
+    fn json_has_exactly_the_sdk_members() {
+        let mut expected: Vec<&str> = SDK_MEMBERS.split_whitespace().collect();
         assert_eq!(expected.len(), 94);
+        expected.sort_unstable();
         for instance in inventory().iter().take(20) {
             let json = instance.db_instance_json();
-            let keys: Vec<&str> = json
+            let mut keys: Vec<&str> = json
                 .as_object()
                 .expect("an object")
                 .keys()
                 .map(String::as_str)
                 .collect();
-            let mut sorted_expected = expected.clone();
-            sorted_expected.sort_unstable();
-            assert_eq!(keys, sorted_expected);
+            // Sorted, so the test holds whether or not serde_json preserves insertion order.
+            keys.sort_unstable();
+            assert_eq!(keys, expected);
         }
     }
 
