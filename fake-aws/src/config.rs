@@ -1,6 +1,6 @@
 //! The knobs of the fake: what it serves and which faults it injects.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 /// An `(account id, region)` pair, e.g. `("100000000000".into(), "eu-west-1".into())`.
@@ -49,6 +49,28 @@ pub struct FakeConfig {
     pub stuck_pagination_targets: HashSet<Target>,
     /// Accounts where Account `ListRegions` answers 403 `AccessDeniedException`.
     pub list_regions_denied: HashSet<String>,
+    /// Every RDS call for the target answers 400 `Throttling` until this long after the
+    /// target's first RDS call, then serves normally.
+    pub throttle_targets_for: HashMap<Target, Duration>,
+    /// Every RDS call for the target answers 400 `Throttling`, forever.
+    pub throttle_forever_targets: HashSet<Target>,
+    /// Every RDS call for the target answers 403 `AccessDenied`.
+    pub access_denied_targets: HashSet<Target>,
+    /// Per account id: an AssumeRole asking for a longer `DurationSeconds` answers 400
+    /// `ValidationError`, as STS does above a role's MaxSessionDuration.
+    pub max_session_duration: HashMap<String, Duration>,
+    /// Replaces `latency` for STS AssumeRole calls only (jitter still applies).
+    pub sts_latency: Option<Duration>,
+    /// Accounts where RDS `DescribePendingMaintenanceActions` answers 403 `AccessDenied`.
+    pub maintenance_denied_accounts: HashSet<String>,
+    /// Accounts where RDS `DescribeDBMajorEngineVersions` answers 403 `AccessDenied`.
+    pub engine_versions_denied_accounts: HashSet<String>,
+    /// Which inventory is served: 0 (the default) or 1, which differs from 0 by a few
+    /// modified, removed, added and one renamed instance; see `generation_changes`.
+    pub generation: u64,
+    /// Serve only the original 21 DBInstance members (as before the complete record), which
+    /// keeps DescribeDBInstances pages small for benchmarks.
+    pub lean_records: bool,
 }
 
 impl Default for FakeConfig {
@@ -72,6 +94,15 @@ impl Default for FakeConfig {
             truncated_targets: HashSet::new(),
             stuck_pagination_targets: HashSet::new(),
             list_regions_denied: HashSet::new(),
+            throttle_targets_for: HashMap::new(),
+            throttle_forever_targets: HashSet::new(),
+            access_denied_targets: HashSet::new(),
+            max_session_duration: HashMap::new(),
+            sts_latency: None,
+            maintenance_denied_accounts: HashSet::new(),
+            engine_versions_denied_accounts: HashSet::new(),
+            generation: 0,
+            lean_records: false,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::config::FakeConfig;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// The API operations the fake tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,15 +15,29 @@ pub(crate) enum Operation {
     ListRegions,
     /// An action, path or service the fake does not implement.
     Unsupported,
+    DescribePendingMaintenanceActions,
+    DescribeDbMajorEngineVersions,
 }
 
 impl Operation {
-    const ALL: [Operation; 4] = [
+    const ALL: [Operation; 6] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
         Operation::Unsupported,
+        Operation::DescribePendingMaintenanceActions,
+        Operation::DescribeDbMajorEngineVersions,
     ];
+
+    /// The RDS operations, which the per-target RDS controls apply to.
+    pub(crate) fn is_rds(self) -> bool {
+        matches!(
+            self,
+            Operation::DescribeDbInstances
+                | Operation::DescribePendingMaintenanceActions
+                | Operation::DescribeDbMajorEngineVersions
+        )
+    }
 
     /// The AWS name, used as the key in `CountersSnapshot::calls`.
     pub(crate) fn name(self) -> &'static str {
@@ -32,6 +46,8 @@ impl Operation {
             Operation::DescribeDbInstances => "DescribeDBInstances",
             Operation::ListRegions => "ListRegions",
             Operation::Unsupported => "Unsupported",
+            Operation::DescribePendingMaintenanceActions => "DescribePendingMaintenanceActions",
+            Operation::DescribeDbMajorEngineVersions => "DescribeDBMajorEngineVersions",
         }
     }
 
@@ -59,7 +75,8 @@ pub struct CountersSnapshot {
     /// API requests received (the `/_fake/` control paths are not counted).
     pub requests_total: u64,
     /// Requests per operation (`AssumeRole`, `DescribeDBInstances`, `ListRegions`,
-    /// `Unsupported`), whatever their outcome, faults included.
+    /// `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`, `Unsupported`),
+    /// whatever their outcome, faults included.
     pub calls: BTreeMap<String, u64>,
     pub faults: FaultCounts,
     /// Every AssumeRole call, including denied and unknown accounts.
@@ -82,6 +99,29 @@ pub struct CountersSnapshot {
     /// TCP connections accepted: a client with one shared pool opens about as many as its
     /// concurrency; one pool per client opens one per client.
     pub connections_accepted: u64,
+    /// RDS calls answered 400 `Throttling` (by `throttle_rate`, `throttle_targets_for`,
+    /// `throttle_forever_targets` or a runtime failure), per account, then per region; only
+    /// calls with issued keys for a configured region.
+    pub throttled_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// RDS calls answered 403 `AccessDenied` (`access_denied_targets`, the per-account
+    /// maintenance and engine-version denials, runtime failures).
+    pub rds_access_denied: u64,
+    /// DescribePendingMaintenanceActions calls per account, then per region (issued keys,
+    /// configured region, any outcome).
+    pub pending_maintenance_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBMajorEngineVersions calls per SigV4 region, then per `Engine` parameter
+    /// (`*` when absent); any caller, any outcome.
+    pub major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// AssumeRole requests per `RoleArn` as sent (any partition, any outcome, faults included).
+    pub assume_role_arns: BTreeMap<String, u64>,
+    /// AssumeRole requests per region of their SigV4 credential scope (any outcome).
+    pub assume_role_regions: BTreeMap<String, u64>,
+    /// Per configured account, the `DurationSeconds` of each AssumeRole in arrival order
+    /// (`None` when the request left it out); recorded once the RoleArn is valid and the
+    /// value is a number, before range and MaxSessionDuration checks.
+    pub assume_role_durations: BTreeMap<String, Vec<Option<u64>>>,
+    /// AssumeRole calls refused because DurationSeconds exceeded `max_session_duration`.
+    pub assume_role_duration_rejected: u64,
 }
 
 impl CountersSnapshot {
@@ -107,6 +147,78 @@ impl CountersSnapshot {
     /// Calls of one operation by its AWS name; 0 if none.
     pub fn calls_of(&self, operation: &str) -> u64 {
         self.calls.get(operation).copied().unwrap_or(0)
+    }
+
+    /// Throttled RDS calls for one (account, region); 0 if none.
+    pub fn throttled_calls_for(&self, account_id: &str, region: &str) -> u64 {
+        nested(&self.throttled_calls, account_id, region)
+    }
+
+    /// DescribePendingMaintenanceActions calls for one (account, region); 0 if none.
+    pub fn pending_maintenance_calls_for(&self, account_id: &str, region: &str) -> u64 {
+        nested(&self.pending_maintenance_calls, account_id, region)
+    }
+
+    /// DescribeDBMajorEngineVersions calls in `region` for `engine` (`*`: no Engine); 0 if none.
+    pub fn major_engine_versions_calls_for(&self, region: &str, engine: &str) -> u64 {
+        nested(&self.major_engine_versions_calls, region, engine)
+    }
+
+    /// AssumeRole requests for one exact RoleArn; 0 if none.
+    pub fn assume_role_arn_calls(&self, role_arn: &str) -> u64 {
+        self.assume_role_arns.get(role_arn).copied().unwrap_or(0)
+    }
+
+    /// AssumeRole requests signed for `region`; 0 if none.
+    pub fn assume_role_region_calls(&self, region: &str) -> u64 {
+        self.assume_role_regions.get(region).copied().unwrap_or(0)
+    }
+
+    /// The DurationSeconds one account's AssumeRole calls asked for, in order.
+    pub fn assume_role_durations_for(&self, account_id: &str) -> Vec<Option<u64>> {
+        self.assume_role_durations
+            .get(account_id)
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
+fn nested(map: &BTreeMap<String, BTreeMap<String, u64>>, outer: &str, inner: &str) -> u64 {
+    map.get(outer)
+        .and_then(|inner_map| inner_map.get(inner))
+        .copied()
+        .unwrap_or(0)
+}
+
+/// A map behind a lock, for counters keyed by request data (rare calls, few keys).
+struct Tally<K: Ord, V> {
+    map: Mutex<BTreeMap<K, V>>,
+}
+
+impl<K: Ord + Clone, V: Clone + Default> Tally<K, V> {
+    fn new() -> Tally<K, V> {
+        Tally {
+            map: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    fn update(&self, key: K, change: impl FnOnce(&mut V)) {
+        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        change(map.entry(key).or_default());
+    }
+
+    fn copy(&self) -> BTreeMap<K, V> {
+        self.map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn clear(&self) {
+        self.map
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }
 
@@ -140,6 +252,15 @@ pub(crate) struct Counters {
     list_regions_by_account: Vec<AtomicU64>,
     /// Indexed by `account_index * region_count + region_index`.
     describe_by_target: Vec<AtomicU64>,
+    throttled_by_target: Vec<AtomicU64>,
+    maintenance_by_target: Vec<AtomicU64>,
+    rds_access_denied: AtomicU64,
+    assume_role_duration_rejected: AtomicU64,
+    /// (region, engine or `*`) -> calls.
+    engine_versions: Tally<(String, String), u64>,
+    assume_role_arns: Tally<String, u64>,
+    assume_role_regions: Tally<String, u64>,
+    assume_role_durations: Tally<String, Vec<Option<u64>>>,
 }
 
 impl Counters {
@@ -161,6 +282,14 @@ impl Counters {
             assume_role_by_account: zeroed(account_count),
             list_regions_by_account: zeroed(account_count),
             describe_by_target: zeroed(account_count * region_count),
+            throttled_by_target: zeroed(account_count * region_count),
+            maintenance_by_target: zeroed(account_count * region_count),
+            rds_access_denied: AtomicU64::new(0),
+            assume_role_duration_rejected: AtomicU64::new(0),
+            engine_versions: Tally::new(),
+            assume_role_arns: Tally::new(),
+            assume_role_regions: Tally::new(),
+            assume_role_durations: Tally::new(),
         }
     }
 
@@ -211,6 +340,36 @@ impl Counters {
     pub(crate) fn describe(&self, account_index: usize, region_index: usize) {
         bump(&self.describe_by_target[account_index * self.region_count + region_index]);
     }
+    pub(crate) fn throttled_target(&self, account_index: usize, region_index: usize) {
+        bump(&self.throttled_by_target[account_index * self.region_count + region_index]);
+    }
+    pub(crate) fn pending_maintenance(&self, account_index: usize, region_index: usize) {
+        bump(&self.maintenance_by_target[account_index * self.region_count + region_index]);
+    }
+    pub(crate) fn rds_access_denied(&self) {
+        bump(&self.rds_access_denied);
+    }
+    pub(crate) fn assume_role_duration_rejected(&self) {
+        bump(&self.assume_role_duration_rejected);
+    }
+    pub(crate) fn major_engine_versions(&self, region: &str, engine: Option<&str>) {
+        let key = (region.to_string(), engine.unwrap_or("*").to_string());
+        self.engine_versions.update(key, |count| *count += 1);
+    }
+    pub(crate) fn assume_role_request(&self, role_arn: Option<&str>, region: &str) {
+        if let Some(role_arn) = role_arn {
+            self.assume_role_arns
+                .update(role_arn.to_string(), |count| *count += 1);
+        }
+        self.assume_role_regions
+            .update(region.to_string(), |count| *count += 1);
+    }
+    pub(crate) fn assume_role_duration(&self, account_id: &str, duration_secs: Option<u64>) {
+        self.assume_role_durations
+            .update(account_id.to_string(), |durations| {
+                durations.push(duration_secs)
+            });
+    }
 
     /// Zeroes everything; the peak restarts from what is in flight now.
     pub(crate) fn reset(&self) {
@@ -224,16 +383,24 @@ impl Counters {
             &self.assume_role_denied,
             &self.expired_key_calls,
             &self.connections_accepted,
+            &self.rds_access_denied,
+            &self.assume_role_duration_rejected,
         ];
         let all_counters = all_scalars
             .into_iter()
             .chain(&self.calls)
             .chain(&self.assume_role_by_account)
             .chain(&self.list_regions_by_account)
-            .chain(&self.describe_by_target);
+            .chain(&self.describe_by_target)
+            .chain(&self.throttled_by_target)
+            .chain(&self.maintenance_by_target);
         for counter in all_counters {
             counter.store(0, Ordering::Relaxed);
         }
+        self.engine_versions.clear();
+        self.assume_role_arns.clear();
+        self.assume_role_regions.clear();
+        self.assume_role_durations.clear();
         self.peak_in_flight
             .store(load(&self.in_flight), Ordering::Relaxed);
     }
@@ -250,19 +417,28 @@ impl Counters {
                 })
                 .collect()
         };
-        let mut describe_calls: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
-        for (account_index, account) in config.accounts.iter().enumerate() {
-            for (region_index, region) in config.regions.iter().enumerate() {
-                let count = load(
-                    &self.describe_by_target[account_index * self.region_count + region_index],
-                );
-                if count > 0 {
-                    describe_calls
-                        .entry(account.clone())
-                        .or_default()
-                        .insert(region.clone(), count);
+        let per_target = |counters: &[AtomicU64]| {
+            let mut by_account: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+            for (account_index, account) in config.accounts.iter().enumerate() {
+                for (region_index, region) in config.regions.iter().enumerate() {
+                    let count = load(&counters[account_index * self.region_count + region_index]);
+                    if count > 0 {
+                        by_account
+                            .entry(account.clone())
+                            .or_default()
+                            .insert(region.clone(), count);
+                    }
                 }
             }
+            by_account
+        };
+        let mut major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>> =
+            BTreeMap::new();
+        for ((region, engine), count) in self.engine_versions.copy() {
+            major_engine_versions_calls
+                .entry(region)
+                .or_default()
+                .insert(engine, count);
         }
         CountersSnapshot {
             requests_total: load(&self.requests_total),
@@ -279,12 +455,20 @@ impl Counters {
             assume_role_calls_total: load(&self.assume_role_total),
             assume_role_calls: per_account(&self.assume_role_by_account),
             assume_role_denied: load(&self.assume_role_denied),
-            describe_calls,
+            describe_calls: per_target(&self.describe_by_target),
             list_regions_calls: per_account(&self.list_regions_by_account),
             expired_key_calls: load(&self.expired_key_calls),
             in_flight: load(&self.in_flight),
             peak_in_flight: load(&self.peak_in_flight),
             connections_accepted: load(&self.connections_accepted),
+            throttled_calls: per_target(&self.throttled_by_target),
+            rds_access_denied: load(&self.rds_access_denied),
+            pending_maintenance_calls: per_target(&self.maintenance_by_target),
+            major_engine_versions_calls,
+            assume_role_arns: self.assume_role_arns.copy(),
+            assume_role_regions: self.assume_role_regions.copy(),
+            assume_role_durations: self.assume_role_durations.copy(),
+            assume_role_duration_rejected: load(&self.assume_role_duration_rejected),
         }
     }
 }

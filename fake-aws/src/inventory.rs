@@ -2,6 +2,7 @@
 //! the i-th instance of any target costs O(1) and nothing is kept in memory.
 
 use crate::config::FakeConfig;
+use crate::db_instance::{dns_suffix, partition};
 use crate::rng::{hash_parts, SplitMix64, HEX, LOWER_ALNUM, UPPER_ALNUM};
 use crate::time::iso8601;
 use serde::Serialize;
@@ -13,7 +14,8 @@ pub struct FakeInstance {
     pub region: String,
     /// `DBInstanceIdentifier`, unique within its account and region.
     pub identifier: String,
-    /// `DBInstanceArn`: `arn:aws:rds:<region>:<account>:db:<identifier>`.
+    /// `DBInstanceArn`: `arn:<partition>:rds:<region>:<account>:db:<identifier>` (`aws`, or
+    /// `aws-us-gov`, `aws-cn`, ... for those regions).
     pub arn: String,
     /// `DbiResourceId`: `db-` + 26 uppercase alphanumerics.
     pub resource_id: String,
@@ -149,7 +151,7 @@ impl FakeConfig {
     }
 
     /// The instances a correct client can report: skips denied accounts, disabled regions,
-    /// malformed targets and hang targets.
+    /// malformed, truncated, stuck, hang, throttled-forever and access-denied targets.
     pub fn reachable_inventory(&self) -> Vec<FakeInstance> {
         let mut reachable = Vec::new();
         for (account_index, account) in self.accounts.iter().enumerate() {
@@ -163,6 +165,8 @@ impl FakeConfig {
                     || self.truncated_targets.contains(&target)
                     || self.stuck_pagination_targets.contains(&target)
                     || self.hang_targets.contains(&target)
+                    || self.throttle_forever_targets.contains(&target)
+                    || self.access_denied_targets.contains(&target)
                 {
                     continue;
                 }
@@ -191,8 +195,25 @@ impl FakeConfig {
             .map(move |index| self.instance(account_index, region_index, index))
     }
 
-    /// How many instances the target at these config indices holds.
+    /// How many instances the target at these config indices holds (in `generation`).
     pub fn instance_count(&self, account_index: usize, region_index: usize) -> usize {
+        self.instance_count_in(self.generation, account_index, region_index)
+    }
+
+    pub(crate) fn instance_count_in(
+        &self,
+        generation: u64,
+        account_index: usize,
+        region_index: usize,
+    ) -> usize {
+        if generation == 0 {
+            return self.base_instance_count(account_index, region_index);
+        }
+        self.generation_plan(account_index, region_index).count()
+    }
+
+    /// The generation-0 count.
+    pub(crate) fn base_instance_count(&self, account_index: usize, region_index: usize) -> usize {
         let mean = self.instances_per_target;
         let (a, r) = (account_index as u64, region_index as u64);
         let every_seventh_is_empty = a
@@ -210,11 +231,38 @@ impl FakeConfig {
         fewest + (hash_parts(&[self.seed, a, r, COUNT_SALT]) % spread) as usize
     }
 
-    /// The `index`-th instance of the target at these config indices, in O(1).
+    /// The `index`-th instance of the target at these config indices (in `generation`), in O(1).
     ///
     /// # Panics
     /// If either index is outside `accounts` / `regions`.
     pub fn instance(
+        &self,
+        account_index: usize,
+        region_index: usize,
+        index: usize,
+    ) -> FakeInstance {
+        self.instance_in(self.generation, account_index, region_index, index)
+    }
+
+    pub(crate) fn instance_in(
+        &self,
+        generation: u64,
+        account_index: usize,
+        region_index: usize,
+        position: usize,
+    ) -> FakeInstance {
+        if generation == 0 {
+            return self.base_instance(account_index, region_index, position);
+        }
+        let plan = self.generation_plan(account_index, region_index);
+        let index = plan.base_index(position);
+        let mut instance = self.base_instance(account_index, region_index, index);
+        plan.apply(index, &mut instance);
+        instance
+    }
+
+    /// The generation-0 instance at `index`.
+    fn base_instance(
         &self,
         account_index: usize,
         region_index: usize,
@@ -226,10 +274,7 @@ impl FakeConfig {
         let target_hash = hash_parts(&[self.seed, a, r, TARGET_SALT]);
         let mut rng = SplitMix64::new(hash_parts(&[self.seed, a, r, index as u64, INSTANCE_SALT]));
 
-        let account_suffix = account
-            .get(account.len().saturating_sub(4)..)
-            .unwrap_or(account);
-        let identifier = format!("db-{account_suffix}-{region}-{index:04}");
+        let identifier = identifier_for(account, region, index);
 
         let engine_roll = rng.below(100);
         let profile = ENGINES
@@ -276,14 +321,21 @@ impl FakeConfig {
         FakeInstance {
             account_id: account.clone(),
             region: region.clone(),
-            arn: format!("arn:aws:rds:{region}:{account}:db:{identifier}"),
+            arn: format!(
+                "arn:{}:rds:{region}:{account}:db:{identifier}",
+                partition(region)
+            ),
             resource_id,
             instance_class,
             engine: profile.engine.to_string(),
             engine_version,
             status: status.to_string(),
-            endpoint_address: (!is_creating)
-                .then(|| format!("{identifier}.{endpoint_zone}.{region}.rds.amazonaws.com")),
+            endpoint_address: (!is_creating).then(|| {
+                format!(
+                    "{identifier}.{endpoint_zone}.{region}.rds.{}",
+                    dns_suffix(region)
+                )
+            }),
             endpoint_port: (!is_creating).then_some(profile.port),
             allocated_storage,
             storage_type,
@@ -300,6 +352,14 @@ impl FakeConfig {
             tags,
         }
     }
+}
+
+/// `db-<last 4 digits of account>-<region>-<NNNN>`.
+pub(crate) fn identifier_for(account: &str, region: &str, index: usize) -> String {
+    let account_suffix = account
+        .get(account.len().saturating_sub(4)..)
+        .unwrap_or(account);
+    format!("db-{account_suffix}-{region}-{index:04}")
 }
 
 fn generate_tags(rng: &mut SplitMix64, environment: &str) -> Vec<(String, String)> {

@@ -1,20 +1,33 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
-//! `DescribeDBInstances` and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them,
-//! bound to 127.0.0.1 only. See README.md for the controls and counters.
+//! `DescribeDBInstances`, `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`
+//! and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1
+//! only. See README.md for the controls and counters.
 
 mod api;
 mod config;
 mod counters;
+mod db_instance;
+mod generation;
 mod inventory;
+mod lifecycle;
+mod maintenance;
 mod request;
 mod rng;
 mod server;
+mod sink;
 mod time;
 mod xml;
 
+pub use api::TargetFailure;
 pub use config::{FakeConfig, Target};
 pub use counters::{CountersSnapshot, FaultCounts};
+pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};
+pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
+pub use lifecycle::{
+    expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
+    STANDARD_SUPPORT,
+};
 
 use api::Shared;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -111,9 +124,41 @@ impl FakeAws {
         self.shared.issued_secrets()
     }
 
-    /// The config the fake serves.
+    /// The config the fake was started with (its `generation` is the starting one; see
+    /// `served_config`).
     pub fn config(&self) -> &FakeConfig {
         &self.shared.config
+    }
+
+    /// The inventory generation served now.
+    pub fn generation(&self) -> u64 {
+        self.shared.generation()
+    }
+
+    /// Serves another inventory generation from the next request on (0 or 1; higher values
+    /// serve generation 1), as `POST /_fake/generation/N` does.
+    pub fn set_generation(&self, generation: u64) {
+        self.shared.set_generation(generation);
+    }
+
+    /// The config with `generation` set to the one served now: its `inventory()` and friends
+    /// describe what the fake answers at this moment.
+    pub fn served_config(&self) -> FakeConfig {
+        FakeConfig {
+            generation: self.generation(),
+            ..self.shared.config.clone()
+        }
+    }
+
+    /// Makes every RDS call for (account, region) fail with `failure` from the next request
+    /// on, or with `None` serve it normally again; `false` if the target is not configured.
+    pub fn set_target_failure(
+        &self,
+        account_id: &str,
+        region: &str,
+        failure: Option<TargetFailure>,
+    ) -> bool {
+        self.shared.set_target_failure(account_id, region, failure)
     }
 }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 const USAGE: &str = "\
 usage: fake-aws [OPTIONS]
 
-Serves fake STS AssumeRole, RDS DescribeDBInstances and Account ListRegions on 127.0.0.1.
+Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribePendingMaintenanceActions and
+DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
@@ -29,6 +30,16 @@ Serves fake STS AssumeRole, RDS DescribeDBInstances and Account ListRegions on 1
   --malformed-target ACCOUNT:REGION  RDS answers truncated XML there (repeatable)
   --truncated-target ACCOUNT:REGION  RDS answers XML cut after one instance, which the SDK accepts
   --deny-list-regions ACCOUNT    Account ListRegions is denied there (repeatable)
+  --sts-latency-ms N             fixed delay for AssumeRole instead of --latency-ms
+  --throttle-target-for ACCOUNT:REGION:MS  RDS there answers Throttling for MS ms from its
+                                 first RDS call (repeatable)
+  --throttle-forever-target ACCOUNT:REGION  RDS there always answers Throttling (repeatable)
+  --access-denied-target ACCOUNT:REGION  RDS there answers AccessDenied (repeatable)
+  --max-session-duration ACCOUNT:SECS  AssumeRole above SECS is a ValidationError (repeatable)
+  --deny-maintenance ACCOUNT     DescribePendingMaintenanceActions is denied (repeatable)
+  --deny-engine-versions ACCOUNT  DescribeDBMajorEngineVersions is denied (repeatable)
+  --generation N                 inventory generation served at start (0 or 1)
+  --lean-records                 serve only the original 21 DBInstance members
   -h, --help                     this text
 ";
 
@@ -62,6 +73,17 @@ fn parse_target(flag: &str, text: &str) -> Result<(String, String), String> {
     }
 }
 
+/// `ACCOUNT:REGION:MS` -> (target, duration).
+fn parse_target_duration(flag: &str, text: &str) -> Result<((String, String), Duration), String> {
+    match text.rsplit_once(':') {
+        Some((target, millis)) => Ok((
+            parse_target(flag, target)?,
+            Duration::from_millis(parse_number(flag, millis)?),
+        )),
+        None => Err(format!("{flag}: expected ACCOUNT:REGION:MS, got '{text}'")),
+    }
+}
+
 /// `Ok(None)` means help was asked for.
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
@@ -72,6 +94,11 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(None);
+        }
+        // The one flag without a value.
+        if arg == "--lean-records" {
+            options.config.lean_records = true;
+            continue;
         }
         let (flag, inline_value) = match arg.split_once('=') {
             Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
@@ -128,6 +155,39 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--deny-list-regions" => {
                 config.list_regions_denied.insert(value);
             }
+            "--sts-latency-ms" => {
+                config.sts_latency = Some(Duration::from_millis(parse_number(&flag, &value)?))
+            }
+            "--throttle-target-for" => {
+                let (target, duration) = parse_target_duration(&flag, &value)?;
+                config.throttle_targets_for.insert(target, duration);
+            }
+            "--throttle-forever-target" => {
+                config
+                    .throttle_forever_targets
+                    .insert(parse_target(&flag, &value)?);
+            }
+            "--access-denied-target" => {
+                config
+                    .access_denied_targets
+                    .insert(parse_target(&flag, &value)?);
+            }
+            "--max-session-duration" => match value.split_once(':') {
+                Some((account, secs)) if !account.is_empty() => {
+                    let secs = Duration::from_secs(parse_number(&flag, secs)?);
+                    config
+                        .max_session_duration
+                        .insert(account.to_string(), secs);
+                }
+                _ => return Err(format!("{flag}: expected ACCOUNT:SECS, got '{value}'")),
+            },
+            "--deny-maintenance" => {
+                config.maintenance_denied_accounts.insert(value);
+            }
+            "--deny-engine-versions" => {
+                config.engine_versions_denied_accounts.insert(value);
+            }
+            "--generation" => config.generation = parse_number(&flag, &value)?,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -213,6 +273,50 @@ mod tests {
         ])
         .expect("valid flags")
         .expect("not help");
+        let extended = parse(&[
+            "--sts-latency-ms",
+            "250",
+            "--throttle-target-for",
+            "100000000000:us-east-1:1500",
+            "--throttle-forever-target",
+            "100000000001:us-east-1",
+            "--access-denied-target=100000000001:eu-west-1",
+            "--max-session-duration",
+            "100000000000:3600",
+            "--deny-maintenance",
+            "100000000001",
+            "--deny-engine-versions",
+            "100000000002",
+            "--generation",
+            "1",
+            "--lean-records",
+        ])
+        .expect("valid flags")
+        .expect("not help")
+        .config;
+        assert_eq!(extended.sts_latency, Some(Duration::from_millis(250)));
+        assert_eq!(
+            extended
+                .throttle_targets_for
+                .get(&FakeConfig::target("100000000000", "us-east-1")),
+            Some(&Duration::from_millis(1500))
+        );
+        assert_eq!(extended.throttle_forever_targets.len(), 1);
+        assert!(extended
+            .access_denied_targets
+            .contains(&FakeConfig::target("100000000001", "eu-west-1")));
+        assert_eq!(
+            extended.max_session_duration.get("100000000000"),
+            Some(&Duration::from_secs(3600))
+        );
+        assert!(extended
+            .maintenance_denied_accounts
+            .contains("100000000001"));
+        assert!(extended
+            .engine_versions_denied_accounts
+            .contains("100000000002"));
+        assert_eq!(extended.generation, 1);
+        assert!(extended.lean_records);
         let config = &options.config;
         assert_eq!(options.port, 8080);
         assert_eq!(config.seed, 7);
@@ -247,6 +351,8 @@ mod tests {
         assert!(parse(&["--disable-region", "100000000000"]).is_err());
         assert!(parse(&["--bogus", "1"]).is_err());
         assert!(parse(&["--seed"]).is_err());
+        assert!(parse(&["--throttle-target-for", "100000000000:us-east-1"]).is_err());
+        assert!(parse(&["--max-session-duration", "3600"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
     }
 }

@@ -1,7 +1,7 @@
 //! HTTP/1.1 plumbing: the accept loop, one hyper connection per socket, and the `/_fake/`
 //! control paths.
 
-use crate::api::{handle_api, json_reply, Reply, Shared};
+use crate::api::{handle_api, json_reply, Reply, Shared, TargetFailure};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -77,8 +77,50 @@ async fn route(shared: &Shared, request: Request<Incoming>) -> Reply {
             shared.counters.reset();
             plain(StatusCode::NO_CONTENT, "")
         }
+        (&Method::POST, control) => runtime_control(shared, control),
         _ => plain(StatusCode::NOT_FOUND, "unknown fake-aws control path"),
     }
+}
+
+/// `POST /_fake/generation/N` and `POST /_fake/target-failure/ACCOUNT:REGION/KIND` (KIND:
+/// `access-denied`, `hang`, `throttle` or `none`), for the binary; the library has methods.
+fn runtime_control(shared: &Shared, path: &str) -> Reply {
+    if let Some(generation) = path.strip_prefix("/_fake/generation/") {
+        return match generation.parse() {
+            Ok(generation) => {
+                shared.set_generation(generation);
+                plain(StatusCode::NO_CONTENT, "")
+            }
+            Err(_) => plain(StatusCode::BAD_REQUEST, "generation must be a number"),
+        };
+    }
+    if let Some(rest) = path.strip_prefix("/_fake/target-failure/") {
+        let parsed = rest.rsplit_once('/').and_then(|(target, kind)| {
+            let (account, region) = target.split_once(':')?;
+            let failure = match kind {
+                "access-denied" => Some(TargetFailure::AccessDenied),
+                "hang" => Some(TargetFailure::Hang),
+                "throttle" => Some(TargetFailure::Throttle),
+                "none" => None,
+                _ => return None,
+            };
+            Some((account, region, failure))
+        });
+        return match parsed {
+            Some((account, region, failure)) => {
+                if shared.set_target_failure(account, region, failure) {
+                    plain(StatusCode::NO_CONTENT, "")
+                } else {
+                    plain(StatusCode::NOT_FOUND, "no such configured target")
+                }
+            }
+            None => plain(
+                StatusCode::BAD_REQUEST,
+                "expected /_fake/target-failure/ACCOUNT:REGION/access-denied|hang|throttle|none",
+            ),
+        };
+    }
+    plain(StatusCode::NOT_FOUND, "unknown fake-aws control path")
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Reply {

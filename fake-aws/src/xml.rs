@@ -1,6 +1,8 @@
 //! The query-protocol XML bodies, with the element names the SDK deserializers look for.
 
+use crate::db_instance::emit_db_instance;
 use crate::inventory::FakeInstance;
+use crate::sink::XmlSink;
 use std::fmt::Write;
 
 pub(crate) const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -9,10 +11,19 @@ pub(crate) const RDS_NAMESPACE: &str = "http://rds.amazonaws.com/doc/2014-10-31/
 /// Appends `text` escaped for XML character data; CR, LF and TAB become character
 /// references so that no parser normalises them away.
 pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    // Byte scan: every character that needs escaping is ASCII, and most values have none.
-    let needs_escaping =
-        |b: &u8| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'' | b'\n' | b'\r' | b'\t');
-    if !text.as_bytes().iter().any(needs_escaping) {
+    // Byte scan through a table: every character that needs escaping is ASCII, most values
+    // have none, and this runs for every element of every page.
+    const NEEDS_ESCAPING: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        let special = b"&<>\"'\n\r\t";
+        while i < special.len() {
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    if !text.as_bytes().iter().any(|&b| NEEDS_ESCAPING[b as usize]) {
         out.push_str(text);
         return;
     }
@@ -39,11 +50,6 @@ fn push_element(out: &mut String, name: &str, text: &str) {
     out.push_str("</");
     out.push_str(name);
     out.push('>');
-}
-
-fn push_display_element(out: &mut String, name: &str, value: impl std::fmt::Display) {
-    // Writing to a String cannot fail.
-    let _ = write!(out, "<{name}>{value}</{name}>");
 }
 
 /// Who is to blame for an error, as AWS reports it in `<Type>`.
@@ -78,6 +84,8 @@ pub(crate) fn error_response(
 
 /// The pieces of a successful AssumeRole answer.
 pub(crate) struct IssuedRole<'a> {
+    /// `aws`, `aws-us-gov`, ... as in the RoleArn.
+    pub(crate) partition: &'a str,
     pub(crate) role_arn_account: &'a str,
     pub(crate) role_name: &'a str,
     pub(crate) session_name: &'a str,
@@ -98,8 +106,8 @@ pub(crate) fn assume_role_response(role: &IssuedRole<'_>, request_id: &str) -> S
         &mut out,
         "Arn",
         &format!(
-            "arn:aws:sts::{}:assumed-role/{}/{}",
-            role.role_arn_account, role.role_name, role.session_name
+            "arn:{}:sts::{}:assumed-role/{}/{}",
+            role.partition, role.role_arn_account, role.role_name, role.session_name
         ),
     );
     push_element(
@@ -120,17 +128,21 @@ pub(crate) fn assume_role_response(role: &IssuedRole<'_>, request_id: &str) -> S
 
 pub(crate) fn describe_db_instances_response(
     instances: impl Iterator<Item = FakeInstance>,
+    lean: bool,
     next_marker: Option<&str>,
     request_id: &str,
 ) -> String {
-    // About 1.2 KB per instance; reserving up front avoids repeated regrowth of a 100 KB page.
-    let mut out = String::with_capacity(512 + 1300 * instances.size_hint().0);
+    // Reserving up front avoids repeated regrowth of a page of up to 100 instances.
+    let per_instance = if lean { 1300 } else { 6000 };
+    let mut out = String::with_capacity(512 + per_instance * instances.size_hint().0);
     let _ = write!(
         out,
         "<DescribeDBInstancesResponse xmlns=\"{RDS_NAMESPACE}\"><DescribeDBInstancesResult><DBInstances>"
     );
     for instance in instances {
-        push_db_instance(&mut out, &instance);
+        out.push_str("<DBInstance>");
+        emit_db_instance(&instance, lean, &mut XmlSink { out: &mut out });
+        out.push_str("</DBInstance>");
     }
     out.push_str("</DBInstances>");
     if let Some(marker) = next_marker {
@@ -142,49 +154,27 @@ pub(crate) fn describe_db_instances_response(
     out
 }
 
-fn push_db_instance(out: &mut String, instance: &FakeInstance) {
-    out.push_str("<DBInstance>");
-    push_element(out, "DBInstanceIdentifier", &instance.identifier);
-    push_element(out, "DBInstanceArn", &instance.arn);
-    push_element(out, "DbiResourceId", &instance.resource_id);
-    push_element(out, "DBInstanceClass", &instance.instance_class);
-    push_element(out, "Engine", &instance.engine);
-    push_element(out, "EngineVersion", &instance.engine_version);
-    push_element(out, "DBInstanceStatus", &instance.status);
-    if let (Some(address), Some(port)) = (&instance.endpoint_address, instance.endpoint_port) {
-        out.push_str("<Endpoint>");
-        push_element(out, "Address", address);
-        push_display_element(out, "Port", port);
-        out.push_str("</Endpoint>");
+/// `<{Operation}Response><{Operation}Result>`, the body `fill` writes, an optional Marker,
+/// and the request id: the envelope of every RDS Describe answer.
+pub(crate) fn rds_result(
+    operation: &str,
+    next_marker: Option<&str>,
+    request_id: &str,
+    fill: impl FnOnce(&mut String),
+) -> String {
+    let mut out = String::with_capacity(4096);
+    let _ = write!(
+        out,
+        "<{operation}Response xmlns=\"{RDS_NAMESPACE}\"><{operation}Result>"
+    );
+    fill(&mut out);
+    if let Some(marker) = next_marker {
+        push_element(&mut out, "Marker", marker);
     }
-    push_display_element(out, "AllocatedStorage", instance.allocated_storage);
-    push_element(out, "StorageType", &instance.storage_type);
-    push_display_element(out, "StorageEncrypted", instance.storage_encrypted);
-    push_display_element(out, "MultiAZ", instance.multi_az);
-    if let Some(zone) = &instance.availability_zone {
-        push_element(out, "AvailabilityZone", zone);
-    }
-    push_display_element(out, "PubliclyAccessible", instance.publicly_accessible);
-    push_display_element(out, "DeletionProtection", instance.deletion_protection);
-    if let Some(cluster) = &instance.db_cluster_identifier {
-        push_element(out, "DBClusterIdentifier", cluster);
-    }
-    out.push_str("<DBSubnetGroup>");
-    push_element(out, "DBSubnetGroupName", &instance.db_subnet_group_name);
-    push_element(out, "VpcId", &instance.vpc_id);
-    push_element(out, "SubnetGroupStatus", "Complete");
-    out.push_str("</DBSubnetGroup>");
-    if let Some(created) = &instance.instance_create_time {
-        push_element(out, "InstanceCreateTime", created);
-    }
-    out.push_str("<TagList>");
-    for (key, value) in &instance.tags {
-        out.push_str("<Tag>");
-        push_element(out, "Key", key);
-        push_element(out, "Value", value);
-        out.push_str("</Tag>");
-    }
-    out.push_str("</TagList></DBInstance>");
+    let _ = write!(out, "</{operation}Result><ResponseMetadata>");
+    push_element(&mut out, "RequestId", request_id);
+    let _ = write!(out, "</ResponseMetadata></{operation}Response>");
+    out
 }
 
 #[cfg(test)]

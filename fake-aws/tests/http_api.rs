@@ -435,3 +435,130 @@ fn binary_prints_one_listening_line_and_serves() {
     assert_eq!(denied.xml_field("Code"), "AccessDenied");
     assert_eq!(json["assume_role_denied"], 1);
 }
+
+#[test]
+fn control_paths_switch_the_generation_and_fail_a_target_at_runtime() {
+    let fake = FakeAws::start_in_background(FakeConfig::with_accounts(1)).expect("fake starts");
+    let port = fake.port();
+    let account = fake.config().accounts[0].clone();
+    let key = assume(port, &account);
+    let describe = || query(port, &key, "us-east-1", "rds", "Action=DescribeDBInstances");
+
+    let generation = send(port, "POST", "/_fake/generation/1", &[], "");
+    let fail = format!("/_fake/target-failure/{account}:us-east-1/access-denied");
+    let failed = send(port, "POST", &fail, &[], "");
+    let denied = describe();
+    let clear = format!("/_fake/target-failure/{account}:us-east-1/none");
+    let cleared = send(port, "POST", &clear, &[], "");
+    let served = describe();
+
+    assert_eq!(
+        (generation.status, failed.status, cleared.status),
+        (204, 204, 204)
+    );
+    assert_eq!(fake.generation(), 1);
+    assert_eq!(
+        (denied.status, denied.xml_field("Code")),
+        (403, "AccessDenied")
+    );
+    assert_eq!(served.status, 200);
+    assert!(served.body.contains("-renamed</DBInstanceIdentifier>"));
+    let unknown = send(
+        port,
+        "POST",
+        "/_fake/target-failure/1:nowhere/hang",
+        &[],
+        "",
+    );
+    assert_eq!(unknown.status, 404);
+    let malformed = send(port, "POST", "/_fake/target-failure/x/sometimes", &[], "");
+    assert_eq!(malformed.status, 400);
+    assert_eq!(
+        send(port, "POST", "/_fake/generation/x", &[], "").status,
+        400
+    );
+}
+
+#[test]
+fn maintenance_and_engine_version_calls_validate_like_describe() {
+    let fake = FakeAws::start_in_background(FakeConfig::with_accounts(2)).expect("fake starts");
+    let port = fake.port();
+    let key = assume(port, &fake.config().accounts[0]);
+    let other_key = assume(port, &fake.config().accounts[1]);
+    let call = |key: &str, form: &str| query(port, key, "us-east-1", "rds", form);
+
+    for action in [
+        "DescribePendingMaintenanceActions",
+        "DescribeDBMajorEngineVersions",
+    ] {
+        let too_few = call(&key, &format!("Action={action}&MaxRecords=10"));
+        assert_eq!(
+            (too_few.status, too_few.xml_field("Code")),
+            (400, "InvalidParameterValue")
+        );
+        let base = call("AKIDBASE", &format!("Action={action}"));
+        assert_eq!(base.xml_field("Code"), "InvalidClientTokenId");
+        let bad_marker = call(&key, &format!("Action={action}&Marker=pm1-1-zzzz"));
+        assert_eq!(bad_marker.xml_field("Code"), "InvalidParameterValue");
+    }
+    // A maintenance marker is bound to its target.
+    let first = call(&key, "Action=DescribeDBMajorEngineVersions&MaxRecords=20");
+    let marker = first.xml_field("Marker").to_string();
+    let elsewhere = call(
+        &other_key,
+        &format!("Action=DescribeDBMajorEngineVersions&MaxRecords=20&Marker={marker}"),
+    );
+    assert_eq!(elsewhere.xml_field("Code"), "InvalidParameterValue");
+    let json = counters_over_http(port);
+    assert_eq!(json["calls"]["DescribePendingMaintenanceActions"], 3);
+    assert_eq!(json["major_engine_versions_calls"]["us-east-1"]["*"], 5);
+}
+
+#[test]
+fn a_hang_target_holds_pending_maintenance_calls_too() {
+    let mut config = FakeConfig::with_accounts(1);
+    let account = config.accounts[0].clone();
+    config
+        .hang_targets
+        .insert(FakeConfig::target(&account, "us-east-1"));
+    let fake = FakeAws::start_in_background(config).expect("fake starts");
+    let key = assume(fake.port(), &account);
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: x\r\nAuthorization: AWS4-HMAC-SHA256 \
+         Credential={key}/20260101/us-east-1/rds/aws4_request, Signature=0\r\n\
+         Content-Length: 40\r\n\r\nAction=DescribePendingMaintenanceActions"
+    );
+    let mut client = TcpStream::connect(("127.0.0.1", fake.port())).expect("connects");
+    client.write_all(request.as_bytes()).expect("request sent");
+
+    wait_until("the call is held", || fake.counters().faults.hung == 1);
+    assert_eq!(fake.counters().in_flight, 1);
+}
+
+#[test]
+fn assume_role_counters_record_arn_region_and_duration_over_http() {
+    let fake = FakeAws::start_in_background(FakeConfig::with_accounts(1)).expect("fake starts");
+    let port = fake.port();
+    let account = fake.config().accounts[0].clone();
+    let form = format!(
+        "Action=AssumeRole&RoleArn=arn%3Aaws-cn%3Aiam%3A%3A{account}%3Arole%2FReader\
+         &RoleSessionName=test&DurationSeconds=900"
+    );
+
+    let reply = query(port, "AKIDBASE", "cn-north-1", "sts", &form);
+
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert!(reply.body.contains(&format!(
+        "arn:aws-cn:sts::{account}:assumed-role/Reader/test"
+    )));
+    let json = counters_over_http(port);
+    assert_eq!(
+        json["assume_role_arns"][format!("arn:aws-cn:iam::{account}:role/Reader")],
+        1
+    );
+    assert_eq!(json["assume_role_regions"]["cn-north-1"], 1);
+    assert_eq!(
+        json["assume_role_durations"][&account],
+        serde_json::json!([900])
+    );
+}

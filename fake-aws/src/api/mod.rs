@@ -13,11 +13,13 @@ use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Request, Response, StatusCode};
 use serde_json::{json, Value};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Instant, SystemTime};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
+use std::time::{Duration, Instant, SystemTime};
 
 mod account;
 mod rds;
+mod rds_extra;
 mod sts;
 
 pub(crate) type Reply = Response<Full<Bytes>>;
@@ -32,6 +34,27 @@ const TARGET_MALFORMED: u8 = 2;
 const TARGET_HANGS: u8 = 4;
 const TARGET_TRUNCATED: u8 = 8;
 const TARGET_STUCK: u8 = 16;
+const TARGET_THROTTLE_WINDOW: u8 = 32;
+const TARGET_THROTTLE_FOREVER: u8 = 64;
+const TARGET_ACCESS_DENIED: u8 = 128;
+
+/// A failure set on one target while the fake runs (`FakeAws::set_target_failure`); it
+/// applies to every RDS call for the target, before any other check of the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetFailure {
+    /// 403 `AccessDenied`.
+    AccessDenied,
+    /// Never answered, like `hang_targets`.
+    Hang,
+    /// 400 `Throttling`.
+    Throttle,
+}
+
+/// `throttle_targets_for`: throttled until `duration` after the target's first RDS call.
+struct ThrottleWindow {
+    duration: Duration,
+    first_call: OnceLock<Instant>,
+}
 
 /// Credentials the fake issued, and what it enforces about them.
 struct Session {
@@ -52,6 +75,13 @@ pub(crate) struct Shared {
     fault_rng: SharedSplitMix64,
     /// For secrets and request ids: varies per server so no two runs issue the same keys.
     entropy: SharedSplitMix64,
+    /// By flat target index (`account * regions + region`).
+    throttle_windows: HashMap<usize, ThrottleWindow>,
+    /// The inventory generation served now (`FakeAws::set_generation`).
+    pub(crate) generation: AtomicU64,
+    /// By flat target index; `has_runtime_failures` keeps the common path lock-free.
+    runtime_failures: RwLock<HashMap<usize, TargetFailure>>,
+    has_runtime_failures: AtomicBool,
 }
 
 impl Shared {
@@ -72,6 +102,8 @@ impl Shared {
             (&config.hang_targets, TARGET_HANGS),
             (&config.truncated_targets, TARGET_TRUNCATED),
             (&config.stuck_pagination_targets, TARGET_STUCK),
+            (&config.throttle_forever_targets, TARGET_THROTTLE_FOREVER),
+            (&config.access_denied_targets, TARGET_ACCESS_DENIED),
         ];
         for (targets, flag) in per_target_controls {
             for (account, region) in targets {
@@ -79,6 +111,20 @@ impl Shared {
                 {
                     target_flags[a * config.regions.len() + r] |= flag;
                 }
+            }
+        }
+        let mut throttle_windows = HashMap::new();
+        for ((account, region), duration) in &config.throttle_targets_for {
+            if let (Some(&a), Some(&r)) = (account_index.get(account), region_index.get(region)) {
+                let target = a * config.regions.len() + r;
+                target_flags[target] |= TARGET_THROTTLE_WINDOW;
+                throttle_windows.insert(
+                    target,
+                    ThrottleWindow {
+                        duration: *duration,
+                        first_call: OnceLock::new(),
+                    },
+                );
             }
         }
         let clock_entropy = SystemTime::now()
@@ -94,8 +140,73 @@ impl Shared {
             target_flags,
             sessions: Mutex::new(HashMap::new()),
             issued_secrets: Mutex::new(Vec::new()),
+            throttle_windows,
+            generation: AtomicU64::new(config.generation),
+            runtime_failures: RwLock::new(HashMap::new()),
+            has_runtime_failures: AtomicBool::new(false),
             config,
         }
+    }
+
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn set_generation(&self, generation: u64) {
+        self.generation.store(generation, Ordering::Relaxed);
+    }
+
+    /// Sets (or with `None` clears) a runtime failure; unknown targets are ignored.
+    pub(crate) fn set_target_failure(
+        &self,
+        account: &str,
+        region: &str,
+        failure: Option<TargetFailure>,
+    ) -> bool {
+        let (Some(&a), Some(&r)) = (
+            self.account_index.get(account),
+            self.region_index.get(region),
+        ) else {
+            return false;
+        };
+        let mut failures = self
+            .runtime_failures
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        let target = a * self.config.regions.len() + r;
+        match failure {
+            Some(failure) => failures.insert(target, failure),
+            None => failures.remove(&target),
+        };
+        self.has_runtime_failures
+            .store(!failures.is_empty(), Ordering::Relaxed);
+        true
+    }
+
+    fn runtime_failure(&self, account_index: usize, region_index: usize) -> Option<TargetFailure> {
+        if !self.has_runtime_failures.load(Ordering::Relaxed) {
+            return None;
+        }
+        self.runtime_failures
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&(account_index * self.config.regions.len() + region_index))
+            .copied()
+    }
+
+    /// `throttle_forever_targets`, or inside the target's `throttle_targets_for` window (which
+    /// starts at the target's first RDS call).
+    fn target_throttled(&self, account_index: usize, region_index: usize) -> bool {
+        if self.target_has(account_index, region_index, TARGET_THROTTLE_FOREVER) {
+            return true;
+        }
+        if !self.target_has(account_index, region_index, TARGET_THROTTLE_WINDOW) {
+            return false;
+        }
+        let target = account_index * self.config.regions.len() + region_index;
+        self.throttle_windows.get(&target).is_some_and(|window| {
+            window.first_call.get_or_init(Instant::now).elapsed() < window.duration
+        })
     }
 
     pub(crate) fn issued_secrets(&self) -> Vec<String> {
@@ -274,9 +385,10 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
         Err(reply) => return *reply,
     };
     shared.counters.call(call.operation);
-    count_per_target(shared, &call);
+    let target = rds_target(shared, &call);
+    count_per_target(shared, &call, target);
 
-    if let Some(fault) = inject_faults(shared, call.protocol).await {
+    if let Some(fault) = inject_faults(shared, &call, target).await {
         return fault;
     }
     if let Caller::Issued { expired: true, .. } = call.caller {
@@ -292,6 +404,12 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
     match call.operation {
         Operation::AssumeRole => sts::assume_role(shared, &call),
         Operation::DescribeDbInstances => rds::describe_db_instances(shared, &call).await,
+        Operation::DescribePendingMaintenanceActions => {
+            rds_extra::describe_pending_maintenance_actions(shared, &call).await
+        }
+        Operation::DescribeDbMajorEngineVersions => {
+            rds_extra::describe_db_major_engine_versions(shared, &call).await
+        }
         Operation::ListRegions => account::list_regions(shared, &call),
         Operation::Unsupported => error_reply(
             shared,
@@ -354,6 +472,12 @@ fn parse_call(
             let operation = match (service, form.get("Action").map(String::as_str)) {
                 ("sts", Some("AssumeRole")) => Operation::AssumeRole,
                 ("rds", Some("DescribeDBInstances")) => Operation::DescribeDbInstances,
+                ("rds", Some("DescribePendingMaintenanceActions")) => {
+                    Operation::DescribePendingMaintenanceActions
+                }
+                ("rds", Some("DescribeDBMajorEngineVersions")) => {
+                    Operation::DescribeDbMajorEngineVersions
+                }
                 _ => Operation::Unsupported,
             };
             (protocol, operation, Params::Form(form))
@@ -381,14 +505,31 @@ fn parse_call(
     })
 }
 
-fn count_per_target(shared: &Shared, call: &Call) {
-    match (call.operation, &call.caller) {
-        (Operation::DescribeDbInstances, Caller::Issued { account_index, .. }) => {
-            if let Some(&region_index) = shared.region_index.get(&call.scope.region) {
-                shared.counters.describe(*account_index, region_index);
-            }
+/// The (account, region) config indices of an RDS call with an issued key for a served
+/// region; `None` for everything else.
+fn rds_target(shared: &Shared, call: &Call) -> Option<(usize, usize)> {
+    match (call.operation.is_rds(), &call.caller) {
+        (true, Caller::Issued { account_index, .. }) => shared
+            .region_index
+            .get(&call.scope.region)
+            .map(|&region_index| (*account_index, region_index)),
+        _ => None,
+    }
+}
+
+fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>) {
+    match (call.operation, &call.caller, target) {
+        (Operation::DescribeDbInstances, _, Some((a, r))) => shared.counters.describe(a, r),
+        (Operation::DescribePendingMaintenanceActions, _, Some((a, r))) => {
+            shared.counters.pending_maintenance(a, r)
         }
-        (Operation::ListRegions, caller) => {
+        (Operation::DescribeDbMajorEngineVersions, _, _) => shared
+            .counters
+            .major_engine_versions(&call.scope.region, call.form_field("Engine")),
+        (Operation::AssumeRole, _, _) => shared
+            .counters
+            .assume_role_request(call.form_field("RoleArn"), &call.scope.region),
+        (Operation::ListRegions, caller, _) => {
             if let Some(account_index) = account::list_regions_account(shared, call, caller) {
                 shared.counters.list_regions(account_index);
             }
@@ -397,11 +538,36 @@ fn count_per_target(shared: &Shared, call: &Call) {
     }
 }
 
+/// 400 `Throttling` (429 `TooManyRequestsException` for REST-JSON), counted.
+fn throttling_reply(shared: &Shared, protocol: Protocol, target: Option<(usize, usize)>) -> Reply {
+    shared.counters.throttled();
+    if let Some((a, r)) = target {
+        shared.counters.throttled_target(a, r);
+    }
+    let status = match protocol {
+        Protocol::Query { .. } => StatusCode::BAD_REQUEST,
+        Protocol::RestJson => StatusCode::TOO_MANY_REQUESTS,
+    };
+    let code = protocol.pick("Throttling", "TooManyRequestsException");
+    error_reply(shared, protocol, status, code, "Rate exceeded")
+}
+
 /// Latency first, then one independent draw per fault kind; `None` lets the call through.
-async fn inject_faults(shared: &Shared, protocol: Protocol) -> Option<Reply> {
+/// The draws come from one stream seeded by `seed`: the sequence of outcomes is fixed, and
+/// which request gets which depends only on arrival order.
+async fn inject_faults(
+    shared: &Shared,
+    call: &Call,
+    target: Option<(usize, usize)>,
+) -> Option<Reply> {
     let config = &shared.config;
+    let protocol = call.protocol;
     let jitter = config.jitter.mul_f64(shared.fault_rng.unit_f64());
-    let delay = config.latency + jitter;
+    let latency = match (call.operation, config.sts_latency) {
+        (Operation::AssumeRole, Some(sts_latency)) => sts_latency,
+        _ => config.latency,
+    };
+    let delay = latency + jitter;
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -409,13 +575,7 @@ async fn inject_faults(shared: &Shared, protocol: Protocol) -> Option<Reply> {
         return Some(hang(shared).await);
     }
     if shared.fault_rng.chance(config.throttle_rate) {
-        shared.counters.throttled();
-        let status = match protocol {
-            Protocol::Query { .. } => StatusCode::BAD_REQUEST,
-            Protocol::RestJson => StatusCode::TOO_MANY_REQUESTS,
-        };
-        let code = protocol.pick("Throttling", "TooManyRequestsException");
-        return Some(error_reply(shared, protocol, status, code, "Rate exceeded"));
+        return Some(throttling_reply(shared, protocol, target));
     }
     if shared.fault_rng.chance(config.unavailable_rate) {
         shared.counters.unavailable();

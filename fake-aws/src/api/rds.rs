@@ -1,7 +1,11 @@
-//! RDS `DescribeDBInstances`: pages of the lazily generated inventory, with per-target faults.
+//! RDS `DescribeDBInstances`: pages of the lazily generated inventory, with per-target faults;
+//! and the checks every RDS operation makes of its target first.
 
-use super::{error_reply, hang, reply, with_request_id, Call, Caller, Reply, Shared};
-use super::{TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED, TARGET_STUCK, TARGET_TRUNCATED};
+use super::{caller_arn, error_reply, hang, reply, throttling_reply, with_request_id};
+use super::{Call, Caller, Reply, Shared, TargetFailure};
+use super::{TARGET_ACCESS_DENIED, TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED};
+use super::{TARGET_STUCK, TARGET_TRUNCATED};
+use crate::db_instance::partition;
 use crate::rng::hash_parts;
 use crate::xml;
 use hyper::StatusCode;
@@ -10,7 +14,7 @@ const MAX_RECORDS_RANGE: std::ops::RangeInclusive<usize> = 20..=100;
 const DEFAULT_MAX_RECORDS: usize = 100;
 const MARKER_SALT: u64 = 0x3A;
 
-fn invalid_client_token(shared: &Shared, call: &Call) -> Reply {
+pub(super) fn invalid_client_token(shared: &Shared, call: &Call) -> Reply {
     error_reply(
         shared,
         call.protocol,
@@ -21,7 +25,7 @@ fn invalid_client_token(shared: &Shared, call: &Call) -> Reply {
     )
 }
 
-fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> Reply {
+pub(super) fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> Reply {
     error_reply(
         shared,
         call.protocol,
@@ -32,40 +36,158 @@ fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> Reply {
 }
 
 fn marker_for(shared: &Shared, account_index: usize, region_index: usize, offset: usize) -> String {
-    // The tag ties a marker to its target, so a marker reused elsewhere is refused.
+    target_marker("m1", shared, account_index, region_index, offset)
+}
+
+/// `<prefix>-<offset>-<tag>`; the tag ties a marker to its target, so a marker reused
+/// elsewhere is refused.
+pub(super) fn target_marker(
+    prefix: &str,
+    shared: &Shared,
+    account_index: usize,
+    region_index: usize,
+    offset: usize,
+) -> String {
     let tag = hash_parts(&[
         shared.config.seed,
         account_index as u64,
         region_index as u64,
         MARKER_SALT,
     ]) & 0xffff;
-    format!("m1-{offset}-{tag:04x}")
+    format!("{prefix}-{offset}-{tag:04x}")
+}
+
+/// The offset of a marker made by `target_marker` for this target, if it is one.
+pub(super) fn parse_target_marker(
+    prefix: &str,
+    shared: &Shared,
+    account_index: usize,
+    region_index: usize,
+    marker: &str,
+) -> Option<usize> {
+    let offset: usize = marker
+        .strip_prefix(prefix)?
+        .strip_prefix('-')?
+        .split_once('-')?
+        .0
+        .parse()
+        .ok()?;
+    (target_marker(prefix, shared, account_index, region_index, offset) == marker).then_some(offset)
+}
+
+/// Why an RDS call stops before its operation runs.
+pub(super) enum Refusal {
+    Reply(Box<Reply>),
+    Hang,
+}
+
+impl Refusal {
+    pub(super) async fn answer(self, shared: &Shared) -> Reply {
+        match self {
+            Refusal::Reply(reply) => *reply,
+            Refusal::Hang => hang(shared).await,
+        }
+    }
+}
+
+/// 403 `AccessDenied` for an RDS action, worded as IAM words it.
+pub(super) fn access_denied(shared: &Shared, call: &Call, action: &str, account: &str) -> Reply {
+    shared.counters.rds_access_denied();
+    let region = &call.scope.region;
+    error_reply(
+        shared,
+        call.protocol,
+        StatusCode::FORBIDDEN,
+        "AccessDenied",
+        &format!(
+            "User: {} is not authorized to perform: rds:{action} on resource: \
+             arn:{}:rds:{region}:{account}:db:* because no identity-based policy allows the \
+             rds:{action} action",
+            caller_arn(shared, &call.caller),
+            partition(region)
+        ),
+    )
+}
+
+/// The checks every RDS operation makes first, in order: an issued key, a served region,
+/// a runtime failure, throttled targets, access-denied targets, disabled regions. Gives the
+/// target's (account, region) config indices.
+pub(super) fn rds_target_checks(
+    shared: &Shared,
+    call: &Call,
+    action: &str,
+) -> Result<(usize, usize), Refusal> {
+    let Caller::Issued { account_index, .. } = call.caller else {
+        return Err(Refusal::Reply(Box::new(invalid_client_token(shared, call))));
+    };
+    let Some(&region_index) = shared.region_index.get(&call.scope.region) else {
+        return Err(Refusal::Reply(Box::new(invalid_client_token(shared, call))));
+    };
+    let account = &shared.config.accounts[account_index];
+    let target = Some((account_index, region_index));
+    match shared.runtime_failure(account_index, region_index) {
+        Some(TargetFailure::AccessDenied) => {
+            return Err(Refusal::Reply(Box::new(access_denied(
+                shared, call, action, account,
+            ))))
+        }
+        Some(TargetFailure::Hang) => return Err(Refusal::Hang),
+        Some(TargetFailure::Throttle) => {
+            return Err(Refusal::Reply(Box::new(throttling_reply(
+                shared,
+                call.protocol,
+                target,
+            ))))
+        }
+        None => {}
+    }
+    if shared.target_throttled(account_index, region_index) {
+        return Err(Refusal::Reply(Box::new(throttling_reply(
+            shared,
+            call.protocol,
+            target,
+        ))));
+    }
+    if shared.target_has(account_index, region_index, TARGET_ACCESS_DENIED) {
+        return Err(Refusal::Reply(Box::new(access_denied(
+            shared, call, action, account,
+        ))));
+    }
+    if shared.target_has(account_index, region_index, TARGET_DISABLED) {
+        return Err(Refusal::Reply(Box::new(invalid_client_token(shared, call))));
+    }
+    Ok((account_index, region_index))
+}
+
+/// `MaxRecords` in 20..=100, absent meaning 100, as every RDS Describe call takes it.
+pub(super) fn max_records(shared: &Shared, call: &Call) -> Result<usize, Box<Reply>> {
+    match call.form_field("MaxRecords") {
+        None => Ok(DEFAULT_MAX_RECORDS),
+        Some(text) => match text.parse::<usize>() {
+            Ok(records) if MAX_RECORDS_RANGE.contains(&records) => Ok(records),
+            _ => Err(Box::new(invalid_parameter(
+                shared,
+                call,
+                &format!("Invalid value {text} for MaxRecords. Must be between 20 and 100"),
+            ))),
+        },
+    }
 }
 
 pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply {
-    let Caller::Issued { account_index, .. } = call.caller else {
-        return invalid_client_token(shared, call);
+    let (account_index, region_index) = match rds_target_checks(shared, call, "DescribeDBInstances")
+    {
+        Ok(target) => target,
+        Err(refusal) => return refusal.answer(shared).await,
     };
-    let Some(&region_index) = shared.region_index.get(&call.scope.region) else {
-        return invalid_client_token(shared, call);
+    let max_records = match max_records(shared, call) {
+        Ok(records) => records,
+        Err(reply) => return *reply,
     };
-    if shared.target_has(account_index, region_index, TARGET_DISABLED) {
-        return invalid_client_token(shared, call);
-    }
-    let max_records = match call.form_field("MaxRecords") {
-        None => DEFAULT_MAX_RECORDS,
-        Some(text) => match text.parse::<usize>() {
-            Ok(records) if MAX_RECORDS_RANGE.contains(&records) => records,
-            _ => {
-                return invalid_parameter(
-                    shared,
-                    call,
-                    &format!("Invalid value {text} for MaxRecords. Must be between 20 and 100"),
-                )
-            }
-        },
-    };
-    let count = shared.config.instance_count(account_index, region_index);
+    let generation = shared.generation();
+    let count = shared
+        .config
+        .instance_count_in(generation, account_index, region_index);
     let offset = match call.form_field("Marker") {
         None => 0,
         Some(marker) => match parse_marker(shared, account_index, region_index, marker) {
@@ -91,11 +213,18 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
     } else {
         (end < count).then(|| marker_for(shared, account_index, region_index, end))
     };
-    let instances =
-        (offset..end).map(|index| shared.config.instance(account_index, region_index, index));
+    let instances = (offset..end).map(|index| {
+        shared
+            .config
+            .instance_in(generation, account_index, region_index, index)
+    });
     let request_id = shared.request_id();
-    let mut body =
-        xml::describe_db_instances_response(instances, next_marker.as_deref(), &request_id);
+    let mut body = xml::describe_db_instances_response(
+        instances,
+        shared.config.lean_records,
+        next_marker.as_deref(),
+        &request_id,
+    );
     if shared.target_has(account_index, region_index, TARGET_MALFORMED) {
         shared.counters.malformed();
         truncate_mid_element(&mut body);
@@ -112,13 +241,7 @@ fn parse_marker(
     region_index: usize,
     marker: &str,
 ) -> Option<usize> {
-    let offset: usize = marker
-        .strip_prefix("m1-")?
-        .split_once('-')?
-        .0
-        .parse()
-        .ok()?;
-    (marker_for(shared, account_index, region_index, offset) == marker).then_some(offset)
+    parse_target_marker("m1", shared, account_index, region_index, marker)
 }
 
 /// Cuts a DescribeDBInstances answer right after the first complete `</DBInstance>`: well

@@ -32,34 +32,50 @@ pub(super) fn assume_role(shared: &Shared, call: &Call) -> Reply {
             "1 validation error detected: RoleArn and RoleSessionName must not be null",
         );
     };
-    let duration_secs = match call.form_field("DurationSeconds") {
-        None => DEFAULT_SESSION_SECS,
-        Some(text) => match text.parse::<u64>() {
-            Ok(secs) if SESSION_SECS_RANGE.contains(&secs) => secs,
-            _ => {
-                return validation_error(
-                    shared,
-                    call,
-                    &format!(
-                    "1 validation error detected: Value '{text}' at 'durationSeconds' failed to \
-                         satisfy constraint: Member must have value between 900 and 43200"
-                ),
-                )
-            }
-        },
-    };
-    let Some((role_account, role_name)) = parse_role_arn(role_arn) else {
+    let Some(RoleArn {
+        partition,
+        account: role_account,
+        name: role_name,
+    }) = parse_role_arn(role_arn)
+    else {
         return validation_error(
             shared,
             call,
             &format!(
                 "1 validation error detected: Value '{role_arn}' at 'roleArn' failed to satisfy \
-                 constraint: Member must be a role ARN arn:aws:iam::<account>:role/<name>"
+                 constraint: Member must be a role ARN arn:<partition>:iam::<account>:role/<name>"
             ),
         );
     };
-
     let account_index = shared.account_index.get(role_account).copied();
+    let out_of_range = |text: &str| {
+        validation_error(
+            shared,
+            call,
+            &format!(
+                "1 validation error detected: Value '{text}' at 'durationSeconds' failed to \
+                 satisfy constraint: Member must have value between 900 and 43200"
+            ),
+        )
+    };
+    let requested_secs = match call.form_field("DurationSeconds") {
+        None => None,
+        Some(text) => match text.parse::<u64>() {
+            Ok(secs) => Some(secs),
+            Err(_) => return out_of_range(text),
+        },
+    };
+    if account_index.is_some() {
+        shared
+            .counters
+            .assume_role_duration(role_account, requested_secs);
+    }
+    let duration_secs = match requested_secs {
+        None => DEFAULT_SESSION_SECS,
+        Some(secs) if SESSION_SECS_RANGE.contains(&secs) => secs,
+        Some(_) => return out_of_range(call.form_field("DurationSeconds").unwrap_or_default()),
+    };
+
     shared.counters.assume_role(account_index);
     let account_index = match account_index {
         Some(index) if !shared.config.denied_accounts.contains(role_account) => index,
@@ -78,6 +94,15 @@ pub(super) fn assume_role(shared: &Shared, call: &Call) -> Reply {
             );
         }
     };
+    let max_session = shared.config.max_session_duration.get(role_account);
+    if max_session.is_some_and(|max| duration_secs > max.as_secs()) {
+        shared.counters.assume_role_duration_rejected();
+        return validation_error(
+            shared,
+            call,
+            "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
+        );
+    }
 
     let lifetime = shared
         .config
@@ -116,6 +141,7 @@ pub(super) fn assume_role(shared: &Shared, call: &Call) -> Reply {
     let request_id = shared.request_id();
     let body = xml::assume_role_response(
         &IssuedRole {
+            partition,
             role_arn_account: role_account,
             role_name,
             session_name,
@@ -130,13 +156,32 @@ pub(super) fn assume_role(shared: &Shared, call: &Call) -> Reply {
     with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
 }
 
-/// `arn:aws:iam::<account>:role/<path/><name>` -> (account, name).
-fn parse_role_arn(arn: &str) -> Option<(&str, &str)> {
-    let rest = arn.strip_prefix("arn:aws:iam::")?;
+/// The parts of a role ARN the fake uses.
+#[derive(Debug, PartialEq, Eq)]
+struct RoleArn<'a> {
+    partition: &'a str,
+    account: &'a str,
+    name: &'a str,
+}
+
+/// `arn:<partition>:iam::<account>:role/<path/><name>`, any partition (`aws`, `aws-us-gov`,
+/// `aws-cn`, `aws-iso`, ...).
+fn parse_role_arn(arn: &str) -> Option<RoleArn<'_>> {
+    let rest = arn.strip_prefix("arn:")?;
+    let (partition, rest) = rest.split_once(':')?;
+    let partition_is_valid = partition == "aws"
+        || partition.strip_prefix("aws-").is_some_and(|p| {
+            !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+        });
+    let rest = rest.strip_prefix("iam::")?;
     let (account, role_path) = rest.split_once(":role/")?;
     let name = role_path.rsplit('/').next()?;
     let account_is_valid = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
-    (account_is_valid && !name.is_empty()).then_some((account, name))
+    (partition_is_valid && account_is_valid && !name.is_empty()).then_some(RoleArn {
+        partition,
+        account,
+        name,
+    })
 }
 
 #[cfg(test)]
@@ -145,16 +190,29 @@ mod tests {
 
     #[test]
     fn role_arns_parse_with_and_without_paths() {
+        let parsed = |arn| parse_role_arn(arn).map(|r| (r.partition, r.account, r.name));
         assert_eq!(
-            parse_role_arn("arn:aws:iam::123456789012:role/Inventory"),
-            Some(("123456789012", "Inventory"))
+            parsed("arn:aws:iam::123456789012:role/Inventory"),
+            Some(("aws", "123456789012", "Inventory"))
         );
         assert_eq!(
-            parse_role_arn("arn:aws:iam::123456789012:role/ops/Inventory"),
-            Some(("123456789012", "Inventory"))
+            parsed("arn:aws:iam::123456789012:role/ops/Inventory"),
+            Some(("aws", "123456789012", "Inventory"))
         );
         assert_eq!(parse_role_arn("arn:aws:iam::1234:role/x"), None);
         assert_eq!(parse_role_arn("arn:aws:iam::123456789012:user/x"), None);
         assert_eq!(parse_role_arn("arn:aws:iam::123456789012:role/"), None);
+    }
+
+    #[test]
+    fn role_arns_of_every_partition_parse() {
+        for partition in ["aws-us-gov", "aws-cn", "aws-iso", "aws-iso-b", "aws-iso-f"] {
+            let arn = format!("arn:{partition}:iam::123456789012:role/Reader");
+            let role = parse_role_arn(&arn).expect("valid");
+            assert_eq!((role.partition, role.account), (partition, "123456789012"));
+        }
+        assert_eq!(parse_role_arn("arn:gcp:iam::123456789012:role/x"), None);
+        assert_eq!(parse_role_arn("arn:aws-:iam::123456789012:role/x"), None);
+        assert_eq!(parse_role_arn("arn:AWS:iam::123456789012:role/x"), None);
     }
 }
