@@ -208,3 +208,120 @@ fn an_early_interrupt_never_leaves_a_summary_temp_file() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Throttling of one target: waited out within the budget, a failure past it.
+
+#[test]
+fn a_target_throttled_for_30_seconds_then_served_is_complete() {
+    let mut config = base_config(3, 20);
+    let target = FakeConfig::target(&config.accounts[1], &config.regions[0]);
+    config
+        .throttle_targets_for
+        .insert(target.clone(), Duration::from_secs(30));
+    let fake = fake::start(config);
+    let run = fake::run(&fake, &["-q"]);
+    run.assert_code(0, "throttled for 30 s, then served");
+    assert_eq!(output_keys(&run.stdout), expected_keys(fake.config()));
+    let throttled = fake.counters().throttled_calls_for(&target.0, &target.1);
+    eprintln!(
+        "throttled 30 s: {:.1} s, {throttled} throttled answers to that target",
+        run.elapsed.as_secs_f64()
+    );
+    assert!(
+        throttled > 8,
+        "more than one round of attempts was throttled"
+    );
+}
+
+#[test]
+fn a_target_throttled_past_its_budget_fails_alone_and_says_so() {
+    let mut config = base_config(3, 20);
+    let target = FakeConfig::target(&config.accounts[1], &config.regions[0]);
+    config.throttle_forever_targets.insert(target.clone());
+    let fake = fake::start(config);
+    let run = fake::run(&fake, &["--retry-budget", "2", "--max-attempts", "3"]);
+    run.assert_code(3, "one target throttled forever");
+    let lines = run.error_lines();
+    assert_eq!(lines.len(), 1, "{}", run.stderr);
+    assert!(
+        lines[0].contains(&format!("region {}", target.1)) && lines[0].contains(&target.0),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("throttled for 2 s (") && lines[0].contains(" attempts)"),
+        "{}",
+        lines[0]
+    );
+    let mut expected = expected_keys(fake.config());
+    expected.retain(|k| (k.0.as_str(), k.1.as_str()) != (target.0.as_str(), target.1.as_str()));
+    assert_eq!(
+        output_keys(&run.stdout),
+        expected,
+        "every other target complete"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partitions and session length at the fake.
+
+#[test]
+fn a_govcloud_account_assumes_its_govcloud_role_in_govcloud() {
+    let fake = fake::start(FakeConfig {
+        regions: vec!["us-gov-west-1".into()],
+        ..base_config(1, 5)
+    });
+    let run = fake::run(&fake, &[]);
+    run.assert_code(0, "GovCloud account");
+    let counters = fake.counters();
+    let arn = format!(
+        "arn:aws-us-gov:iam::{}:role/InventoryReadOnly",
+        fake.config().accounts[0]
+    );
+    assert_eq!(
+        counters.assume_role_arn_calls(&arn),
+        1,
+        "{:?}",
+        counters.assume_role_arns
+    );
+    assert_eq!(counters.assume_role_region_calls("us-gov-west-1"), 1);
+    assert_eq!(
+        counters.assume_role_region_calls("us-east-1"),
+        0,
+        "never the us-east-1 fallback"
+    );
+    assert_eq!(output_keys(&run.stdout), expected_keys(fake.config()));
+}
+
+#[test]
+fn a_session_longer_than_the_role_allows_falls_back_to_one_hour_with_one_warning() {
+    let mut config = base_config(2, 5);
+    let capped = config.accounts[0].clone();
+    config
+        .max_session_duration
+        .insert(capped.clone(), Duration::from_secs(3600));
+    let fake = fake::start(config);
+    let file = fake::accounts_file(fake.config()).session_duration("12h");
+    let tool = fake::tool_with_accounts(&fake, &file).args(["--summary", "summary.json"]);
+    let run = fake::report(&fake, tool.run());
+    run.assert_code(0, "the capped account is still listed");
+    assert_eq!(output_keys(&run.stdout), expected_keys(fake.config()));
+    let warnings = run.warning_lines();
+    assert_eq!(warnings.len(), 1, "{}", run.stderr);
+    assert!(
+        warnings[0].contains(&capped) && warnings[0].contains("1 h"),
+        "{}",
+        warnings[0]
+    );
+    assert_eq!(
+        fake.counters().assume_role_durations_for(&capped),
+        [Some(43_200), Some(3_600)],
+        "asked 12 h once, then 1 h"
+    );
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
+            .expect("JSON");
+    assert_eq!(summary["warnings"][0]["account_id"], capped.as_str());
+    assert_eq!(summary["warnings"][0]["phase"], "assume_role");
+}
