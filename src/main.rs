@@ -4,6 +4,7 @@ mod app;
 mod aws;
 mod cli;
 mod config;
+mod diff;
 mod discover;
 mod fetch;
 mod plan;
@@ -29,6 +30,8 @@ const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match &cli.command {
+        // diff compares two files: no accounts file, no AWS.
+        Some(cli::Command::Diff(args)) => return ExitCode::from(diff::run(args, io::stdout())),
         Some(cli::Command::Completions { shell }) => {
             let mut command = cli::Cli::command();
             clap_complete::generate(*shell, &mut command, "rds-inventory", &mut io::stdout());
