@@ -356,6 +356,21 @@ mod tests {
     }
 
     #[test]
+    fn readme_lists_the_default_ignore_list() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        let section = readme
+            .split("## Compare two runs: diff")
+            .nth(1)
+            .and_then(|rest| rest.split("\n## ").next())
+            .expect("README section on diff");
+        let listed: Vec<&str> = section
+            .lines()
+            .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+            .collect();
+        assert_eq!(listed, DEFAULT_IGNORED);
+    }
+
+    #[test]
     fn default_ignore_list_is_not_compared() {
         let comparer = Comparer::new(select(&[], &[]), false);
         let old = json!({"engine": "postgres", "latest_restorable_time": "a", "certificate_days_left": 3});
