@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::cli::{DiffArgs, DiffFormat};
 use input::{Input, Loc};
 use output::{escape, ChangeLine, ChangeWriter, Kind};
-use record::split_key;
+use record::{split_key, KEY_SEPARATOR};
 use scan::{Change, Scan};
 use select::{Comparer, Selection};
 use unknown::{UnknownTarget, UnknownTargets};
@@ -128,7 +128,11 @@ fn write_changes(
         .iter()
         .map(|target| {
             let region = target.region.as_deref().unwrap_or_default();
-            let key = format!("{}\0{region}\0", target.account_id).into();
+            let key = format!(
+                "{}{KEY_SEPARATOR}{region}{KEY_SEPARATOR}",
+                target.account_id
+            );
+            let key = key.into();
             (key, Item::Unknown(target.clone()))
         })
         .collect();

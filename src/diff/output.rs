@@ -257,7 +257,7 @@ pub fn escape(s: &str) -> String {
 
 /// Zero-width, bidirectional-override and line/paragraph-separator characters.
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
+    matches!(c, '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}')
 }
 
 /// One row per changed field; a rename's first row is the identifier itself.

@@ -1,13 +1,20 @@
 //! One input record split into its top-level members without building a JSON tree: enough to
-//! key and hash it. Only records that are reported get parsed in full.
+//! key and hash it. Only records that are reported or compared exactly get parsed in full.
 
 use std::borrow::Cow;
 
-use serde::de::IgnoredAny;
-
-/// A JSON object's members as (name, raw JSON text), in file order.
+/// A JSON object's members in file order, as slices of the record's text.
 pub struct RawRecord<'a> {
-    fields: Vec<(Cow<'a, str>, &'a str)>,
+    text: &'a str,
+    members: Vec<Member<'a>>,
+}
+
+/// One member: its name, its raw JSON value, and where the whole `"name": value` lies.
+pub struct Member<'a> {
+    pub name: Cow<'a, str>,
+    pub value: &'a str,
+    pub start: usize,
+    pub end: usize,
 }
 
 /// The match key of a record.
@@ -45,30 +52,63 @@ pub fn split_key(key: &str) -> (&str, &str, &str) {
 
 impl<'a> RawRecord<'a> {
     /// Checks that `bytes` are one JSON object and splits it; the error says what is wrong.
+    /// Structure, literals and numbers are checked here; escapes inside strings are checked by
+    /// serde_json when a record is parsed in full.
     pub fn parse(bytes: &'a [u8]) -> Result<RawRecord<'a>, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-        serde_json::from_str::<IgnoredAny>(text).map_err(|e| format!("not JSON: {e}"))?;
-        let start = skip_ws(text.as_bytes(), 0);
-        if text.as_bytes().get(start) != Some(&b'{') {
-            return Err("not a record: a JSON value that is not an object".into());
+        let mut scanner = Scanner { text, pos: 0 };
+        scanner.skip_ws();
+        if scanner.peek() != Some(b'{') {
+            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => "not a record: a JSON value that is not an object".into(),
+                Err(e) => format!("not JSON: {e}"),
+            });
         }
-        let fields = split_object(text, start)
-            .ok_or_else(|| String::from("not a record: cannot split the object"))?;
-        Ok(RawRecord { fields })
+        let mut spans = Vec::with_capacity(48);
+        scanner.object(0, Some(&mut spans))?;
+        scanner.skip_ws();
+        if scanner.peek().is_some() {
+            return Err(scanner.unexpected("after the record"));
+        }
+        let slice = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+        let members = spans
+            .into_iter()
+            .map(|(start, name_end, value_start, end)| {
+                let name = decode_string(slice(start, name_end)).ok_or("not JSON: bad string")?;
+                let value = slice(value_start, end);
+                Ok(Member {
+                    name,
+                    value,
+                    start,
+                    end,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(RawRecord { text, members })
+    }
+
+    pub fn members(&self) -> &[Member<'a>] {
+        &self.members
+    }
+
+    /// The record's text from `start` to `end` (member boundaries).
+    pub fn text(&self, start: usize, end: usize) -> &'a str {
+        self.text.get(start..end).unwrap_or_default()
     }
 
     /// Members as (name, raw JSON text).
+    #[cfg(test)]
     pub fn fields(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
-        self.fields.iter().map(|(name, raw)| (name.as_ref(), *raw))
+        self.members.iter().map(|m| (m.name.as_ref(), m.value))
     }
 
     /// A member's raw JSON text; the last one wins, as in a JSON parser.
     pub fn raw(&self, name: &str) -> Option<&'a str> {
-        self.fields
+        self.members
             .iter()
             .rev()
-            .find(|(field, _)| field == name)
-            .map(|(_, raw)| *raw)
+            .find(|m| m.name == name)
+            .map(|m| m.value)
     }
 
     /// A member that must be a string when present; null is absent.
@@ -109,93 +149,193 @@ fn decode_string(raw: &str) -> Option<Cow<'_, str>> {
     }
 }
 
-fn skip_ws(bytes: &[u8], mut i: usize) -> usize {
-    while matches!(bytes.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-        i += 1;
-    }
-    i
+/// Nesting deeper than this is refused, as serde_json does.
+const MAX_DEPTH: usize = 128;
+
+/// Offsets of one member: name start, name end, value start, value end.
+type Span = (usize, usize, usize, usize);
+
+/// One pass over a record: checks its structure and finds each member's text. Strings are
+/// skipped eight bytes at a time, as most of a record is text.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
 }
 
-/// Splits an object that serde_json has already accepted; `None` only on text it refused.
-fn split_object(text: &str, start: usize) -> Option<Vec<(Cow<'_, str>, &str)>> {
-    let bytes = text.as_bytes();
-    let mut fields = Vec::with_capacity(48);
-    let mut i = skip_ws(bytes, start + 1);
-    if bytes.get(i) == Some(&b'}') {
-        return Some(fields);
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
     }
-    loop {
-        let name_end = string_end(bytes, i)?;
-        let name = decode_string(text.get(i..name_end)?)?;
-        i = skip_ws(bytes, name_end);
-        if bytes.get(i) != Some(&b':') {
-            return None;
-        }
-        let value_start = skip_ws(bytes, i + 1);
-        let value_end = value_end(bytes, value_start)?;
-        fields.push((name, text.get(value_start..value_end)?));
-        i = skip_ws(bytes, value_end);
-        match bytes.get(i)? {
-            b',' => i = skip_ws(bytes, i + 1),
-            b'}' => return Some(fields),
-            _ => return None,
-        }
-    }
-}
 
-/// The index just past the string starting at `i`.
-fn string_end(bytes: &[u8], i: usize) -> Option<usize> {
-    if bytes.get(i) != Some(&b'"') {
-        return None;
-    }
-    let mut j = i + 1;
-    while let Some(b) = bytes.get(j) {
-        match b {
-            b'\\' => j += 2,
-            b'"' => return Some(j + 1),
-            _ => j += 1,
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
         }
     }
-    None
-}
 
-/// The index just past the JSON value starting at `i`.
-fn value_end(bytes: &[u8], i: usize) -> Option<usize> {
-    match bytes.get(i)? {
-        b'"' => string_end(bytes, i),
-        b'{' | b'[' => {
-            let mut depth = 0usize;
-            let mut j = i;
-            while let Some(b) = bytes.get(j) {
-                match b {
-                    b'"' => {
-                        j = string_end(bytes, j)?;
-                        continue;
-                    }
-                    b'{' | b'[' => depth += 1,
-                    b'}' | b']' => {
-                        depth = depth.checked_sub(1)?;
-                        if depth == 0 {
-                            return Some(j + 1);
-                        }
-                    }
-                    _ => {}
+    fn unexpected(&self, context: &str) -> String {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            None => format!("not JSON: the text ends early (column {})", self.pos + 1),
+            Some(c) => format!(
+                "not JSON: unexpected {c:?} {context} (column {})",
+                self.pos + 1
+            ),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, context: &str) -> Result<(), String> {
+        if self.peek() != Some(byte) {
+            return Err(self.unexpected(context));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// An object; its members' spans go to `spans` when given (the record's own level).
+    fn object(&mut self, depth: usize, mut spans: Option<&mut Vec<Span>>) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("not JSON: nested too deep".into());
+        }
+        self.expect(b'{', "where an object starts")?;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let name_start = self.pos;
+            self.string()?;
+            let name_end = self.pos;
+            self.skip_ws();
+            self.expect(b':', "after a member name")?;
+            self.skip_ws();
+            let value_start = self.pos;
+            self.value(depth)?;
+            if let Some(spans) = spans.as_deref_mut() {
+                spans.push((name_start, name_end, value_start, self.pos));
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
                 }
-                j += 1;
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("where , or } belongs")),
             }
-            None
-        }
-        _ => {
-            let mut j = i;
-            while !matches!(
-                bytes.get(j),
-                None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-            ) {
-                j += 1;
-            }
-            Some(j)
         }
     }
+
+    fn array(&mut self, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("not JSON: nested too deep".into());
+        }
+        self.expect(b'[', "where an array starts")?;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.value(depth)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("where , or ] belongs")),
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), String> {
+        match self.peek() {
+            Some(b'"') => self.string(),
+            Some(b'{') => self.object(depth + 1, None),
+            Some(b'[') => self.array(depth + 1),
+            _ => self.scalar(),
+        }
+    }
+
+    /// A string; a backslash always escapes the byte after it.
+    fn string(&mut self) -> Result<(), String> {
+        self.expect(b'"', "where a string belongs")?;
+        let bytes = self.text.as_bytes();
+        let mut i = self.pos;
+        loop {
+            i = quote_or_backslash(bytes, i);
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                Some(_) => i += 2,
+                None => {
+                    self.pos = bytes.len();
+                    return Err(self.unexpected("in a string"));
+                }
+            }
+        }
+    }
+
+    /// `true`, `false`, `null` or a number.
+    fn scalar(&mut self) -> Result<(), String> {
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        let token = &rest[..len];
+        let number = matches!(token.first(), Some(b'-' | b'0'..=b'9'))
+            && token
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+        if !(number || matches!(token, b"true" | b"false" | b"null")) {
+            return Err(self.unexpected("where a value belongs"));
+        }
+        self.pos += len;
+        Ok(())
+    }
+}
+
+/// The index of the first `"` or `\\` at or after `from` (or the length), eight bytes at a time.
+fn quote_or_backslash(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // High bit set in each byte of `word` equal to `byte`; the lowest one is exact.
+    let equal = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let found = equal(word, b'"') | equal(word, b'\\');
+        if found != 0 {
+            return from + (found.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while let Some(&b) = bytes.get(from) {
+        if b == b'"' || b == b'\\' {
+            return from;
+        }
+        from += 1;
+    }
+    from
 }
 
 #[cfg(test)]
@@ -216,6 +356,50 @@ mod tests {
                 ("z", "-1.5e3")
             ]
         );
+    }
+
+    #[test]
+    fn quote_after_an_even_run_of_backslashes_closes_the_string() {
+        let text = br#"{"a":"x\\","b":"y\\\"z"}"#;
+        let record = RawRecord::parse(text).expect("record");
+        let fields: Vec<_> = record.fields().collect();
+        assert_eq!(fields, vec![("a", r#""x\\""#), ("b", r#""y\\\"z""#)]);
+    }
+
+    #[test]
+    fn refuses_broken_structure_anywhere_in_the_record() {
+        for text in [
+            &br#"{"a":{"b":[1,tru]}}"#[..],
+            br#"{"a":{"b" 1}}"#,
+            br#"{"a":"unterminated}"#,
+            br#"{"a":1}{"b":2}"#,
+            br#"{"a":1,}"#,
+            br#"{"a":[1 2]}"#,
+            br#"{"a":01x}"#,
+        ] {
+            let error = RawRecord::parse(text).err();
+            assert!(
+                error.as_deref().is_some_and(|e| e.starts_with("not JSON")),
+                "{}: {error:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(RawRecord::parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn finds_quote_or_backslash_at_every_offset() {
+        for len in 0..20 {
+            for (mark, at) in [(b'"', len), (b'\\', len)] {
+                let mut bytes = "é".repeat(len).into_bytes();
+                let at = at.min(bytes.len());
+                bytes.insert(at, mark);
+                bytes.extend_from_slice(b"abc\"");
+                assert_eq!(quote_or_backslash(&bytes, 0), at, "{len}");
+            }
+        }
+        assert_eq!(quote_or_backslash(b"abcdefghijk", 3), 11);
     }
 
     #[test]
