@@ -158,6 +158,51 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout
     Man,
+    /// Compare two outputs of rds-inventory (NDJSON, JSON or CSV) and print what changed:
+    /// exit 0 no differences, 1 differences, 2 trouble
+    Diff(DiffArgs),
+}
+
+/// `rds-inventory diff OLD NEW`: needs neither an accounts file nor AWS.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DiffArgs {
+    /// The earlier inventory (NDJSON, JSON array or CSV written by rds-inventory)
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+
+    /// The later inventory
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+
+    /// Output format
+    #[arg(short = 'f', long, value_enum, default_value_t = DiffFormat::Ndjson)]
+    pub format: DiffFormat,
+
+    /// Compare only these fields; `a.b` reaches inside an object (the default ignore list
+    /// then does not apply)
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub fields: Vec<String>,
+
+    /// Also ignore these fields (`a.b` reaches inside an object); `none` drops the default
+    /// list of fields that change on their own, so everything is compared
+    #[arg(long, value_name = "A,B", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// The `--summary` JSON of the run that wrote NEW: its failed and unfinished targets
+    /// become one `unknown` line each instead of mass removals
+    #[arg(long, value_name = "NEW_SUMMARY")]
+    pub summary: Option<PathBuf>,
+}
+
+/// Output formats of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// One JSON object per change
+    Ndjson,
+    /// One readable line per change, for a terminal or a mail
+    Table,
+    /// One row per changed field, safe to open in a spreadsheet
+    Csv,
 }
 
 /// Output formats.

@@ -5,6 +5,7 @@ mod app;
 mod aws;
 mod cli;
 mod config;
+mod diff;
 mod fetch;
 mod metrics;
 mod output_file;
@@ -28,6 +29,10 @@ use crate::status::RunStatus;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // diff compares two files, with diff(1)'s exit codes: no accounts file, no AWS.
+    if let Some(Command::Diff(args)) = &cli.command {
+        return ExitCode::from(diff::run(args, io::stdout()));
+    }
     let status = match run(cli) {
         Ok(status) => status,
         Err(error) => {
@@ -52,7 +57,7 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
                 Err(e) => Err(anyhow::Error::new(e).context("cannot write the man page")),
             };
         }
-        Some(Command::Plan { .. }) | None => {}
+        Some(Command::Plan { .. } | Command::Diff(_)) | None => {}
     }
     let settings = Settings::load(&cli)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()

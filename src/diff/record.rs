@@ -1,0 +1,453 @@
+//! One input record split into its top-level members without building a JSON tree: enough to
+//! key and hash it. Only records that are reported or compared exactly get parsed in full.
+
+use std::borrow::Cow;
+
+/// A JSON object's members in file order, as slices of the record's text.
+pub struct RawRecord<'a> {
+    text: &'a str,
+    members: Vec<Member<'a>>,
+}
+
+/// One member: its name, its raw JSON value, and where the whole `"name": value` lies.
+pub struct Member<'a> {
+    pub name: Cow<'a, str>,
+    pub value: &'a str,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The match key of a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key<'a> {
+    pub account_id: Cow<'a, str>,
+    pub region: Cow<'a, str>,
+    pub identifier: Cow<'a, str>,
+}
+
+/// Separates the parts of a key string; key parts holding control characters are refused, so
+/// the joined string sorts by account, then region, then identifier.
+pub const KEY_SEPARATOR: char = '\0';
+
+impl Key<'_> {
+    /// `account\0region\0identifier`: one allocation per index entry, sorts as the tuple.
+    pub fn write(&self, out: &mut String) {
+        out.clear();
+        out.push_str(&self.account_id);
+        out.push(KEY_SEPARATOR);
+        out.push_str(&self.region);
+        out.push(KEY_SEPARATOR);
+        out.push_str(&self.identifier);
+    }
+}
+
+/// The parts of a key string written by [`Key::write`].
+pub fn split_key(key: &str) -> (&str, &str, &str) {
+    let mut parts = key.splitn(3, KEY_SEPARATOR);
+    let account = parts.next().unwrap_or("");
+    let region = parts.next().unwrap_or("");
+    let identifier = parts.next().unwrap_or("");
+    (account, region, identifier)
+}
+
+impl<'a> RawRecord<'a> {
+    /// Checks that `bytes` are one JSON object and splits it; the error says what is wrong.
+    /// Structure, literals and numbers are checked here; escapes inside strings are checked by
+    /// serde_json when a record is parsed in full.
+    pub fn parse(bytes: &'a [u8]) -> Result<RawRecord<'a>, String> {
+        let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
+        let mut scanner = Scanner { text, pos: 0 };
+        scanner.skip_ws();
+        if scanner.peek() != Some(b'{') {
+            return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
+                Ok(_) => "not a record: a JSON value that is not an object".into(),
+                Err(e) => format!("not JSON: {e}"),
+            });
+        }
+        let mut spans = Vec::with_capacity(48);
+        scanner.object(0, Some(&mut spans))?;
+        scanner.skip_ws();
+        if scanner.peek().is_some() {
+            return Err(scanner.unexpected("after the record"));
+        }
+        let slice = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
+        let members = spans
+            .into_iter()
+            .map(|(start, name_end, value_start, end)| {
+                let name = decode_string(slice(start, name_end)).ok_or("not JSON: bad string")?;
+                let value = slice(value_start, end);
+                Ok(Member {
+                    name,
+                    value,
+                    start,
+                    end,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(RawRecord { text, members })
+    }
+
+    pub fn members(&self) -> &[Member<'a>] {
+        &self.members
+    }
+
+    /// The record's text from `start` to `end` (member boundaries).
+    pub fn text(&self, start: usize, end: usize) -> &'a str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// Members as (name, raw JSON text).
+    #[cfg(test)]
+    pub fn fields(&self) -> impl Iterator<Item = (&str, &'a str)> + '_ {
+        self.members.iter().map(|m| (m.name.as_ref(), m.value))
+    }
+
+    /// A member's raw JSON text; the last one wins, as in a JSON parser.
+    pub fn raw(&self, name: &str) -> Option<&'a str> {
+        self.members
+            .iter()
+            .rev()
+            .find(|m| m.name == name)
+            .map(|m| m.value)
+    }
+
+    /// A member that must be a string when present; null is absent.
+    pub fn string(&self, name: &str) -> Result<Option<Cow<'a, str>>, String> {
+        match self.raw(name) {
+            None | Some("null") => Ok(None),
+            Some(raw) if raw.starts_with('"') => decode_string(raw)
+                .map(Some)
+                .ok_or_else(|| format!("{name} is not a valid string")),
+            Some(_) => Err(format!("not a record: {name} is not a string")),
+        }
+    }
+
+    /// The match key: account_id, region and db_instance_identifier, all required.
+    pub fn key(&self) -> Result<Key<'a>, String> {
+        let part = |name: &str| {
+            let value = self
+                .string(name)?
+                .ok_or_else(|| format!("not a record: no {name}"))?;
+            if value.chars().any(char::is_control) {
+                return Err(format!("not a record: {name} holds a control character"));
+            }
+            Ok(value)
+        };
+        Ok(Key {
+            account_id: part("account_id")?,
+            region: part("region")?,
+            identifier: part("db_instance_identifier")?,
+        })
+    }
+}
+
+fn decode_string(raw: &str) -> Option<Cow<'_, str>> {
+    if raw.contains('\\') {
+        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+    } else {
+        raw.get(1..raw.len().checked_sub(1)?).map(Cow::Borrowed)
+    }
+}
+
+/// Nesting deeper than this is refused, as serde_json does.
+const MAX_DEPTH: usize = 128;
+
+/// Offsets of one member: name start, name end, value start, value end.
+type Span = (usize, usize, usize, usize);
+
+/// One pass over a record: checks its structure and finds each member's text. Strings are
+/// skipped eight bytes at a time, as most of a record is text.
+struct Scanner<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl<'a> Scanner<'a> {
+    fn peek(&self) -> Option<u8> {
+        self.text.as_bytes().get(self.pos).copied()
+    }
+
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+
+    fn unexpected(&self, context: &str) -> String {
+        match self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+        {
+            None => format!("not JSON: the text ends early (column {})", self.pos + 1),
+            Some(c) => format!(
+                "not JSON: unexpected {c:?} {context} (column {})",
+                self.pos + 1
+            ),
+        }
+    }
+
+    fn expect(&mut self, byte: u8, context: &str) -> Result<(), String> {
+        if self.peek() != Some(byte) {
+            return Err(self.unexpected(context));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// An object; its members' spans go to `spans` when given (the record's own level).
+    fn object(&mut self, depth: usize, mut spans: Option<&mut Vec<Span>>) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("not JSON: nested too deep".into());
+        }
+        self.expect(b'{', "where an object starts")?;
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            let name_start = self.pos;
+            self.string()?;
+            let name_end = self.pos;
+            self.skip_ws();
+            self.expect(b':', "after a member name")?;
+            self.skip_ws();
+            let value_start = self.pos;
+            self.value(depth)?;
+            if let Some(spans) = spans.as_deref_mut() {
+                spans.push((name_start, name_end, value_start, self.pos));
+            }
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("where , or } belongs")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), String> {
+        if depth > MAX_DEPTH {
+            return Err("not JSON: nested too deep".into());
+        }
+        self.expect(b'[', "where an array starts")?;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(());
+        }
+        loop {
+            self.value(depth)?;
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_ws();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                _ => return Err(self.unexpected("where , or ] belongs")),
+            }
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), String> {
+        match self.peek() {
+            Some(b'"') => self.string(),
+            Some(b'{') => self.object(depth + 1, None),
+            Some(b'[') => self.array(depth + 1),
+            _ => self.scalar(),
+        }
+    }
+
+    /// A string; a backslash always escapes the byte after it.
+    fn string(&mut self) -> Result<(), String> {
+        self.expect(b'"', "where a string belongs")?;
+        let bytes = self.text.as_bytes();
+        let mut i = self.pos;
+        loop {
+            i = quote_or_backslash(bytes, i);
+            match bytes.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(());
+                }
+                Some(_) => i += 2,
+                None => {
+                    self.pos = bytes.len();
+                    return Err(self.unexpected("in a string"));
+                }
+            }
+        }
+    }
+
+    /// `true`, `false`, `null` or a number.
+    fn scalar(&mut self) -> Result<(), String> {
+        let rest = self.text.as_bytes().get(self.pos..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|b| matches!(b, b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        let token = &rest[..len];
+        let number = matches!(token.first(), Some(b'-' | b'0'..=b'9'))
+            && token
+                .iter()
+                .all(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'));
+        if !(number || matches!(token, b"true" | b"false" | b"null")) {
+            return Err(self.unexpected("where a value belongs"));
+        }
+        self.pos += len;
+        Ok(())
+    }
+}
+
+/// The index of the first `"` or `\\` at or after `from` (or the length), eight bytes at a time.
+fn quote_or_backslash(bytes: &[u8], mut from: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // High bit set in each byte of `word` equal to `byte`; the lowest one is exact.
+    let equal = |word: u64, byte: u8| {
+        let x = word ^ (ONES * u64::from(byte));
+        x.wrapping_sub(ONES) & !x & HIGHS
+    };
+    while let Some(chunk) = bytes.get(from..from + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let found = equal(word, b'"') | equal(word, b'\\');
+        if found != 0 {
+            return from + (found.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while let Some(&b) = bytes.get(from) {
+        if b == b'"' || b == b'\\' {
+            return from;
+        }
+        from += 1;
+    }
+    from
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_members_with_nested_values_and_tricky_strings() {
+        let text = br#" {"a\"b" : "x}\"]" , "n":[1,{"y":"}"}], "t":true,"z":-1.5e3 } "#;
+        let record = RawRecord::parse(text).expect("record");
+        let fields: Vec<_> = record.fields().collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("a\"b", r#""x}\"]""#),
+                ("n", r#"[1,{"y":"}"}]"#),
+                ("t", "true"),
+                ("z", "-1.5e3")
+            ]
+        );
+    }
+
+    #[test]
+    fn quote_after_an_even_run_of_backslashes_closes_the_string() {
+        let text = br#"{"a":"x\\","b":"y\\\"z"}"#;
+        let record = RawRecord::parse(text).expect("record");
+        let fields: Vec<_> = record.fields().collect();
+        assert_eq!(fields, vec![("a", r#""x\\""#), ("b", r#""y\\\"z""#)]);
+    }
+
+    #[test]
+    fn refuses_broken_structure_anywhere_in_the_record() {
+        for text in [
+            &br#"{"a":{"b":[1,tru]}}"#[..],
+            br#"{"a":{"b" 1}}"#,
+            br#"{"a":"unterminated}"#,
+            br#"{"a":1}{"b":2}"#,
+            br#"{"a":1,}"#,
+            br#"{"a":[1 2]}"#,
+            br#"{"a":01x}"#,
+        ] {
+            let error = RawRecord::parse(text).err();
+            assert!(
+                error.as_deref().is_some_and(|e| e.starts_with("not JSON")),
+                "{}: {error:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(RawRecord::parse(deep.as_bytes()).is_err());
+    }
+
+    #[test]
+    fn finds_quote_or_backslash_at_every_offset() {
+        for len in 0..20 {
+            for (mark, at) in [(b'"', len), (b'\\', len)] {
+                let mut bytes = "é".repeat(len).into_bytes();
+                let at = at.min(bytes.len());
+                bytes.insert(at, mark);
+                bytes.extend_from_slice(b"abc\"");
+                assert_eq!(quote_or_backslash(&bytes, 0), at, "{len}");
+            }
+        }
+        assert_eq!(quote_or_backslash(b"abcdefghijk", 3), 11);
+    }
+
+    #[test]
+    fn empty_object_has_no_members() {
+        let record = RawRecord::parse(b"{}").expect("record");
+        assert_eq!(record.fields().count(), 0);
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_json_object() {
+        for (text, wanted) in [
+            (&b"[1]"[..], "not an object"),
+            (b"{\"a\":", "not JSON"),
+            (b"{\"a\":tru}", "not JSON"),
+            (b"\xff", "not UTF-8"),
+        ] {
+            let error = RawRecord::parse(text).err().expect("an error");
+            assert!(error.contains(wanted), "{error}");
+        }
+    }
+
+    #[test]
+    fn key_needs_three_strings_without_control_characters() {
+        let ok = br#"{"account_id":"1","region":"r","db_instance_identifier":"d\u00e9"}"#;
+        let key = RawRecord::parse(ok).expect("record").key().expect("key");
+        assert_eq!(key.identifier, "dé");
+        let no_region = br#"{"account_id":"1","db_instance_identifier":"d"}"#;
+        let error = RawRecord::parse(no_region).expect("record").key().err();
+        assert_eq!(error.as_deref(), Some("not a record: no region"));
+        let number = br#"{"account_id":1,"region":"r","db_instance_identifier":"d"}"#;
+        assert!(RawRecord::parse(number).expect("record").key().is_err());
+        let nul = br#"{"account_id":"1","region":"r\u0000x","db_instance_identifier":"d"}"#;
+        assert!(RawRecord::parse(nul).expect("record").key().is_err());
+    }
+
+    #[test]
+    fn key_string_sorts_by_account_then_region_then_identifier() {
+        let key = |a: &'static str, r: &'static str, i: &'static str| {
+            let mut out = String::new();
+            Key {
+                account_id: a.into(),
+                region: r.into(),
+                identifier: i.into(),
+            }
+            .write(&mut out);
+            out
+        };
+        assert!(key("1", "a", "zz") < key("1", "ab", "a"));
+        assert_eq!(split_key(&key("1", "r", "i")), ("1", "r", "i"));
+    }
+}
