@@ -128,12 +128,12 @@ pub(crate) fn assume_role_response(role: &IssuedRole<'_>, request_id: &str) -> S
 
 pub(crate) fn describe_db_instances_response(
     instances: impl Iterator<Item = FakeInstance>,
-    lean: bool,
+    complete: bool,
     next_marker: Option<&str>,
     request_id: &str,
 ) -> String {
     // Reserving up front avoids repeated regrowth of a page of up to 100 instances.
-    let per_instance = if lean { 1300 } else { 6000 };
+    let per_instance = if complete { 6000 } else { 1300 };
     let mut out = String::with_capacity(512 + per_instance * instances.size_hint().0);
     let _ = write!(
         out,
@@ -141,7 +141,7 @@ pub(crate) fn describe_db_instances_response(
     );
     for instance in instances {
         out.push_str("<DBInstance>");
-        emit_db_instance(&instance, lean, &mut XmlSink { out: &mut out });
+        emit_db_instance(&instance, complete, &mut XmlSink { out: &mut out });
         out.push_str("</DBInstance>");
     }
     out.push_str("</DBInstances>");

@@ -394,10 +394,12 @@ fn unpopulated(value: &Value, path: &str, found: &mut Vec<String>) {
     }
 }
 
+/// One region, complete records on.
 fn one_region(accounts: usize, instances_per_target: usize) -> FakeConfig {
     FakeConfig {
         regions: vec![REGION.to_string()],
         instances_per_target,
+        complete_records: true,
         ..FakeConfig::with_accounts(accounts)
     }
 }
@@ -429,6 +431,33 @@ async fn every_db_instance_member_round_trips_through_the_sdk() {
     }
     assert!(compared > 40, "{compared}");
     assert_eq!(shapes.len(), 4, "{shapes:?}");
+}
+
+#[tokio::test]
+async fn by_default_only_the_original_members_are_served() {
+    let config = FakeConfig {
+        complete_records: false,
+        ..one_region(1, 30)
+    };
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let client = rds_for(&fake, &account, REGION, RetryConfig::disabled()).await;
+
+    let served = describe_all(&client).await;
+
+    let expected = fake.config().target_inventory(&account, REGION);
+    assert_eq!(served.len(), expected.len());
+    for (db, instance) in served.iter().zip(&expected) {
+        assert_eq!(db.to_json(), instance.lean_db_instance_json());
+    }
+    let set_members = served[0]
+        .to_json()
+        .as_object()
+        .expect("object")
+        .values()
+        .filter(|v| !v.is_null())
+        .count();
+    assert!(set_members <= 21, "{set_members}");
 }
 
 #[tokio::test]
