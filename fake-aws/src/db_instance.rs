@@ -194,20 +194,30 @@ impl FakeInstance {
     /// Timestamps are RFC 3339 UTC strings, numbers and booleans are JSON numbers and
     /// booleans, absent members are `null` and empty lists `[]`; nested structures are
     /// objects with every member of theirs as a key.
+    /// This is what the fake serves with `complete_records: true`; see
+    /// `lean_db_instance_json` for the default.
     pub fn db_instance_json(&self) -> Value {
+        let mut sink = JsonSink::new();
+        emit_db_instance(self, true, &mut sink);
+        sink.finish()
+    }
+
+    /// The instance as a fake with the default `complete_records: false` serves it: the same
+    /// 94 keys, only the original 21 members set (as for `RecordShape::Sparse`).
+    pub fn lean_db_instance_json(&self) -> Value {
         let mut sink = JsonSink::new();
         emit_db_instance(self, false, &mut sink);
         sink.finish()
     }
 }
 
-/// Writes every member of one `DBInstance` (without the enclosing element). `lean` writes only
-/// the original 21 members, whatever the instance's shape.
-pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, lean: bool, s: &mut S) {
-    let shape = if lean {
-        RecordShape::Sparse
-    } else {
+/// Writes every member of one `DBInstance` (without the enclosing element); without
+/// `complete`, only the original 21 members, whatever the instance's shape.
+pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool, s: &mut S) {
+    let shape = if complete {
         instance.record_shape()
+    } else {
+        RecordShape::Sparse
     };
     let seed = hash_str(&instance.resource_id);
     let draw = |purpose: u64| hash_parts(&[seed, purpose]);
@@ -1331,7 +1341,7 @@ mod tests {
     fn lean_writes_only_the_original_members() {
         let instance = &inventory()[0];
         let mut xml = String::new();
-        emit_db_instance(instance, true, &mut crate::sink::XmlSink { out: &mut xml });
+        emit_db_instance(instance, false, &mut crate::sink::XmlSink { out: &mut xml });
         assert!(!xml.contains("CACertificateIdentifier"));
         assert!(!xml.contains("PendingModifiedValues"));
         assert!(xml.contains("<StorageEncrypted>"));

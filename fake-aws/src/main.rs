@@ -39,7 +39,7 @@ DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
   --deny-maintenance ACCOUNT     DescribePendingMaintenanceActions is denied (repeatable)
   --deny-engine-versions ACCOUNT  DescribeDBMajorEngineVersions is denied (repeatable)
   --generation N                 inventory generation served at start (0 or 1)
-  --lean-records                 serve only the original 21 DBInstance members
+  --complete-records             serve all 94 DBInstance members (default: the original 21)
   -h, --help                     this text
 ";
 
@@ -96,8 +96,8 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             return Ok(None);
         }
         // The one flag without a value.
-        if arg == "--lean-records" {
-            options.config.lean_records = true;
+        if arg == "--complete-records" {
+            options.config.complete_records = true;
             continue;
         }
         let (flag, inline_value) = match arg.split_once('=') {
@@ -289,7 +289,7 @@ mod tests {
             "100000000002",
             "--generation",
             "1",
-            "--lean-records",
+            "--complete-records",
         ])
         .expect("valid flags")
         .expect("not help")
@@ -316,7 +316,7 @@ mod tests {
             .engine_versions_denied_accounts
             .contains("100000000002"));
         assert_eq!(extended.generation, 1);
-        assert!(extended.lean_records);
+        assert!(extended.complete_records);
         let config = &options.config;
         assert_eq!(options.port, 8080);
         assert_eq!(config.seed, 7);

@@ -394,10 +394,12 @@ fn unpopulated(value: &Value, path: &str, found: &mut Vec<String>) {
     }
 }
 
+/// One region, complete records on.
 fn one_region(accounts: usize, instances_per_target: usize) -> FakeConfig {
     FakeConfig {
         regions: vec![REGION.to_string()],
         instances_per_target,
+        complete_records: true,
         ..FakeConfig::with_accounts(accounts)
     }
 }
@@ -429,6 +431,33 @@ async fn every_db_instance_member_round_trips_through_the_sdk() {
     }
     assert!(compared > 40, "{compared}");
     assert_eq!(shapes.len(), 4, "{shapes:?}");
+}
+
+#[tokio::test]
+async fn by_default_only_the_original_members_are_served() {
+    let config = FakeConfig {
+        complete_records: false,
+        ..one_region(1, 30)
+    };
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let client = rds_for(&fake, &account, REGION, RetryConfig::disabled()).await;
+
+    let served = describe_all(&client).await;
+
+    let expected = fake.config().target_inventory(&account, REGION);
+    assert_eq!(served.len(), expected.len());
+    for (db, instance) in served.iter().zip(&expected) {
+        assert_eq!(db.to_json(), instance.lean_db_instance_json());
+    }
+    let set_members = served[0]
+        .to_json()
+        .as_object()
+        .expect("object")
+        .values()
+        .filter(|v| !v.is_null())
+        .count();
+    assert!(set_members <= 21, "{set_members}");
 }
 
 #[tokio::test]
@@ -767,19 +796,26 @@ async fn a_throttle_window_throttles_every_rds_call_until_it_ends() {
         .await
         .expect("other target serves");
     let deadline = started + Duration::from_secs(10);
+    let mut throttled_retries = 0;
     let served_at = loop {
-        if client.describe_db_instances().send().await.is_ok() {
-            break started.elapsed();
+        match client.describe_db_instances().send().await {
+            Ok(_) => break started.elapsed(),
+            Err(error) => assert_eq!(error.code(), Some("Throttling")),
         }
+        throttled_retries += 1;
         assert!(Instant::now() < deadline, "never served");
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
 
     assert_eq!(first.code(), Some("Throttling"));
     assert_eq!(first.raw_response().map(|r| r.status().as_u16()), Some(400));
+    // The window opened at the first call, which the server saw after `started`.
     assert!(served_at >= window, "{served_at:?}");
     let counters = fake.counters();
-    assert!(counters.throttled_calls_for(&throttled, REGION) >= 2);
+    assert_eq!(
+        counters.throttled_calls_for(&throttled, REGION),
+        1 + throttled_retries
+    );
     assert_eq!(counters.throttled_calls_for(&other, REGION), 0);
 }
 

@@ -221,7 +221,7 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
     let request_id = shared.request_id();
     let mut body = xml::describe_db_instances_response(
         instances,
-        shared.config.lean_records,
+        shared.config.complete_records,
         next_marker.as_deref(),
         &request_id,
     );
