@@ -448,3 +448,6 @@ mod tests {
         assert_eq!(render(Format::Table, &[]).lines().count(), 1);
     }
 }
+
+#[cfg(test)]
+mod bench;
