@@ -175,7 +175,11 @@ fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
         "csv" => {
             let mut reader = csv::Reader::from_reader(text.as_bytes());
             let header = reader.headers().expect("CSV header").clone();
-            assert_eq!(header.iter().collect::<Vec<_>>(), COLUMNS, "CSV header");
+            assert_eq!(
+                header.iter().take(COLUMNS.len()).collect::<Vec<_>>(),
+                COLUMNS,
+                "CSV header starts with the original columns"
+            );
             reader
                 .records()
                 .map(|row| key_from_csv(&row.expect("a well-formed CSV row")))
@@ -218,9 +222,8 @@ fn assert_rfc3339(value: &str) {
 fn key_from_json(record: &Value) -> InstanceKey {
     let object = record.as_object().expect("each record is a JSON object");
     let names: BTreeSet<&str> = object.keys().map(String::as_str).collect();
-    assert_eq!(
-        names,
-        COLUMNS.into_iter().collect(),
+    assert!(
+        COLUMNS.iter().all(|c| names.contains(c)),
         "record keys of {record}"
     );
     let text = |name: &str| -> String {
@@ -290,7 +293,7 @@ fn key_from_json(record: &Value) -> InstanceKey {
 }
 
 fn key_from_csv(row: &csv::StringRecord) -> InstanceKey {
-    assert_eq!(row.len(), COLUMNS.len(), "CSV row width: {row:?}");
+    assert!(row.len() >= COLUMNS.len(), "CSV row width: {row:?}");
     let field = |name: &str| -> String {
         let at = COLUMNS.iter().position(|c| *c == name).unwrap();
         row[at].to_string()

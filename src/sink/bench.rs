@@ -138,12 +138,9 @@ fn typical_instance() -> DbInstance {
 
 /// The mapping the fetch layer does for each instance of a page.
 fn map_page(page: Vec<DbInstance>) -> Vec<InstanceRecord> {
-    let records = page
-        .iter()
+    page.into_iter()
         .map(|db| InstanceRecord::from_sdk("111111111111", "prod", "eu-west-1", db))
-        .collect();
-    drop(page);
-    records
+        .collect()
 }
 
 /// Counts what it is given and keeps nothing, like a fast pipe.
@@ -166,7 +163,11 @@ fn run(format: Format) -> (Duration, usize) {
     let columns = output_columns(format, &[], &[]).expect("columns");
     // The same buffer size as stdout in main.rs.
     let out = io::BufWriter::with_capacity(64 * 1024, Counting(0));
-    let mut writer = RecordWriter::new(format, &columns, out).expect("writer");
+    let options = WriteOptions {
+        context: crate::record::RecordContext::new(DateTime::from_secs(1_750_000_000)),
+        csv_raw: false,
+    };
+    let mut writer = RecordWriter::new(format, &columns, options, out).expect("writer");
     let mut spent = Duration::ZERO;
     for _ in 0..INSTANCES / PAGE {
         // Building the page stands for the SDK's parsing, which is not measured here.
