@@ -8,6 +8,7 @@ use aws_sdk_rds::types::{
 };
 use serde_json::{json, Value};
 
+use super::schema::Source;
 use super::*;
 
 /// The run's start in tests: 2025-06-01T00:00:00Z.
@@ -302,4 +303,111 @@ fn the_fetch_layer_can_find_what_to_join_on() {
     );
     assert_eq!(record.engine_major_key(), Some(("postgres", "16")));
     assert_eq!(bare_record("x").engine_major_key(), None);
+}
+
+/// An instance with every member set, so a field reading the wrong member shows up as null.
+#[rustfmt::skip]
+fn every_member_instance() -> DbInstance {
+    use aws_sdk_rds::types::*;
+    let t = DateTime::from_secs(1_700_000_000);
+    let endpoint = || Endpoint::builder().address("a").port(1).hosted_zone_id("Z").build();
+    DbInstance::builder()
+        .db_instance_identifier("i").db_instance_class("c").engine("postgres")
+        .db_instance_status("available").master_username("m").db_name("d").endpoint(endpoint())
+        .allocated_storage(1).instance_create_time(t).preferred_backup_window("w")
+        .backup_retention_period(1)
+        .db_security_groups(DbSecurityGroupMembership::builder().db_security_group_name("n").build())
+        .vpc_security_groups(sg("sg"))
+        .db_parameter_groups(DbParameterGroupStatus::builder().db_parameter_group_name("p").build())
+        .availability_zone("az")
+        .db_subnet_group(
+            DbSubnetGroup::builder().db_subnet_group_name("n").db_subnet_group_description("d")
+                .vpc_id("v").subnet_group_status("s").db_subnet_group_arn("arn")
+                .subnets(Subnet::builder().subnet_identifier("s").build())
+                .supported_network_types("IPV4").build(),
+        )
+        .preferred_maintenance_window("w").upgrade_rollout_order(UpgradeRolloutOrder::First)
+        .pending_modified_values(PendingModifiedValues::builder().port(1).build())
+        .latest_restorable_time(t).multi_az(true).engine_version("16.3")
+        .auto_minor_version_upgrade(true).read_replica_source_db_instance_identifier("r")
+        .read_replica_db_instance_identifiers("r").read_replica_db_cluster_identifiers("r")
+        .replica_mode(ReplicaMode::Mounted).license_model("l").iops(1).storage_throughput(1)
+        .option_group_memberships(OptionGroupMembership::builder().option_group_name("o").build())
+        .character_set_name("c").nchar_character_set_name("c").secondary_availability_zone("az")
+        .publicly_accessible(true)
+        .status_infos(DbInstanceStatusInfo::builder().normal(true).build())
+        .storage_type("gp3").storage_encryption_type(StorageEncryptionType::Sse)
+        .tde_credential_arn("arn").db_instance_port(1).db_cluster_identifier("c")
+        .storage_encrypted(true).kms_key_id("k").dbi_resource_id("db-1")
+        .ca_certificate_identifier("ca")
+        .domain_memberships(DomainMembership::builder().domain("d").build())
+        .copy_tags_to_snapshot(true).monitoring_interval(1).enhanced_monitoring_resource_arn("arn")
+        .monitoring_role_arn("arn").promotion_tier(1).db_instance_arn("arn").timezone("UTC")
+        .iam_database_authentication_enabled(true)
+        .database_insights_mode(DatabaseInsightsMode::Advanced).performance_insights_enabled(true)
+        .performance_insights_kms_key_id("k").performance_insights_retention_period(7)
+        .enabled_cloudwatch_logs_exports("postgresql")
+        .processor_features(ProcessorFeature::builder().name("n").value("v").build())
+        .deletion_protection(true)
+        .associated_roles(DbInstanceRole::builder().role_arn("arn").build())
+        .listener_endpoint(endpoint()).max_allocated_storage(1)
+        .tag_list(Tag::builder().key("k").value("v").build())
+        .automation_mode(AutomationMode::Full).resume_full_automation_mode_time(t)
+        .customer_owned_ip_enabled(true).network_type("IPV4")
+        .activity_stream_status(ActivityStreamStatus::Started).activity_stream_kms_key_id("k")
+        .activity_stream_kinesis_stream_name("s").activity_stream_mode(ActivityStreamMode::Async)
+        .activity_stream_engine_native_audit_fields_included(true)
+        .aws_backup_recovery_point_arn("arn")
+        .db_instance_automated_backups_replications(
+            DbInstanceAutomatedBackupsReplication::builder().db_instance_automated_backups_arn("arn").build(),
+        )
+        .backup_target("region").automatic_restart_time(t).custom_iam_instance_profile("p")
+        .activity_stream_policy_status(ActivityStreamPolicyStatus::Locked)
+        .certificate_details(CertificateDetails::builder().valid_till(t).build())
+        .db_system_id("ORCL")
+        .master_user_secret(MasterUserSecret::builder().secret_arn("arn").build())
+        .read_replica_source_db_cluster_identifier("c").percent_progress("50").multi_tenant(true)
+        .dedicated_log_volume(true).is_storage_config_upgrade_available(true)
+        .engine_lifecycle_support("open-source-rds-extended-support")
+        .additional_storage_volumes(AdditionalStorageVolumeOutput::builder().volume_name("v").build())
+        .storage_volume_status("s").storage_operation_status("s")
+        .storage_operation_percent_progress(1).db_capacity_reservation_identifier("r")
+        .build()
+}
+
+#[test]
+fn every_sdk_field_reads_its_member() {
+    let r = json_of(&InstanceRecord::from_sdk(
+        "1",
+        "n",
+        "r",
+        every_member_instance(),
+    ));
+    for field in fields() {
+        // Joined fields stay null until the fetch layer sets them.
+        let present = !matches!(field.source, Source::Joined(_));
+        assert_eq!(
+            present,
+            !r[field.name].is_null(),
+            "{}: {}",
+            field.name,
+            r[field.name]
+        );
+    }
+    let kind = |value: &Value| match value {
+        Value::String(_) => "string",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
+        Value::Array(_) => "array",
+        _ => "object",
+    };
+    for field in fields().iter().filter(|f| !r[f.name].is_null()) {
+        let documented = field.kind().replace("timestamp", "string");
+        assert!(
+            documented.starts_with(kind(&r[field.name])),
+            "{}: documented {documented}, written {}",
+            field.name,
+            r[field.name]
+        );
+    }
 }
