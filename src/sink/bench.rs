@@ -200,4 +200,8 @@ fn bench_map_and_write() {
             bytes / INSTANCES
         );
     }
+    println!(
+        "record: {} bytes inline",
+        std::mem::size_of::<InstanceRecord>()
+    );
 }
