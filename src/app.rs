@@ -11,6 +11,7 @@ use tokio::sync::mpsc;
 use aws_sdk_rds::config::ProvideCredentials;
 
 use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
+use crate::cli::FieldsFormat;
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
 use crate::metrics::MetricsFile;
@@ -18,7 +19,8 @@ use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
-use crate::sink::{output_columns, RecordWriter};
+use crate::record::{self, RecordContext};
+use crate::sink::{output_columns, RecordWriter, WriteOptions};
 use crate::status::RunStatus;
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
 use crate::table;
@@ -120,6 +122,10 @@ async fn run_inventory(
     interrupt: &mut Interrupt,
 ) -> anyhow::Result<Finished> {
     let started = Instant::now();
+    let options = WriteOptions {
+        context: RecordContext::new(SystemTime::now()),
+        csv_raw: settings.csv_raw,
+    };
     let columns = output_columns(settings.format, &settings.columns, &settings.tag_columns)?;
     // Open the output first, so a bad path fails before any AWS call.
     let destination = match &settings.output {
@@ -129,8 +135,8 @@ async fn run_inventory(
         ),
         None => Destination::Stdout(stdout),
     };
-    let writer =
-        RecordWriter::new(settings.format, &columns, destination).context("cannot write output")?;
+    let writer = RecordWriter::new(settings.format, &columns, options, destination)
+        .context("cannot write output")?;
 
     let Prepared {
         aws,
@@ -259,6 +265,36 @@ async fn plan_with_aws(
         eprintln!("{}", warning_line(&warning));
     }
     Ok((plan, role_checks))
+}
+
+/// `rds-inventory fields`: the output schema, one row per field.
+pub fn fields(
+    format: Option<FieldsFormat>,
+    mut stdout: impl Write,
+    terminal: bool,
+) -> anyhow::Result<RunStatus> {
+    let format = format.unwrap_or(if terminal {
+        FieldsFormat::Table
+    } else {
+        FieldsFormat::Ndjson
+    });
+    let rendered = match format {
+        FieldsFormat::Table => {
+            let (header, rows) = record::table_rows();
+            table::render_rows(&header, &rows)
+        }
+        FieldsFormat::Ndjson => record::ndjson_rows(),
+        FieldsFormat::Markdown => record::markdown_table(),
+    };
+    match stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(RunStatus::OutputClosed),
+        other => other
+            .map(|()| RunStatus::Complete)
+            .context("cannot write the field list"),
+    }
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).

@@ -56,14 +56,19 @@ pub struct Cli {
     #[arg(short = 'o', long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
-    /// Fields to output, in this order, e.g. account_name,region,db_instance_identifier
-    /// (every format; see README for the names)
+    /// Fields to output, in this order, e.g. account_name,region,db_instance_identifier;
+    /// a.b reaches into a nested value, tag:KEY names a tag (`rds-inventory fields` lists them)
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub columns: Vec<String>,
 
     /// Add a `tag:KEY` column holding that tag's value (repeatable)
     #[arg(long, value_name = "KEY")]
     pub tag_column: Vec<String>,
+
+    /// CSV: keep text that starts with = + - @ TAB or CR as it is (by default such a cell
+    /// gets a leading ' so a spreadsheet shows it instead of running it as a formula)
+    #[arg(long)]
+    pub csv_raw: bool,
 
     /// Write a JSON summary of the run to FILE (atomically), also on failure and Ctrl-C
     #[arg(long, value_name = "FILE")]
@@ -161,6 +166,13 @@ pub enum Command {
     /// Compare two outputs of rds-inventory (NDJSON, JSON or CSV) and print what changed:
     /// exit 0 no differences, 1 differences, 2 trouble
     Diff(DiffArgs),
+    /// List every output field: name, type, meaning, source (a table on a terminal, NDJSON
+    /// when piped)
+    Fields {
+        /// How to print the list [default: table on a terminal, else ndjson]
+        #[arg(short = 'f', long, value_enum)]
+        format: Option<FieldsFormat>,
+    },
 }
 
 /// `rds-inventory diff OLD NEW`: needs neither an accounts file nor AWS.
@@ -203,6 +215,17 @@ pub enum DiffFormat {
     Table,
     /// One row per changed field, safe to open in a spreadsheet
     Csv,
+}
+
+/// Formats of `rds-inventory fields`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FieldsFormat {
+    /// Aligned columns
+    Table,
+    /// One JSON object per field
+    Ndjson,
+    /// The README's field table
+    Markdown,
 }
 
 /// Output formats.

@@ -134,8 +134,9 @@ async fn fetch_target(
             return Err(Stop::Failed(sent, failure));
         }
         let records: Vec<InstanceRecord> = page
-            .db_instances()
-            .iter()
+            .db_instances
+            .unwrap_or_default()
+            .into_iter()
             .map(|db| {
                 InstanceRecord::from_sdk(
                     &target.account.id,

@@ -57,6 +57,10 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
                 Err(e) => Err(anyhow::Error::new(e).context("cannot write the man page")),
             };
         }
+        Some(Command::Fields { format }) => {
+            let terminal = io::stdout().is_terminal();
+            return app::fields(*format, io::stdout().lock(), terminal);
+        }
         Some(Command::Plan { .. } | Command::Diff(_)) | None => {}
     }
     let settings = Settings::load(&cli)?;

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::record::{Column, FieldValue, InstanceRecord, COLUMNS};
+use crate::record::{Column, FieldValue, InstanceRecord, RecordContext, Shape};
 
 /// Between two columns.
 const GAP: &str = "  ";
@@ -21,33 +21,45 @@ enum Align {
     Right,
 }
 
-/// Header label, width and alignment of each field, in [`COLUMNS`] order.
-const FIELD_LAYOUT: [(&str, usize, Align); COLUMNS.len()] = [
-    ("ACCOUNT ID", 12, Align::Left),
-    ("ACCOUNT", 16, Align::Left),
-    ("REGION", 14, Align::Left),
-    ("IDENTIFIER", 32, Align::Left),
-    ("ARN", 64, Align::Left),
-    ("RESOURCE ID", 29, Align::Left),
-    ("CLASS", 15, Align::Left),
-    ("ENGINE", 18, Align::Left),
-    ("VERSION", 15, Align::Left),
-    ("STATUS", 12, Align::Left),
-    ("ENDPOINT", 56, Align::Left),
-    ("PORT", 5, Align::Right),
-    ("STORAGE", 7, Align::Right),
-    ("STORAGE TYPE", 12, Align::Left),
-    ("ENCRYPTED", 9, Align::Left),
-    ("MULTI-AZ", 8, Align::Left),
-    ("AZ", 15, Align::Left),
-    ("PUBLIC", 6, Align::Left),
-    ("DEL-PROTECT", 11, Align::Left),
-    ("SUBNET GROUP", 24, Align::Left),
-    ("VPC", 21, Align::Left),
-    ("CLUSTER", 32, Align::Left),
-    ("CREATED", 20, Align::Left),
-    ("TAGS", 40, Align::Left),
+/// Header label, width and alignment of the original fields; any other column is headed by
+/// its own name and sized by its type.
+const FIELD_LAYOUT: [(&str, &str, usize, Align); 24] = [
+    ("account_id", "ACCOUNT ID", 12, Align::Left),
+    ("account_name", "ACCOUNT", 16, Align::Left),
+    ("region", "REGION", 14, Align::Left),
+    ("db_instance_identifier", "IDENTIFIER", 32, Align::Left),
+    ("db_instance_arn", "ARN", 64, Align::Left),
+    ("dbi_resource_id", "RESOURCE ID", 29, Align::Left),
+    ("db_instance_class", "CLASS", 15, Align::Left),
+    ("engine", "ENGINE", 18, Align::Left),
+    ("engine_version", "VERSION", 15, Align::Left),
+    ("db_instance_status", "STATUS", 12, Align::Left),
+    ("endpoint_address", "ENDPOINT", 56, Align::Left),
+    ("endpoint_port", "PORT", 5, Align::Right),
+    ("allocated_storage", "STORAGE", 7, Align::Right),
+    ("storage_type", "STORAGE TYPE", 12, Align::Left),
+    ("storage_encrypted", "ENCRYPTED", 9, Align::Left),
+    ("multi_az", "MULTI-AZ", 8, Align::Left),
+    ("availability_zone", "AZ", 15, Align::Left),
+    ("publicly_accessible", "PUBLIC", 6, Align::Left),
+    ("deletion_protection", "DEL-PROTECT", 11, Align::Left),
+    ("db_subnet_group", "SUBNET GROUP", 24, Align::Left),
+    ("vpc_id", "VPC", 21, Align::Left),
+    ("db_cluster_identifier", "CLUSTER", 32, Align::Left),
+    ("instance_create_time", "CREATED", 20, Align::Left),
+    ("tags", "TAGS", 40, Align::Left),
 ];
+
+/// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.
+fn layout_by_shape(shape: &Shape) -> (usize, Align) {
+    match shape {
+        Shape::Number => (8, Align::Right),
+        Shape::Boolean => (5, Align::Left),
+        Shape::Timestamp => (20, Align::Left),
+        Shape::Text => (24, Align::Left),
+        Shape::Tags | Shape::Array(_) | Shape::Object(_) => (40, Align::Left),
+    }
+}
 
 /// One column of the table as laid out.
 #[derive(Debug)]
@@ -61,6 +73,7 @@ struct TableColumn {
 pub struct TableWriter<W: Write> {
     out: W,
     columns: Vec<TableColumn>,
+    context: RecordContext,
     /// Reused for every line and cell, so a row costs no allocations once warm.
     line: String,
     cell: String,
@@ -68,20 +81,27 @@ pub struct TableWriter<W: Write> {
 
 impl<W: Write> TableWriter<W> {
     /// Lays out `columns` and writes the header line.
-    pub fn new(columns: &[Column], out: W) -> io::Result<Self> {
+    pub fn new(columns: &[Column], context: RecordContext, out: W) -> io::Result<Self> {
         let mut headers = Vec::with_capacity(columns.len());
         let columns = columns
             .iter()
             .map(|column| {
+                let name = column.name();
                 let (header, width, align) = match column {
-                    Column::Field(i) => match FIELD_LAYOUT.get(*i) {
-                        Some(&(label, width, align)) => (label.to_owned(), width, align),
-                        None => (column.name().into_owned(), TAG_WIDTH, Align::Left),
+                    Column::Field(_) => match FIELD_LAYOUT.iter().find(|l| l.0 == name) {
+                        Some(&(_, label, width, align)) => (label.to_owned(), width, align),
+                        None => {
+                            let (width, align) = layout_by_shape(&column.shape());
+                            (name.into_owned(), width, align)
+                        }
                     },
+                    Column::Path { .. } => {
+                        let (width, align) = layout_by_shape(&column.shape());
+                        (name.into_owned(), width, align)
+                    }
                     Column::Tag(_) => {
-                        let name = column.name().into_owned();
                         let width = text_width(&name).clamp(TAG_WIDTH, MAX_TAG_WIDTH);
-                        (name, width, Align::Left)
+                        (name.into_owned(), width, Align::Left)
                     }
                 };
                 // A header is never cut by its own column's width.
@@ -97,6 +117,7 @@ impl<W: Write> TableWriter<W> {
         let mut writer = TableWriter {
             out,
             columns,
+            context,
             line: String::new(),
             cell: String::new(),
         };
@@ -115,13 +136,14 @@ impl<W: Write> TableWriter<W> {
         let TableWriter {
             out,
             columns,
+            context,
             line,
             cell,
         } = self;
         line.clear();
         for (i, column) in columns.iter().enumerate() {
             cell.clear();
-            render(cell, column.column.value(record));
+            render(cell, column.column.value(record, context));
             push_cell(line, i, cell, column.width, column.align);
         }
         line.push('\n');
@@ -139,15 +161,11 @@ impl<W: Write> TableWriter<W> {
     }
 }
 
-/// A value as a person reads it: yes/no, `-` for absent, tags as `key=value, ...`.
+/// A value as a person reads it: yes/no, `-` for absent, tags as `key=value, ...`, anything
+/// nested as JSON.
 fn render(cell: &mut String, value: FieldValue<'_>) {
-    use std::fmt::Write as _;
     match value {
         FieldValue::Text(s) => cell.push_str(s),
-        // Writing into a String cannot fail.
-        FieldValue::Number(n) => {
-            let _ = write!(cell, "{n}");
-        }
         FieldValue::Bool(b) => cell.push_str(if b { "yes" } else { "no" }),
         FieldValue::Tags(tags) if tags.is_empty() => cell.push('-'),
         FieldValue::Tags(tags) => {
@@ -161,6 +179,11 @@ fn render(cell: &mut String, value: FieldValue<'_>) {
             }
         }
         FieldValue::Absent => cell.push('-'),
+        other => {
+            let mut plain = Vec::new();
+            other.write_plain(&mut plain);
+            cell.push_str(&String::from_utf8_lossy(&plain));
+        }
     }
 }
 
@@ -239,11 +262,12 @@ pub fn render_rows(header: &[&str], rows: &[Vec<String>]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::tests::{bare_record as bare, full_record};
-    use crate::record::{select_columns, DefaultColumns};
+    use crate::record::tests::{bare_record as bare, context, full_record, record_with};
+    use crate::record::{fields, select_columns, DefaultColumns};
+    use aws_sdk_rds::types::Tag;
 
     fn table(columns: &[Column], records: &[InstanceRecord]) -> String {
-        let mut writer = TableWriter::new(columns, Vec::new()).expect("new");
+        let mut writer = TableWriter::new(columns, context(), Vec::new()).expect("new");
         for r in records {
             writer.write(r).expect("write");
         }
@@ -304,8 +328,10 @@ mod tests {
         )
         .expect("columns");
         let record = full_record();
-        let mut tabbed = bare("t");
-        tabbed.tags.insert("owner".into(), "a\tb\r\nc".into());
+        let tabbed = record_with(|b| {
+            b.db_instance_identifier("t")
+                .tag_list(Tag::builder().key("owner").value("a\tb\r\nc").build())
+        });
         let out = table(&columns, &[record, tabbed]);
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), 3, "{out}");
@@ -349,7 +375,7 @@ mod tests {
 
     #[test]
     fn every_field_has_a_layout() {
-        let columns: Vec<Column> = (0..COLUMNS.len()).map(Column::Field).collect();
+        let columns: Vec<Column> = (0..fields().len()).map(Column::Field).collect();
         let record = full_record();
         let out = table(&columns, &[record]);
         let lines: Vec<&str> = out.lines().collect();

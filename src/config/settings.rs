@@ -31,6 +31,8 @@ pub struct Settings {
     /// `--columns`, checked against the record schema when the output is opened.
     pub columns: Vec<String>,
     pub tag_columns: Vec<String>,
+    /// `--csv-raw`: no formula guard on CSV text cells.
+    pub csv_raw: bool,
     pub output: Option<PathBuf>,
     pub summary: Option<PathBuf>,
     pub metrics: Option<PathBuf>,
@@ -104,6 +106,7 @@ impl Settings {
             format: cli.format.unwrap_or(Format::Ndjson),
             columns: cli.columns.clone(),
             tag_columns: cli.tag_column.clone(),
+            csv_raw: cli.csv_raw,
             output: cli.output.clone(),
             summary: cli.summary.clone(),
             metrics: cli.metrics.clone(),
@@ -181,6 +184,12 @@ external_id = "other-id"
         assert_eq!(s.call_timeout, DEFAULT_CALL_TIMEOUT);
         assert_eq!(s.format, Format::Ndjson);
         assert!(s.progress);
+        assert!(!s.csv_raw, "CSV cells are guarded unless asked");
+    }
+
+    #[test]
+    fn csv_raw_flag_reaches_the_settings() {
+        assert!(settings(&["--csv-raw"], GOOD).expect("ok").csv_raw);
     }
 
     #[test]

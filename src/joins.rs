@@ -1,0 +1,199 @@
+//! Joined data (`--with`): pending maintenance per target and engine support per (region,
+//! engine), fetched alongside DescribeDBInstances. A denied or unsupported call is a warning
+//! (once per account and kind), its fields stay null, and the target does not fail.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+
+use aws_sdk_rds::primitives::DateTime;
+use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
+use tokio::sync::OnceCell;
+
+use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, Phase};
+use crate::config::Join;
+use crate::plan::Target;
+use crate::record::InstanceRecord;
+
+/// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
+const PAGE_SIZE: i32 = 100;
+
+/// One engine's major versions: (major version, standard support end, extended support end).
+type EngineLifecycles = Vec<(String, Option<DateTime>, Option<DateTime>)>;
+
+/// What a run joins, and the per-run cache of engine support shared by every target.
+#[derive(Default)]
+pub struct Joins {
+    maintenance: bool,
+    engine_support: bool,
+    /// (region, engine) -> its major versions, asked once per run; a failed ask is not kept,
+    /// so another account may succeed.
+    engines: Mutex<HashMap<(String, String), Arc<OnceCell<EngineLifecycles>>>>,
+    /// (account id, kind) already warned about.
+    warned: Mutex<HashSet<(String, Phase)>>,
+}
+
+/// A target's pending maintenance, by resource ARN; `None` when it could not be asked.
+pub type Maintenance = Option<HashMap<String, Vec<PendingMaintenanceAction>>>;
+
+impl Joins {
+    pub fn new(with: &[Join]) -> Joins {
+        Joins {
+            maintenance: with.contains(&Join::PendingMaintenance),
+            engine_support: with.contains(&Join::EngineSupport),
+            ..Joins::default()
+        }
+    }
+
+    /// The target's pending maintenance actions (one paginated call for the whole target).
+    pub async fn maintenance(
+        &self,
+        aws: &AwsContext,
+        client: &aws_sdk_rds::Client,
+        target: &Target,
+    ) -> Maintenance {
+        if !self.maintenance {
+            return None;
+        }
+        match pending_maintenance(client).await {
+            Ok(actions) => Some(actions),
+            Err(failure) => {
+                self.warn(aws, target, Phase::PendingMaintenance, failure);
+                None
+            }
+        }
+    }
+
+    /// Fills the joined fields of a page's records.
+    pub async fn fill(
+        &self,
+        aws: &AwsContext,
+        client: &aws_sdk_rds::Client,
+        target: &Target,
+        maintenance: &mut Maintenance,
+        records: &mut [InstanceRecord],
+    ) {
+        for record in records {
+            if let Some(by_arn) = maintenance {
+                let actions = record
+                    .db_instance_arn()
+                    .and_then(|arn| by_arn.remove(arn))
+                    .unwrap_or_default();
+                record.set_maintenance(actions);
+            }
+            if self.engine_support {
+                self.fill_engine_support(aws, client, target, record).await;
+            }
+        }
+    }
+
+    async fn fill_engine_support(
+        &self,
+        aws: &AwsContext,
+        client: &aws_sdk_rds::Client,
+        target: &Target,
+        record: &mut InstanceRecord,
+    ) {
+        let Some((engine, major)) = record
+            .engine_major_key()
+            .map(|(e, m)| (e.to_owned(), m.to_owned()))
+        else {
+            return;
+        };
+        let cell = {
+            let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
+            let key = (target.region.clone(), engine.clone());
+            Arc::clone(engines.entry(key).or_default())
+        };
+        // Concurrent targets of one (region, engine) wait on one call.
+        match cell
+            .get_or_try_init(|| engine_lifecycles(client, &engine))
+            .await
+        {
+            Ok(lifecycles) => {
+                let found = lifecycles.iter().find(|(m, _, _)| *m == major);
+                let (standard, extended) = found.map_or((None, None), |(_, s, e)| (*s, *e));
+                record.set_engine_support(&major, standard, extended);
+            }
+            Err(failure) => self.warn(aws, target, Phase::EngineVersions, failure),
+        }
+    }
+
+    /// One warning per account and kind.
+    fn warn(&self, aws: &AwsContext, target: &Target, phase: Phase, failure: CallFailure) {
+        let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
+        if warned.insert((target.account.id.clone(), phase)) {
+            let what = match phase {
+                Phase::PendingMaintenance => "pending maintenance (rds:DescribePendingMaintenanceActions)",
+                _ => "engine support dates (rds:DescribeDBMajorEngineVersions)",
+            };
+            aws.warn(AccountWarning {
+                account: Arc::clone(&target.account),
+                failure: CallFailure {
+                    phase,
+                    message: format!(
+                        "cannot list {what} in {}: {failure}; those fields stay null",
+                        target.region
+                    ),
+                    ..failure
+                },
+            });
+        }
+    }
+}
+
+async fn pending_maintenance(
+    client: &aws_sdk_rds::Client,
+) -> Result<HashMap<String, Vec<PendingMaintenanceAction>>, CallFailure> {
+    let mut pages = client
+        .describe_pending_maintenance_actions()
+        .max_records(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    let mut by_arn = HashMap::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e))?;
+        for resource in page.pending_maintenance_actions() {
+            if let Some(arn) = resource.resource_identifier() {
+                by_arn
+                    .entry(arn.to_owned())
+                    .or_insert_with(Vec::new)
+                    .extend(resource.pending_maintenance_action_details().iter().cloned());
+            }
+        }
+    }
+    Ok(by_arn)
+}
+
+async fn engine_lifecycles(
+    client: &aws_sdk_rds::Client,
+    engine: &str,
+) -> Result<EngineLifecycles, CallFailure> {
+    let mut pages = client
+        .describe_db_major_engine_versions()
+        .engine(engine)
+        .max_records(PAGE_SIZE)
+        .into_paginator()
+        .send();
+    let mut lifecycles = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify(&e))?;
+        for version in page.db_major_engine_versions() {
+            let Some(major) = version.major_engine_version() else {
+                continue;
+            };
+            let end = |name: LifecycleSupportName| {
+                version
+                    .supported_engine_lifecycles()
+                    .iter()
+                    .find(|l| l.lifecycle_support_name() == Some(&name))
+                    .and_then(|l| l.lifecycle_support_end_date().copied())
+            };
+            lifecycles.push((
+                major.to_owned(),
+                end(LifecycleSupportName::OpenSourceRdsStandardSupport),
+                end(LifecycleSupportName::OpenSourceRdsExtendedSupport),
+            ));
+        }
+    }
+    Ok(lifecycles)
+}

@@ -1,0 +1,235 @@
+//! The output schema, defined once: every field in output order. The column list, the CSV
+//! header, `rds-inventory fields` and the README's field table all come from [`FIELDS`].
+
+use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
+
+use super::schema::{Field, Source};
+use super::shape::{shape_of, Shape};
+use super::value::{AsFieldValue, FieldValue, TagView};
+use super::Joined;
+
+/// A member of `DbInstance` output under its own snake_case name.
+macro_rules! member {
+    ($name:ident, $aws:literal, $meaning:literal) => {
+        Field {
+            name: stringify!($name),
+            meaning: $meaning,
+            source: Source::Api {
+                aws: $aws,
+                sdk: stringify!($name),
+            },
+            shape: || shape_of(|d: &DbInstance| &d.$name),
+            read: |r, _| r.instance.$name.field_value(),
+        }
+    };
+}
+
+/// A member of a structure inside `DbInstance`, flattened to its own field.
+macro_rules! flattened {
+    ($name:ident, $parent:ident: $ty:ident . $member:ident, $aws:literal, $meaning:literal) => {
+        Field {
+            name: stringify!($name),
+            meaning: $meaning,
+            source: Source::Api {
+                aws: $aws,
+                sdk: concat!(stringify!($parent), ".", stringify!($member)),
+            },
+            shape: || shape_of(|v: &$ty| &v.$member),
+            read: |r, _| match &r.instance.$parent {
+                Some(parent) => parent.$member.field_value(),
+                None => FieldValue::Absent,
+            },
+        }
+    };
+}
+
+/// Every field, in output order. The first 24 are the original record and keep their names,
+/// order, meaning and JSON types; the SDK's members follow in the SDK's order, then the fields
+/// rds-inventory computes or joins from other calls.
+#[rustfmt::skip]
+pub const FIELDS: &[Field] = &[
+    Field {
+        name: "account_id",
+        meaning: "the account's 12-digit id",
+        source: Source::Run("`id` in the accounts file"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(&r.account_id),
+    },
+    Field {
+        name: "account_name",
+        meaning: "the account's name (default: its id)",
+        source: Source::Run("`name` in the accounts file"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(&r.account_name),
+    },
+    Field {
+        name: "region",
+        meaning: "the region the instance was listed in",
+        source: Source::Run("the region listed"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(&r.region),
+    },
+    member!(db_instance_identifier, "DBInstanceIdentifier", "the instance's name, unique per account and region"),
+    member!(db_instance_arn, "DBInstanceArn", "the instance's ARN"),
+    member!(dbi_resource_id, "DbiResourceId", "the instance's immutable resource id (`db-...`)"),
+    member!(db_instance_class, "DBInstanceClass", "compute and memory class, e.g. `db.r6g.large`"),
+    Field {
+        name: "engine",
+        meaning: "database engine, e.g. `postgres`, `aurora-mysql`, `sqlserver-se`",
+        source: Source::Api { aws: "Engine", sdk: "engine" },
+        shape: || Shape::Text,
+        // Kept beside the instance (not in it) because the run summary counts by engine.
+        read: |r, _| r.engine.field_value(),
+    },
+    member!(engine_version, "EngineVersion", "engine version, e.g. `16.3`"),
+    member!(db_instance_status, "DBInstanceStatus", "state, e.g. `available`, `stopped`, `modifying`"),
+    flattened!(endpoint_address, endpoint: Endpoint.address, "Endpoint.Address", "DNS name clients connect to"),
+    flattened!(endpoint_port, endpoint: Endpoint.port, "Endpoint.Port", "port clients connect to"),
+    member!(allocated_storage, "AllocatedStorage", "allocated storage in GiB"),
+    member!(storage_type, "StorageType", "storage type, e.g. `gp3`, `io2`, `aurora`"),
+    member!(storage_encrypted, "StorageEncrypted", "whether storage is encrypted at rest"),
+    member!(multi_az, "MultiAZ", "whether the instance is a Multi-AZ deployment"),
+    member!(availability_zone, "AvailabilityZone", "the Availability Zone the instance runs in"),
+    member!(publicly_accessible, "PubliclyAccessible", "whether the endpoint resolves to a public IP address"),
+    member!(deletion_protection, "DeletionProtection", "whether the instance cannot be deleted until this is turned off"),
+    flattened!(db_subnet_group, db_subnet_group: DbSubnetGroup.db_subnet_group_name, "DBSubnetGroup.DBSubnetGroupName", "the DB subnet group's name (the rest of the group is in `db_subnet_group_*` and `vpc_id`)"),
+    flattened!(vpc_id, db_subnet_group: DbSubnetGroup.vpc_id, "DBSubnetGroup.VpcId", "the VPC of the DB subnet group"),
+    member!(db_cluster_identifier, "DBClusterIdentifier", "the cluster the instance belongs to (Aurora, Multi-AZ clusters)"),
+    member!(instance_create_time, "InstanceCreateTime", "when the instance was created"),
+    Field {
+        name: "tags",
+        meaning: "tags as key -> value (the SDK member `tag_list`; a key given twice keeps its last value)",
+        source: Source::Api { aws: "TagList", sdk: "tag_list" },
+        shape: || Shape::Tags,
+        read: |r, _| FieldValue::Tags(TagView::of(&r.instance.tag_list)),
+    },
+    member!(master_username, "MasterUsername", "the master user's name (never a password)"),
+    member!(db_name, "DBName", "the database created with the instance (for Oracle: the PDB name)"),
+    flattened!(endpoint_hosted_zone_id, endpoint: Endpoint.hosted_zone_id, "Endpoint.HostedZoneId", "the Route 53 hosted zone of the endpoint (`endpoint_address` and `endpoint_port` hold the rest of `Endpoint`)"),
+    member!(preferred_backup_window, "PreferredBackupWindow", "daily backup window, UTC, `hh24:mi-hh24:mi`"),
+    member!(backup_retention_period, "BackupRetentionPeriod", "days automated backups are kept; 0 means automated backups are off"),
+    member!(db_security_groups, "DBSecurityGroups", "EC2-Classic DB security groups: name and status"),
+    member!(vpc_security_groups, "VpcSecurityGroups", "VPC security groups: id and status"),
+    member!(db_parameter_groups, "DBParameterGroups", "DB parameter groups: name and apply status"),
+    flattened!(db_subnet_group_description, db_subnet_group: DbSubnetGroup.db_subnet_group_description, "DBSubnetGroup.DBSubnetGroupDescription", "the DB subnet group's description"),
+    flattened!(db_subnet_group_status, db_subnet_group: DbSubnetGroup.subnet_group_status, "DBSubnetGroup.SubnetGroupStatus", "the DB subnet group's status"),
+    flattened!(db_subnet_group_subnets, db_subnet_group: DbSubnetGroup.subnets, "DBSubnetGroup.Subnets", "the DB subnet group's subnets: id, Availability Zone, Outpost, status"),
+    flattened!(db_subnet_group_arn, db_subnet_group: DbSubnetGroup.db_subnet_group_arn, "DBSubnetGroup.DBSubnetGroupArn", "the DB subnet group's ARN"),
+    flattened!(db_subnet_group_supported_network_types, db_subnet_group: DbSubnetGroup.supported_network_types, "DBSubnetGroup.SupportedNetworkTypes", "network types the DB subnet group supports: `IPV4`, `DUAL`"),
+    member!(preferred_maintenance_window, "PreferredMaintenanceWindow", "weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`"),
+    member!(upgrade_rollout_order, "UpgradeRolloutOrder", "order in which this instance gets upgrades: `first`, `second`, `last`"),
+    member!(pending_modified_values, "PendingModifiedValues", "changes waiting to be applied (a pending master password is shown as `****`)"),
+    member!(latest_restorable_time, "LatestRestorableTime", "latest time point-in-time restore can reach"),
+    member!(auto_minor_version_upgrade, "AutoMinorVersionUpgrade", "whether minor engine upgrades are applied automatically"),
+    member!(read_replica_source_db_instance_identifier, "ReadReplicaSourceDBInstanceIdentifier", "for a read replica: its source instance"),
+    member!(read_replica_db_instance_identifiers, "ReadReplicaDBInstanceIdentifiers", "this instance's read replicas"),
+    member!(read_replica_db_cluster_identifiers, "ReadReplicaDBClusterIdentifiers", "Aurora clusters that replicate from this instance"),
+    member!(replica_mode, "ReplicaMode", "for an Oracle or SQL Server replica: `open-read-only` or `mounted`"),
+    member!(license_model, "LicenseModel", "license model, e.g. `license-included`, `bring-your-own-license`"),
+    member!(iops, "Iops", "provisioned IOPS"),
+    member!(storage_throughput, "StorageThroughput", "provisioned storage throughput, MiB/s"),
+    member!(option_group_memberships, "OptionGroupMemberships", "option groups: name and status"),
+    member!(character_set_name, "CharacterSetName", "character set (Oracle, Db2)"),
+    member!(nchar_character_set_name, "NcharCharacterSetName", "national character set (Oracle)"),
+    member!(secondary_availability_zone, "SecondaryAvailabilityZone", "for Multi-AZ: the standby's Availability Zone"),
+    member!(status_infos, "StatusInfos", "read replica status: type, normal, status, message"),
+    member!(storage_encryption_type, "StorageEncryptionType", "how storage is encrypted: `none`, `sse-rds`, `sse-kms`"),
+    member!(tde_credential_arn, "TdeCredentialArn", "ARN of the TDE credential (Oracle, SQL Server)"),
+    member!(db_instance_port, "DbInstancePort", "the port, for an instance in a cluster (may differ from the cluster's)"),
+    member!(kms_key_id, "KmsKeyId", "KMS key encrypting storage"),
+    member!(ca_certificate_identifier, "CACertificateIdentifier", "CA of the server certificate, e.g. `rds-ca-rsa2048-g1`"),
+    member!(domain_memberships, "DomainMemberships", "Active Directory domains the instance is joined to"),
+    member!(copy_tags_to_snapshot, "CopyTagsToSnapshot", "whether tags are copied to snapshots"),
+    member!(monitoring_interval, "MonitoringInterval", "Enhanced Monitoring interval in seconds; 0 is off"),
+    member!(enhanced_monitoring_resource_arn, "EnhancedMonitoringResourceArn", "CloudWatch Logs stream receiving Enhanced Monitoring metrics"),
+    member!(monitoring_role_arn, "MonitoringRoleArn", "IAM role that sends Enhanced Monitoring metrics"),
+    member!(promotion_tier, "PromotionTier", "Aurora failover priority, 0 (first) to 15"),
+    member!(timezone, "Timezone", "time zone (SQL Server)"),
+    member!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled", "whether IAM database authentication is on"),
+    member!(database_insights_mode, "DatabaseInsightsMode", "Database Insights mode: `standard` or `advanced`"),
+    member!(performance_insights_enabled, "PerformanceInsightsEnabled", "whether Performance Insights is on"),
+    member!(performance_insights_kms_key_id, "PerformanceInsightsKMSKeyId", "KMS key encrypting Performance Insights data"),
+    member!(performance_insights_retention_period, "PerformanceInsightsRetentionPeriod", "days Performance Insights data is kept"),
+    member!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports", "log types exported to CloudWatch Logs"),
+    member!(processor_features, "ProcessorFeatures", "CPU settings of the class: name and value"),
+    member!(associated_roles, "AssociatedRoles", "IAM roles associated with the instance: ARN, feature, status"),
+    member!(listener_endpoint, "ListenerEndpoint", "SQL Server Always On listener endpoint: address, port, hosted zone"),
+    member!(max_allocated_storage, "MaxAllocatedStorage", "storage autoscaling limit in GiB"),
+    member!(automation_mode, "AutomationMode", "RDS Custom automation: `full` or `all-paused`"),
+    member!(resume_full_automation_mode_time, "ResumeFullAutomationModeTime", "RDS Custom: when paused automation resumes"),
+    member!(customer_owned_ip_enabled, "CustomerOwnedIpEnabled", "RDS on Outposts: whether a customer-owned IP address is used"),
+    member!(network_type, "NetworkType", "network type: `IPV4` or `DUAL`"),
+    member!(activity_stream_status, "ActivityStreamStatus", "database activity stream: `stopped`, `starting`, `started`, `stopping`"),
+    member!(activity_stream_kms_key_id, "ActivityStreamKmsKeyId", "KMS key encrypting the activity stream"),
+    member!(activity_stream_kinesis_stream_name, "ActivityStreamKinesisStreamName", "Kinesis stream of the activity stream"),
+    member!(activity_stream_mode, "ActivityStreamMode", "activity stream mode: `sync` or `async`"),
+    member!(activity_stream_engine_native_audit_fields_included, "ActivityStreamEngineNativeAuditFieldsIncluded", "whether the activity stream includes engine-native audit fields"),
+    member!(aws_backup_recovery_point_arn, "AwsBackupRecoveryPointArn", "AWS Backup recovery point"),
+    member!(db_instance_automated_backups_replications, "DBInstanceAutomatedBackupsReplications", "cross-Region replications of automated backups"),
+    member!(backup_target, "BackupTarget", "where backups are stored: `region`, `outposts` or `local`"),
+    member!(automatic_restart_time, "AutomaticRestartTime", "when a stopped instance is restarted automatically"),
+    member!(custom_iam_instance_profile, "CustomIamInstanceProfile", "RDS Custom: the EC2 instance profile"),
+    member!(activity_stream_policy_status, "ActivityStreamPolicyStatus", "activity stream policy: `locked`, `unlocked`, ..."),
+    member!(certificate_details, "CertificateDetails", "the server certificate: CA identifier and expiry (`valid_till`)"),
+    member!(db_system_id, "DBSystemId", "Oracle SID (the CDB name for a CDB)"),
+    member!(master_user_secret, "MasterUserSecret", "Secrets Manager secret of the master password: ARN, status, KMS key (not the password)"),
+    member!(read_replica_source_db_cluster_identifier, "ReadReplicaSourceDBClusterIdentifier", "for a replica of a Multi-AZ cluster: the source cluster"),
+    member!(percent_progress, "PercentProgress", "progress of the current storage operation, in percent"),
+    member!(multi_tenant, "MultiTenant", "whether an Oracle CDB holds several tenant databases"),
+    member!(dedicated_log_volume, "DedicatedLogVolume", "whether a dedicated log volume is on"),
+    member!(is_storage_config_upgrade_available, "IsStorageConfigUpgradeAvailable", "whether a storage file system upgrade is available"),
+    member!(engine_lifecycle_support, "EngineLifecycleSupport", "lifecycle support type: `open-source-rds-extended-support` or `...-disabled`"),
+    member!(additional_storage_volumes, "AdditionalStorageVolumes", "additional storage volumes and their settings"),
+    member!(storage_volume_status, "StorageVolumeStatus", "status of the storage volume"),
+    member!(storage_operation_status, "StorageOperationStatus", "status of the current storage operation"),
+    member!(storage_operation_percent_progress, "StorageOperationPercentProgress", "progress of the current storage operation, in percent"),
+    member!(db_capacity_reservation_identifier, "DBCapacityReservationIdentifier", "capacity reservation the instance uses"),
+    Field {
+        name: "certificate_valid_till",
+        meaning: "when the server certificate expires (`certificate_details.valid_till`, flattened)",
+        source: Source::Derived("certificate_details.valid_till"),
+        shape: || Shape::Timestamp,
+        read: |r, _| match r.certificate_valid_till() {
+            Some(time) => FieldValue::Time(time),
+            None => FieldValue::Absent,
+        },
+    },
+    Field {
+        name: "certificate_days_left",
+        meaning: "whole days from the run's start until the certificate expires, rounded down; negative once expired",
+        source: Source::Derived("certificate_details.valid_till and the run's start"),
+        shape: || Shape::Number,
+        read: |r, context| match r.certificate_valid_till() {
+            Some(time) => FieldValue::Int(context.days_until(time)),
+            None => FieldValue::Absent,
+        },
+    },
+    Field {
+        name: "pending_maintenance_actions",
+        meaning: "maintenance waiting for this instance: action, description and dates; `[]` when none, null when not asked for",
+        source: Source::Joined("DescribePendingMaintenanceActions PendingMaintenanceActionDetails"),
+        shape: || shape_of(|j: &Joined| &j.maintenance),
+        read: |r, _| r.joined.maintenance.field_value(),
+    },
+    Field {
+        name: "engine_major_version",
+        meaning: "major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`, `19`",
+        source: Source::Joined("DescribeDBMajorEngineVersions MajorEngineVersion"),
+        shape: || Shape::Text,
+        read: |r, _| r.joined.engine_major_version.field_value(),
+    },
+    Field {
+        name: "standard_support_end_date",
+        meaning: "when RDS standard support of the major version ends",
+        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-standard-support LifecycleSupportEndDate"),
+        shape: || Shape::Timestamp,
+        read: |r, _| r.joined.standard_support_end.field_value(),
+    },
+    Field {
+        name: "extended_support_end_date",
+        meaning: "when RDS Extended Support of the major version ends",
+        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-extended-support LifecycleSupportEndDate"),
+        shape: || Shape::Timestamp,
+        read: |r, _| r.joined.extended_support_end.field_value(),
+    },
+];

@@ -1,0 +1,103 @@
+//! Guards against SDK upgrades: a member the SDK adds to `DbInstance`, or to a structure the
+//! record writes, fails a test until it is mapped (or skipped here with a reason).
+
+use std::collections::BTreeSet;
+
+use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
+
+use super::json::sdk_structs;
+use super::schema::{fields, Source};
+
+/// `DbInstance` members deliberately not output, with the reason a user would accept.
+/// (`tag_list` is not here: it is the `tags` field.)
+const SKIPPED: &[(&str, &str)] = &[];
+
+/// The member names in `Debug` of an empty SDK value: `Name { a: None, b: None }`.
+fn debug_members(debug: &str) -> BTreeSet<String> {
+    let inner = debug
+        .split_once('{')
+        .and_then(|(_, rest)| rest.rsplit_once('}'))
+        .map_or("", |(inner, _)| inner);
+    inner
+        .split(", ")
+        .filter_map(|part| part.split_once(':'))
+        .map(|(name, _)| name.trim().to_owned())
+        .collect()
+}
+
+/// SDK paths the schema reads: `engine`, `endpoint.address`...
+fn mapped_paths() -> BTreeSet<&'static str> {
+    fields()
+        .iter()
+        .filter_map(|f| match f.source {
+            Source::Api { sdk, .. } => Some(sdk),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_db_instance_member_is_in_the_record_or_skipped_with_a_reason() {
+    let members = debug_members(&format!("{:?}", DbInstance::builder().build()));
+    assert!(members.len() >= 94, "{members:?}");
+    let mapped: BTreeSet<&str> = mapped_paths()
+        .into_iter()
+        .map(|p| p.split('.').next().unwrap_or(p))
+        .collect();
+    let skipped: BTreeSet<&str> = SKIPPED.iter().map(|(m, _)| *m).collect();
+    let missing: Vec<&String> = members
+        .iter()
+        .filter(|m| !mapped.contains(m.as_str()) && !skipped.contains(m.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "DbInstance members neither in the schema (src/record/fields.rs) nor in SKIPPED: \
+         {missing:?}"
+    );
+    for path in mapped.iter().chain(&skipped) {
+        assert!(members.contains(*path), "{path} is not a DbInstance member");
+    }
+}
+
+#[test]
+fn flattened_structures_are_flattened_completely() {
+    let paths = mapped_paths();
+    for (parent, debug) in [
+        ("endpoint", format!("{:?}", Endpoint::builder().build())),
+        (
+            "db_subnet_group",
+            format!("{:?}", DbSubnetGroup::builder().build()),
+        ),
+    ] {
+        for member in debug_members(&debug) {
+            let path = format!("{parent}.{member}");
+            assert!(
+                paths.contains(path.as_str()),
+                "{path} is not a field: add it to src/record/fields.rs"
+            );
+        }
+    }
+}
+
+#[test]
+fn nested_structures_write_every_member_the_sdk_has() {
+    let structs = sdk_structs();
+    assert!(structs.len() >= 20);
+    for (name, written, debug) in structs {
+        let sdk = debug_members(&debug);
+        let ours: BTreeSet<String> = written.iter().map(|m| m.to_string()).collect();
+        assert_eq!(
+            ours, sdk,
+            "{name}: members written (left) differ from the SDK's (right); \
+             update sdk_structs! in src/record/json.rs"
+        );
+    }
+}
+
+#[test]
+fn debug_members_reads_the_names() {
+    assert_eq!(
+        debug_members("X { a: None, b_c: Some(\"1\"), d: \"*** Sensitive Data Redacted ***\" }"),
+        ["a", "b_c", "d"].into_iter().map(String::from).collect()
+    );
+}

@@ -1,0 +1,400 @@
+//! The complete record against moto, judged by boto3: for every instance, every member that
+//! boto3's `describe_db_instances` returns equals the record's value after the documented
+//! mapping (the schema's `source` strings, read from `rds-inventory fields`), and every AWS
+//! name in the schema is a member botocore's model knows.
+//!
+//! The expected values come from boto3 in moto's virtualenv, not from values the test wrote.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::moto::{
+    block_on, moto_server_path, seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY,
+};
+use serde_json::{Map, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_rds-inventory");
+const RUN_TIMEOUT: Duration = Duration::from_secs(180);
+/// How the schema spells a `DescribeDBInstances` source.
+const API_SOURCE: &str = "DescribeDBInstances DBInstance.";
+/// Members moto recomputes on every call ("now"), so two calls never agree on their value.
+const MOVING: &[&str] = &["LatestRestorableTime"];
+
+/// boto3 in moto's virtualenv: `seed`s a richly configured instance, `describe`s targets as
+/// JSON (timestamps formatted like the SDK's RFC 3339), or prints the DBInstance `model`.
+const BOTO3: &str = r#"
+import datetime, json, sys
+import boto3
+
+def client(service, endpoint, account, region, role):
+    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
+                region_name=region, endpoint_url=endpoint)
+    creds = boto3.client("sts", **base).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="record-test")["Credentials"]
+    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
+                        aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"],
+                        region_name=region, endpoint_url=endpoint)
+
+def rfc3339(value):
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(type(value))
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += ("." + "%06d" % value.microsecond).rstrip("0")
+    return text + "Z"
+
+mode = sys.argv[1]
+if mode == "seed":
+    endpoint, account, region, role = sys.argv[2:6]
+    ec2 = client("ec2", endpoint, account, region, role)
+    rds = client("rds", endpoint, account, region, role)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24",
+                                 AvailabilityZone=region + zone)["Subnet"]["SubnetId"]
+               for i, zone in enumerate("ab")]
+    group = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    rds.create_db_subnet_group(DBSubnetGroupName="private-data",
+                               DBSubnetGroupDescription="Private data subnets", SubnetIds=subnets)
+    rds.create_db_parameter_group(DBParameterGroupName="orders-pg16",
+                                  DBParameterGroupFamily="postgres16", Description="orders")
+    rds.create_db_instance(
+        DBInstanceIdentifier="rich-orders", DBInstanceClass="db.r6g.large", Engine="postgres",
+        EngineVersion="16.3", AllocatedStorage=100, MasterUsername="inventory",
+        MasterUserPassword="not-a-secret-1", DBName="orders", DBSubnetGroupName="private-data",
+        VpcSecurityGroupIds=[group], DBParameterGroupName="orders-pg16", BackupRetentionPeriod=0,
+        MultiAZ=True, StorageEncrypted=True, KmsKeyId=f"arn:aws:kms:{region}:{account}:key/k1",
+        DeletionProtection=True, PubliclyAccessible=True,
+        EnableCloudwatchLogsExports=["postgresql", "upgrade"], CopyTagsToSnapshot=True,
+        MonitoringInterval=60, MonitoringRoleArn=f"arn:aws:iam::{account}:role/monitoring",
+        EnableIAMDatabaseAuthentication=True, EnablePerformanceInsights=True,
+        PerformanceInsightsRetentionPeriod=7, StorageType="io1", Iops=3000,
+        MaxAllocatedStorage=500, Port=5433, PreferredBackupWindow="02:00-02:30",
+        PreferredMaintenanceWindow="sun:03:00-sun:03:30",
+        CACertificateIdentifier="rds-ca-rsa2048-g1",
+        Tags=[{"Key": "=cmd", "Value": "-1+1"}, {"Key": "env", "Value": "prod"}])
+elif mode == "describe":
+    endpoint, role, targets = sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    answer = {}
+    for account, region in targets:
+        rds = client("rds", endpoint, account, region, role)
+        pages = rds.get_paginator("describe_db_instances").paginate()
+        answer[f"{account}/{region}"] = [db for page in pages for db in page["DBInstances"]]
+    print(json.dumps(answer, default=rfc3339))
+elif mode == "model":
+    shape = boto3.client("rds", region_name="us-east-1").meta.service_model.shape_for("DBInstance")
+    members = {name: sorted(getattr(member, "members", {}).keys())
+               for name, member in shape.members.items()}
+    print(json.dumps(members))
+"#;
+
+/// moto's virtualenv's python, next to its `moto_server`.
+fn python() -> PathBuf {
+    let python = moto_server_path().with_file_name("python");
+    assert!(
+        python.is_file(),
+        "no python next to moto_server at {}: run scripts/setup-moto.sh",
+        python.display()
+    );
+    python
+}
+
+/// Runs the inline boto3 script; panics with its stderr unless it succeeds.
+fn boto3(args: &[&str]) -> String {
+    let output = Command::new(python())
+        .arg("-c")
+        .arg(BOTO3)
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rds-inventory-tests/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("running boto3");
+    assert!(
+        output.status.success(),
+        "boto3 {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("boto3 prints UTF-8")
+}
+
+/// Runs rds-inventory with only the base keys in its environment; returns stdout.
+fn inventory(args: &[&str]) -> String {
+    let mut command = Command::new(BIN);
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("AWS_")
+            || text.starts_with("RDS_INVENTORY_")
+            || text.to_ascii_lowercase().ends_with("_proxy")
+        {
+            command.env_remove(&name);
+        }
+    }
+    let mut child = command
+        .env("AWS_ACCESS_KEY_ID", BASE_ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", BASE_SECRET_ACCESS_KEY)
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rds-inventory-tests/credentials",
+        )
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .arg("--no-progress")
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawning rds-inventory");
+    let mut stdout = child.stdout.take().expect("stdout pipe");
+    let mut stderr = child.stderr.take().expect("stderr pipe");
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        stdout.read_to_string(&mut text).map(|_| text)
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        stderr.read_to_string(&mut text).map(|_| text)
+    });
+    // A watchdog, not synchronisation: a hung binary fails the test instead of hanging it.
+    let deadline = Instant::now() + RUN_TIMEOUT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for rds-inventory") {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("rds-inventory {args:?} ran longer than {RUN_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let stdout = out.join().expect("stdout reader").expect("stdout");
+    let stderr = err.join().expect("stderr reader").expect("stderr");
+    assert_eq!(status.code(), Some(0), "rds-inventory {args:?}:\n{stderr}");
+    stdout
+}
+
+/// The schema's `DescribeDBInstances` fields: AWS path under `DBInstance` -> field name.
+fn api_fields() -> BTreeMap<String, String> {
+    inventory(&["fields", "-f", "ndjson"])
+        .lines()
+        .filter_map(|line| {
+            let row: Value = serde_json::from_str(line).expect("a fields row");
+            let path = row["source"].as_str()?.strip_prefix(API_SOURCE)?.to_owned();
+            Some((path, row["name"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+/// boto3's `DBSubnetGroupName` as the SDK's snake_case: `db_subnet_group_name`.
+fn snake_case(pascal: &str) -> String {
+    let chars: Vec<char> = pascal.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() {
+            let after_lower = i > 0 && !chars[i - 1].is_ascii_uppercase();
+            let starts_word = i > 0
+                && chars[i - 1].is_ascii_uppercase()
+                && chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
+            if after_lower || starts_word {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.
+fn as_record_value(aws_name: &str, value: &Value) -> Value {
+    if aws_name == "TagList" {
+        let tags = value.as_array().expect("TagList is a list");
+        return Value::Object(
+            tags.iter()
+                .map(|t| {
+                    (
+                        t["Key"].as_str().expect("key").to_owned(),
+                        t["Value"].clone(),
+                    )
+                })
+                .collect(),
+        );
+    }
+    snake_keys(value)
+}
+
+fn snake_keys(value: &Value) -> Value {
+    match value {
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (snake_case(k), snake_keys(v)))
+                .collect::<Map<_, _>>(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(snake_keys).collect()),
+        other => other.clone(),
+    }
+}
+
+/// Compares one instance: every member boto3 returned is in the record, with the same value;
+/// every schema field whose member boto3 did not return is null (tags: `{}`).
+fn compare(
+    aws: &Map<String, Value>,
+    record: &Map<String, Value>,
+    fields: &BTreeMap<String, String>,
+) {
+    let id = &aws["DBInstanceIdentifier"];
+    for (name, value) in aws {
+        let mapped: Vec<(&String, &String)> = fields
+            .iter()
+            .filter(|(path, _)| path.split('.').next() == Some(name.as_str()))
+            .collect();
+        assert!(
+            !mapped.is_empty(),
+            "{id}: boto3 returned {name}, which no field carries"
+        );
+        if let Value::Object(members) = value {
+            if mapped.iter().all(|(path, _)| path.contains('.')) {
+                for member in members.keys() {
+                    assert!(
+                        fields.contains_key(&format!("{name}.{member}")),
+                        "{id}: {name}.{member} was dropped"
+                    );
+                }
+            }
+        }
+        for (path, field) in mapped {
+            let expected = match path.split_once('.') {
+                None => as_record_value(name, value),
+                Some((_, member)) => snake_keys(&value.get(member).cloned().unwrap_or(Value::Null)),
+            };
+            let got = &record[field.as_str()];
+            if MOVING.contains(&name.as_str()) {
+                assert!(got.is_string(), "{id}: {field} is {got}");
+                continue;
+            }
+            assert_eq!(got, &expected, "{id}: {field} (from {path})");
+        }
+    }
+    for (path, field) in fields {
+        let top = path.split('.').next().unwrap_or(path);
+        if !aws.contains_key(top) {
+            let absent = if top == "TagList" {
+                Value::Object(Map::new())
+            } else {
+                Value::Null
+            };
+            assert_eq!(
+                record[field.as_str()],
+                absent,
+                "{id}: {field} ({top} not returned)"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_member_boto3_returns_is_in_the_record_with_the_same_value() {
+    let moto = MotoServer::start();
+    let fleet = Fleet::sample();
+    block_on(seed(moto.url(), &fleet));
+    let (rich_account, rich_region) = (&fleet.accounts[0].id, &fleet.regions[0]);
+    boto3(&[
+        "seed",
+        moto.url(),
+        rich_account,
+        rich_region,
+        &fleet.role_name,
+    ]);
+
+    let workdir = tempfile::tempdir().expect("a scratch dir");
+    let config = workdir.path().join("accounts.toml");
+    std::fs::write(&config, fleet.accounts_toml()).expect("writing the accounts file");
+    let config = config.to_str().expect("UTF-8 path");
+    let stdout = inventory(&["-c", config, "--endpoint-url", moto.url()]);
+    let mut records: BTreeMap<(String, String, String), Map<String, Value>> = BTreeMap::new();
+    for line in stdout.lines() {
+        let record: Map<String, Value> = serde_json::from_str(line).expect("an NDJSON record");
+        let key = ["account_id", "region", "db_instance_identifier"]
+            .map(|k| record[k].as_str().expect("a string").to_owned());
+        records.insert(key.into(), record);
+    }
+
+    let targets: Vec<(&str, &str)> = fleet
+        .accounts
+        .iter()
+        .flat_map(|a| {
+            fleet
+                .regions
+                .iter()
+                .map(move |r| (a.id.as_str(), r.as_str()))
+        })
+        .collect();
+    let targets = serde_json::to_string(&targets).expect("JSON");
+    let answer: BTreeMap<String, Vec<Map<String, Value>>> = serde_json::from_str(&boto3(&[
+        "describe",
+        moto.url(),
+        &fleet.role_name,
+        &targets,
+    ]))
+    .expect("boto3's answer");
+    let fields = api_fields();
+    let mut compared = 0;
+    for (target, instances) in &answer {
+        let (account, region) = target.split_once('/').expect("account/region");
+        for aws in instances {
+            let id = aws["DBInstanceIdentifier"].as_str().expect("an identifier");
+            let key = (account.to_owned(), region.to_owned(), id.to_owned());
+            let record = records
+                .remove(&key)
+                .unwrap_or_else(|| panic!("{key:?} is not in the inventory"));
+            compare(aws, &record, &fields);
+            compared += 1;
+        }
+    }
+    assert!(
+        records.is_empty(),
+        "records boto3 did not see: {:?}",
+        records.keys()
+    );
+    assert!(
+        compared > fleet.expected().len(),
+        "the rich instance was compared too"
+    );
+}
+
+#[test]
+fn every_aws_name_in_the_schema_is_a_member_of_botocores_model() {
+    let model: BTreeMap<String, Vec<String>> =
+        serde_json::from_str(&boto3(&["model"])).expect("botocore's DBInstance members");
+    let fields = api_fields();
+    assert!(fields.len() > 90, "{}", fields.len());
+    let unknown: BTreeSet<&String> = fields
+        .keys()
+        .filter(|path| match path.split_once('.') {
+            None => !model.contains_key(path.as_str()),
+            Some((top, member)) => !model
+                .get(top)
+                .is_some_and(|members| members.iter().any(|m| m == member)),
+        })
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "not in botocore's DBInstance: {unknown:?}"
+    );
+}
