@@ -14,6 +14,7 @@ use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
 use crate::cli::FieldsFormat;
 use crate::config::Settings;
 use crate::fetch::{self, Event, FetchOptions};
+use crate::joins::Joins;
 use crate::metrics::MetricsFile;
 use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
@@ -162,7 +163,14 @@ async fn run_inventory(
         initial_backoff: settings.initial_backoff,
         retry_budget: settings.retry_budget,
     };
-    let fetching = fetch::fetch_all(Arc::clone(&aws), plan.targets.clone(), options, events);
+    let joins = Arc::new(Joins::new(&settings.with));
+    let fetching = fetch::fetch_all(
+        Arc::clone(&aws),
+        plan.targets.clone(),
+        options,
+        joins,
+        events,
+    );
 
     let interrupted = tokio::select! {
         _ = fetching => false,

@@ -74,6 +74,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
+    /// Join more data into each record: pending-maintenance (DescribePendingMaintenanceActions,
+    /// one call per target), engine-support (DescribeDBMajorEngineVersions, once per region and
+    /// engine) [default: the file's `with`, else none]
+    #[arg(long, value_name = "DATA,...", value_enum, value_delimiter = ',')]
+    pub with: Vec<Join>,
+
     /// Write the run's metrics to FILE (Prometheus text format, atomically, for node_exporter's
     /// textfile collector), also on failure and Ctrl-C
     #[arg(long, value_name = "FILE")]
@@ -226,6 +232,18 @@ pub enum FieldsFormat {
     Ndjson,
     /// The README's field table
     Markdown,
+}
+
+/// Data joined into the records with `--with`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Join {
+    /// pending_maintenance_actions
+    PendingMaintenance,
+    /// engine_major_version, standard_support_end_date, extended_support_end_date
+    EngineSupport,
 }
 
 /// Output formats.

@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
+use crate::joins::Joins;
 use crate::plan::Target;
 use crate::record::InstanceRecord;
 
@@ -57,6 +58,7 @@ pub async fn fetch_all(
     aws: Arc<AwsContext>,
     targets: Vec<Target>,
     options: FetchOptions,
+    joins: Arc<Joins>,
     events: mpsc::Sender<Event>,
 ) {
     let slots = Arc::new(Semaphore::new(options.concurrency));
@@ -75,10 +77,11 @@ pub async fn fetch_all(
         let aws = Arc::clone(&aws);
         let events = events.clone();
         let window = Arc::clone(&window);
+        let joins = Arc::clone(&joins);
         running.spawn(async move {
             let _slot = slot;
             let started = Instant::now();
-            let fetched = fetch_target(&aws, &target, options, &window, &events).await;
+            let fetched = fetch_target(&aws, &target, options, &window, &joins, &events).await;
             window.target_done();
             let (instances, failure) = match fetched {
                 Ok(n) => (n, None),
@@ -111,9 +114,12 @@ async fn fetch_target(
     target: &Target,
     options: FetchOptions,
     window: &Window,
+    joins: &Joins,
     events: &mpsc::Sender<Event>,
 ) -> Result<u64, Stop> {
     let mut pages = TargetPages::new(aws, target, options, window);
+    // Before the first page, so that records still stream page by page.
+    let mut maintenance = joins.maintenance(aws, &pages.client, target).await;
     let mut marker: Option<String> = None;
     let mut sent = 0u64;
     loop {
@@ -133,7 +139,7 @@ async fn fetch_target(
             };
             return Err(Stop::Failed(sent, failure));
         }
-        let records: Vec<InstanceRecord> = page
+        let mut records: Vec<InstanceRecord> = page
             .db_instances
             .unwrap_or_default()
             .into_iter()
@@ -146,6 +152,9 @@ async fn fetch_target(
                 )
             })
             .collect();
+        joins
+            .fill(aws, &pages.client, target, &mut maintenance, &mut records)
+            .await;
         let count = records.len() as u64;
         if count > 0 {
             events

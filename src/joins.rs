@@ -20,6 +20,9 @@ const PAGE_SIZE: i32 = 100;
 /// One engine's major versions: (major version, standard support end, extended support end).
 type EngineLifecycles = Vec<(String, Option<DateTime>, Option<DateTime>)>;
 
+/// (region, engine) -> its major versions, filled by the first target that asks.
+type EngineCache = HashMap<(String, String), Arc<OnceCell<EngineLifecycles>>>;
+
 /// What a run joins, and the per-run cache of engine support shared by every target.
 #[derive(Default)]
 pub struct Joins {
@@ -27,7 +30,7 @@ pub struct Joins {
     engine_support: bool,
     /// (region, engine) -> its major versions, asked once per run; a failed ask is not kept,
     /// so another account may succeed.
-    engines: Mutex<HashMap<(String, String), Arc<OnceCell<EngineLifecycles>>>>,
+    engines: Mutex<EngineCache>,
     /// (account id, kind) already warned about.
     warned: Mutex<HashSet<(String, Phase)>>,
 }
@@ -123,7 +126,9 @@ impl Joins {
         let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
         if warned.insert((target.account.id.clone(), phase)) {
             let what = match phase {
-                Phase::PendingMaintenance => "pending maintenance (rds:DescribePendingMaintenanceActions)",
+                Phase::PendingMaintenance => {
+                    "pending maintenance (rds:DescribePendingMaintenanceActions)"
+                }
                 _ => "engine support dates (rds:DescribeDBMajorEngineVersions)",
             };
             aws.warn(AccountWarning {
@@ -157,7 +162,12 @@ async fn pending_maintenance(
                 by_arn
                     .entry(arn.to_owned())
                     .or_insert_with(Vec::new)
-                    .extend(resource.pending_maintenance_action_details().iter().cloned());
+                    .extend(
+                        resource
+                            .pending_maintenance_action_details()
+                            .iter()
+                            .cloned(),
+                    );
             }
         }
     }

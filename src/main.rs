@@ -7,6 +7,7 @@ mod cli;
 mod config;
 mod diff;
 mod fetch;
+mod joins;
 mod metrics;
 mod output_file;
 mod plan;

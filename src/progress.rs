@@ -71,7 +71,10 @@ pub fn warning_line(warning: &AccountWarning) -> String {
             failure.message,
             STANDARD_REGIONS.len()
         ),
-        Phase::AssumeRole | Phase::Describe => format!(
+        Phase::AssumeRole
+        | Phase::Describe
+        | Phase::PendingMaintenance
+        | Phase::EngineVersions => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),

@@ -8,18 +8,16 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use common::block_on;
 use common::moto::{
-    block_on, moto_server_path, seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY,
+    moto_server_path, seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY,
 };
+use common::Tool;
 use serde_json::{Map, Value};
 
-const BIN: &str = env!("CARGO_BIN_EXE_rds-inventory");
-const RUN_TIMEOUT: Duration = Duration::from_secs(180);
 /// How the schema spells a `DescribeDBInstances` source.
 const API_SOURCE: &str = "DescribeDBInstances DBInstance.";
 /// Members moto recomputes on every call ("now"), so two calls never agree on their value.
@@ -129,62 +127,15 @@ fn boto3(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("boto3 prints UTF-8")
 }
 
-/// Runs rds-inventory with only the base keys in its environment; returns stdout.
+/// Runs rds-inventory (the one hermetic runner) with only the base keys; returns stdout.
 fn inventory(args: &[&str]) -> String {
-    let mut command = Command::new(BIN);
-    for (name, _) in std::env::vars_os() {
-        let text = name.to_string_lossy();
-        if text.starts_with("AWS_")
-            || text.starts_with("RDS_INVENTORY_")
-            || text.to_ascii_lowercase().ends_with("_proxy")
-        {
-            command.env_remove(&name);
-        }
-    }
-    let mut child = command
-        .env("AWS_ACCESS_KEY_ID", BASE_ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", BASE_SECRET_ACCESS_KEY)
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rds-inventory-tests/credentials",
-        )
-        .env("NO_PROXY", "127.0.0.1,localhost")
+    let run = Tool::new()
+        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
         .arg("--no-progress")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawning rds-inventory");
-    let mut stdout = child.stdout.take().expect("stdout pipe");
-    let mut stderr = child.stderr.take().expect("stderr pipe");
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        stdout.read_to_string(&mut text).map(|_| text)
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        stderr.read_to_string(&mut text).map(|_| text)
-    });
-    // A watchdog, not synchronisation: a hung binary fails the test instead of hanging it.
-    let deadline = Instant::now() + RUN_TIMEOUT;
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("waiting for rds-inventory") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("rds-inventory {args:?} ran longer than {RUN_TIMEOUT:?}");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let stdout = out.join().expect("stdout reader").expect("stdout");
-    let stderr = err.join().expect("stderr reader").expect("stderr");
-    assert_eq!(status.code(), Some(0), "rds-inventory {args:?}:\n{stderr}");
-    stdout
+        .args(args.iter().copied())
+        .run();
+    run.assert_code(0, "rds-inventory");
+    run.stdout.clone()
 }
 
 /// The schema's `DescribeDBInstances` fields: AWS path under `DBInstance` -> field name.
@@ -324,7 +275,7 @@ fn every_member_boto3_returns_is_in_the_record_with_the_same_value() {
 
     let workdir = tempfile::tempdir().expect("a scratch dir");
     let config = workdir.path().join("accounts.toml");
-    std::fs::write(&config, fleet.accounts_toml()).expect("writing the accounts file");
+    std::fs::write(&config, fleet.accounts_file().to_toml()).expect("writing the accounts file");
     let config = config.to_str().expect("UTF-8 path");
     let stdout = inventory(&["-c", config, "--endpoint-url", moto.url()]);
     let mut records: BTreeMap<(String, String, String), Map<String, Value>> = BTreeMap::new();

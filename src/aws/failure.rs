@@ -26,14 +26,18 @@ pub enum FailureKind {
     Other,
 }
 
-/// Which step failed: getting the account's credentials, listing its regions, or listing
-/// its instances. Serialized as the summary's `phase`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Which step failed: getting the account's credentials, listing its regions, listing its
+/// instances, or a joined call. Serialized as the summary's `phase`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
     AssumeRole,
     ListRegions,
     Describe,
+    /// `--with pending-maintenance`: DescribePendingMaintenanceActions.
+    PendingMaintenance,
+    /// `--with engine-support`: DescribeDBMajorEngineVersions.
+    EngineVersions,
 }
 
 /// A classified failure of one AWS call.

@@ -240,6 +240,14 @@ impl AwsContext {
         aws_sdk_rds::Client::from_conf(config)
     }
 
+    /// Records a problem that did not fail a target, for the stderr line and the summary.
+    pub fn warn(&self, warning: AccountWarning) {
+        self.warnings
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(warning);
+    }
+
     /// Warnings raised since the last call (each is returned once).
     pub fn take_warnings(&self) -> Vec<AccountWarning> {
         std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|p| p.into_inner()))

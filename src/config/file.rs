@@ -29,6 +29,7 @@ struct RawFile {
     concurrency: Option<Spanned<usize>>,
     max_attempts: Option<Spanned<u32>>,
     retry_budget: Option<Spanned<String>>,
+    with: Option<Vec<crate::cli::Join>>,
     organization: Option<Spanned<RawOrganization>>,
     #[serde(default)]
     accounts: Vec<Spanned<RawAccount>>,
@@ -84,6 +85,8 @@ pub struct FileSettings {
     pub concurrency: Option<usize>,
     pub max_attempts: Option<u32>,
     pub retry_budget: Option<std::time::Duration>,
+    /// Joined data (`with = ["pending-maintenance", "engine-support"]`).
+    pub with: Option<Vec<crate::cli::Join>>,
 }
 
 /// Reads and validates an accounts file.
@@ -166,6 +169,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
         concurrency,
         max_attempts,
         retry_budget,
+        with: file.with,
     })
 }
 

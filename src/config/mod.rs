@@ -9,6 +9,7 @@ pub mod validate;
 
 pub use validate::human_duration;
 
+pub use crate::cli::Join;
 #[cfg(test)]
 pub use file::parse_accounts;
 pub use regions::{partition_of, Regions, STANDARD_REGIONS};

@@ -36,6 +36,8 @@ pub struct Settings {
     pub output: Option<PathBuf>,
     pub summary: Option<PathBuf>,
     pub metrics: Option<PathBuf>,
+    /// Data joined into the records.
+    pub with: Vec<crate::cli::Join>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub concurrency: usize,
@@ -110,6 +112,10 @@ impl Settings {
             output: cli.output.clone(),
             summary: cli.summary.clone(),
             metrics: cli.metrics.clone(),
+            with: match cli.with.as_slice() {
+                [] => file.with.unwrap_or_default(),
+                flags => flags.to_vec(),
+            },
             profile: cli.profile.clone(),
             endpoint_url: cli.endpoint_url.clone(),
             concurrency,

@@ -91,14 +91,12 @@ impl InstanceRecord {
 
     /// The instance's ARN: what `DescribePendingMaintenanceActions` calls its
     /// `ResourceIdentifier`.
-    #[allow(dead_code)] // for the fetch layer's joins
     pub fn db_instance_arn(&self) -> Option<&str> {
         self.instance.db_instance_arn.as_deref()
     }
 
     /// (engine, major version) to look up with `DescribeDBMajorEngineVersions`, when the
     /// engine is one whose versions [`major_engine_version`] understands.
-    #[allow(dead_code)] // for the fetch layer's joins
     pub fn engine_major_key(&self) -> Option<(&str, &str)> {
         let engine = self.engine.as_deref()?;
         let version = self.instance.engine_version.as_deref()?;
@@ -106,13 +104,11 @@ impl InstanceRecord {
     }
 
     /// Sets `pending_maintenance_actions`; an empty list means "asked, none pending".
-    #[allow(dead_code)] // for the fetch layer's joins
     pub fn set_maintenance(&mut self, actions: Vec<PendingMaintenanceAction>) {
         self.joined.maintenance = Some(actions);
     }
 
     /// Sets `engine_major_version` and the end dates of standard and Extended Support.
-    #[allow(dead_code)] // for the fetch layer's joins
     pub fn set_engine_support(
         &mut self,
         major: &str,
