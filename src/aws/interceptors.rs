@@ -66,6 +66,24 @@ impl Intercept for CountAttempts {
     }
 }
 
+/// A query-protocol answer ends by closing the element it opened first, e.g.
+/// `<DescribeDBInstancesResponse ...>` ... `</DescribeDBInstancesResponse>`.
+fn is_whole_answer(body: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(body);
+    let root = text
+        .split('<')
+        .skip(1)
+        .find(|tag| !tag.starts_with('?') && !tag.starts_with('!'))
+        .and_then(|tag| tag.split(|c: char| c.is_whitespace() || c == '>').next())
+        .unwrap_or_default();
+    !root.is_empty()
+        && text
+            .trim_end()
+            .strip_suffix('>')
+            .and_then(|t| t.strip_suffix(root))
+            .is_some_and(|t| t.ends_with("</"))
+}
+
 /// An AWS error answer (query protocol XML) whose code says "slow down".
 fn is_throttling_answer(body: &[u8]) -> bool {
     let text = String::from_utf8_lossy(body);
@@ -79,9 +97,6 @@ fn is_throttling_answer(body: &[u8]) -> bool {
 /// become a silently incomplete inventory. A whole answer ends with its root element.
 #[derive(Debug)]
 pub struct RejectTruncatedAnswers;
-
-/// The closing tag of every query-protocol DescribeDBInstances answer.
-const DESCRIBE_ANSWER_END: &[u8] = b"</DescribeDBInstancesResponse>";
 
 impl Intercept for RejectTruncatedAnswers {
     fn name(&self) -> &'static str {
@@ -99,8 +114,8 @@ impl Intercept for RejectTruncatedAnswers {
             return Ok(());
         }
         match response.body().bytes() {
-            Some(body) if !body.trim_ascii_end().ends_with(DESCRIBE_ANSWER_END) => Err(format!(
-                "malformed answer: truncated XML ({} bytes, no closing </DescribeDBInstancesResponse>)",
+            Some(body) if !is_whole_answer(body) => Err(format!(
+                "malformed answer: truncated XML ({} bytes, does not end with its root element)",
                 body.len()
             )
             .into()),
@@ -112,6 +127,16 @@ impl Intercept for RejectTruncatedAnswers {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_whole_answer_closes_its_root_element() {
+        let whole = "<?xml version=\"1.0\"?>\n<DescribePendingMaintenanceActionsResponse xmlns=\"x\"><R/></DescribePendingMaintenanceActionsResponse>\n";
+        assert!(is_whole_answer(whole.as_bytes()));
+        let cut = &whole[..whole.len() - 20];
+        assert!(!is_whole_answer(cut.as_bytes()));
+        assert!(!is_whole_answer(b"<A><B></B>"));
+        assert!(!is_whole_answer(b""));
+    }
 
     #[test]
     fn throttling_answers_are_told_by_their_code() {
