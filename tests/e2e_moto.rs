@@ -148,10 +148,16 @@ fn key_from_json(fields: &[Field], record: &Value) -> InstanceKey {
     for field in fields {
         let value = &object[&field.name];
         let typed = match field.kind.as_str() {
-            "string" => value.is_string(),
+            "string" | "timestamp" => value.is_string(),
             "number" => value.is_number(),
-            "bool" => value.is_boolean(),
-            "object" => value.is_object(),
+            "boolean" => value.is_boolean(),
+            "object" | "object (tags)" => value.is_object(),
+            "array of object" => value
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_object)),
+            "array of string" => value
+                .as_array()
+                .is_some_and(|a| a.iter().all(Value::is_string)),
             other => panic!("README documents an unknown type {other:?}"),
         };
         assert!(

@@ -199,6 +199,19 @@ external_id = "other-id"
     }
 
     #[test]
+    fn with_comes_from_the_file_unless_the_flag_says_otherwise() {
+        use crate::cli::Join;
+        let file = format!("with = [\"engine-support\"]\n{GOOD}");
+        assert_eq!(
+            settings(&[], &file).expect("ok").with,
+            [Join::EngineSupport]
+        );
+        let flag = settings(&["--with", "pending-maintenance"], &file).expect("ok");
+        assert_eq!(flag.with, [Join::PendingMaintenance]);
+        assert!(settings(&[], GOOD).expect("ok").with.is_empty());
+    }
+
+    #[test]
     fn bad_flags_are_usage_errors() {
         for args in [
             &["-r", "moon-1"][..],
