@@ -64,26 +64,12 @@ impl<'a> RawRecord<'a> {
                 Err(e) => format!("not JSON: {e}"),
             });
         }
-        let mut spans = Vec::with_capacity(48);
-        scanner.object(0, Some(&mut spans))?;
+        let mut members = Vec::with_capacity(48);
+        scanner.object(0, Some(&mut members))?;
         scanner.skip_ws();
         if scanner.peek().is_some() {
             return Err(scanner.unexpected("after the record"));
         }
-        let slice = |from: usize, to: usize| text.get(from..to).unwrap_or_default();
-        let members = spans
-            .into_iter()
-            .map(|(start, name_end, value_start, end)| {
-                let name = decode_string(slice(start, name_end)).ok_or("not JSON: bad string")?;
-                let value = slice(value_start, end);
-                Ok(Member {
-                    name,
-                    value,
-                    start,
-                    end,
-                })
-            })
-            .collect::<Result<_, String>>()?;
         Ok(RawRecord { text, members })
     }
 
@@ -102,11 +88,11 @@ impl<'a> RawRecord<'a> {
         self.members.iter().map(|m| (m.name.as_ref(), m.value))
     }
 
-    /// A member's raw JSON text; the last one wins, as in a JSON parser.
+    /// A member's raw JSON text. The key members come first in the tool's records, so the
+    /// search runs forward (a name given twice, which the tool never writes, finds the first).
     pub fn raw(&self, name: &str) -> Option<&'a str> {
         self.members
             .iter()
-            .rev()
             .find(|m| m.name == name)
             .map(|m| m.value)
     }
@@ -143,17 +129,18 @@ impl<'a> RawRecord<'a> {
 
 fn decode_string(raw: &str) -> Option<Cow<'_, str>> {
     if raw.contains('\\') {
-        serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+        decode_escaped(raw)
     } else {
         raw.get(1..raw.len().checked_sub(1)?).map(Cow::Borrowed)
     }
 }
 
+fn decode_escaped(raw: &str) -> Option<Cow<'_, str>> {
+    serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
+}
+
 /// Nesting deeper than this is refused, as serde_json does.
 const MAX_DEPTH: usize = 128;
-
-/// Offsets of one member: name start, name end, value start, value end.
-type Span = (usize, usize, usize, usize);
 
 /// One pass over a record: checks its structure and finds each member's text. Strings are
 /// skipped eight bytes at a time, as most of a record is text.
@@ -195,8 +182,12 @@ impl<'a> Scanner<'a> {
         Ok(())
     }
 
-    /// An object; its members' spans go to `spans` when given (the record's own level).
-    fn object(&mut self, depth: usize, mut spans: Option<&mut Vec<Span>>) -> Result<(), String> {
+    /// An object; its members go to `members` when given (the record's own level).
+    fn object(
+        &mut self,
+        depth: usize,
+        mut members: Option<&mut Vec<Member<'a>>>,
+    ) -> Result<(), String> {
         if depth > MAX_DEPTH {
             return Err("not JSON: nested too deep".into());
         }
@@ -207,16 +198,16 @@ impl<'a> Scanner<'a> {
             return Ok(());
         }
         loop {
-            let name_start = self.pos;
-            self.string()?;
+            let start = self.pos;
+            let escaped = self.string()?;
             let name_end = self.pos;
             self.skip_ws();
             self.expect(b':', "after a member name")?;
             self.skip_ws();
             let value_start = self.pos;
             self.value(depth)?;
-            if let Some(spans) = spans.as_deref_mut() {
-                spans.push((name_start, name_end, value_start, self.pos));
+            if let Some(members) = members.as_deref_mut() {
+                members.push(self.member(start, name_end, escaped, value_start)?);
             }
             self.skip_ws();
             match self.peek() {
@@ -260,28 +251,54 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// The member that ends here, from the offsets `object` noted.
+    fn member(
+        &self,
+        start: usize,
+        name_end: usize,
+        escaped: bool,
+        value_start: usize,
+    ) -> Result<Member<'a>, String> {
+        let slice = |from: usize, to: usize| self.text.get(from..to).unwrap_or_default();
+        let name = if escaped {
+            decode_escaped(slice(start, name_end)).ok_or_else(|| self.unexpected("in a name"))?
+        } else {
+            Cow::Borrowed(slice(start + 1, name_end - 1))
+        };
+        Ok(Member {
+            name,
+            value: slice(value_start, self.pos),
+            start,
+            end: self.pos,
+        })
+    }
+
     fn value(&mut self, depth: usize) -> Result<(), String> {
         match self.peek() {
-            Some(b'"') => self.string(),
+            Some(b'"') => self.string().map(|_| ()),
             Some(b'{') => self.object(depth + 1, None),
             Some(b'[') => self.array(depth + 1),
             _ => self.scalar(),
         }
     }
 
-    /// A string; a backslash always escapes the byte after it.
-    fn string(&mut self) -> Result<(), String> {
+    /// A string; a backslash always escapes the byte after it. True when it holds an escape.
+    fn string(&mut self) -> Result<bool, String> {
         self.expect(b'"', "where a string belongs")?;
         let bytes = self.text.as_bytes();
         let mut i = self.pos;
+        let mut escaped = false;
         loop {
             i = quote_or_backslash(bytes, i);
             match bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(());
+                    return Ok(escaped);
                 }
-                Some(_) => i += 2,
+                Some(_) => {
+                    escaped = true;
+                    i += 2;
+                }
                 None => {
                     self.pos = bytes.len();
                     return Err(self.unexpected("in a string"));

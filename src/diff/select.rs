@@ -37,7 +37,24 @@ pub enum Selection {
     Parts {
         others: bool,
         listed: BTreeMap<String, Selection>,
+        /// One bit per listed name (see [`name_bit`]): most names are ruled out without a
+        /// string comparison, and this lookup runs for every member of every record.
+        mask: u64,
     },
+}
+
+/// A name's bit in [`Selection::Parts`]'s mask, from its length and last byte.
+fn name_bit(name: &str) -> u64 {
+    let last = name.as_bytes().last().copied().unwrap_or(0) as usize;
+    1 << ((name.len() + last * 7) % 64)
+}
+
+fn parts(others: bool) -> Selection {
+    Selection::Parts {
+        others,
+        listed: BTreeMap::new(),
+        mask: 0,
+    }
 }
 
 static WHOLE: Selection = Selection::Whole;
@@ -46,10 +63,7 @@ static NOTHING: Selection = Selection::Nothing;
 impl Selection {
     /// The record-level selection from `--fields` and `--ignore`.
     pub fn from_args(fields: &[String], ignore: &[String]) -> Result<Selection, String> {
-        let mut root = Selection::Parts {
-            others: fields.is_empty(),
-            listed: BTreeMap::new(),
-        };
+        let mut root = parts(fields.is_empty());
         for name in fields {
             let path = parse_path("--fields", name)?;
             if KEY_FIELDS.contains(&path[0]) {
@@ -80,7 +94,14 @@ impl Selection {
         match self {
             Selection::Whole => &WHOLE,
             Selection::Nothing => &NOTHING,
-            Selection::Parts { others, listed } => match listed.get(name) {
+            Selection::Parts {
+                others,
+                listed,
+                mask,
+            } => match (mask & name_bit(name) != 0)
+                .then(|| listed.get(name))
+                .flatten()
+            {
                 Some(selection) => selection,
                 None if *others => &WHOLE,
                 None => &NOTHING,
@@ -96,16 +117,16 @@ impl Selection {
         match self {
             Selection::Whole => {}
             Selection::Nothing => {
-                *self = Selection::Parts {
-                    others: false,
-                    listed: BTreeMap::new(),
-                };
+                *self = parts(false);
                 self.include(path);
             }
-            Selection::Parts { listed, .. } => listed
-                .entry((*first).to_owned())
-                .or_insert(Selection::Nothing)
-                .include(rest),
+            Selection::Parts { listed, mask, .. } => {
+                *mask |= name_bit(first);
+                listed
+                    .entry((*first).to_owned())
+                    .or_insert(Selection::Nothing)
+                    .include(rest);
+            }
         }
     }
 
@@ -117,13 +138,15 @@ impl Selection {
         match self {
             Selection::Nothing => {}
             Selection::Whole => {
-                *self = Selection::Parts {
-                    others: true,
-                    listed: BTreeMap::new(),
-                };
+                *self = parts(true);
                 self.exclude(path);
             }
-            Selection::Parts { others, listed } => {
+            Selection::Parts {
+                others,
+                listed,
+                mask,
+            } => {
+                *mask |= name_bit(first);
                 let default = if *others {
                     Selection::Whole
                 } else {
