@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark runner for rds-inventory (issue 4). Started by bench/run.sh, which builds the
+"""Benchmark runner for rds-inventory. Started by bench/run.sh, which builds the
 binaries, snapshots them and sets a safe environment; run that, not this.
 
 Every scenario starts its own fake-aws process (127.0.0.1 only) with the scenario's latency,
@@ -357,7 +357,7 @@ class Bench:
     def s1_fanout(self):
         q = self.args.quick
         accounts, regions, lat, conc = (20, 8, 50, 64) if q else (100, 8, 50, 64)
-        # The issue's size, and a light one where CPU cannot be what limits the run.
+        # The goal's size, and a light one where CPU cannot be what limits the run.
         sizes = (100, 10) if q else (250, 25)
         regs = REGIONS16[:regions]
         acc = self.accounts_file(accounts, regs)
@@ -386,7 +386,7 @@ class Bench:
                   f"--concurrency {conc})")
         self.emit()
         self.emit("| metric | " + " | ".join(f"~{c['instances']} instances/target"
-                                             + (" (the issue's)" if i == 0 else " (light)")
+                                             + (" (the goal's)" if i == 0 else " (light)")
                                              for i, c in enumerate(cols)) + " |")
         self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
 

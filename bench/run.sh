@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmarks for rds-inventory (issue 4): this tool vs the seeds' boto3 pattern vs threaded boto3
+# Benchmarks for rds-inventory: this tool vs the seeds' boto3 pattern vs threaded boto3
 # vs the fan-out lower bound, against the fake endpoint (fake-aws) on 127.0.0.1 only.
 #
 #   bench/run.sh                 # everything, ~30-40 min on 2 cores (includes a clean build)
