@@ -203,6 +203,8 @@ impl CsvRow {
             let value = column.value(record, context);
             let written = match value {
                 FieldValue::Text(s) if *csv_raw || !is_formula_like(s) => writer.write_field(s),
+                FieldValue::Absent => writer.write_field(b""),
+                FieldValue::Bool(b) => writer.write_field(if b { "true" } else { "false" }),
                 value => {
                     buffer.clear();
                     value.write_plain(buffer);

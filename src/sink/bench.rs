@@ -1,6 +1,10 @@
 //! Micro-benchmark of the per-instance work on the writer side: map an SDK `DbInstance` to a
-//! record and write it, for 200,000 instances in pages of 100. Ignored by default; run with
-//! `cargo test --release --bin rds-inventory bench_map_and_write -- --ignored --nocapture`.
+//! record, write it and drop it, for 200,000 instances in pages of 100. Ignored by default; run
+//! with `cargo test --release --bin rds-inventory bench_map_and_write -- --ignored --nocapture`.
+//! `RDS_INVENTORY_BENCH_INSTANCES=N` changes the count, `RDS_INVENTORY_BENCH_FORMAT=csv` runs
+//! one format; `RDS_INVENTORY_BENCH_SKIP=1` only builds
+//! and drops the pages, so that two runs under `valgrind --tool=callgrind` give the
+//! instructions spent per instance by difference.
 
 use std::time::{Duration, Instant};
 
@@ -12,10 +16,17 @@ use aws_sdk_rds::types::{
 };
 
 use super::*;
-use crate::record::InstanceRecord;
+use crate::record::{Column, InstanceRecord, RecordContext};
 
 const INSTANCES: usize = 200_000;
 const PAGE: usize = 100;
+
+fn instances() -> usize {
+    std::env::var("RDS_INVENTORY_BENCH_INSTANCES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(INSTANCES)
+}
 
 /// What AWS answers for a typical production PostgreSQL instance (about 60 members).
 fn typical_instance() -> DbInstance {
@@ -143,6 +154,15 @@ fn map_page(page: Vec<DbInstance>) -> Vec<InstanceRecord> {
         .collect()
 }
 
+/// The writer, as app.rs opens it.
+fn new_writer<W: Write>(format: Format, columns: &[Column], out: W) -> RecordWriter<W> {
+    let options = WriteOptions {
+        context: RecordContext::new(DateTime::from_secs(1_750_000_000)),
+        csv_raw: false,
+    };
+    RecordWriter::new(format, columns, options, out).expect("writer")
+}
+
 /// Counts what it is given and keeps nothing, like a fast pipe.
 struct Counting(usize);
 
@@ -157,28 +177,32 @@ impl Write for Counting {
     }
 }
 
-/// Maps and writes `INSTANCES` instances page by page; returns the time spent and bytes out.
-fn run(format: Format) -> (Duration, usize) {
+/// Maps, writes and drops one page: the work measured.
+#[inline(never)]
+fn process_page<W: Write>(writer: &mut RecordWriter<W>, page: Vec<DbInstance>) {
+    let records = map_page(page);
+    for record in &records {
+        writer.write(record).expect("write");
+    }
+}
+
+/// Runs `count` instances page by page; returns the time of each page and the bytes written.
+fn run(format: Format, count: usize, process: bool) -> (Vec<Duration>, usize) {
     let template = typical_instance();
     let columns = output_columns(format, &[], &[]).expect("columns");
     // The same buffer size as stdout in main.rs.
     let out = io::BufWriter::with_capacity(64 * 1024, Counting(0));
-    let options = WriteOptions {
-        context: crate::record::RecordContext::new(DateTime::from_secs(1_750_000_000)),
-        csv_raw: false,
-    };
-    let mut writer = RecordWriter::new(format, &columns, options, out).expect("writer");
-    let mut spent = Duration::ZERO;
-    for _ in 0..INSTANCES / PAGE {
+    let mut writer = new_writer(format, &columns, out);
+    let mut pages = Vec::with_capacity(count / PAGE);
+    for _ in 0..count / PAGE {
         // Building the page stands for the SDK's parsing, which is not measured here.
         let page: Vec<DbInstance> = (0..PAGE).map(|_| template.clone()).collect();
-        let started = Instant::now();
-        let records = map_page(page);
-        for record in &records {
-            writer.write(record).expect("write");
+        if !process {
+            continue;
         }
-        drop(records);
-        spent += started.elapsed();
+        let started = Instant::now();
+        process_page(&mut writer, page);
+        pages.push(started.elapsed());
     }
     let out = writer.finish().expect("finish");
     let bytes = out
@@ -186,18 +210,36 @@ fn run(format: Format) -> (Duration, usize) {
         .map_err(|e| e.into_error())
         .expect("flush")
         .0;
-    (spent, bytes)
+    (pages, bytes)
 }
 
 #[test]
 #[ignore = "micro-benchmark; run in release with --ignored --nocapture"]
 fn bench_map_and_write() {
+    let count = instances();
+    let process = std::env::var_os("RDS_INVENTORY_BENCH_SKIP").is_none();
+    let only = std::env::var("RDS_INVENTORY_BENCH_FORMAT").ok();
     for format in [Format::Ndjson, Format::Csv] {
-        let (spent, bytes) = run(format);
+        if only
+            .as_ref()
+            .is_some_and(|f| !f.eq_ignore_ascii_case(&format!("{format:?}")))
+        {
+            continue;
+        }
+        let (mut pages, bytes) = run(format, count, process);
+        if pages.is_empty() {
+            continue;
+        }
+        let total: Duration = pages.iter().sum();
+        pages.sort_unstable();
+        // The median page is what a page costs when no other process took the core meanwhile.
+        let median = pages[pages.len() / 2];
         println!(
-            "{format:?}: {INSTANCES} instances, {:.0} ns per instance, {} bytes per instance",
-            spent.as_nanos() as f64 / INSTANCES as f64,
-            bytes / INSTANCES
+            "{format:?}: {count} instances, {:.0} ns per instance (median page), {:.0} (mean), \
+             {} bytes per instance",
+            median.as_nanos() as f64 / PAGE as f64,
+            total.as_nanos() as f64 / count as f64,
+            bytes / count
         );
     }
     println!(
