@@ -35,6 +35,8 @@ REGIONS16 = [
     "us-east-2", "eu-west-2", "ap-south-1", "ca-central-1", "sa-east-1", "eu-north-1",
     "ap-southeast-1", "ap-northeast-2", "us-west-1", "eu-west-3",
 ]
+# The 17 regions an account has enabled by default.
+REGIONS17 = REGIONS16 + ["ap-northeast-3"]
 MIB = 1024 * 1024
 # urllib must never use a proxy: the fake is on 127.0.0.1 and nothing else may be contacted.
 URL_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -137,6 +139,44 @@ def compact(counters):
         "assume_role_max": max(per_account, default=0),
         "faults": counters["faults"],
     }
+
+
+def symbol_count(path):
+    """Entries in the ELF symbol table (.symtab) of `path`; 0 for a stripped binary, which
+    keeps only the dynamic symbols and so names none of our or the SDK's functions."""
+    import struct
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
+        raise RuntimeError(f"{path}: not a 64-bit little-endian ELF file")
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
+    count = 0
+    for i in range(shnum):
+        _, sh_type, _, _, _, size, _, _, _, entsize = struct.unpack_from(
+            "<IIQQQQIIQQ", data, shoff + i * shentsize)
+        if sh_type == 2 and entsize:  # SHT_SYMTAB
+            count += size // entsize
+    return count
+
+
+# Fewer symbols than this is a stripped binary (ours has tens of thousands).
+MIN_PROFILE_SYMBOLS = 1000
+
+
+def check_profile_tool(path):
+    """Refuses to profile a binary callgrind cannot name functions in: every SDK part of the
+    breakdown would read 0 and "everything else" 100 %."""
+    n = symbol_count(path)
+    if n < MIN_PROFILE_SYMBOLS:
+        raise SystemExit(
+            f"bench: refusing to profile {path}: it has no symbol table ({n} symbols; it was "
+            f"stripped), so callgrind cannot attribute instructions to functions. Build a "
+            f"symbolized copy:\n  CARGO_PROFILE_RELEASE_STRIP=false "
+            f"CARGO_PROFILE_RELEASE_DEBUG=line-tables-only cargo build --release "
+            f"--bin rds-inventory --target-dir target/profiling\nand pass --profile-tool "
+            f"target/profiling/release/rds-inventory (bench/run.sh does this itself).")
+    return n
 
 
 def one_assume_role_each(counters, accounts):
@@ -313,6 +353,8 @@ class Bench:
     def __init__(self, args):
         self.args = args
         self.tool = args.tool or os.path.join(args.bin_dir, "rds-inventory")
+        # The profiles need a binary with symbols; main() checks it before any scenario runs.
+        self.profile_tool = args.profile_tool or self.tool
         self.fake_bin = os.path.join(args.bin_dir, "fake-aws")
         self.python = args.python
         self.workdir = tempfile.mkdtemp(prefix="rds-bench-run.")
@@ -566,8 +608,7 @@ class Bench:
                 out = os.path.join(self.workdir, f"callgrind.{fmt}.out")
                 cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
                        *self.tool_cmd(acc, fake, fmt)]
-                if self.args.profile_tool:
-                    cmd[cmd.index(self.tool)] = self.args.profile_tool
+                cmd[cmd.index(self.tool)] = self.profile_tool
                 log(f"  callgrind {fmt} ...")
                 r = run_once(cmd, self.workdir, fake=fake)
                 annotated = subprocess.run(
@@ -593,7 +634,7 @@ class Bench:
             cells = []
             for p in profiles.values():
                 ir, share = p["split"][cat]
-                cells.append("inlined into the fetch task (run with --profile-build)"
+                cells.append("inlined into the fetch task (no line tables for our crate)"
                              if ir == 0 and "mapping" in cat else
                              f"{ir / 1e6:,.0f} M ({share:.1%})")
             self.emit(f"| {cat} | " + " | ".join(cells) + " |")
@@ -644,6 +685,155 @@ class Bench:
         tcpu = median_of([cpu(r) for r in runs], 'cpu_s')
         self.emit(f"| tool CPU user+sys, median | {tcpu:.2f} s = {tcpu / (accounts * regions) * 1e6:.0f} "
                   f"us per target |")
+        self.emit()
+
+    def s8_org_scale(self):
+        """Organization scale: many accounts x 17 regions, ~1 instance per target (1 in 7
+        empty), at 0 ms (CPU per target) and 100 ms (latency-bound fan-out), --concurrency 256."""
+        q = self.args.quick
+        conc, inst = 256, 1
+        cases = ([(200, 0), (1000, 0), (1000, 100)] if q else
+                 [(2000, 0), (10000, 0), (10000, 100)])
+        regs = REGIONS17
+        cols = []
+        for accounts, lat in cases:
+            acc = self.accounts_file(accounts, regs)
+            fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+            try:
+                runs = self.repeat(f"rds-inventory {accounts} x {len(regs)} @ {lat} ms",
+                                   self.tool_cmd(acc, fake, concurrency=conc),
+                                   self.args.scale_runs, fake, sample_fds=True)
+            finally:
+                fake.stop()
+            targets = accounts * len(regs)
+            tcpu = median_of([cpu(r) for r in runs], "cpu_s")
+            cols.append(dict(
+                accounts=accounts, latency_ms=lat, targets=targets, runs=runs,
+                bound=lower_bound(runs[0]["counters"], lat, conc),
+                wall_s=median_of(runs, "wall_s"), tool_cpu_s=tcpu,
+                cpu_us_per_target=tcpu / targets * 1e6,
+                fake_cpu_s=median_of(runs, "fake_cpu_s"),
+                rss_mib=median_of(runs, "max_rss_kib") / 1024,
+                one_assume_role_per_account=all(
+                    one_assume_role_each(r["counters"], accounts) for r in runs),
+                rows=runs[0].get("rows")))
+        self.results["s8_org_scale"] = dict(regions=len(regs), instances=inst, concurrency=conc,
+                                            cases=cols)
+        self.emit(f"## 8. Organization scale (accounts x {len(regs)} regions, ~{inst} instance "
+                  f"per target, 1 target in 7 empty, --concurrency {conc})")
+        self.emit()
+        self.emit("| metric | " + " | ".join(
+            f"{c['accounts']:,} x {len(regs)} = {c['targets']:,} targets, {c['latency_ms']} ms"
+            for c in cols) + " |")
+        self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
+
+        def row(label, f):
+            self.emit(f"| {label} | " + " | ".join(f(c) for c in cols) + " |")
+
+        row("rows listed", lambda c: str(c["rows"]))
+        row("wall, median (runs)", lambda c: fmt_runs(c["runs"], "wall_s"))
+        row("lower bound (calls x latency / concurrency)",
+            lambda c: f"{c['bound']['bound_s']:.2f} s" if c["latency_ms"] else "0 (0 ms)")
+        row("wall / lower bound (goal <= 1.3 at 100 ms)",
+            lambda c: (f"**{c['wall_s'] / c['bound']['bound_s']:.2f}** "
+                       f"{'met' if c['wall_s'] <= 1.3 * c['bound']['bound_s'] else 'NOT met'}")
+            if c["latency_ms"] else "n/a")
+        row("tool CPU user+sys, median", lambda c: f"{c['tool_cpu_s']:.2f} s")
+        row("**tool CPU per target** (goal <= 150 us)",
+            lambda c: f"**{c['cpu_us_per_target']:.0f} us** "
+                      f"{'met' if c['cpu_us_per_target'] <= 150 else 'NOT met'}")
+        row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
+        row("**peak RSS**, median (goal <= 128 MiB at 10,000 accounts)",
+            lambda c: f"**{c['rss_mib']:.1f} MiB**"
+                      + (f" {'met' if c['rss_mib'] <= 128 else 'NOT met'}"
+                         if c["accounts"] >= 10000 else ""))
+        zero = [c for c in cols if not c["latency_ms"]]
+        if len(zero) == 2 and zero[1]["accounts"] > zero[0]["accounts"]:
+            small, big = zero
+            per_account = ((big["rss_mib"] - small["rss_mib"]) * MIB
+                           / (big["accounts"] - small["accounts"]) / 1024)
+            self.results["s8_org_scale"]["rss_kib_per_account"] = per_account
+            row("peak RSS per extra account (between the 0 ms cases)",
+                lambda c: f"{per_account:.1f} KiB" if c is big else "")
+        row(f"peak open sockets, runs (goal <= 2 x {conc})",
+            lambda c: ", ".join(str(r.get("peak_sockets")) for r in c["runs"])
+            + (" met" if all((r.get("peak_sockets") or 0) <= 2 * conc for r in c["runs"])
+               else " NOT met"))
+        row("peak requests in flight at the fake",
+            lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"]))
+        row("AssumeRole calls (fake), exactly one per account",
+            lambda c: f"{c['bound']['assume_role']:,} "
+                      f"{'yes' if c['one_assume_role_per_account'] else 'NO'}")
+        row("other processes' CPU during a run, median (noise)",
+            lambda c: f"{median_of(c['runs'], 'other_cpu_s'):.2f} s")
+        self.emit()
+        self.emit("Wall times move with the other processes on this shared 2-core machine (the "
+                  "noise row); tool CPU and RSS much less.")
+        self.emit()
+
+    def s9_target_profile(self):
+        """Callgrind of the per-target path: mostly empty targets at 0 ms, at two sizes, so
+        that the difference divided by the extra targets is the cost of one more target (its
+        share of its account's AssumeRole included), free of process start and setup."""
+        if not shutil.which("valgrind") or not shutil.which("callgrind_annotate"):
+            self.emit("## 9. Per-target profile: skipped (valgrind not installed)")
+            return
+        q = self.args.quick
+        sizes = (10, 30) if q else (50, 250)
+        regs, inst = REGIONS17, 1
+        runs = {}
+        for accounts in sizes:
+            acc = self.accounts_file(accounts, regs)
+            fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, 0)
+            try:
+                out = os.path.join(self.workdir, f"callgrind.targets-{accounts}.out")
+                cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
+                       *self.tool_cmd(acc, fake, concurrency=256)]
+                cmd[cmd.index(self.tool)] = self.profile_tool
+                log(f"  callgrind {accounts} x {len(regs)} targets ...")
+                r = run_once(cmd, self.workdir, fake=fake)
+            finally:
+                fake.stop()
+            annotated = subprocess.run(
+                ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
+                capture_output=True, text=True, check=True).stdout
+            keep = os.path.join(self.args.results_dir, f"callgrind-targets-{accounts}.txt")
+            with open(keep, "w") as f:
+                f.write("\n".join(annotated.split("\n-- Auto-annotated source")[0]
+                                   .splitlines()[:600]) + "\n")
+            runs[accounts] = dict(split=split_buckets(out, TARGET_BUCKETS),
+                                  targets=accounts * len(regs), rows=r.get("rows"),
+                                  assume_role=r["counters"]["calls"].get("AssumeRole"))
+        small, big = (runs[a] for a in sizes)
+        extra = big["targets"] - small["targets"]
+        per_target = {name: (big["split"][name] - small["split"][name]) / extra
+                      for name in big["split"]}
+        self.results["s9_target_profile"] = dict(sizes=sizes, runs=runs, per_target=per_target)
+        total = per_target["total"]
+        self.emit(f"## 9. Where one target's instructions go (callgrind, {sizes[0]} and "
+                  f"{sizes[1]} accounts x {len(regs)} regions, ~{inst} instance per target, "
+                  f"0 ms, --concurrency 256)")
+        self.emit()
+        self.emit(f"Instructions per extra target = (Ir at {big['targets']:,} targets - Ir at "
+                  f"{small['targets']:,}) / {extra:,}: no process start or setup, and one "
+                  f"AssumeRole per {len(regs)} targets. Each part is the inclusive cost of the "
+                  f"calls to it; an indented part lies inside the part above it. Under "
+                  f"valgrind SHA-256 runs without the CPU's SHA extensions, so signing is "
+                  f"overstated compared with native runs.")
+        self.emit()
+        self.emit("| part | instructions per target | share |")
+        self.emit("| --- | --- | --- |")
+        depth = {}
+        for name, _, _, parent in TARGET_BUCKETS:
+            depth[name] = depth[parent] + 1 if parent else 0
+            label = "&nbsp;&nbsp;&nbsp;" * depth[name] + name
+            self.emit(f"| {label} | {per_target[name]:,.0f} | {per_target[name] / total:.1%} |")
+        rest = per_target[REST]
+        self.emit(f"| {REST} | {rest:,.0f} | {rest / total:.1%} |")
+        self.emit(f"| **total per target** | **{total:,.0f}** | 100 % |")
+        self.emit()
+        self.emit("Function tables: `bench/results/callgrind-targets-{"
+                  + ",".join(str(a) for a in sizes) + "}.txt`.")
         self.emit()
 
     def s7_build(self):
@@ -735,6 +925,117 @@ def split_profile(annotated):
     return split
 
 
+# Parts of the per-target profile (9): (name, callee pattern, caller pattern or None, parent
+# part or None). A part is the cost of the calls from a matching caller to a matching callee
+# (callgrind's inclusive cost of each call), so parts follow the call tree: a child lies inside
+# its parent, and siblings are disjoint. Calls made at a recursion level ("fn'2") are left
+# out: the STS call nested inside the RDS call that needs credentials runs the same
+# orchestrator functions one level down, and is counted once, in the AssumeRole part.
+FETCH_TASK = r"^rds_inventory::fetch::fetch_all::\{\{closure\}\}::\{\{closure\}\}$"
+RDS_CALL = r"^<tracing::instrument::Instrumented<T> as core::future::future::Future>::poll$"
+TARGET_BUCKETS = [
+    ("the fetch task (one per target)", FETCH_TASK, None, None),
+    ("build the target's RDS client (rds_client: config layers, runtime plugins, validation)",
+     r"rds_inventory::aws::AwsContext::rds_client$", FETCH_TASK, "the fetch task (one per target)"),
+    ("drop what the task held (Arc drops: the client, its plugins and layers)",
+     r"^alloc::sync::Arc<T,A>::drop_slow$", FETCH_TASK, "the fetch task (one per target)"),
+    ("the DescribeDBInstances call (SDK orchestrator)", RDS_CALL, FETCH_TASK,
+     "the fetch task (one per target)"),
+    ("runtime plugins -> config bag and components, per call",
+     r"orchestrator::apply_configuration$", None, "the DescribeDBInstances call (SDK orchestrator)"),
+    ("drop the per-call config bag", r"^core::ptr::drop_in_place<aws_smithy_types::config_bag::ConfigBag>$",
+     None, "the DescribeDBInstances call (SDK orchestrator)"),
+    ("request serialization", r"DescribeDBInstancesRequestSerializer as .*serialize_input$", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("endpoint resolution", r"SharedEndpointResolver as .*ResolveEndpoint>::resolve_endpoint$|"
+     r"orchestrator::endpoints::apply_endpoint$", None, "the DescribeDBInstances call (SDK orchestrator)"),
+    ("identity: cache lookup (AssumeRole on a miss)",
+     r"LazyCache as .*ResolveCachedIdentity>::resolve_cached_identity::\{\{closure\}\}$", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("AssumeRole, one per account (STS call: its signing, HTTP, parsing)",
+     r"rds_inventory::aws::credentials::RememberRefusal::credentials::\{\{closure\}\}$", None,
+     "identity: cache lookup (AssumeRole on a miss)"),
+    ("interceptors (user agent, clock skew, invocation id, ours...)",
+     r"^aws_smithy_runtime::client::interceptors::Interceptors<I>::", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("SigV4 signing", r"orchestrator::auth::sign_request$", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("HTTP request and response (this task's side)",
+     r"HttpConnectorFuture as .*Future>::poll$|Collect<T> as .*Future>::poll$", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("response deserialization (XML -> DbInstance)",
+     r"DescribeDBInstancesResponseDeserializer as .*deserialize_nonstreaming", None,
+     "the DescribeDBInstances call (SDK orchestrator)"),
+    ("ours: records (record.rs) and sending pages", r"InstanceRecord::from_sdk$|Sender<T>::send::\{\{closure\}\}$",
+     FETCH_TASK, "the fetch task (one per target)"),
+    ("HTTP connection tasks (hyper: write request, read response)",
+     r"UpgradeableConnection<I,B> as .*Future>::poll$", None, None),
+    ("writer thread (serialization, summary)", r"BlockingTask<T> as .*Future>::poll$", None, None),
+]
+REST = "everything else (tokio scheduling and wake-ups, process start and exit, setup)"
+RECURSION = re.compile(r"'\d+$")
+
+
+def parse_callgrind(path):
+    """(total Ir, {(caller, callee): inclusive Ir of those calls}) from a callgrind output
+    file, functions named without their file (inlined code splits one function by file)."""
+    names, edges, total = {}, {}, 0
+    fn = cfn = None
+    pending = False
+    with open(path) as f:
+        for line in f:
+            head = line[:1]
+            if head.isdigit() or head in "+-*":
+                if pending:
+                    parts = line.split()
+                    key = (fn, cfn)
+                    edges[key] = edges.get(key, 0) + (int(parts[1]) if len(parts) > 1 else 0)
+                    pending = False
+                continue
+            if line.startswith(("fn=", "cfn=")):
+                ref = line.split("=", 1)[1].rstrip("\n")
+                m = re.match(r"\((\d+)\)(?: (.*))?$", ref)
+                name = ref
+                if m:
+                    if m.group(2) is not None:
+                        names[m.group(1)] = m.group(2)
+                    name = names.get(m.group(1), ref)
+                if line.startswith("fn="):
+                    fn = name
+                else:
+                    cfn = name
+            elif line.startswith("calls="):
+                pending = True
+            elif line.startswith(("summary:", "totals:")):
+                total = int(line.split()[1])
+    return total, edges
+
+
+def callee_of(buckets, name):
+    return next(callee for n, callee, _, _ in buckets if n == name)
+
+
+def split_buckets(path, buckets):
+    """{part: Ir}, plus REST (total minus the top-level parts) and "total"."""
+    total, edges = parse_callgrind(path)
+    found, parents = {}, {}
+    for name, callee, caller, parent in buckets:
+        parents[name] = parent
+        inside_call, up = False, parent
+        while up:
+            inside_call = inside_call or callee_of(buckets, up) == RDS_CALL
+            up = parents.get(up)
+        callee_rx, caller_rx = re.compile(callee), re.compile(caller) if caller else None
+        found[name] = sum(
+            ir for (src, dst), ir in edges.items()
+            if src != dst and callee_rx.search(dst) and not callee_rx.search(src)
+            and not (inside_call and RECURSION.search(src))
+            and (caller_rx is None or caller_rx.search(src)))
+    found[REST] = total - sum(found[name] for name, _, _, parent in buckets if not parent)
+    found["total"] = total
+    return found
+
+
 def machine_header(args):
     cpu_model = "unknown"
     with open("/proc/cpuinfo") as f:
@@ -780,6 +1081,8 @@ SCENARIOS = {
     "4": "s4_profile",
     "6": "s6_scale",
     "7": "s7_build",
+    "8": "s8_org_scale",
+    "9": "s9_target_profile",
 }
 
 
@@ -792,6 +1095,8 @@ def main():
                    help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7")
     p.add_argument("--runs", type=int, default=None, help="runs per contender (default 3)")
     p.add_argument("--seed-runs", type=int, default=None, help="seed pattern runs (default 1)")
+    p.add_argument("--scale-runs", type=int, default=None,
+                   help="runs of each scale case, 6 and 8 (default 3)")
     p.add_argument("--results-dir", default=os.path.join(HERE, "results"))
     p.add_argument("--build-target", default="/tmp/bench-target")
     p.add_argument("--command", default="bench/run.sh")
@@ -808,7 +1113,8 @@ def main():
     if args.seed_runs is None:
         args.seed_runs = 1
     args.ttfr_runs = 3 if args.quick else 5
-    args.scale_runs = 1 if args.quick else 3
+    if args.scale_runs is None:
+        args.scale_runs = 1 if args.quick else 3
     chosen = args.only.split(",") if args.only else [k for k in SCENARIOS if not
                                                       (args.quick and k == "7")]
     os.makedirs(args.results_dir, exist_ok=True)
@@ -824,6 +1130,8 @@ def main():
         except (OSError, ValueError):
             sections = {}
     bench = Bench(args)
+    if any(key.strip() in ("4", "9") for key in chosen):
+        check_profile_tool(bench.profile_tool)
     header = machine_header(args)
     stamp = (f"_Measured {header['date']}, git {header['git']}, rds-inventory sha256 "
              f"{header['tool_sha256']}, load average at start {' '.join(header['loadavg'])}._")

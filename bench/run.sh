@@ -7,9 +7,12 @@
 #   bench/run.sh --only 1,2      # some scenarios: 1 fan-out, 2 side by side (+5 first row),
 #                                # 3 memory (+4 throughput), 4 profile, 6 scale, 7 clean build
 #   bench/run.sh --runs 5 --seed-runs 3
-#   bench/run.sh --profile-build # also build a copy with line tables for our crate (into
-#                                # /tmp/bench-prof-target, ~7 min the first time) so the profile
-#                                # can tell the mapping (record.rs) apart from the fetch task
+#   bench/run.sh --only 8        # organization scale: 2,000 and 10,000 accounts x 17 regions
+#   bench/run.sh --only 9        # callgrind of the per-target path (mostly empty targets)
+#
+# The profiles (4, 9) need function names: they run a symbolized copy built into
+# target/profiling (strip off, line tables; ~7 min the first time, incremental after) and
+# bench.py refuses to profile a binary without a symbol table (--profile-tool PATH).
 #   bench/run.sh --tool PATH --name NAME   # measure another rds-inventory binary
 #
 # Writes the markdown table to stdout and bench/results/latest.md (quick.md for --quick), raw
@@ -42,20 +45,29 @@ target_dir="$(cargo metadata --format-version 1 --no-deps | "$PYTHON" -c 'import
 cp "$target_dir/release/rds-inventory" "$target_dir/release/fake-aws" "$BIN_DIR/"
 
 command="bench/run.sh${*:+ $*}"
-args=()
-profile_args=()
+# Profiles (4 and 9) run when no --only is given or when --only lists them.
+# A candidate given with --tool is profiled itself (with --profile-tool, or refused if stripped).
+only=""
+own_tool=""
+previous=""
 for arg in "$@"; do
-    if [[ "$arg" == --profile-build ]]; then
-        echo "bench: building the profiling copy (line tables for rds-inventory)" >&2
-        CARGO_TARGET_DIR=/tmp/bench-prof-target cargo build --release --bin rds-inventory \
-            --config 'profile.release.package.rds-inventory.debug="line-tables-only"' \
-            --config 'profile.release.strip="none"' >&2
-        cp /tmp/bench-prof-target/release/rds-inventory "$BIN_DIR/rds-inventory-prof"
-        profile_args=(--profile-tool "$BIN_DIR/rds-inventory-prof")
-    else
-        args+=("$arg")
-    fi
+    case "$arg" in
+        --only=*) only="${arg#--only=}" ;;
+        --profile-tool* | --tool*) own_tool=yes ;;
+    esac
+    [[ "$previous" == --only ]] && only="$arg"
+    previous="$arg"
 done
+profile_args=()
+if [[ -z "$own_tool" ]] && { [[ -z "$only" ]] || [[ ",$only," =~ ,\ *[49]\ *, ]]; }; then
+    # Same code as the release build, plus a symbol table and line tables: callgrind can only
+    # attribute instructions to functions it can name.
+    echo "bench: building the symbolized profiling copy (target/profiling)" >&2
+    CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
+        cargo build --release --bin rds-inventory --target-dir target/profiling >&2
+    cp target/profiling/release/rds-inventory "$BIN_DIR/rds-inventory-prof"
+    profile_args=(--profile-tool "$BIN_DIR/rds-inventory-prof")
+fi
 
 "$PYTHON" bench/bench.py --bin-dir "$BIN_DIR" --python "$PWD/$PYTHON" \
-    --command "$command" "${profile_args[@]}" "${args[@]}"
+    --command "$command" "${profile_args[@]}" "$@"
