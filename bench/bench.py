@@ -823,11 +823,23 @@ class Bench:
         self.emit()
         self.emit("| part | instructions per target | share |")
         self.emit("| --- | --- | --- |")
-        depth = {}
+        depth, children = {}, {}
         for name, _, _, parent in TARGET_BUCKETS:
             depth[name] = depth[parent] + 1 if parent else 0
+            children.setdefault(parent, []).append(name)
+
+        def emit_part(name):
             label = "&nbsp;&nbsp;&nbsp;" * depth[name] + name
             self.emit(f"| {label} | {per_target[name]:,.0f} | {per_target[name] / total:.1%} |")
+            for child in children.get(name, []):
+                emit_part(child)
+            if len(children.get(name, [])) > 1:
+                other = per_target[name] - sum(per_target[c] for c in children[name])
+                label = "&nbsp;&nbsp;&nbsp;" * (depth[name] + 1) + f"rest of {name.split(' (')[0]}"
+                self.emit(f"| {label} | {other:,.0f} | {other / total:.1%} |")
+
+        for name in children[None]:
+            emit_part(name)
         rest = per_target[REST]
         self.emit(f"| {REST} | {rest:,.0f} | {rest / total:.1%} |")
         self.emit(f"| **total per target** | **{total:,.0f}** | 100 % |")
@@ -932,7 +944,10 @@ def split_profile(annotated):
 # out: the STS call nested inside the RDS call that needs credentials runs the same
 # orchestrator functions one level down, and is counted once, in the AssumeRole part.
 FETCH_TASK = r"^rds_inventory::fetch::fetch_all::\{\{closure\}\}::\{\{closure\}\}$"
-RDS_CALL = r"^<tracing::instrument::Instrumented<T> as core::future::future::Future>::poll$"
+# The call's future, polled from the task directly, or boxed by `customize()`.
+RDS_CALL = (r"^<tracing::instrument::Instrumented<T> as core::future::future::Future>::poll$|"
+            r"^<aws_sdk_rds::operation::describe_db_instances::builders::"
+            r"DescribeDBInstancesFluentBuilder as .*CustomizableSend<")
 TARGET_BUCKETS = [
     ("the fetch task (one per target)", FETCH_TASK, None, None),
     ("build the target's RDS client (rds_client: config layers, runtime plugins, validation)",
@@ -943,8 +958,6 @@ TARGET_BUCKETS = [
      "the fetch task (one per target)"),
     ("runtime plugins -> config bag and components, per call",
      r"orchestrator::apply_configuration$", None, "the DescribeDBInstances call (SDK orchestrator)"),
-    ("drop the per-call config bag", r"^core::ptr::drop_in_place<aws_smithy_types::config_bag::ConfigBag>$",
-     None, "the DescribeDBInstances call (SDK orchestrator)"),
     ("request serialization", r"DescribeDBInstancesRequestSerializer as .*serialize_input$", None,
      "the DescribeDBInstances call (SDK orchestrator)"),
     ("endpoint resolution", r"SharedEndpointResolver as .*ResolveEndpoint>::resolve_endpoint$|"
@@ -966,11 +979,14 @@ TARGET_BUCKETS = [
     ("response deserialization (XML -> DbInstance)",
      r"DescribeDBInstancesResponseDeserializer as .*deserialize_nonstreaming", None,
      "the DescribeDBInstances call (SDK orchestrator)"),
-    ("ours: records (record.rs) and sending pages", r"InstanceRecord::from_sdk$|Sender<T>::send::\{\{closure\}\}$",
+    ("ours: records (record.rs) and sending pages",
+     r"InstanceRecord::from_sdk$|Sender<T>::send::\{\{closure\}\}$|"
+     r"^<alloc::vec::Vec<T> as alloc::vec::spec_from_iter::SpecFromIter<T,I>>::from_iter$",
      FETCH_TASK, "the fetch task (one per target)"),
     ("HTTP connection tasks (hyper: write request, read response)",
      r"UpgradeableConnection<I,B> as .*Future>::poll$", None, None),
-    ("writer thread (serialization, summary)", r"BlockingTask<T> as .*Future>::poll$", None, None),
+    ("writer thread (serialization, summary)",
+     r"BlockingTask<T> as .*Future>::poll$|^rds_inventory::app::consume$", None, None),
 ]
 REST = "everything else (tokio scheduling and wake-ups, process start and exit, setup)"
 RECURSION = re.compile(r"'\d+$")
