@@ -92,9 +92,10 @@ fn is_throttling_answer(body: &[u8]) -> bool {
         .any(|code| text.contains(&format!("<Code>{code}</Code>")))
 }
 
-/// The SDK's XML reader accepts a DescribeDBInstances body that stops after a complete
-/// instance (no error, fewer instances, no Marker): a body cut short by a broken proxy would
-/// become a silently incomplete inventory. A whole answer ends with its root element.
+/// The SDK's XML reader accepts a body that stops after a complete element (for
+/// DescribeDBInstances: fewer instances, no Marker, no error): a body cut short by a broken
+/// proxy would become a silently incomplete inventory. Every whole answer, of any operation,
+/// ends by closing its root element.
 #[derive(Debug)]
 pub struct RejectTruncatedAnswers;
 
