@@ -356,6 +356,7 @@ class Bench:
         # The profiles need a binary with symbols; main() checks it before any scenario runs.
         self.profile_tool = args.profile_tool or self.tool
         self.fake_bin = os.path.join(args.bin_dir, "fake-aws")
+        self.floor_bin = os.path.join(args.bin_dir, "sdk_call_floor")
         self.python = args.python
         self.workdir = tempfile.mkdtemp(prefix="rds-bench-run.")
         self.results = {}
@@ -446,6 +447,9 @@ class Bench:
         row("**bound / wall** (goal >= 0.90)",
             lambda c: f"**{c['efficiency']:.2f}** {'met' if c['efficiency'] >= 0.9 else 'NOT met'}")
         row("tool CPU user+sys, median", lambda c: f"{c['tool_cpu_s']:.2f} s")
+        row("the SDK alone: CPU per DescribeDBInstances call, one reused client "
+            "(examples/sdk_call_floor.rs)",
+            lambda c: f"{c['floor_us_per_call']:.0f} us" if c["floor_us_per_call"] else "")
         row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
         row(f"CPU floor: (tool + fake CPU) / {os.cpu_count()} cores",
             lambda c: f"{c['cpu_floor_s']:.2f} s")
@@ -706,12 +710,24 @@ class Bench:
             finally:
                 fake.stop()
             targets = accounts * len(regs)
+            floor = None
+            if not lat and os.path.exists(self.floor_bin):
+                # The SDK alone, one reused client, as many calls as the run had targets.
+                fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+                try:
+                    floor = self.repeat(f"SDK alone, {targets:,} calls",
+                                        [self.floor_bin, fake.url, str(targets), str(conc)],
+                                        self.args.scale_runs, fake)
+                finally:
+                    fake.stop()
             tcpu = median_of([cpu(r) for r in runs], "cpu_s")
             cols.append(dict(
                 accounts=accounts, latency_ms=lat, targets=targets, runs=runs,
                 bound=lower_bound(runs[0]["counters"], lat, conc),
                 wall_s=median_of(runs, "wall_s"), tool_cpu_s=tcpu,
                 cpu_us_per_target=tcpu / targets * 1e6,
+                floor_us_per_call=(median_of([cpu(r) for r in floor], "cpu_s") / targets * 1e6
+                                   if floor else None),
                 fake_cpu_s=median_of(runs, "fake_cpu_s"),
                 rss_mib=median_of(runs, "max_rss_kib") / 1024,
                 one_assume_role_per_account=all(
@@ -742,6 +758,9 @@ class Bench:
         row("**tool CPU per target** (goal <= 150 us)",
             lambda c: f"**{c['cpu_us_per_target']:.0f} us** "
                       f"{'met' if c['cpu_us_per_target'] <= 150 else 'NOT met'}")
+        row("the SDK alone: CPU per DescribeDBInstances call, one reused client "
+            "(examples/sdk_call_floor.rs)",
+            lambda c: f"{c['floor_us_per_call']:.0f} us" if c["floor_us_per_call"] else "")
         row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
         row("**peak RSS**, median (goal <= 128 MiB at 10,000 accounts)",
             lambda c: f"**{c['rss_mib']:.1f} MiB**"

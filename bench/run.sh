@@ -30,7 +30,7 @@ export AWS_ACCESS_KEY_ID=AKIDBASE AWS_SECRET_ACCESS_KEY=x AWS_REGION=us-east-1 A
 export NO_PROXY=127.0.0.1,localhost
 
 echo "bench: building release binaries" >&2
-cargo build --release -p fake-aws -p rds-inventory --bins >&2
+cargo build --release -p fake-aws -p rds-inventory --bins --example sdk_call_floor >&2
 
 PYTHON=.venv-moto/bin/python
 if ! "$PYTHON" -c 'import boto3' 2>/dev/null; then
@@ -42,7 +42,8 @@ fi
 BIN_DIR="$(mktemp -d /tmp/rds-bench-bin.XXXXXX)"
 trap 'rm -rf "$BIN_DIR"' EXIT
 target_dir="$(cargo metadata --format-version 1 --no-deps | "$PYTHON" -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')"
-cp "$target_dir/release/rds-inventory" "$target_dir/release/fake-aws" "$BIN_DIR/"
+cp "$target_dir/release/rds-inventory" "$target_dir/release/fake-aws" \
+    "$target_dir/release/examples/sdk_call_floor" "$BIN_DIR/"
 
 command="bench/run.sh${*:+ $*}"
 # Profiles (4 and 9) run when no --only is given or when --only lists them.

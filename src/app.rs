@@ -7,6 +7,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 use tokio::sync::mpsc;
+use tokio::sync::mpsc::error::TryRecvError;
 
 use aws_sdk_rds::config::ProvideCredentials;
 
@@ -166,7 +167,7 @@ async fn run_inventory(
     let joins = Arc::new(Joins::new(&settings.with));
     let fetching = fetch::fetch_all(
         Arc::clone(&aws),
-        plan.targets.clone(),
+        Arc::clone(&plan.targets),
         options,
         joins,
         events,
@@ -379,20 +380,32 @@ fn consume(
     mut counts: RunCounts,
     aws: &AwsContext,
 ) -> Consumed {
-    while let Some(event) = events.blocking_recv() {
+    loop {
+        let event = match events.try_recv() {
+            Ok(event) => event,
+            Err(TryRecvError::Disconnected) => break,
+            // Nothing waiting: pass on what was written before sleeping, so records still
+            // stream as they arrive, but a busy run writes in big blocks, not one per page.
+            Err(TryRecvError::Empty) => {
+                if let Err(e) = writer.flush() {
+                    return (Err(e), reporter, counts);
+                }
+                match events.blocking_recv() {
+                    Some(event) => event,
+                    None => break,
+                }
+            }
+        };
         for warning in aws.take_warnings() {
             reporter.warn(&warning_line(&warning));
             counts.warn(&warning);
         }
         match event {
             Event::Page(records) => {
-                let written = records
-                    .iter()
-                    .try_for_each(|r| {
-                        counts.record(r);
-                        writer.write(r)
-                    })
-                    .and_then(|()| writer.flush());
+                let written = records.iter().try_for_each(|r| {
+                    counts.record(r);
+                    writer.write(r)
+                });
                 if let Err(e) = written {
                     return (Err(e), reporter, counts);
                 }

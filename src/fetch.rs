@@ -9,6 +9,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 
+use aws_sdk_rds::config::SharedCredentialsProvider;
+
 use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
 use crate::joins::Joins;
 use crate::plan::Target;
@@ -56,7 +58,7 @@ pub struct FetchOptions {
 /// all (Ctrl-C). Returns early when the receiver is gone, e.g. stdout was closed.
 pub async fn fetch_all(
     aws: Arc<AwsContext>,
-    targets: Vec<Target>,
+    targets: Arc<[Target]>,
     options: FetchOptions,
     joins: Arc<Joins>,
     events: mpsc::Sender<Event>,
@@ -64,7 +66,7 @@ pub async fn fetch_all(
     let slots = Arc::new(Semaphore::new(options.concurrency));
     let window = Arc::new(Window::new(options.concurrency));
     let mut running = JoinSet::new();
-    for target in targets {
+    for target in targets.iter() {
         let Ok(slot) = Arc::clone(&slots).acquire_owned().await else {
             break;
         };
@@ -78,6 +80,7 @@ pub async fn fetch_all(
         let events = events.clone();
         let window = Arc::clone(&window);
         let joins = Arc::clone(&joins);
+        let target = target.clone();
         running.spawn(async move {
             let _slot = slot;
             let started = Instant::now();
@@ -119,7 +122,11 @@ async fn fetch_target(
 ) -> Result<u64, Stop> {
     let mut pages = TargetPages::new(aws, target, options, window);
     // Before the first page, so that records still stream page by page.
-    let mut maintenance = joins.maintenance(aws, &pages.client, target).await;
+    let mut maintenance = if joins.maintenance_wanted() {
+        joins.maintenance(aws, &pages.joins_client(), target).await
+    } else {
+        None
+    };
     let mut marker: Option<String> = None;
     let mut sent = 0u64;
     loop {
@@ -152,9 +159,17 @@ async fn fetch_target(
                 )
             })
             .collect();
-        joins
-            .fill(aws, &pages.client, target, &mut maintenance, &mut records)
-            .await;
+        if joins.any() {
+            joins
+                .fill(
+                    aws,
+                    &pages.joins_client(),
+                    target,
+                    &mut maintenance,
+                    &mut records,
+                )
+                .await;
+        }
         let count = records.len() as u64;
         if count > 0 {
             events
@@ -178,8 +193,10 @@ struct TargetPages<'a> {
     target: &'a Target,
     options: FetchOptions,
     credentials: &'a AccountCredentials,
-    /// The credential generation `client` signs with (see `AccountCredentials::discard`).
+    /// The credential generation `signer` is (see `AccountCredentials::discard`).
     generation: u64,
+    /// The account's credentials, which sign every call of the region's shared client.
+    signer: SharedCredentialsProvider,
     client: aws_sdk_rds::Client,
     refreshes: u32,
     credential_rounds: u32,
@@ -203,7 +220,8 @@ impl<'a> TargetPages<'a> {
         let credentials = aws.credentials(&target.account);
         let (generation, provider) = credentials.current();
         TargetPages {
-            client: aws.rds_client(&target.region, provider),
+            client: aws.rds_client(&target.region),
+            signer: provider,
             aws,
             target,
             options,
@@ -214,6 +232,12 @@ impl<'a> TargetPages<'a> {
             throttled: None,
             window,
         }
+    }
+
+    /// A client signed as the account, for the joins' paginated calls.
+    fn joins_client(&self) -> aws_sdk_rds::Client {
+        self.aws
+            .account_rds_client(&self.target.region, self.signer.clone())
     }
 
     /// The page at `marker`, retried until it comes or a failure is final.
@@ -227,6 +251,8 @@ impl<'a> TargetPages<'a> {
                 .describe_db_instances()
                 .max_records(PAGE_SIZE)
                 .set_marker(marker.map(str::to_owned))
+                .customize()
+                .config_override(self.aws.signed_as(self.signer.clone()))
                 .send()
                 .await;
             match answer {
@@ -248,7 +274,7 @@ impl<'a> TargetPages<'a> {
                 self.credentials.discard(self.generation);
                 let (generation, provider) = self.credentials.current();
                 self.generation = generation;
-                self.client = self.aws.rds_client(&self.target.region, provider);
+                self.signer = provider;
                 Ok(())
             }
             FailureKind::Throttled => self.wait_out_throttling(failure).await,

@@ -47,6 +47,16 @@ impl Joins {
         }
     }
 
+    /// Whether any joined data was asked for.
+    pub fn any(&self) -> bool {
+        self.maintenance || self.engine_support
+    }
+
+    /// Whether `--with pending-maintenance` was asked for.
+    pub fn maintenance_wanted(&self) -> bool {
+        self.maintenance
+    }
+
     /// The target's pending maintenance actions (one paginated call for the whole target).
     pub async fn maintenance(
         &self,
@@ -104,7 +114,7 @@ impl Joins {
         };
         let cell = {
             let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
-            let key = (target.region.clone(), engine.clone());
+            let key = (target.region.to_string(), engine.clone());
             Arc::clone(engines.entry(key).or_default())
         };
         // Concurrent targets of one (region, engine) wait on one call.

@@ -1,6 +1,7 @@
 //! The run's accounts, each with its resolved regions -> the list of (account, region)
 //! targets. No AWS types here.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -21,7 +22,8 @@ pub struct Target {
     pub index: usize,
     /// The same `Arc` as the account's credentials are keyed by.
     pub account: Arc<AccountSpec>,
-    pub region: String,
+    /// Shared by every target in the region: an organization-wide plan has 17 per account.
+    pub region: Arc<str>,
 }
 
 /// Every target of a run, interleaved across accounts (each account's first region, then
@@ -30,12 +32,14 @@ pub struct Target {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub accounts: Vec<PlannedAccount>,
-    pub targets: Vec<Target>,
+    /// Shared with the fetch, which outlives no part of the run.
+    pub targets: Arc<[Target]>,
 }
 
 impl Plan {
     pub fn new(accounts: Vec<PlannedAccount>) -> Plan {
         let rounds = accounts.iter().map(|a| a.regions.len()).max().unwrap_or(0);
+        let mut names: HashMap<&str, Arc<str>> = HashMap::new();
         let targets = (0..rounds)
             .flat_map(|round| {
                 accounts
@@ -46,7 +50,11 @@ impl Plan {
             .map(|(index, (account, region))| Target {
                 index,
                 account: Arc::clone(account),
-                region: region.clone(),
+                region: Arc::clone(
+                    names
+                        .entry(region)
+                        .or_insert_with(|| region.as_str().into()),
+                ),
             })
             .collect();
         Plan { accounts, targets }
@@ -155,7 +163,7 @@ pub(crate) mod tests {
         let pairs: Vec<(&str, &str)> = plan
             .targets
             .iter()
-            .map(|t| (t.account.id.as_str(), t.region.as_str()))
+            .map(|t| (t.account.id.as_str(), &*t.region))
             .collect();
         assert_eq!(
             pairs,

@@ -68,7 +68,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
             (base, base_credentials, accounts)
         }
     };
-    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings).await);
+    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings));
     let (planned, warnings) = resolve_regions(&aws, accounts, settings.concurrency).await;
     Ok(Prepared {
         aws,

@@ -1,9 +1,10 @@
 //! The machine-readable summary of a run (`--summary FILE`), written atomically at the end of
 //! every run: complete, partial, interrupted or fatal.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use anyhow::Context;
@@ -93,6 +94,31 @@ impl FailureEntry {
     }
 }
 
+/// Adds one to `name`'s count, copying the name only the first time.
+fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
+    match counts.get_mut(name) {
+        Some(n) => *n += 1,
+        None => {
+            counts.insert(name.to_owned(), 1);
+        }
+    }
+}
+
+/// One shared copy of each name (account id, region, engine).
+#[derive(Debug, Default)]
+struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = name.into();
+        self.0.insert(Arc::clone(&shared));
+        shared
+    }
+}
+
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
 /// progress bar and the summary file all read these.
 #[derive(Debug, Default)]
@@ -102,8 +128,10 @@ pub struct RunCounts {
     by_account: BTreeMap<String, AccountCount>,
     by_region: BTreeMap<String, u64>,
     by_engine: BTreeMap<String, u64>,
-    /// (account id, region, engine) -> instances, for the metrics file.
-    by_account_region_engine: BTreeMap<(String, String, String), u64>,
+    /// (account id, region, engine) -> instances, for the metrics file. An organization has
+    /// one key per instance or so: the names are shared, not copied into each key.
+    by_account_region_engine: BTreeMap<(Arc<str>, Arc<str>, Arc<str>), u64>,
+    names: Names,
     pub failures: Vec<FailureEntry>,
     pub warnings: Vec<FailureEntry>,
     /// By target index: whether it finished (listed or failed).
@@ -151,13 +179,13 @@ impl RunCounts {
         if let Some(account) = self.by_account.get_mut(&record.account_id) {
             account.instances += 1;
         }
-        *self.by_region.entry(record.region.clone()).or_default() += 1;
+        count(&mut self.by_region, &record.region);
         let engine = record.engine.as_deref().unwrap_or("unknown");
-        *self.by_engine.entry(engine.to_owned()).or_default() += 1;
+        count(&mut self.by_engine, engine);
         let key = (
-            record.account_id.clone(),
-            record.region.clone(),
-            engine.to_owned(),
+            self.names.get(&record.account_id),
+            self.names.get(&record.region),
+            self.names.get(engine),
         );
         *self.by_account_region_engine.entry(key).or_default() += 1;
     }
@@ -171,9 +199,9 @@ impl RunCounts {
             .map(|((account, region, engine), n)| {
                 let name = self
                     .by_account
-                    .get(account)
-                    .map_or(account.as_str(), |a| a.account_name.as_str());
-                (account.as_str(), name, region.as_str(), engine.as_str(), *n)
+                    .get(&**account)
+                    .map_or(&**account, |a| a.account_name.as_str());
+                (&**account, name, &**region, &**engine, *n)
             })
     }
 
@@ -209,7 +237,7 @@ impl RunCounts {
             .map(|t| TargetEntry {
                 account_id: t.account.id.clone(),
                 account_name: t.account.name.clone(),
-                region: t.region.clone(),
+                region: t.region.to_string(),
             })
             .collect()
     }

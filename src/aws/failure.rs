@@ -107,12 +107,9 @@ where
     }
 }
 
-/// Why an AssumeRole failed, from the credential error the provider returned.
-pub fn assume_role_failure(error: &CredentialsError) -> CallFailure {
-    let (code, message, retry) = match cause::<SdkError<AssumeRoleError>>(error) {
-        Some(sdk) => details(sdk),
-        None => (None, error_chain_text(error), None),
-    };
+/// Why an AssumeRole failed.
+pub fn assume_role_failure(error: &SdkError<AssumeRoleError>) -> CallFailure {
+    let (code, message, retry) = details(error);
     CallFailure {
         phase: Phase::AssumeRole,
         kind: retry.unwrap_or(FailureKind::CannotAssumeRole),

@@ -18,7 +18,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_rds::config::retry::{RetryPartition, TokenBucket};
 use aws_sdk_rds::config::{HttpClient, IntoShared, SharedHttpClient};
-use aws_sdk_rds::config::{RuntimeComponents, SharedCredentialsProvider};
+use aws_sdk_rds::config::{RuntimeComponents, SharedCredentialsProvider, SharedIdentityCache};
 use aws_smithy_http_client::proxy::ProxyConfig;
 use aws_smithy_http_client::tls;
 use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
@@ -131,6 +131,26 @@ impl HttpClient for BuildOnce {
     }
 }
 
+/// The shared regional clients' own credentials: a call that was not signed as an account is
+/// a bug, and must fail rather than list the base identity's instances.
+#[derive(Debug)]
+struct NoAccountSelected;
+
+impl aws_sdk_rds::config::ProvideCredentials for NoAccountSelected {
+    fn provide_credentials<'a>(
+        &'a self,
+    ) -> aws_credential_types::provider::future::ProvideCredentials<'a>
+    where
+        Self: 'a,
+    {
+        aws_credential_types::provider::future::ProvideCredentials::ready(Err(
+            aws_credential_types::provider::error::CredentialsError::not_loaded(
+                "internal error: an RDS call was not signed as an account",
+            ),
+        ))
+    }
+}
+
 /// Builds what every target needs: the base config and one credential source per account.
 pub struct AwsContext {
     base: SdkConfig,
@@ -143,6 +163,11 @@ pub struct AwsContext {
     /// (Not the SDK's adaptive mode: AWS throttles per account and region, and one limiter
     /// per region slowed every account down to a crawl on a few throttled answers.)
     rds_retry_partition: RetryPartition,
+    /// The run's identity cache: one partition per account's credentials.
+    identity_cache: SharedIdentityCache,
+    /// One RDS client per region, shared by every account (built on first use): building a
+    /// client is a good part of the cost of a call, and most targets make one call.
+    rds_clients: Mutex<HashMap<String, aws_sdk_rds::Client>>,
     assume_role_calls: Arc<AtomicU64>,
     attempts: Arc<AttemptCounter>,
     /// Warnings raised while assuming roles, not yet reported.
@@ -150,7 +175,7 @@ pub struct AwsContext {
 }
 
 impl AwsContext {
-    pub async fn new(
+    pub fn new(
         base: SdkConfig,
         base_credentials: Arc<BaseCredentials>,
         accounts: &[Arc<AccountSpec>],
@@ -164,31 +189,40 @@ impl AwsContext {
             // A cache miss waits for one AssumeRole including the STS client's own retries.
             .load_timeout((settings.call_timeout + MAX_BACKOFF) * settings.max_attempts)
             .build();
-        let base = base.into_builder().identity_cache(identity_cache).build();
+        let base = base
+            .into_builder()
+            .identity_cache(identity_cache.clone())
+            .build();
         let assume_role_calls = Arc::new(AtomicU64::new(0));
         let warnings = Arc::new(Mutex::new(Vec::new()));
         let mut credentials = HashMap::with_capacity(accounts.len());
         let base_partition = base.region().map_or("aws", |r| partition_of(r.as_ref()));
+        // One STS client per region STS is called in, shared by the accounts assumed there.
+        let mut sts_clients: HashMap<Option<String>, aws_sdk_sts::Client> = HashMap::new();
         for account in accounts {
             // STS answers only for its own partition: a GovCloud or China account is assumed
             // in one of its regions.
             let sts_region = (account.partition != base_partition)
-                .then(|| account.regions.listed().first())
-                .flatten()
-                .map(|r| Region::new(r.clone()));
+                .then(|| account.regions.listed().first().cloned())
+                .flatten();
+            let sts = sts_clients
+                .entry(sts_region.clone())
+                .or_insert_with(|| {
+                    credentials::sts_client(&base, sts_region.map(Region::new), &base_credentials)
+                })
+                .clone();
             let role = AccountRole::new(
                 Arc::clone(account),
-                sts_region,
-                &base,
-                Arc::clone(&base_credentials),
+                sts,
                 Arc::clone(&assume_role_calls),
                 Arc::clone(&warnings),
-            )
-            .await;
+            );
             let provider = SharedCredentialsProvider::new(role);
             credentials.insert(account.id.clone(), AccountCredentials::new(provider));
         }
         AwsContext {
+            identity_cache,
+            rds_clients: Mutex::new(HashMap::new()),
             base,
             accounts: credentials,
             rds_retry_partition: RetryPartition::custom("rds-inventory")
@@ -222,22 +256,56 @@ impl AwsContext {
         &self.accounts[&account.id]
     }
 
-    /// An RDS client for one region that shares the account's cached credentials.
-    pub fn rds_client(
+    /// The region's RDS client, shared by every account. It has no credentials of its own:
+    /// each call is signed as an account through [`Self::signed_as`].
+    pub fn rds_client(&self, region: &str) -> aws_sdk_rds::Client {
+        let mut clients = self.rds_clients.lock().unwrap_or_else(|p| p.into_inner());
+        clients
+            .entry(region.to_owned())
+            .or_insert_with(|| {
+                let mut config = self.rds_config(region);
+                config.set_credentials_provider(Some(SharedCredentialsProvider::new(
+                    NoAccountSelected,
+                )));
+                aws_sdk_rds::Client::from_conf(config.build())
+            })
+            .clone()
+    }
+
+    /// The per-call override that signs an RDS call with an account's credentials: its
+    /// provider (whose cache partition all of the account's regions share) and the run's
+    /// identity cache. Without the cache the SDK would give each call a private one, and each
+    /// call its own AssumeRole.
+    pub fn signed_as(
+        &self,
+        credentials: SharedCredentialsProvider,
+    ) -> aws_sdk_rds::config::Builder {
+        let mut config = aws_sdk_rds::config::Builder::default();
+        // `set_credentials_provider` keeps the provider's cache partition;
+        // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
+        config.set_credentials_provider(Some(credentials));
+        config.set_identity_cache(self.identity_cache.clone());
+        config
+    }
+
+    /// A client of its own for one account and region, for paginated joined calls (the
+    /// paginators take no per-call override).
+    pub fn account_rds_client(
         &self,
         region: &str,
         credentials: SharedCredentialsProvider,
     ) -> aws_sdk_rds::Client {
-        // `set_credentials_provider` with the shared provider keeps its cache partition;
-        // `.credentials_provider(p)` would wrap it in a new one (one AssumeRole per region).
-        let mut config = aws_sdk_rds::config::Builder::from(&self.base)
+        let mut config = self.rds_config(region);
+        config.set_credentials_provider(Some(credentials));
+        aws_sdk_rds::Client::from_conf(config.build())
+    }
+
+    fn rds_config(&self, region: &str) -> aws_sdk_rds::config::Builder {
+        aws_sdk_rds::config::Builder::from(&self.base)
             .region(Region::new(region.to_owned()))
             .retry_partition(self.rds_retry_partition.clone())
             .interceptor(CountAttempts(Arc::clone(&self.attempts)))
-            .interceptor(RejectTruncatedAnswers);
-        config.set_credentials_provider(Some(credentials));
-        let config = config.build();
-        aws_sdk_rds::Client::from_conf(config)
+            .interceptor(RejectTruncatedAnswers)
     }
 
     /// Records a problem that did not fail a target, for the stderr line and the summary.
