@@ -13,6 +13,10 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_rds::config::Credentials;
 use futures::StreamExt;
 
+/// The tool's allocator, so that the two are compared like for like.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const ROLE: &str = "arn:aws:iam::100000000000:role/InventoryReadOnly";
 
 #[tokio::main]

@@ -104,6 +104,9 @@ fn count(counts: &mut BTreeMap<String, u64>, name: &str) {
     }
 }
 
+/// (account id, region, engine), each a shared name.
+type AccountRegionEngine = (Arc<str>, Arc<str>, Arc<str>);
+
 /// One shared copy of each name (account id, region, engine).
 #[derive(Debug, Default)]
 struct Names(HashSet<Arc<str>>);
@@ -130,7 +133,7 @@ pub struct RunCounts {
     by_engine: BTreeMap<String, u64>,
     /// (account id, region, engine) -> instances, for the metrics file. An organization has
     /// one key per instance or so: the names are shared, not copied into each key.
-    by_account_region_engine: BTreeMap<(Arc<str>, Arc<str>, Arc<str>), u64>,
+    by_account_region_engine: BTreeMap<AccountRegionEngine, u64>,
     names: Names,
     pub failures: Vec<FailureEntry>,
     pub warnings: Vec<FailureEntry>,
