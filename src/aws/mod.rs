@@ -144,7 +144,7 @@ impl aws_sdk_rds::config::ProvideCredentials for NoAccountSelected {
         Self: 'a,
     {
         aws_credential_types::provider::future::ProvideCredentials::ready(Err(
-            aws_credential_types::provider::error::CredentialsError::not_loaded(
+            aws_credential_types::provider::error::CredentialsError::invalid_configuration(
                 "internal error: an RDS call was not signed as an account",
             ),
         ))
@@ -324,5 +324,39 @@ impl AwsContext {
     /// AssumeRole calls sent to STS so far (refusals remembered are not sent again).
     pub fn assume_role_calls(&self) -> u64 {
         self.assume_role_calls.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::settings_for_tests::{settings, GOOD};
+    use aws_sdk_rds::config::Credentials;
+
+    /// The regional client is shared by every account: a call that was not signed as one
+    /// must fail before it is sent, never go out as the base identity.
+    #[tokio::test]
+    async fn a_call_not_signed_as_an_account_fails_before_it_is_sent() {
+        let settings = settings(&[], GOOD).expect("settings");
+        let base = SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::from_static("us-east-1"))
+            .credentials_provider(SharedCredentialsProvider::new(Credentials::for_tests()))
+            // Nothing listens there; the call must not get that far.
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        let base_credentials = BaseCredentials::load(&base, None)
+            .await
+            .expect("static keys");
+        let aws = AwsContext::new(base, base_credentials, &[], &settings);
+        let error = aws
+            .rds_client("eu-west-1")
+            .describe_db_instances()
+            .send()
+            .await
+            .expect_err("an unsigned call fails");
+        let text = error_chain_text(&error);
+        assert!(text.contains("not signed as an account"), "{text}");
+        assert!(!text.contains("onnection"), "never dialled: {text}");
     }
 }

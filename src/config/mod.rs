@@ -14,6 +14,8 @@ pub use crate::cli::Join;
 pub use file::parse_accounts;
 pub use regions::{partition_of, Regions, STANDARD_REGIONS};
 pub use rules::{AccountRules, ExplicitAccount, OrganizationSettings};
+#[cfg(test)]
+pub(crate) use settings::tests as settings_for_tests;
 pub use settings::Settings;
 
 #[cfg(test)]
