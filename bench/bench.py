@@ -963,17 +963,20 @@ def split_profile(annotated):
 # out: the STS call nested inside the RDS call that needs credentials runs the same
 # orchestrator functions one level down, and is counted once, in the AssumeRole part.
 FETCH_TASK = r"^rds_inventory::fetch::fetch_all::\{\{closure\}\}::\{\{closure\}\}$"
+# The task's own code: fetch_target and TargetPages, inlined into the task or not.
+FETCH_CODE = r"^rds_inventory::fetch::"
 # The call's future, polled from the task directly, or boxed by `customize()`.
 RDS_CALL = (r"^<tracing::instrument::Instrumented<T> as core::future::future::Future>::poll$|"
             r"^<aws_sdk_rds::operation::describe_db_instances::builders::"
             r"DescribeDBInstancesFluentBuilder as .*CustomizableSend<")
 TARGET_BUCKETS = [
     ("the fetch task (one per target)", FETCH_TASK, None, None),
-    ("build the target's RDS client (rds_client: config layers, runtime plugins, validation)",
-     r"rds_inventory::aws::AwsContext::rds_client$", FETCH_TASK, "the fetch task (one per target)"),
+    ("the region's shared RDS client and the account's signing override (rds_client, signed_as)",
+     r"rds_inventory::aws::AwsContext::(rds_client|signed_as)$", FETCH_CODE,
+     "the fetch task (one per target)"),
     ("drop what the task held (Arc drops: the client, its plugins and layers)",
      r"^alloc::sync::Arc<T,A>::drop_slow$", FETCH_TASK, "the fetch task (one per target)"),
-    ("the DescribeDBInstances call (SDK orchestrator)", RDS_CALL, FETCH_TASK,
+    ("the DescribeDBInstances call (SDK orchestrator)", RDS_CALL, FETCH_CODE,
      "the fetch task (one per target)"),
     ("runtime plugins -> config bag and components, per call",
      r"orchestrator::apply_configuration$", None, "the DescribeDBInstances call (SDK orchestrator)"),
@@ -985,7 +988,7 @@ TARGET_BUCKETS = [
      r"LazyCache as .*ResolveCachedIdentity>::resolve_cached_identity::\{\{closure\}\}$", None,
      "the DescribeDBInstances call (SDK orchestrator)"),
     ("AssumeRole, one per account (STS call: its signing, HTTP, parsing)",
-     r"rds_inventory::aws::credentials::RememberRefusal::credentials::\{\{closure\}\}$", None,
+     r"rds_inventory::aws::credentials::AccountRole::credentials::\{\{closure\}\}$", None,
      "identity: cache lookup (AssumeRole on a miss)"),
     ("interceptors (user agent, clock skew, invocation id, ours...)",
      r"^aws_smithy_runtime::client::interceptors::Interceptors<I>::", None,
@@ -1001,7 +1004,7 @@ TARGET_BUCKETS = [
     ("ours: records (record.rs) and sending pages",
      r"InstanceRecord::from_sdk$|Sender<T>::send::\{\{closure\}\}$|"
      r"^<alloc::vec::Vec<T> as alloc::vec::spec_from_iter::SpecFromIter<T,I>>::from_iter$",
-     FETCH_TASK, "the fetch task (one per target)"),
+     FETCH_CODE, "the fetch task (one per target)"),
     ("HTTP connection tasks (hyper: write request, read response)",
      r"UpgradeableConnection<I,B> as .*Future>::poll$", None, None),
     ("writer thread (serialization, summary)",

@@ -67,21 +67,33 @@ impl Intercept for CountAttempts {
 }
 
 /// A query-protocol answer ends by closing the element it opened first, e.g.
-/// `<DescribeDBInstancesResponse ...>` ... `</DescribeDBInstancesResponse>`.
+/// `<DescribeDBInstancesResponse ...>` ... `</DescribeDBInstancesResponse>`. Looks at the
+/// first tag and the last bytes only: a page of 100 instances is hundreds of KB.
 fn is_whole_answer(body: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(body);
-    let root = text
-        .split('<')
-        .skip(1)
-        .find(|tag| !tag.starts_with('?') && !tag.starts_with('!'))
-        .and_then(|tag| tag.split(|c: char| c.is_whitespace() || c == '>').next())
-        .unwrap_or_default();
+    let root = root_element(body);
     !root.is_empty()
-        && text
-            .trim_end()
-            .strip_suffix('>')
+        && body
+            .trim_ascii_end()
+            .strip_suffix(b">")
             .and_then(|t| t.strip_suffix(root))
-            .is_some_and(|t| t.ends_with("</"))
+            .is_some_and(|t| t.ends_with(b"</"))
+}
+
+/// The name of the first element, past the `<?xml ...?>` declaration and any `<!...>`.
+fn root_element(body: &[u8]) -> &[u8] {
+    let mut rest = body;
+    while let Some(open) = rest.iter().position(|&b| b == b'<') {
+        let tag = &rest[open + 1..];
+        if !tag.starts_with(b"?") && !tag.starts_with(b"!") {
+            let end = tag
+                .iter()
+                .position(|&b| b.is_ascii_whitespace() || b == b'>')
+                .unwrap_or(tag.len());
+            return &tag[..end];
+        }
+        rest = tag;
+    }
+    &[]
 }
 
 /// An AWS error answer (query protocol XML) whose code says "slow down".
@@ -136,6 +148,11 @@ mod tests {
         let cut = &whole[..whole.len() - 20];
         assert!(!is_whole_answer(cut.as_bytes()));
         assert!(!is_whole_answer(b"<A><B></B>"));
+        assert!(
+            !is_whole_answer(b"<A><BA></BA>"),
+            "another element ending in the root's name"
+        );
+        assert!(is_whole_answer(b"<!-- c --><A>\n</A>\r\n"));
         assert!(!is_whole_answer(b""));
     }
 
