@@ -1,8 +1,7 @@
 //! `--metrics FILE`: the run in the Prometheus text exposition format, for node_exporter's
 //! textfile collector. Written atomically at the end of every run, whatever its outcome.
 
-use std::fmt::Write as _;
-use std::io::Write as _;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -38,37 +37,42 @@ impl MetricsFile {
         let previous = std::fs::read_to_string(&self.path)
             .ok()
             .and_then(|text| last_complete_run(&text));
-        let text = render(counts, end, previous);
-        self.file
-            .write_all(text.as_bytes())
-            .context("cannot write the metrics")?;
+        // Written sample by sample: an organization has a sample per instance or so.
+        render(&mut self.file, counts, end, previous).context("cannot write the metrics")?;
         self.file
             .commit()
             .context("cannot replace the metrics file")
     }
 }
 
-/// One metric: its name, help text and samples (labels, value).
-type Metric = (&'static str, &'static str, Vec<(String, f64)>);
+/// A metric's samples: (labels, value), made as they are written.
+type Samples<'a> = Box<dyn Iterator<Item = (String, f64)> + 'a>;
+
+/// One metric: its name, help text and samples.
+type Metric<'a> = (&'static str, &'static str, Samples<'a>);
 
 /// The exposition text: HELP and TYPE for every metric, label values escaped.
-fn render(counts: Option<&RunCounts>, end: &RunEnd, previous_complete: Option<f64>) -> String {
-    let mut out = String::new();
+fn render(
+    out: &mut impl io::Write,
+    counts: Option<&RunCounts>,
+    end: &RunEnd,
+    previous_complete: Option<f64>,
+) -> io::Result<()> {
     for (name, help, samples) in counts_metrics(counts)
         .into_iter()
         .chain(run_metrics(end, previous_complete))
     {
-        let _ = writeln!(out, "# HELP {name} {help}");
-        let _ = writeln!(out, "# TYPE {name} gauge");
+        writeln!(out, "# HELP {name} {help}")?;
+        writeln!(out, "# TYPE {name} gauge")?;
         for (labels, value) in samples {
-            let _ = writeln!(out, "{name}{labels} {value}");
+            writeln!(out, "{name}{labels} {value}")?;
         }
     }
-    out
+    Ok(())
 }
 
 /// Instances and targets, from the run's counters (zero when it never got a plan).
-fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric> {
+fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     let instances = counts
         .into_iter()
         .flat_map(RunCounts::instances_by_account_region_engine)
@@ -80,32 +84,31 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric> {
                 ("engine", engine),
             ]);
             (labels, n as f64)
-        })
-        .collect();
+        });
     let (ok, failed, unfinished) = counts.map_or((0, 0, 0), |c| {
         (c.targets.ok, c.targets.failed, c.unfinished_count())
     });
     let targets = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
-        .iter()
-        .map(|(status, n)| (labels(&[("status", status)]), *n as f64))
-        .collect();
+        .into_iter()
+        .map(|(status, n)| (labels(&[("status", status)]), n as f64));
     vec![
         (
             "rds_inventory_instances",
             "DB instances listed by the last run, by account, region and engine.",
-            instances,
+            Box::new(instances),
         ),
         (
             "rds_inventory_targets",
             "Targets (account x region) of the last run, by how they ended.",
-            targets,
+            Box::new(targets),
         ),
     ]
 }
 
 /// The run as a whole: calls, time, exit code and the last complete run.
-fn run_metrics(end: &RunEnd, previous_complete: Option<f64>) -> Vec<Metric> {
-    let one = |value: f64| vec![(String::new(), value)];
+fn run_metrics(end: &RunEnd, previous_complete: Option<f64>) -> Vec<Metric<'static>> {
+    let one =
+        |value: f64| -> Samples<'static> { Box::new(std::iter::once((String::new(), value))) };
     let duration = end
         .finished
         .duration_since(end.started)
@@ -185,6 +188,12 @@ fn unix_seconds(time: SystemTime) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rendered(counts: Option<&RunCounts>, end: &RunEnd, previous: Option<f64>) -> String {
+        let mut out = Vec::new();
+        render(&mut out, counts, end, previous).expect("writes to memory");
+        String::from_utf8(out).expect("UTF-8")
+    }
     use crate::summary::tests::{partial_run, plan};
     use std::time::Duration;
 
@@ -209,7 +218,7 @@ mod tests {
 
     #[test]
     fn every_metric_has_help_and_type() {
-        let text = render(None, &end(RunStatus::Fatal), None);
+        let text = rendered(None, &end(RunStatus::Fatal), None);
         let names: Vec<&str> = text
             .lines()
             .filter_map(|l| l.strip_prefix("# TYPE "))
@@ -225,7 +234,7 @@ mod tests {
     fn instances_and_targets_come_from_the_counts() {
         let plan = plan();
         let counts = partial_run(&plan);
-        let text = render(Some(&counts), &end(RunStatus::Partial), None);
+        let text = rendered(Some(&counts), &end(RunStatus::Partial), None);
         assert_eq!(
             sample(&text, "rds_inventory_instances{"),
             r#"rds_inventory_instances{account_id="111111111111",account_name="prod",region="eu-west-1",engine="postgres"} 2"#
@@ -246,12 +255,12 @@ mod tests {
 
     #[test]
     fn an_incomplete_run_carries_the_last_complete_time_over() {
-        let partial = render(None, &end(RunStatus::Partial), Some(1_600_000_000.0));
+        let partial = rendered(None, &end(RunStatus::Partial), Some(1_600_000_000.0));
         assert_eq!(
             sample(&partial, LAST_COMPLETE),
             format!("{LAST_COMPLETE} 1600000000")
         );
-        let complete = render(None, &end(RunStatus::Complete), Some(1_600_000_000.0));
+        let complete = rendered(None, &end(RunStatus::Complete), Some(1_600_000_000.0));
         assert_eq!(
             sample(&complete, LAST_COMPLETE),
             format!("{LAST_COMPLETE} 1700000002.5")
