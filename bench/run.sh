@@ -7,7 +7,8 @@
 #   bench/run.sh --only 1,2      # some scenarios: 1 fan-out, 2 side by side (+5 first row),
 #                                # 3 memory (+4 throughput), 4 profile, 6 scale, 7 clean build
 #   bench/run.sh --runs 5 --seed-runs 3
-#   bench/run.sh --only 8        # organization scale: 2,000 and 10,000 accounts x 17 regions
+#   bench/run.sh --only 8        # organization scale: 2,000 and 10,000 accounts x 17 regions,
+#                                # beside the SDK alone (examples/sdk_call_floor.rs)
 #   bench/run.sh --only 9        # callgrind of the per-target path (mostly empty targets)
 #
 # The profiles (4, 9) need function names: they run a symbolized copy built into
