@@ -122,7 +122,7 @@ async fn fetch_target(
 ) -> Result<u64, Stop> {
     let mut pages = TargetPages::new(aws, target, options, window);
     // Before the first page, so that records still stream page by page.
-    let mut maintenance = if joins.maintenance_wanted() {
+    let mut maintenance = if joins.any() {
         joins.maintenance(aws, &pages.joins_client(), target).await
     } else {
         None
@@ -198,6 +198,8 @@ struct TargetPages<'a> {
     /// The account's credentials, which sign every call of the region's shared client.
     signer: SharedCredentialsProvider,
     client: aws_sdk_rds::Client,
+    /// Built on first use for `--with` (its paginators take no per-call signer), for `signer`.
+    joins_client: Option<aws_sdk_rds::Client>,
     refreshes: u32,
     credential_rounds: u32,
     throttled: Option<Throttled>,
@@ -222,6 +224,7 @@ impl<'a> TargetPages<'a> {
         TargetPages {
             client: aws.rds_client(&target.region),
             signer: provider,
+            joins_client: None,
             aws,
             target,
             options,
@@ -234,10 +237,12 @@ impl<'a> TargetPages<'a> {
         }
     }
 
-    /// A client signed as the account, for the joins' paginated calls.
-    fn joins_client(&self) -> aws_sdk_rds::Client {
-        self.aws
-            .account_rds_client(&self.target.region, self.signer.clone())
+    /// A client signed as the account, for the joins' paginated calls: one per target.
+    fn joins_client(&mut self) -> aws_sdk_rds::Client {
+        let (aws, region, signer) = (self.aws, &self.target.region, &self.signer);
+        self.joins_client
+            .get_or_insert_with(|| aws.account_rds_client(region, signer.clone()))
+            .clone()
     }
 
     /// The page at `marker`, retried until it comes or a failure is final.
@@ -275,6 +280,7 @@ impl<'a> TargetPages<'a> {
                 let (generation, provider) = self.credentials.current();
                 self.generation = generation;
                 self.signer = provider;
+                self.joins_client = None;
                 Ok(())
             }
             FailureKind::Throttled => self.wait_out_throttling(failure).await,

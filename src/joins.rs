@@ -52,11 +52,6 @@ impl Joins {
         self.maintenance || self.engine_support
     }
 
-    /// Whether `--with pending-maintenance` was asked for.
-    pub fn maintenance_wanted(&self) -> bool {
-        self.maintenance
-    }
-
     /// The target's pending maintenance actions (one paginated call for the whole target).
     pub async fn maintenance(
         &self,

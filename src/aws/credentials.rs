@@ -209,18 +209,17 @@ impl AccountRole {
             .send()
             .await
             .map_err(|e| assume_role_failure(&e))?;
-        let keys = answer.credentials.ok_or_else(|| CallFailure {
+        let malformed = |what: &str| CallFailure {
             phase: Phase::AssumeRole,
             kind: FailureKind::Other,
             code: None,
-            message: "malformed answer: AssumeRole returned no credentials".into(),
-        })?;
-        let expiry = std::time::SystemTime::try_from(keys.expiration).map_err(|_| CallFailure {
-            phase: Phase::AssumeRole,
-            kind: FailureKind::Other,
-            code: None,
-            message: "malformed answer: AssumeRole credentials expire at an impossible time".into(),
-        })?;
+            message: format!("malformed answer: AssumeRole {what}"),
+        };
+        let keys = answer
+            .credentials
+            .ok_or_else(|| malformed("returned no credentials"))?;
+        let expiry = std::time::SystemTime::try_from(keys.expiration)
+            .map_err(|_| malformed("credentials expire at an impossible time"))?;
         Ok(Credentials::new(
             keys.access_key_id,
             keys.secret_access_key,
