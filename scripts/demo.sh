@@ -3,9 +3,8 @@
 # regions, the tool inventories them through sts:AssumeRole, and the output is shown as NDJSON,
 # CSV and a summary. Nothing leaves 127.0.0.1; your AWS profiles are never read.
 #
-#     scripts/demo.sh            # from any directory; the first run installs moto (~40 s)
-#                                # and builds the release binary (about 5 minutes)
-#     scripts/demo.sh --debug    # use the debug build instead (shared with `cargo test`)
+#     scripts/demo.sh    # from any directory; the first run installs moto and builds the tool
+#                        # (the same build scripts/test.sh uses), a few minutes on 2 cores
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,23 +16,36 @@ else
     step() { printf '\n==> %s\n' "$*" >&2; }
 fi
 
-step "installing moto (pinned) if needed"
-MOTO_SERVER="$(scripts/setup-moto.sh)"
-VENV_PYTHON="$(dirname "$MOTO_SERVER")/python"
-
-PROFILE=release
-case "${1:-}" in
-    --debug) PROFILE=debug ;; # reuse the test build: much faster on a first run
-    "") ;;
-    *) echo "usage: scripts/demo.sh [--debug]" >&2; exit 2 ;;
-esac
-step "building rds-inventory ($PROFILE)"
-if [[ $PROFILE == release ]]; then
-    cargo build --release --locked --quiet --bin rds-inventory
-else
-    cargo build --locked --quiet --bin rds-inventory
+if [[ $# -ne 0 ]]; then
+    echo "usage: scripts/demo.sh" >&2
+    exit 2
 fi
-BIN="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/$PROFILE/rds-inventory"
+
+# moto installs (network, pip) while cargo compiles (CPU): the two overlap.
+SETUP_LOG="$(mktemp "${TMPDIR:-/tmp}/rds-inventory-setup-moto.XXXXXX")"
+scripts/setup-moto.sh >"$SETUP_LOG.out" 2>"$SETUP_LOG" &
+SETUP_PID=$!
+trap 'kill "$SETUP_PID" 2>/dev/null; rm -f "$SETUP_LOG" "$SETUP_LOG.out"' EXIT
+
+# The dev profile and the whole workspace, exactly what `cargo test --workspace` compiles:
+# building the fake-aws member too gives its dependencies (hyper's server side) the same
+# features as in the test build, so scripts/test.sh reuses every compiled dependency.
+step "building rds-inventory (the build scripts/test.sh reuses)"
+cargo build --workspace --bins --locked --quiet
+BIN="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/rds-inventory"
+
+step "installing moto (pinned) if needed"
+if ! wait "$SETUP_PID"; then
+    cat "$SETUP_LOG" >&2
+    rm -f "$SETUP_LOG" "$SETUP_LOG.out"
+    echo "demo: installing moto failed (log above)" >&2
+    exit 1
+fi
+cat "$SETUP_LOG" >&2
+MOTO_SERVER="$(cat "$SETUP_LOG.out")"
+rm -f "$SETUP_LOG" "$SETUP_LOG.out"
+trap - EXIT
+VENV_PYTHON="$(dirname "$MOTO_SERVER")/python"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rds-inventory-demo.XXXXXX")"
 MOTO_LOG="$WORK/moto.log"
