@@ -230,7 +230,7 @@ pub enum FieldsFormat {
     Table,
     /// One JSON object per field
     Ndjson,
-    /// The README's field table
+    /// The field table of docs/fields.md
     Markdown,
 }
 

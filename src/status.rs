@@ -22,7 +22,7 @@ pub enum RunStatus {
 }
 
 impl RunStatus {
-    /// The documented exit codes (README, "Failures and exit codes").
+    /// The documented exit codes (README, "Exit codes").
     pub fn exit_code(self) -> u8 {
         match self {
             RunStatus::Complete | RunStatus::OutputClosed => 0,

@@ -1,8 +1,9 @@
-//! The command line itself: help, completions, man page, and the README staying in step.
+//! The command line itself: help, version, completions, man page, and the docs (README.md and
+//! docs/*.md) staying in step.
 
 mod common;
 
-use common::{readme, Run, Tool};
+use common::{docs, Run, Tool};
 
 fn run(args: &[&str]) -> Run {
     Tool::new().args(args).run()
@@ -100,32 +101,32 @@ fn unknown_flag_is_a_usage_error() {
     run.assert_stderr_contains("--no-such-flag");
 }
 
-/// Every long flag in `--help` is documented in the README (beyond the generated help block).
+/// Every long flag in `--help` is documented in the docs (beyond the generated help block).
 #[test]
-fn readme_documents_every_flag() {
-    let prose = readme::text_without_help_block();
+fn docs_document_every_flag() {
+    let prose = docs::prose();
     for flag in long_flags(&help()) {
         if flag == "--help" || flag == "--version" {
             continue;
         }
-        assert!(prose.contains(&flag), "README does not mention {flag}");
+        assert!(prose.contains(&flag), "no document mentions {flag}");
     }
 }
 
 #[test]
-fn readme_documents_every_command() {
-    let text = readme::text();
+fn docs_document_every_command() {
+    let prose = docs::prose();
     for command in commands(&help()) {
         let example = format!("rds-inventory {command}");
-        assert!(text.contains(&example), "README has no `{example}`");
+        assert!(prose.contains(&example), "no document has `{example}`");
     }
 }
 
-/// The README's Usage section holds `rds-inventory --help` byte for byte.
+/// docs/usage.md holds `rds-inventory --help` byte for byte.
 #[test]
-fn readme_help_block_is_the_help_output() {
+fn docs_help_block_is_the_help_output() {
     let help = help();
-    let block = readme::help_block();
+    let block = docs::help_block();
     let first_difference = help
         .lines()
         .zip(block.lines())
@@ -133,9 +134,82 @@ fn readme_help_block_is_the_help_output() {
         .unwrap_or(help.lines().count().min(block.lines().count()));
     assert!(
         block == help,
-        "README.md's help block differs from `rds-inventory --help` from line {} of the block.\n\
-         Regenerate it with: scripts/update-readme-help.sh\n\
-         --- rds-inventory --help:\n{help}--- README block:\n{block}",
+        "{}'s help block differs from `rds-inventory --help` from line {} of the block.\n\
+         Regenerate it with: scripts/update-docs.sh\n\
+         --- rds-inventory --help:\n{help}--- docs block:\n{block}",
+        docs::USAGE,
         first_difference + 1
+    );
+}
+
+/// `--version` and `-V` print the package version, as the changelog and the man page name it.
+#[test]
+fn version_flag_prints_the_package_version() {
+    let expected = format!("rds-inventory {}\n", env!("CARGO_PKG_VERSION"));
+    for flag in ["--version", "-V"] {
+        let run = run(&[flag]);
+        run.assert_code(0, flag);
+        assert_eq!(run.stdout, expected, "{flag}");
+    }
+}
+
+/// The README stays a front door: it fits on a few screens, and the rest is in docs/.
+#[test]
+fn readme_is_at_most_250_lines_and_every_doc_link_resolves() {
+    let readme = docs::text("README.md");
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; move detail to docs/"
+    );
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (path, body) in docs::all() {
+        let dir = root
+            .join(&path)
+            .parent()
+            .expect("a directory")
+            .to_path_buf();
+        for target in body
+            .split("](")
+            .skip(1)
+            .filter_map(|rest| rest.split(')').next())
+        {
+            if target.starts_with("http") || target.starts_with('#') {
+                continue;
+            }
+            let file = target.split('#').next().expect("a path");
+            assert!(
+                dir.join(file).exists(),
+                "{path} links to {target}, which does not exist"
+            );
+        }
+    }
+}
+
+/// The record is a public interface: every field `rds-inventory fields` lists is named (in
+/// backticks) in CHANGELOG.md, and the package version has its section there.
+#[test]
+fn changelog_names_every_field_and_the_version() {
+    let changelog = docs::text("CHANGELOG.md");
+    let run = run(&["fields"]);
+    run.assert_code(0, "fields");
+    let names: Vec<String> = run
+        .json_lines()
+        .iter()
+        .map(|field| field["name"].as_str().expect("a field name").to_string())
+        .collect();
+    assert!(names.len() > 100, "too few fields listed: {names:?}");
+    let missing: Vec<&String> = names
+        .iter()
+        .filter(|name| !changelog.contains(&format!("`{name}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "CHANGELOG.md names no line for these fields (add them, in backticks): {missing:?}"
+    );
+    let section = format!("## [{}]", env!("CARGO_PKG_VERSION"));
+    assert!(
+        changelog.contains(&section),
+        "CHANGELOG.md has no {section}"
     );
 }

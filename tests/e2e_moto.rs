@@ -3,18 +3,18 @@
 //! Each test starts its own moto (see `common::moto`), seeds it through assumed roles and runs
 //! the binary with base keys that may only assume roles. Needs `scripts/setup-moto.sh` first;
 //! without moto these tests fail, they never skip. The output schema they hold the binary to
-//! is the README's field table.
+//! is the field table of docs/fields.md.
 
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use common::docs::{self, Field};
 use common::moto::{
     assumed_rds_client, http_status, list_instances, rds_client, seed, Fleet, IamUserKeys,
     InstanceKey, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY, MOTO_DEFAULT_ACCOUNT,
     ROLE_NAME,
 };
-use common::readme::{self, Field};
 use common::{block_on, AccountsFile, Organization, Run};
 use serde_json::{json, Value};
 
@@ -65,11 +65,11 @@ fn sample() -> &'static Seeded {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reading the output back, against the README's schema.
+// Reading the output back, against the schema in docs/fields.md.
 
 /// Parses stdout (or a file) in `format` and checks every record against the schema.
 fn parse_output(format: &str, text: &str) -> Vec<InstanceKey> {
-    let fields = readme::output_fields();
+    let fields = docs::output_fields();
     let columns: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
     let mut keys: Vec<InstanceKey> = match format {
         "ndjson" => {
@@ -158,7 +158,7 @@ fn key_from_json(fields: &[Field], record: &Value) -> InstanceKey {
             "array of string" => value
                 .as_array()
                 .is_some_and(|a| a.iter().all(Value::is_string)),
-            other => panic!("README documents an unknown type {other:?}"),
+            other => panic!("docs/fields.md documents an unknown type {other:?}"),
         };
         assert!(
             typed || value.is_null(),
@@ -192,7 +192,7 @@ fn key_from_csv(columns: &[&str], row: &csv::StringRecord) -> InstanceKey {
         let at = columns
             .iter()
             .position(|c| *c == name)
-            .unwrap_or_else(|| panic!("README documents no {name} column"));
+            .unwrap_or_else(|| panic!("docs/fields.md documents no {name} column"));
         Some(row[at].to_string()).filter(|value| !value.is_empty())
     };
     let publicly_accessible = match field("publicly_accessible").as_deref() {

@@ -119,22 +119,22 @@ pub fn table_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
 mod tests {
     use super::*;
 
-    const START: &str = "<!-- fields:start -->\n";
-    const END: &str = "<!-- fields:end -->";
+    const START: &str = "<!-- fields:instances:start -->\n";
+    const END: &str = "<!-- fields:instances:end -->";
 
     #[test]
-    fn readme_field_table_is_the_schema() {
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
-            .expect("README.md");
-        let table = readme
+    fn docs_field_table_is_the_schema() {
+        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fields.md"))
+            .expect("docs/fields.md");
+        let table = doc
             .split_once(START)
             .and_then(|(_, rest)| rest.split_once(END))
             .map(|(table, _)| table)
-            .expect("README.md has the fields:start / fields:end markers");
+            .expect("docs/fields.md has the fields:instances:start / end markers");
         assert!(
             table == markdown_table(),
-            "README.md's field table differs from src/record/fields.rs; \
-             run scripts/update-readme-fields.sh"
+            "docs/fields.md's field table differs from src/record/fields.rs; \
+             run scripts/update-docs.sh"
         );
     }
 

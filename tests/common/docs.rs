@@ -1,82 +1,120 @@
-//! What README.md promises, read from the README itself: the output fields (the schema the
-//! tests hold the binary to) and the `--help` block of the Usage section.
+//! What the documentation promises, read from the documents themselves: README.md and
+//! docs/*.md. The output fields (the schema the tests hold the binary to) come from
+//! docs/fields.md, the generated `--help` block from docs/usage.md.
 
-/// Opens the generated `--help` block in README.md.
-pub const HELP_START: &str = "<!-- help:start: scripts/update-readme-help.sh writes this block -->";
-/// Closes the generated `--help` block in README.md.
+use std::path::{Path, PathBuf};
+
+/// Opens the generated `--help` block in docs/usage.md.
+pub const HELP_START: &str = "<!-- help:start: scripts/update-docs.sh writes this block -->";
+/// Closes the generated `--help` block in docs/usage.md.
 pub const HELP_END: &str = "<!-- help:end -->";
+/// The document holding the `--help` block.
+pub const USAGE: &str = "docs/usage.md";
+/// The document holding the field tables, one section per kind.
+pub const FIELDS: &str = "docs/fields.md";
 
-/// README.md's text.
-pub fn text() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("reading {path}: {e}"))
+/// The text of one document, by its path from the repository root.
+pub fn text(path: &str) -> String {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("reading {}: {e}", full.display()))
 }
 
-/// One row of the README's output field table.
+/// Every document, as (path from the repository root, text): README.md, then docs/*.md in
+/// name order.
+pub fn all() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .expect("reading docs/")
+        .map(|entry| entry.expect("reading docs/").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "md"))
+        .collect();
+    paths.sort();
+    let mut docs = vec![("README.md".to_string(), text("README.md"))];
+    for path in paths {
+        let relative = path
+            .strip_prefix(root)
+            .expect("under the repository")
+            .to_string_lossy()
+            .into_owned();
+        let body = text(&relative);
+        docs.push((relative, body));
+    }
+    assert!(docs.len() > 1, "docs/ holds no .md file");
+    docs
+}
+
+/// One row of a field table of docs/fields.md.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
     /// The JSON key and CSV column, e.g. `account_id`.
     pub name: String,
-    /// `string`, `number`, `bool` or `object`.
+    /// `string`, `number`, `boolean`, `timestamp`, `object`...
     pub kind: String,
 }
 
-/// The output fields in the documented order (the `| field | type | ... |` table of the
-/// Output section), which is also the JSON key order and the CSV header.
+/// The output fields of DB instances in the documented order (the generated table of
+/// docs/fields.md's `instances` section), which is also the JSON key order and the CSV header.
 pub fn output_fields() -> Vec<Field> {
-    let readme = text();
-    let mut lines = readme
+    let doc = text(FIELDS);
+    let table = between(
+        &doc,
+        "<!-- fields:instances:start -->",
+        "<!-- fields:instances:end -->",
+        FIELDS,
+    );
+    let fields: Vec<Field> = table
         .lines()
-        .skip_while(|l| !l.starts_with("| field | type |"))
-        .skip(2); // the header and the `| --- |` line
-    let mut fields = Vec::new();
-    for line in lines.by_ref().take_while(|l| l.starts_with('|')) {
-        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
-        let name = cells[1].trim_matches('`');
-        fields.push(Field {
-            name: name.to_string(),
-            kind: cells[2].to_string(),
-        });
-    }
+        .filter(|l| l.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            Field {
+                name: cells[1].trim_matches('`').to_string(),
+                kind: cells[2].to_string(),
+            }
+        })
+        .collect();
     assert!(
         !fields.is_empty(),
-        "README.md has no `| field | type |` table"
+        "{FIELDS} has no field rows for instances"
     );
     fields
 }
 
-/// The field names of [`output_fields`], in order.
-pub fn output_columns() -> Vec<String> {
-    output_fields().into_iter().map(|f| f.name).collect()
+/// The text between the `start` and `end` marker lines of `doc`.
+fn between<'a>(doc: &'a str, start: &str, end: &str, path: &str) -> &'a str {
+    let (_, after_start) = doc
+        .split_once(start)
+        .unwrap_or_else(|| panic!("{path} has no {start} marker"));
+    let (block, _) = after_start
+        .split_once(end)
+        .unwrap_or_else(|| panic!("{path} has no {end} marker"));
+    block
 }
 
-/// README.md split around the generated help block: (before, block, after).
-fn split_at_help_block(readme: &str) -> (&str, &str, &str) {
-    let (before, after_start) = readme
-        .split_once(HELP_START)
-        .unwrap_or_else(|| panic!("README.md has no {HELP_START} marker"));
-    let (block, after) = after_start
-        .split_once(HELP_END)
-        .unwrap_or_else(|| panic!("README.md has no {HELP_END} marker"));
-    (before, block, after)
+/// Every document without the generated help block: what people wrote.
+pub fn prose() -> String {
+    all()
+        .into_iter()
+        .map(|(path, body)| {
+            if path == USAGE {
+                let (before, rest) = body.split_once(HELP_START).expect("help block start");
+                let (_, after) = rest.split_once(HELP_END).expect("help block end");
+                format!("{before}{after}")
+            } else {
+                body
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-/// README.md without the generated help block: what people wrote.
-pub fn text_without_help_block() -> String {
-    let readme = text();
-    let (before, _, after) = split_at_help_block(&readme);
-    format!("{before}{after}")
-}
-
-/// The text of the fenced block between [`HELP_START`] and [`HELP_END`].
+/// The text of the fenced block between [`HELP_START`] and [`HELP_END`] in docs/usage.md.
 pub fn help_block() -> String {
-    let readme = text();
-    let (_, block, _) = split_at_help_block(&readme);
-    let body = block
+    let doc = text(USAGE);
+    let block = between(&doc, HELP_START, HELP_END, USAGE);
+    block
         .strip_prefix("\n```text\n")
         .and_then(|b| b.strip_suffix("```\n"))
-        .unwrap_or_else(|| {
-            panic!("the README's help block is not one ```text fence between the markers")
-        });
-    body.to_string()
+        .unwrap_or_else(|| panic!("the help block of {USAGE} is not one ```text fence"))
+        .to_string()
 }

@@ -35,8 +35,8 @@
 //!   one-behaviour tests look at.
 //! - [`moto`]: a real moto server (`MotoServer::start()`, `.tool(keys)`), the sample fleet
 //!   (`Fleet::sample()`, `.accounts_file()`, `.expected()`) and SDK helpers to seed it.
-//! - [`readme`]: the README's output fields (the schema tests hold the binary to) and its
-//!   generated `--help` block. [`text`]: `display_width`, `assert_table_aligned`,
+//! - [`docs`]: README.md and docs/*.md (`all()`, `prose()`), the output fields of
+//!   docs/fields.md (the schema tests hold the binary to) and the `--help` block of docs/usage.md. [`text`]: `display_width`, `assert_table_aligned`,
 //!   `rfc3339_seconds`. [`sdk_config`], [`static_keys`], [`block_on`]: SDK clients for tests.
 //!
 //! A new scenario against the fake, in ten lines:
@@ -74,9 +74,9 @@ macro_rules! once {
 pub(crate) use once;
 
 pub mod accounts;
+pub mod docs;
 pub mod fake;
 pub mod moto;
-pub mod readme;
 pub mod text;
 pub mod tool;
 

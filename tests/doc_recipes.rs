@@ -1,0 +1,615 @@
+//! Every `jq` recipe in README.md and docs/*.md, run as written against the tool's output and
+//! checked for what it selects and what it leaves out.
+//!
+//! A recipe is a documented command line (a leading `$ ` and a trailing ` \` aside) that starts
+//! with `rds-inventory ` or `jq ` and runs `jq`. It runs in `bash` with `rds-inventory` on the
+//! PATH, aimed at moto or at the fake endpoint through `AWS_ENDPOINT_URL`, with
+//! `./accounts.toml` and a `security-audit` profile of static keys, so the text in the docs is
+//! the command tested. Each recipe must match one [`CHECKS`] entry, which computes the
+//! expected answer from the records themselves; each check must match a recipe. Needs `jq` on
+//! the PATH (Debian: `apt-get install jq`) and moto (`scripts/setup-moto.sh`).
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::{Command, Stdio};
+
+use common::fake;
+use common::moto::{assumed_rds_client, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
+use common::{block_on, docs, AccountsFile};
+use fake_aws::{FakeAws, FakeConfig};
+use serde_json::Value;
+
+/// A documented command line that runs `jq`, and where it is documented.
+#[derive(Debug, Clone)]
+struct Recipe {
+    command: String,
+    place: String,
+}
+
+/// The recipes of every document, each distinct command once.
+fn recipes() -> Vec<Recipe> {
+    let mut seen = BTreeSet::new();
+    let mut recipes = Vec::new();
+    for (path, body) in docs::all() {
+        for (index, line) in body.lines().enumerate() {
+            let text = line.trim();
+            let text = text.strip_prefix("$ ").unwrap_or(text);
+            let text = text.strip_suffix(" \\").unwrap_or(text).trim_end();
+            let runs_jq = text.starts_with("jq ") || text.contains("| jq ");
+            let starts = text.starts_with("rds-inventory ") || text.starts_with("jq ");
+            if runs_jq && starts && seen.insert(text.to_string()) {
+                recipes.push(Recipe {
+                    command: text.to_string(),
+                    place: format!("{path}:{}", index + 1),
+                });
+            }
+        }
+    }
+    recipes
+}
+
+/// Where a check runs its recipes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// The moto fleet of [`seed_moto`].
+    Moto,
+    /// The fake endpoint with complete records (certificates, engine lifecycles).
+    Fake,
+    /// The fake endpoint with one denied account, for the summary recipe.
+    PartialFake,
+    /// A moto of its own that changes between two runs, for the diff recipe.
+    MotoChanging,
+}
+
+/// A recipe's expected behaviour: `needle` picks the recipes it checks (a part of the `jq`
+/// program), `check` runs one of them and panics on a wrong answer.
+struct Check {
+    needle: &'static str,
+    stage: Stage,
+    check: fn(&Env, &Recipe),
+}
+
+const CHECKS: &[Check] = &[
+    Check {
+        needle: "group_by(.engine) | map({engine: .[0].engine, count: length})",
+        stage: Stage::Moto,
+        check: count_by_engine,
+    },
+    Check {
+        needle: "select(.publicly_accessible) |",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| r["publicly_accessible"] == true);
+        },
+    },
+    Check {
+        needle: "select(.publicly_accessible == true and .deletion_protection != true)",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| {
+                r["publicly_accessible"] == true && r["deletion_protection"] != true
+            });
+        },
+    },
+    Check {
+        needle: "select(.backup_retention_period == 0)",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| r["backup_retention_period"] == 0);
+        },
+    },
+    Check {
+        needle: "select(.certificate_days_left != null and .certificate_days_left <= 60)",
+        stage: Stage::Fake,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| {
+                r["certificate_days_left"]
+                    .as_i64()
+                    .is_some_and(|days| days <= 60)
+            });
+        },
+    },
+    Check {
+        needle: "select(.standard_support_end_date != null and .standard_support_end_date < $soon)",
+        stage: Stage::Fake,
+        check: |env, recipe| {
+            let soon = now_seconds() + 180.0 * 86_400.0;
+            assert_selects(env, recipe, &["--with", "engine-support"], |r| {
+                r["standard_support_end_date"]
+                    .as_str()
+                    .is_some_and(|date| common::text::rfc3339_seconds(date) < soon)
+            });
+        },
+    },
+    Check {
+        needle: "jq -e '.targets.failed == 0 and .status == \"complete\"' summary.json",
+        stage: Stage::PartialFake,
+        check: summary_says_complete,
+    },
+    Check {
+        needle: "rds_inventory_new_public_instances",
+        stage: Stage::MotoChanging,
+        check: new_public_instances,
+    },
+];
+
+#[test]
+fn every_recipe_has_a_check_and_every_check_a_recipe() {
+    let recipes = recipes();
+    assert!(
+        recipes.len() >= CHECKS.len(),
+        "too few recipes: {recipes:#?}"
+    );
+    for recipe in &recipes {
+        let matching = CHECKS
+            .iter()
+            .filter(|c| recipe.command.contains(c.needle))
+            .count();
+        assert_eq!(
+            matching, 1,
+            "{}: recipe matched by {matching} checks (want 1; add one to CHECKS): {}",
+            recipe.place, recipe.command
+        );
+    }
+    for check in CHECKS {
+        assert!(
+            recipes.iter().any(|r| r.command.contains(check.needle)),
+            "no documented recipe contains {:?} any more",
+            check.needle
+        );
+    }
+}
+
+#[test]
+fn every_recipe_selects_what_it_says_and_nothing_else() {
+    assert_jq_installed();
+    let recipes = recipes();
+    let mut ran = 0;
+    for stage in [
+        Stage::Moto,
+        Stage::Fake,
+        Stage::PartialFake,
+        Stage::MotoChanging,
+    ] {
+        let env = Env::start(stage);
+        for check in CHECKS.iter().filter(|c| c.stage == stage) {
+            for recipe in recipes.iter().filter(|r| r.command.contains(check.needle)) {
+                eprintln!("{}: {}", recipe.place, recipe.command);
+                (check.check)(&env, recipe);
+                ran += 1;
+            }
+        }
+    }
+    assert_eq!(ran, recipes.len(), "every recipe ran once");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The checks.
+
+fn count_by_engine(env: &Env, recipe: &Recipe) {
+    let records = env.records(&[]);
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for record in &records {
+        let engine = record["engine"].as_str().expect("an engine");
+        *counts.entry(engine.to_string()).or_default() += 1;
+    }
+    assert!(counts.len() >= 2, "the fleet has several engines");
+    let expected: Vec<Value> = counts
+        .iter()
+        .map(|(engine, count)| serde_json::json!({"engine": engine, "count": count}))
+        .collect();
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: Value = serde_json::from_str(&out.stdout).expect("one JSON array");
+    assert_eq!(got, Value::Array(expected), "{}", recipe.place);
+}
+
+/// Runs a selecting recipe (one compact object per selected instance) and compares what it
+/// printed with the records `selects` accepts; both the selected and the rest must be
+/// non-empty, so that the recipe is seen to tell them apart.
+fn assert_selects(env: &Env, recipe: &Recipe, with: &[&str], selects: impl Fn(&Value) -> bool) {
+    let records = env.records(with);
+    let (chosen, rest): (Vec<&Value>, Vec<&Value>) = records.iter().partition(|r| selects(r));
+    assert!(
+        !chosen.is_empty() && !rest.is_empty(),
+        "{}: the stage must hold instances on both sides ({} selected, {} not)",
+        recipe.place,
+        chosen.len(),
+        rest.len()
+    );
+    let expected: BTreeSet<(String, String, String)> = chosen.iter().map(|r| key(r)).collect();
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: BTreeSet<(String, String, String)> = out
+        .stdout
+        .lines()
+        .map(|line| key(&serde_json::from_str(line).expect("one JSON object per line")))
+        .collect();
+    assert_eq!(
+        out.stdout.lines().count(),
+        got.len(),
+        "one line per instance"
+    );
+    assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
+}
+
+/// The summary recipe succeeds (exit 0) on a complete run's summary, fails on a partial one.
+fn summary_says_complete(env: &Env, recipe: &Recipe) {
+    let denied = env.fake().config().denied_accounts.iter().next().cloned();
+    let denied = denied.expect("an account the fake denies");
+    let others: Vec<String> = env
+        .fake()
+        .config()
+        .accounts
+        .iter()
+        .filter(|a| **a != denied)
+        .flat_map(|a| ["-a".to_string(), a.clone()])
+        .collect();
+    let mut args = vec!["--summary".to_string(), "summary.json".to_string()];
+    args.extend(others);
+    let complete = env.tool(&args);
+    complete.assert_status(0, recipe);
+    env.shell(&recipe.command).assert_status(0, recipe);
+
+    let partial = env.tool(&["--summary".to_string(), "summary.json".to_string()]);
+    partial.assert_status(3, recipe);
+    env.shell(&recipe.command).assert_status(1, recipe);
+}
+
+/// Between two runs one private instance becomes public, and a public and a private one are
+/// created: the metric counts the two that became public, not the ones public all along.
+fn new_public_instances(env: &Env, recipe: &Recipe) {
+    let first = env.tool(&["-o".to_string(), "latest.ndjson".to_string()]);
+    first.assert_status(0, recipe);
+    let public_before = env
+        .records(&[])
+        .iter()
+        .filter(|r| r["publicly_accessible"] == true)
+        .count();
+    assert!(public_before > 0, "some instances are public all along");
+    block_on(async {
+        let rds = moto_client(env.moto().url(), PROD, "us-east-1").await;
+        rds.modify_db_instance()
+            .db_instance_identifier("prod-private")
+            .publicly_accessible(true)
+            .apply_immediately(true)
+            .send()
+            .await
+            .expect("making prod-private public");
+        create(&rds, Spec::new("prod-new-public", "postgres").public()).await;
+        create(&rds, Spec::new("prod-new-private", "mysql")).await;
+    });
+    let second = env.tool(&[
+        "-o".to_string(),
+        "today.ndjson".to_string(),
+        "--summary".to_string(),
+        "summary.json".to_string(),
+    ]);
+    second.assert_status(0, recipe);
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    assert_eq!(
+        out.stdout, "rds_inventory_new_public_instances 2\n",
+        "{}",
+        recipe.place
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where recipes run.
+
+const PROD: &str = "111111111111";
+const STAGING: &str = "222222222222";
+const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+
+/// A working directory with `accounts.toml` and a home with an AWS profile, `rds-inventory`
+/// on the PATH, and the endpoint the tool is aimed at.
+struct Env {
+    dir: tempfile::TempDir,
+    bin: tempfile::TempDir,
+    endpoint: String,
+    moto: Option<MotoServer>,
+    fake: Option<FakeAws>,
+}
+
+/// What a command printed and how it ended.
+struct Outcome {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+    what: String,
+}
+
+impl Outcome {
+    fn assert_status(&self, code: i32, recipe: &Recipe) {
+        assert_eq!(
+            self.status,
+            Some(code),
+            "{} ({}): `{}` exited {:?}; stderr:\n{}\nstdout:\n{}",
+            recipe.place,
+            recipe.command,
+            self.what,
+            self.status,
+            self.stderr,
+            self.stdout
+        );
+    }
+}
+
+impl Env {
+    fn start(stage: Stage) -> Env {
+        match stage {
+            Stage::Moto | Stage::MotoChanging => {
+                let moto = MotoServer::start();
+                block_on(seed_moto(moto.url()));
+                let accounts = AccountsFile::new()
+                    .regions(REGIONS)
+                    .role_name(common::moto::ROLE_NAME)
+                    .accounts([(PROD, "prod"), (STAGING, "staging")]);
+                let keys = (BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY);
+                Env::new(moto.url().to_string(), &accounts, keys, Some(moto), None)
+            }
+            Stage::Fake | Stage::PartialFake => {
+                let mut config = FakeConfig {
+                    complete_records: true,
+                    ..fake::base_config(3, 30)
+                };
+                if stage == Stage::PartialFake {
+                    let denied = config.accounts[0].clone();
+                    config.denied_accounts.insert(denied);
+                }
+                let accounts = fake::accounts_file(&config);
+                let fake = fake::start(config);
+                let keys = (fake::BASE_ACCESS_KEY_ID, fake::BASE_SECRET_ACCESS_KEY);
+                Env::new(fake.endpoint_url(), &accounts, keys, None, Some(fake))
+            }
+        }
+    }
+
+    fn new(
+        endpoint: String,
+        accounts: &AccountsFile,
+        keys: (&str, &str),
+        moto: Option<MotoServer>,
+        fake: Option<FakeAws>,
+    ) -> Env {
+        let dir = tempfile::tempdir().expect("a working directory");
+        let bin = tempfile::tempdir().expect("a bin directory");
+        accounts.write(dir.path());
+        let aws = dir.path().join(".aws");
+        std::fs::create_dir(&aws).expect("creating .aws");
+        let (id, secret) = keys;
+        std::fs::write(
+            aws.join("config"),
+            "[default]\nregion = us-east-1\n\n[profile security-audit]\nregion = us-east-1\n",
+        )
+        .expect("writing .aws/config");
+        std::fs::write(
+            aws.join("credentials"),
+            format!(
+                "[default]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n\n\
+                 [security-audit]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"
+            ),
+        )
+        .expect("writing .aws/credentials");
+        std::os::unix::fs::symlink(
+            env!("CARGO_BIN_EXE_rds-inventory"),
+            bin.path().join("rds-inventory"),
+        )
+        .expect("linking rds-inventory into the bin directory");
+        Env {
+            dir,
+            bin,
+            endpoint,
+            moto,
+            fake,
+        }
+    }
+
+    fn moto(&self) -> &MotoServer {
+        self.moto.as_ref().expect("a moto stage")
+    }
+
+    fn fake(&self) -> &FakeAws {
+        self.fake.as_ref().expect("a fake stage")
+    }
+
+    /// Runs `script` in bash in the working directory, with a clean environment: the PATH
+    /// with `rds-inventory` first, the home holding the AWS profile, the endpoint.
+    fn shell(&self, script: &str) -> Outcome {
+        let home = self.dir.path();
+        let path = format!(
+            "{}:{}",
+            self.bin.path().display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = Command::new("timeout")
+            .args(["120", "bash", "-c", script])
+            .env_clear()
+            .env("PATH", path)
+            .env("HOME", home)
+            .env("LC_ALL", "C.UTF-8")
+            .env("AWS_CONFIG_FILE", home.join(".aws/config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join(".aws/credentials"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_ENDPOINT_URL", &self.endpoint)
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .current_dir(home)
+            .stdin(Stdio::null())
+            .output()
+            .expect("running bash");
+        Outcome {
+            status: output.status.code(),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            what: script.to_string(),
+        }
+    }
+
+    /// `rds-inventory ARGS` in the same environment as the recipes.
+    fn tool(&self, args: &[String]) -> Outcome {
+        let quoted: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        self.shell(&format!("rds-inventory -q {}", quoted.join(" ")))
+    }
+
+    /// Every record, as the recipes see them (a complete run).
+    fn records(&self, args: &[&str]) -> Vec<Value> {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        let out = self.tool(&args);
+        assert_eq!(out.status, Some(0), "reference run: {}", out.stderr);
+        let records: Vec<Value> = out
+            .stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("NDJSON"))
+            .collect();
+        assert!(!records.is_empty(), "the reference run listed nothing");
+        records
+    }
+}
+
+fn key(record: &Value) -> (String, String, String) {
+    let text = |name: &str| {
+        record[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name} in {record}"))
+            .to_string()
+    };
+    (
+        text("account_name"),
+        text("region"),
+        text("db_instance_identifier"),
+    )
+}
+
+fn now_seconds() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs_f64()
+}
+
+fn assert_jq_installed() {
+    let found = Command::new("jq")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        found,
+        "jq is not on the PATH: the documented recipes need it (Debian: apt-get install jq)"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The moto fleet: both sides of every moto recipe.
+
+/// What to create for one DB instance.
+struct Spec {
+    id: &'static str,
+    engine: &'static str,
+    public: bool,
+    protected: bool,
+    retention: i32,
+}
+
+impl Spec {
+    fn new(id: &'static str, engine: &'static str) -> Spec {
+        Spec {
+            id,
+            engine,
+            public: false,
+            protected: false,
+            retention: 7,
+        }
+    }
+
+    fn public(self) -> Spec {
+        Spec {
+            public: true,
+            ..self
+        }
+    }
+
+    fn protected(self) -> Spec {
+        Spec {
+            protected: true,
+            ..self
+        }
+    }
+
+    fn no_backups(self) -> Spec {
+        Spec {
+            retention: 0,
+            ..self
+        }
+    }
+}
+
+async fn moto_client(endpoint: &str, account: &str, region: &str) -> aws_sdk_rds::Client {
+    let base = (BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY);
+    assumed_rds_client(endpoint, base, account, common::moto::ROLE_NAME, region)
+        .await
+        .unwrap_or_else(|e| panic!("assuming a role in {account}: {e:?}"))
+}
+
+async fn create(rds: &aws_sdk_rds::Client, spec: Spec) {
+    let version = match spec.engine {
+        "postgres" => "16.3",
+        "mysql" => "8.0.35",
+        _ => "10.11.6",
+    };
+    rds.create_db_instance()
+        .db_instance_identifier(spec.id)
+        .db_instance_class("db.t3.micro")
+        .engine(spec.engine)
+        .engine_version(version)
+        .allocated_storage(20)
+        .master_username("inventory")
+        .master_user_password("not-a-secret-1")
+        .publicly_accessible(spec.public)
+        .deletion_protection(spec.protected)
+        .backup_retention_period(spec.retention)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("creating {}: {e:?}", spec.id));
+}
+
+async fn seed_moto(endpoint: &str) {
+    let fleet: [(&str, &str, Vec<Spec>); 4] = [
+        (
+            PROD,
+            "us-east-1",
+            vec![
+                Spec::new("prod-public", "postgres").public(),
+                Spec::new("prod-public-protected", "mysql")
+                    .public()
+                    .protected(),
+                Spec::new("prod-private", "postgres").protected(),
+            ],
+        ),
+        (
+            PROD,
+            "eu-west-1",
+            vec![Spec::new("prod-eu-no-backups", "postgres").no_backups()],
+        ),
+        (
+            STAGING,
+            "us-east-1",
+            vec![Spec::new("staging-public-no-backups", "mariadb")
+                .public()
+                .no_backups()],
+        ),
+        (
+            STAGING,
+            "eu-west-1",
+            vec![Spec::new("staging-eu-private", "mysql")],
+        ),
+    ];
+    for (account, region, specs) in fleet {
+        let rds = moto_client(endpoint, account, region).await;
+        for spec in specs {
+            create(&rds, spec).await;
+        }
+    }
+}
