@@ -448,7 +448,7 @@ class Bench:
             lambda c: f"**{c['efficiency']:.2f}** {'met' if c['efficiency'] >= 0.9 else 'NOT met'}")
         row("tool CPU user+sys, median", lambda c: f"{c['tool_cpu_s']:.2f} s")
         row("the SDK alone: CPU per DescribeDBInstances call, one reused client "
-            "(examples/sdk_call_floor.rs)",
+            "(bench/sdk_call_floor.rs)",
             lambda c: f"{c['floor_us_per_call']:.0f} us" if c["floor_us_per_call"] else "")
         row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
         row(f"CPU floor: (tool + fake CPU) / {os.cpu_count()} cores",
@@ -618,7 +618,7 @@ class Bench:
                 annotated = subprocess.run(
                     ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
                     capture_output=True, text=True, check=True).stdout
-                keep = os.path.join(self.args.results_dir, f"callgrind-{fmt}.txt")
+                keep = os.path.join(self.args.raw_dir, f"callgrind-{fmt}.txt")
                 with open(keep, "w") as f:
                     # The function table only (the source annotation after it is large).
                     f.write("\n".join(annotated.split("\n-- Auto-annotated source")[0]
@@ -644,8 +644,8 @@ class Bench:
             self.emit(f"| {cat} | " + " | ".join(cells) + " |")
         self.emit(f"| rows | " + " | ".join(str(p["rows"]) for p in profiles.values()) + " |")
         self.emit()
-        self.emit("Annotated profiles: `bench/results/callgrind-ndjson.txt`, "
-                  "`bench/results/callgrind-csv.txt`.")
+        self.emit("Annotated profiles (generated, not kept in git): "
+                  "`bench/results/raw/callgrind-ndjson.txt`, `bench/results/raw/callgrind-csv.txt`.")
         self.emit()
 
     def s6_scale(self):
@@ -759,7 +759,7 @@ class Bench:
             lambda c: f"**{c['cpu_us_per_target']:.0f} us** "
                       f"{'met' if c['cpu_us_per_target'] <= 150 else 'NOT met'}")
         row("the SDK alone: CPU per DescribeDBInstances call, one reused client "
-            "(examples/sdk_call_floor.rs)",
+            "(bench/sdk_call_floor.rs)",
             lambda c: f"{c['floor_us_per_call']:.0f} us" if c["floor_us_per_call"] else "")
         row("fake CPU, median", lambda c: f"{c['fake_cpu_s']:.2f} s")
         row("**peak RSS**, median (goal <= 128 MiB at 10,000 accounts)",
@@ -816,7 +816,7 @@ class Bench:
             annotated = subprocess.run(
                 ["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
                 capture_output=True, text=True, check=True).stdout
-            keep = os.path.join(self.args.results_dir, f"callgrind-targets-{accounts}.txt")
+            keep = os.path.join(self.args.raw_dir, f"callgrind-targets-{accounts}.txt")
             with open(keep, "w") as f:
                 f.write("\n".join(annotated.split("\n-- Auto-annotated source")[0]
                                    .splitlines()[:600]) + "\n")
@@ -863,7 +863,7 @@ class Bench:
         self.emit(f"| {REST} | {rest:,.0f} | {rest / total:.1%} |")
         self.emit(f"| **total per target** | **{total:,.0f}** | 100 % |")
         self.emit()
-        self.emit("Function tables: `bench/results/callgrind-targets-{"
+        self.emit("Function tables (generated, not kept in git): `bench/results/raw/callgrind-targets-{"
                   + ",".join(str(a) for a in sizes) + "}.txt`.")
         self.emit()
 
@@ -1155,9 +1155,11 @@ def main():
         args.scale_runs = 1 if args.quick else 3
     chosen = args.only.split(",") if args.only else [k for k in SCENARIOS if not
                                                       (args.quick and k == "7")]
-    os.makedirs(args.results_dir, exist_ok=True)
+    # The markdown summaries are kept in git; raw numbers and profiler tables are not.
+    args.raw_dir = os.path.join(args.results_dir, "raw")
+    os.makedirs(args.raw_dir, exist_ok=True)
     name = args.name or ("quick" if args.quick else "latest")
-    json_path = os.path.join(args.results_dir, f"{name}.json")
+    json_path = os.path.join(args.raw_dir, f"{name}.json")
     # Sections of scenarios not re-run this time are kept from the previous run of this name,
     # each labelled with when and on which binary it was measured.
     sections = {}

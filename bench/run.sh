@@ -8,7 +8,7 @@
 #                                # 3 memory (+4 throughput), 4 profile, 6 scale, 7 clean build
 #   bench/run.sh --runs 5 --seed-runs 3
 #   bench/run.sh --only 8        # organization scale: 2,000 and 10,000 accounts x 17 regions,
-#                                # beside the SDK alone (examples/sdk_call_floor.rs)
+#                                # beside the SDK alone (bench/sdk_call_floor.rs)
 #   bench/run.sh --only 9        # callgrind of the per-target path (mostly empty targets)
 #
 # The profiles (4, 9) need function names: they run a symbolized copy built into
@@ -17,7 +17,7 @@
 #   bench/run.sh --tool PATH --name NAME   # measure another rds-inventory binary
 #
 # Writes the markdown table to stdout and bench/results/latest.md (quick.md for --quick), raw
-# numbers to latest.json. Progress goes to stderr.
+# numbers and callgrind tables to bench/results/raw/ (ignored by git). Progress goes to stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
