@@ -1,15 +1,21 @@
 //! One input record split into its top-level members without building a JSON tree: enough to
 //! key and hash it. Only records that are reported or compared exactly get parsed in full.
+//!
+//! The same pass writes the record's canonical text, the JSON as serde_json writes it compactly
+//! (no whitespace, strings escaped its way, numbers spelled its way), so a record hashes alike
+//! whichever program wrote it. The tool's own records already are canonical and are not copied.
 
 use std::borrow::Cow;
 
 /// A JSON object's members in file order, as slices of the record's text.
 pub struct RawRecord<'a> {
-    text: &'a str,
+    /// Borrowed when the record's text already is canonical.
+    canonical: Cow<'a, [u8]>,
     members: Vec<Member<'a>>,
 }
 
-/// One member: its name, its raw JSON value, and where the whole `"name": value` lies.
+/// One member: its name, its raw JSON value, and where the whole `"name":value` lies in the
+/// record's canonical text.
 pub struct Member<'a> {
     pub name: Cow<'a, str>,
     pub value: &'a str,
@@ -52,11 +58,16 @@ pub fn split_key(key: &str) -> (&str, &str, &str) {
 
 impl<'a> RawRecord<'a> {
     /// Checks that `bytes` are one JSON object and splits it; the error says what is wrong.
-    /// Structure, literals and numbers are checked here; escapes inside strings are checked by
-    /// serde_json when a record is parsed in full.
+    /// Structure, literals, numbers and escapes are checked here; a control character left raw
+    /// inside a string is found by serde_json when a record is parsed in full.
     pub fn parse(bytes: &'a [u8]) -> Result<RawRecord<'a>, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-        let mut scanner = Scanner { text, pos: 0 };
+        let mut scanner = Scanner {
+            text,
+            pos: 0,
+            canonical: Vec::new(),
+            copied: 0,
+        };
         scanner.skip_ws();
         if scanner.peek() != Some(b'{') {
             return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
@@ -70,16 +81,22 @@ impl<'a> RawRecord<'a> {
         if scanner.peek().is_some() {
             return Err(scanner.unexpected("after the record"));
         }
-        Ok(RawRecord { text, members })
+        let canonical = if scanner.copied == 0 {
+            Cow::Borrowed(bytes)
+        } else {
+            scanner.replace(bytes.len(), bytes.len());
+            Cow::Owned(scanner.canonical)
+        };
+        Ok(RawRecord { canonical, members })
     }
 
     pub fn members(&self) -> &[Member<'a>] {
         &self.members
     }
 
-    /// The record's text from `start` to `end` (member boundaries).
-    pub fn text(&self, start: usize, end: usize) -> &'a str {
-        self.text.get(start..end).unwrap_or_default()
+    /// The record's canonical text from `start` to `end` (member boundaries).
+    pub fn canonical(&self, start: usize, end: usize) -> &[u8] {
+        self.canonical.get(start..end).unwrap_or_default()
     }
 
     /// Members as (name, raw JSON text).
@@ -142,11 +159,15 @@ fn decode_escaped(raw: &str) -> Option<Cow<'_, str>> {
 /// Nesting deeper than this is refused, as serde_json does.
 const MAX_DEPTH: usize = 128;
 
-/// One pass over a record: checks its structure and finds each member's text. Strings are
-/// skipped eight bytes at a time, as most of a record is text.
+/// One pass over a record: checks its structure, finds each member's text and writes the
+/// canonical text. Strings are skipped eight bytes at a time, as most of a record is text.
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
+    /// The canonical form of `text[..copied]`; left empty while the text is canonical as it
+    /// stands, so only a record written by another program is copied.
+    canonical: Vec<u8>,
+    copied: usize,
 }
 
 impl<'a> Scanner<'a> {
@@ -158,6 +179,32 @@ impl<'a> Scanner<'a> {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
         }
+    }
+
+    /// Skips whitespace inside the record and leaves it out of the canonical text.
+    fn drop_ws(&mut self) {
+        let from = self.pos;
+        self.skip_ws();
+        if self.pos != from {
+            self.replace(from, self.pos);
+        }
+    }
+
+    /// Where `pos` is in the canonical text.
+    fn canonical_pos(&self) -> usize {
+        self.canonical.len() + self.pos - self.copied
+    }
+
+    /// Stands for `text[from..to]` in the canonical text: the text before it is copied, and
+    /// the caller pushes the replacement (if any) onto the returned buffer.
+    fn replace(&mut self, from: usize, to: usize) -> &mut Vec<u8> {
+        if self.copied == 0 {
+            self.canonical.reserve(self.text.len());
+        }
+        let before = self.text.as_bytes().get(self.copied..from);
+        self.canonical.extend_from_slice(before.unwrap_or_default());
+        self.copied = to;
+        &mut self.canonical
     }
 
     fn unexpected(&self, context: &str) -> String {
@@ -192,28 +239,34 @@ impl<'a> Scanner<'a> {
             return Err("not JSON: nested too deep".into());
         }
         self.expect(b'{', "where an object starts")?;
-        self.skip_ws();
+        self.drop_ws();
         if self.peek() == Some(b'}') {
             self.pos += 1;
             return Ok(());
         }
         loop {
-            let start = self.pos;
+            let (start, canonical_start) = (self.pos, self.canonical_pos());
             let escaped = self.string()?;
             let name_end = self.pos;
-            self.skip_ws();
+            self.drop_ws();
             self.expect(b':', "after a member name")?;
-            self.skip_ws();
+            self.drop_ws();
             let value_start = self.pos;
             self.value(depth)?;
             if let Some(members) = members.as_deref_mut() {
-                members.push(self.member(start, name_end, escaped, value_start)?);
+                let name = self.name(start, name_end, escaped)?;
+                members.push(Member {
+                    name,
+                    value: self.text.get(value_start..self.pos).unwrap_or_default(),
+                    start: canonical_start,
+                    end: self.canonical_pos(),
+                });
             }
-            self.skip_ws();
+            self.drop_ws();
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
-                    self.skip_ws();
+                    self.drop_ws();
                 }
                 Some(b'}') => {
                     self.pos += 1;
@@ -229,18 +282,18 @@ impl<'a> Scanner<'a> {
             return Err("not JSON: nested too deep".into());
         }
         self.expect(b'[', "where an array starts")?;
-        self.skip_ws();
+        self.drop_ws();
         if self.peek() == Some(b']') {
             self.pos += 1;
             return Ok(());
         }
         loop {
             self.value(depth)?;
-            self.skip_ws();
+            self.drop_ws();
             match self.peek() {
                 Some(b',') => {
                     self.pos += 1;
-                    self.skip_ws();
+                    self.drop_ws();
                 }
                 Some(b']') => {
                     self.pos += 1;
@@ -251,26 +304,14 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// The member that ends here, from the offsets `object` noted.
-    fn member(
-        &self,
-        start: usize,
-        name_end: usize,
-        escaped: bool,
-        value_start: usize,
-    ) -> Result<Member<'a>, String> {
+    /// The name of the member whose name string lies at `start..name_end`.
+    fn name(&self, start: usize, name_end: usize, escaped: bool) -> Result<Cow<'a, str>, String> {
         let slice = |from: usize, to: usize| self.text.get(from..to).unwrap_or_default();
-        let name = if escaped {
-            decode_escaped(slice(start, name_end)).ok_or_else(|| self.unexpected("in a name"))?
+        if escaped {
+            decode_escaped(slice(start, name_end)).ok_or_else(|| self.unexpected("in a name"))
         } else {
-            Cow::Borrowed(slice(start + 1, name_end - 1))
-        };
-        Ok(Member {
-            name,
-            value: slice(value_start, self.pos),
-            start,
-            end: self.pos,
-        })
+            Ok(Cow::Borrowed(slice(start + 1, name_end - 1)))
+        }
     }
 
     fn value(&mut self, depth: usize) -> Result<(), String> {
@@ -282,7 +323,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    /// A string; a backslash always escapes the byte after it. True when it holds an escape.
+    /// A string. True when it holds an escape.
     fn string(&mut self) -> Result<bool, String> {
         self.expect(b'"', "where a string belongs")?;
         let bytes = self.text.as_bytes();
@@ -297,7 +338,7 @@ impl<'a> Scanner<'a> {
                 }
                 Some(_) => {
                     escaped = true;
-                    i += 2;
+                    i = self.escape(i)?;
                 }
                 None => {
                     self.pos = bytes.len();
@@ -305,6 +346,48 @@ impl<'a> Scanner<'a> {
                 }
             }
         }
+    }
+
+    /// The escape at `at` (a backslash): checked, and written to the canonical text as
+    /// serde_json writes the character it stands for. Returns where the escape ends.
+    fn escape(&mut self, at: usize) -> Result<usize, String> {
+        let bytes = self.text.as_bytes();
+        let invalid = |scanner: &mut Self| {
+            scanner.pos = at;
+            scanner.unexpected("in a string (not a valid escape)")
+        };
+        let unit = match bytes.get(at + 1) {
+            Some(b'"' | b'\\' | b'b' | b'f' | b'n' | b'r' | b't') => return Ok(at + 2),
+            Some(b'/') => {
+                self.replace(at, at + 2).push(b'/');
+                return Ok(at + 2);
+            }
+            Some(b'u') => hex4(bytes, at + 2).ok_or_else(|| invalid(self))?,
+            _ => return Err(invalid(self)),
+        };
+        let (c, end) = match unit {
+            0xD800..=0xDBFF => {
+                let low = match bytes.get(at + 6..at + 8) {
+                    Some(b"\\u") => hex4(bytes, at + 8),
+                    _ => None,
+                };
+                match low {
+                    Some(low @ 0xDC00..=0xDFFF) => {
+                        let c = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00);
+                        (char::from_u32(c), at + 12)
+                    }
+                    _ => return Err(invalid(self)),
+                }
+            }
+            _ => (char::from_u32(unit), at + 6),
+        };
+        let c = c.ok_or_else(|| invalid(self))?;
+        let mut canonical = [0u8; 6];
+        let canonical = canonical_escape(c, &mut canonical);
+        if bytes.get(at..end) != Some(canonical) {
+            self.replace(at, end).extend_from_slice(canonical);
+        }
+        Ok(end)
     }
 
     /// `true`, `false`, `null` or a number.
@@ -322,9 +405,80 @@ impl<'a> Scanner<'a> {
         if !(number || matches!(token, b"true" | b"false" | b"null")) {
             return Err(self.unexpected("where a value belongs"));
         }
+        if number && !plain_integer(token) {
+            self.number(token)?;
+        }
         self.pos += len;
         Ok(())
     }
+
+    /// A number that is not a plain integer, spelled in the canonical text as serde_json
+    /// writes the value it parses to (`1e-05` and `1.0E-5` become `0.00001`; `-0` becomes `-0.0`).
+    fn number(&mut self, token: &[u8]) -> Result<(), String> {
+        let value: serde_json::Number = serde_json::from_slice(token)
+            .map_err(|_| self.unexpected("where a value belongs (not a valid number)"))?;
+        // Longer than any number serde_json writes (at most 24 bytes).
+        const ROOM: usize = 40;
+        let mut spelled = [0u8; ROOM];
+        let mut rest = &mut spelled[..];
+        serde_json::to_writer(&mut rest, &value)
+            .map_err(|_| self.unexpected("where a value belongs (not a valid number)"))?;
+        let written = ROOM - rest.len();
+        let spelled = &spelled[..written];
+        if spelled != token {
+            let from = self.pos;
+            self.replace(from, from + token.len())
+                .extend_from_slice(spelled);
+        }
+        Ok(())
+    }
+}
+
+/// An integer serde_json parses to an integer and writes back the same: at most 18 digits
+/// (so it fits either integer type), no leading zero, not `-0` (a float).
+fn plain_integer(token: &[u8]) -> bool {
+    let digits = token.strip_prefix(b"-").unwrap_or(token);
+    match digits {
+        [b'0'] => digits.len() == token.len(),
+        [b'1'..=b'9', rest @ ..] => rest.len() < 18 && rest.iter().all(u8::is_ascii_digit),
+        _ => false,
+    }
+}
+
+/// The four hex digits at `at` as a number.
+fn hex4(bytes: &[u8], at: usize) -> Option<u32> {
+    let digits = std::str::from_utf8(bytes.get(at..at + 4)?).ok()?;
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(digits, 16).ok()
+}
+
+/// `c` as serde_json writes it inside a string: `"`, `\\` and control characters escaped
+/// (short forms where JSON has them, else `\u00xx`), everything else as it is.
+fn canonical_escape(c: char, out: &mut [u8; 6]) -> &[u8] {
+    let short = match c {
+        '"' => Some(b'"'),
+        '\\' => Some(b'\\'),
+        '\u{8}' => Some(b'b'),
+        '\u{c}' => Some(b'f'),
+        '\n' => Some(b'n'),
+        '\r' => Some(b'r'),
+        '\t' => Some(b't'),
+        _ => None,
+    };
+    if let Some(short) = short {
+        out[0] = b'\\';
+        out[1] = short;
+        return &out[..2];
+    }
+    if c < ' ' {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let c = c as usize;
+        *out = [b'\\', b'u', b'0', b'0', HEX[c >> 4], HEX[c & 0xf]];
+        return &out[..];
+    }
+    c.encode_utf8(&mut out[..4]).as_bytes()
 }
 
 /// The index of the first `"` or `\\` at or after `from` (or the length), eight bytes at a time.
@@ -373,6 +527,80 @@ mod tests {
                 ("z", "-1.5e3")
             ]
         );
+    }
+
+    /// Each member's span of the canonical text.
+    fn canonical_members(record: &RawRecord) -> Vec<String> {
+        let members = record.members().iter();
+        let span = |m: &Member| String::from_utf8_lossy(record.canonical(m.start, m.end)).into();
+        members.map(span).collect()
+    }
+
+    #[test]
+    fn canonical_text_is_what_serde_json_writes() {
+        let text =
+            br#" { "s" : "Jos\u00e9 a\/b \u00C9\ud83d\ude80 \u0022\u005c\u000a\u001F\t\u007f" ,
+            "n" : [ 0 , -7 , 2.50 , -0 , 1E+2 , 1e-05 , 123456789012345678901 ] ,
+            "o" : { "k" : null , "t" : true } } "#;
+        let record = RawRecord::parse(text).expect("record");
+        assert_eq!(
+            canonical_members(&record),
+            [
+                concat!(r#""s":"José a/b É🚀 \"\\\n\u001f\t"#, "\u{7f}", "\""),
+                r#""n":[0,-7,2.5,-0.0,100.0,0.00001,1.2345678901234567e+20]"#,
+                r#""o":{"k":null,"t":true}"#,
+            ]
+        );
+        // Raw values are kept as written: the exact comparison and --fields read them.
+        assert_eq!(record.raw("o"), Some(r#"{ "k" : null , "t" : true }"#));
+        for member in record.members() {
+            let canonical = record.canonical(member.start, member.end);
+            let (_, value) = std::str::from_utf8(canonical)
+                .expect("UTF-8")
+                .split_once(':')
+                .expect("name:value");
+            let parsed: serde_json::Value = serde_json::from_str(member.value).expect("JSON");
+            assert_eq!(value, parsed.to_string(), "{}", member.name);
+        }
+    }
+
+    #[test]
+    fn canonical_text_of_the_tools_own_record_is_the_record_itself() {
+        let text = r#"{"a":"x\"\\\n\u0001/é","n":[1,-2,0.5,1e+30],"o":{"k":null}}"#;
+        let record = RawRecord::parse(text.as_bytes()).expect("record");
+        assert!(matches!(record.canonical, Cow::Borrowed(_)), "not copied");
+        assert_eq!(
+            canonical_members(&record),
+            [
+                r#""a":"x\"\\\n\u0001/é""#,
+                r#""n":[1,-2,0.5,1e+30]"#,
+                r#""o":{"k":null}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_invalid_escapes_and_numbers() {
+        for text in [
+            &br#"{"a":"\x"}"#[..],
+            br#"{"a":"\u12"}"#,
+            br#"{"a":"\u12g4"}"#,
+            br#"{"a":"\ud800"}"#,
+            br#"{"a":"\ud800\u0041"}"#,
+            br#"{"a":"\udc00"}"#,
+            br#"{"a":"x\"#,
+            br#"{"a":01}"#,
+            br#"{"a":-}"#,
+            br#"{"a":1.2.3}"#,
+            br#"{"a":1e400}"#,
+        ] {
+            let error = RawRecord::parse(text).err();
+            assert!(
+                error.as_deref().is_some_and(|e| e.starts_with("not JSON")),
+                "{}: {error:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
     }
 
     #[test]

@@ -225,9 +225,15 @@ impl Comparer {
     }
 
     /// Content hash of the compared fields, in file order: each run of members compared whole
-    /// is hashed as the text it spans, a member compared in part as its canonical JSON. Equal
-    /// hashes mean equal content; text that differs while the values are equal (spacing,
-    /// escapes, member order) only costs an exact comparison.
+    /// is hashed as the canonical text it spans (see [`RawRecord`]), a member compared in part
+    /// as its canonical JSON with sorted members.
+    ///
+    /// Equal hashes skip the exact comparison, so they must mean equal content (collisions of
+    /// the keyed hash aside). They do: two canonical texts are equal only when serde_json
+    /// parses them to equal values, as whitespace is dropped and every string and number is
+    /// spelled the one way serde_json writes the value it parses to. Spacing, escapes and
+    /// number spelling therefore hash alike; equal values that still hash apart (members in
+    /// another order) only cost an exact comparison.
     pub fn hash(&self, record: &RawRecord) -> Result<u64, String> {
         let mut state = self.hasher.build_hasher();
         let mut run: Option<(usize, usize)> = None;
@@ -239,7 +245,7 @@ impl Comparer {
                 continue;
             }
             if let Some((start, end)) = run.take() {
-                write_item(&mut state, Item::Run, record.text(start, end).as_bytes());
+                write_item(&mut state, Item::Run, record.canonical(start, end));
             }
             if *selection == Selection::Nothing {
                 continue;
@@ -255,7 +261,7 @@ impl Comparer {
             write_item(&mut state, Item::Value, &canonical);
         }
         if let Some((start, end)) = run {
-            write_item(&mut state, Item::Run, record.text(start, end).as_bytes());
+            write_item(&mut state, Item::Run, record.canonical(start, end));
         }
         Ok(state.finish())
     }
@@ -508,6 +514,48 @@ mod tests {
         assert!(changed_fields(units(one), units(two)).is_empty());
         let same = |text: &[u8]| comparer.hash(&RawRecord::parse(text).expect("record"));
         assert_eq!(same(one), same(br#"{"a":1,"tags":{"q":2,"p":1}}"#));
+    }
+
+    /// One record as the tool writes it, then as other programs may: Python's json.dumps by
+    /// default (`, `, `: `, `\u` escapes), with ensure_ascii=False, and with other whitespace,
+    /// escapes and number spellings. The clock-driven field differs, as between two nights.
+    const SAME_RECORD: [&str; 4] = [
+        r#"{"account_id":"1","region":"r","db_instance_identifier":"orders","latest_restorable_time":"t1","port":5432,"size":0.00001,"tags":{"owner":"Zoë 🚀","path":"a/b","note":"x\ny"},"groups":["a","b"],"pending":{}}"#,
+        r#"{"account_id": "1", "region": "r", "db_instance_identifier": "orders", "latest_restorable_time": "t2", "port": 5432, "size": 1e-05, "tags": {"owner": "Zo\u00eb \ud83d\ude80", "path": "a/b", "note": "x\ny"}, "groups": ["a", "b"], "pending": {}}"#,
+        r#"{"account_id": "1", "region": "r", "db_instance_identifier": "orders", "latest_restorable_time": "t2", "port": 5432, "size": 1e-05, "tags": {"owner": "Zoë 🚀", "path": "a/b", "note": "x\ny"}, "groups": ["a", "b"], "pending": {}}"#,
+        "{\n  \"account_id\" : \"1\",\t\"region\":\"r\" ,\"db_instance_identifier\":\"orders\",\r\n  \"latest_restorable_time\":\"t3\", \"port\":5432, \"size\":1.0E-5,\n  \"tags\":{ \"owner\":\"Zo\\u00EB \\uD83D\\uDE80\", \"path\":\"a\\/b\", \"note\":\"x\\u000ay\" },\n  \"groups\":[ \"a\" , \"b\" ], \"pending\":{ } }",
+    ];
+
+    fn raw_hash(comparer: &Comparer, text: &str) -> u64 {
+        let record = RawRecord::parse(text.as_bytes()).expect("record");
+        comparer.hash(&record).expect("hash")
+    }
+
+    #[test]
+    fn formatting_is_no_change() {
+        let comparer = Comparer::new(select(&[], &[]), false);
+        let own = raw_hash(&comparer, SAME_RECORD[0]);
+        for other in &SAME_RECORD[1..] {
+            assert_eq!(raw_hash(&comparer, other), own, "{other}");
+            let units = |text: &str| comparer.units(text.as_bytes()).expect("record");
+            let changes = changed_fields(units(SAME_RECORD[0]), units(other));
+            assert!(changes.is_empty(), "{other}: {changes:?}");
+        }
+    }
+
+    #[test]
+    fn a_change_inside_another_programs_format_is_still_found() {
+        let comparer = Comparer::new(select(&[], &[]), false);
+        for other in &SAME_RECORD[1..] {
+            let changed = other.replace("Zo", "Jo");
+            assert_ne!(raw_hash(&comparer, &changed), raw_hash(&comparer, other));
+            let changes = changed_fields(
+                comparer.units(SAME_RECORD[0].as_bytes()).expect("record"),
+                comparer.units(changed.as_bytes()).expect("record"),
+            );
+            let names: Vec<&str> = changes.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(names, ["tags"], "{changed}");
+        }
     }
 
     #[test]
