@@ -5,8 +5,11 @@
 mod common;
 
 use std::collections::BTreeSet;
+use std::path::Path;
+use std::process::Command;
 
 use common::fake::{self, base_config};
+use common::moto::venv_python;
 use common::Tool;
 use fake_aws::{ChangeKind, FakeConfig, TargetFailure};
 use serde_json::Value;
@@ -153,5 +156,86 @@ fn a_changed_instance_names_the_fields_that_changed() {
             .cloned()
             .collect();
         assert_eq!(got, want, "{identifier}");
+    }
+}
+
+/// Rewrites NDJSON file argv[1] to argv[2] as Python's json.dumps writes each record (`, ` and
+/// `: `; with argv[3] `ascii`, a `\u` escape for everything not ASCII).
+const REFORMAT: &str = r#"
+import json, sys
+ensure_ascii = sys.argv[3] == "ascii"
+with open(sys.argv[1], encoding="utf-8") as i, open(sys.argv[2], "w", encoding="utf-8") as o:
+    for line in i:
+        o.write(json.dumps(json.loads(line), ensure_ascii=ensure_ascii) + "\n")
+"#;
+
+fn python_reformat(from: &Path, to: &Path, escapes: &str) {
+    let out = Command::new(venv_python())
+        .args(["-c", REFORMAT])
+        .args([from, to])
+        .arg(escapes)
+        .env_clear()
+        .output()
+        .expect("run python");
+    assert!(
+        out.status.success(),
+        "python: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn records_rewritten_by_python_diff_as_the_tools_own() {
+    let fake = fake::start(base_config(2, 12));
+    let first = fake::run(&fake, &["-o", "old.ndjson", "-q"]);
+    first.assert_code(0, "first night");
+    fake.set_generation(1);
+    let second = fake::run(&fake, &["-o", "new.ndjson", "-q"]);
+    second.assert_code(0, "second night");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = |name: &str| dir.path().join(name);
+    std::fs::copy(first.path("old.ndjson"), file("old.ndjson")).expect("copy");
+    std::fs::copy(second.path("new.ndjson"), file("new.ndjson")).expect("copy");
+    for side in ["old", "new"] {
+        let own = file(&format!("{side}.ndjson"));
+        python_reformat(&own, &file(&format!("{side}.py.ndjson")), "ascii");
+        python_reformat(&own, &file(&format!("{side}.utf8.ndjson")), "utf8");
+    }
+    let read = |name: &str| std::fs::read_to_string(file(name)).expect("read");
+    let (own_text, escaped) = (read("old.ndjson"), read("old.py.ndjson"));
+    assert!(
+        !own_text.is_ascii(),
+        "the fake's tags hold text that is not ASCII"
+    );
+    assert!(
+        escaped.is_ascii() && escaped.contains("\\u"),
+        "json.dumps escapes it"
+    );
+    assert!(escaped.contains("\": \""), "json.dumps' own spacing");
+
+    let diff = |old: &str, new: &str| {
+        let tool = Tool::new().arg("diff").dir(dir.path());
+        tool.args([old, new]).run()
+    };
+    let own = diff("old.ndjson", "new.ndjson");
+    own.assert_code(1, "the fake's changes");
+    assert!(own.stdout.contains("\"changed\""), "{}", own.stdout);
+    for (old, new) in [
+        ("old.py.ndjson", "new.py.ndjson"),
+        ("old.ndjson", "new.py.ndjson"),
+        ("old.py.ndjson", "new.ndjson"),
+        ("old.utf8.ndjson", "new.py.ndjson"),
+    ] {
+        let run = diff(old, new);
+        run.assert_code(1, &format!("{old} {new}"));
+        assert_eq!(run.stdout, own.stdout, "{old} {new}");
+    }
+    for (old, new) in [
+        ("old.ndjson", "old.py.ndjson"),
+        ("new.utf8.ndjson", "new.ndjson"),
+    ] {
+        let run = diff(old, new);
+        run.assert_code(0, &format!("{old} {new}: the same records"));
+        assert_eq!(run.stdout, "", "{old} {new}");
     }
 }

@@ -309,6 +309,19 @@ pub fn moto_server_path() -> PathBuf {
     }
 }
 
+/// The Python of moto's virtualenv (next to `moto_server`), for tests that need JSON written by
+/// another program. Panics when it is missing, as [`MotoServer::start`] does.
+pub fn venv_python() -> PathBuf {
+    let python = moto_server_path().with_file_name("python");
+    if !python.is_file() {
+        panic!(
+            "python of moto's virtualenv not found at {}: run scripts/setup-moto.sh",
+            python.display()
+        );
+    }
+    python
+}
+
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("binding a probe socket on 127.0.0.1");
     listener.local_addr().expect("probe socket address").port()
