@@ -1,5 +1,6 @@
 //! The knobs of the fake: what it serves and which faults it injects.
 
+use crate::cluster::ClusterEngine;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -72,6 +73,17 @@ pub struct FakeConfig {
     /// Off by default: pages are then the original 21 members, about a quarter of the size,
     /// which keeps tests with tight per-call timeouts and the benchmarks as they were.
     pub complete_records: bool,
+    /// Mean number of configured DB clusters per (account, region) that has clusters (see
+    /// `configured_cluster_count`); their member instances follow the target's standalone
+    /// instances. 0 (the default) serves only the implied one-member clusters of standalone
+    /// `aurora-postgresql` instances.
+    pub clusters_per_target: usize,
+    /// Engines of configured clusters, cycled by cluster index (from a per-target offset).
+    pub cluster_engines: Vec<ClusterEngine>,
+    /// Accounts where RDS `DescribeDBClusters` answers 403 `AccessDenied`.
+    pub clusters_denied_accounts: HashSet<String>,
+    /// DescribePendingMaintenanceActions also lists clusters (by cluster ARN) with actions.
+    pub cluster_maintenance: bool,
 }
 
 impl Default for FakeConfig {
@@ -104,6 +116,10 @@ impl Default for FakeConfig {
             engine_versions_denied_accounts: HashSet::new(),
             generation: 0,
             complete_records: false,
+            clusters_per_target: 0,
+            cluster_engines: ClusterEngine::ALL.to_vec(),
+            clusters_denied_accounts: HashSet::new(),
+            cluster_maintenance: false,
         }
     }
 }

@@ -17,16 +17,18 @@ pub(crate) enum Operation {
     Unsupported,
     DescribePendingMaintenanceActions,
     DescribeDbMajorEngineVersions,
+    DescribeDbClusters,
 }
 
 impl Operation {
-    const ALL: [Operation; 6] = [
+    const ALL: [Operation; 7] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
         Operation::Unsupported,
         Operation::DescribePendingMaintenanceActions,
         Operation::DescribeDbMajorEngineVersions,
+        Operation::DescribeDbClusters,
     ];
 
     /// The RDS operations, which the per-target RDS controls apply to.
@@ -36,6 +38,7 @@ impl Operation {
             Operation::DescribeDbInstances
                 | Operation::DescribePendingMaintenanceActions
                 | Operation::DescribeDbMajorEngineVersions
+                | Operation::DescribeDbClusters
         )
     }
 
@@ -48,6 +51,7 @@ impl Operation {
             Operation::Unsupported => "Unsupported",
             Operation::DescribePendingMaintenanceActions => "DescribePendingMaintenanceActions",
             Operation::DescribeDbMajorEngineVersions => "DescribeDBMajorEngineVersions",
+            Operation::DescribeDbClusters => "DescribeDBClusters",
         }
     }
 
@@ -75,7 +79,8 @@ pub struct CountersSnapshot {
     /// API requests received (the `/_fake/` control paths are not counted).
     pub requests_total: u64,
     /// Requests per operation (`AssumeRole`, `DescribeDBInstances`, `ListRegions`,
-    /// `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`, `Unsupported`),
+    /// `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`,
+    /// `DescribeDBClusters`, `Unsupported`),
     /// whatever their outcome, faults included.
     pub calls: BTreeMap<String, u64>,
     pub faults: FaultCounts,
@@ -109,6 +114,9 @@ pub struct CountersSnapshot {
     /// DescribePendingMaintenanceActions calls per account, then per region (issued keys,
     /// configured region, any outcome).
     pub pending_maintenance_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBClusters calls per account, then per region (issued keys, configured region,
+    /// any outcome).
+    pub describe_clusters_calls: BTreeMap<String, BTreeMap<String, u64>>,
     /// DescribeDBMajorEngineVersions calls per SigV4 region, then per `Engine` parameter
     /// (`*` when absent); any caller, any outcome.
     pub major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>>,
@@ -157,6 +165,44 @@ impl CountersSnapshot {
     /// DescribePendingMaintenanceActions calls for one (account, region); 0 if none.
     pub fn pending_maintenance_calls_for(&self, account_id: &str, region: &str) -> u64 {
         nested(&self.pending_maintenance_calls, account_id, region)
+    }
+
+    /// DescribeDBClusters calls for one (account, region); 0 if none.
+    pub fn describe_clusters_calls_for(&self, account_id: &str, region: &str) -> u64 {
+        nested(&self.describe_clusters_calls, account_id, region)
+    }
+
+    /// DescribeDBClusters calls over all targets.
+    pub fn describe_clusters_calls_total(&self) -> u64 {
+        self.describe_clusters_calls
+            .values()
+            .flat_map(|r| r.values())
+            .sum()
+    }
+
+    /// The per-target map of an operation counted per target (`DescribeDBInstances`,
+    /// `DescribeDBClusters`, `DescribePendingMaintenanceActions`); `None` for others.
+    fn per_target(&self, operation: &str) -> Option<&BTreeMap<String, BTreeMap<String, u64>>> {
+        match operation {
+            "DescribeDBInstances" => Some(&self.describe_calls),
+            "DescribeDBClusters" => Some(&self.describe_clusters_calls),
+            "DescribePendingMaintenanceActions" => Some(&self.pending_maintenance_calls),
+            _ => None,
+        }
+    }
+
+    /// Calls of an operation counted per target (`DescribeDBInstances`, `DescribeDBClusters`,
+    /// `DescribePendingMaintenanceActions`) for one (account, region); 0 otherwise.
+    pub fn target_calls_for(&self, operation: &str, account_id: &str, region: &str) -> u64 {
+        self.per_target(operation)
+            .map_or(0, |map| nested(map, account_id, region))
+    }
+
+    /// Calls of an operation counted per target for one account, over its regions.
+    pub fn account_calls_for(&self, operation: &str, account_id: &str) -> u64 {
+        self.per_target(operation)
+            .and_then(|map| map.get(account_id))
+            .map_or(0, |regions| regions.values().sum())
     }
 
     /// DescribeDBMajorEngineVersions calls in `region` for `engine` (`*`: no Engine); 0 if none.
@@ -254,6 +300,7 @@ pub(crate) struct Counters {
     describe_by_target: Vec<AtomicU64>,
     throttled_by_target: Vec<AtomicU64>,
     maintenance_by_target: Vec<AtomicU64>,
+    clusters_by_target: Vec<AtomicU64>,
     rds_access_denied: AtomicU64,
     assume_role_duration_rejected: AtomicU64,
     /// (region, engine or `*`) -> calls.
@@ -284,6 +331,7 @@ impl Counters {
             describe_by_target: zeroed(account_count * region_count),
             throttled_by_target: zeroed(account_count * region_count),
             maintenance_by_target: zeroed(account_count * region_count),
+            clusters_by_target: zeroed(account_count * region_count),
             rds_access_denied: AtomicU64::new(0),
             assume_role_duration_rejected: AtomicU64::new(0),
             engine_versions: Tally::new(),
@@ -346,6 +394,9 @@ impl Counters {
     pub(crate) fn pending_maintenance(&self, account_index: usize, region_index: usize) {
         bump(&self.maintenance_by_target[account_index * self.region_count + region_index]);
     }
+    pub(crate) fn describe_clusters(&self, account_index: usize, region_index: usize) {
+        bump(&self.clusters_by_target[account_index * self.region_count + region_index]);
+    }
     pub(crate) fn rds_access_denied(&self) {
         bump(&self.rds_access_denied);
     }
@@ -393,7 +444,8 @@ impl Counters {
             .chain(&self.list_regions_by_account)
             .chain(&self.describe_by_target)
             .chain(&self.throttled_by_target)
-            .chain(&self.maintenance_by_target);
+            .chain(&self.maintenance_by_target)
+            .chain(&self.clusters_by_target);
         for counter in all_counters {
             counter.store(0, Ordering::Relaxed);
         }
@@ -464,6 +516,7 @@ impl Counters {
             throttled_calls: per_target(&self.throttled_by_target),
             rds_access_denied: load(&self.rds_access_denied),
             pending_maintenance_calls: per_target(&self.maintenance_by_target),
+            describe_clusters_calls: per_target(&self.clusters_by_target),
             major_engine_versions_calls,
             assume_role_arns: self.assume_role_arns.copy(),
             assume_role_regions: self.assume_role_regions.copy(),

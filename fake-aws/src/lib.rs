@@ -4,6 +4,7 @@
 //! only. See README.md for the controls and counters.
 
 mod api;
+mod cluster;
 mod config;
 mod counters;
 mod db_instance;
@@ -19,6 +20,7 @@ mod time;
 mod xml;
 
 pub use api::TargetFailure;
+pub use cluster::{ClusterEngine, FakeCluster, FakeClusterMember};
 pub use config::{FakeConfig, Target};
 pub use counters::{CountersSnapshot, FaultCounts};
 pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};

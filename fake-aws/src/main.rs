@@ -1,7 +1,7 @@
 //! `fake-aws`: runs the fake endpoint until killed. Prints exactly one line on stdout,
 //! `listening on http://127.0.0.1:PORT`, so scripts can wait for it and read the port.
 
-use fake_aws::{FakeAws, FakeConfig};
+use fake_aws::{ClusterEngine, FakeAws, FakeConfig};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,8 +9,9 @@ use std::time::Duration;
 const USAGE: &str = "\
 usage: fake-aws [OPTIONS]
 
-Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribePendingMaintenanceActions and
-DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
+Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribeDBClusters,
+DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions, and Account ListRegions
+on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
@@ -40,6 +41,11 @@ DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
   --deny-engine-versions ACCOUNT  DescribeDBMajorEngineVersions is denied (repeatable)
   --generation N                 inventory generation served at start (0 or 1)
   --complete-records             serve all 94 DBInstance members (default: the original 21)
+  --clusters N                   mean configured DB clusters per account and region (default 0)
+  --cluster-engines a,b          engines of configured clusters: aurora-postgresql, aurora-mysql,
+                                 multi-az-postgres, multi-az-mysql, docdb, neptune (default all)
+  --deny-clusters ACCOUNT        DescribeDBClusters is denied (repeatable)
+  --cluster-maintenance          DescribePendingMaintenanceActions also lists clusters
   -h, --help                     this text
 ";
 
@@ -95,9 +101,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         if arg == "-h" || arg == "--help" {
             return Ok(None);
         }
-        // The one flag without a value.
+        // The flags without a value.
         if arg == "--complete-records" {
             options.config.complete_records = true;
+            continue;
+        }
+        if arg == "--cluster-maintenance" {
+            options.config.cluster_maintenance = true;
             continue;
         }
         let (flag, inline_value) = match arg.split_once('=') {
@@ -188,6 +198,21 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
                 config.engine_versions_denied_accounts.insert(value);
             }
             "--generation" => config.generation = parse_number(&flag, &value)?,
+            "--clusters" => config.clusters_per_target = parse_number(&flag, &value)?,
+            "--cluster-engines" => {
+                config.cluster_engines = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(|name| {
+                        ClusterEngine::from_name(name)
+                            .ok_or_else(|| format!("{flag}: unknown cluster engine '{name}'"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--deny-clusters" => {
+                config.clusters_denied_accounts.insert(value);
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -290,6 +315,13 @@ mod tests {
             "--generation",
             "1",
             "--complete-records",
+            "--clusters",
+            "4",
+            "--cluster-engines",
+            "docdb, multi-az-mysql",
+            "--deny-clusters",
+            "100000000001",
+            "--cluster-maintenance",
         ])
         .expect("valid flags")
         .expect("not help")
@@ -317,6 +349,13 @@ mod tests {
             .contains("100000000002"));
         assert_eq!(extended.generation, 1);
         assert!(extended.complete_records);
+        assert_eq!(extended.clusters_per_target, 4);
+        assert_eq!(
+            extended.cluster_engines,
+            [ClusterEngine::DocDb, ClusterEngine::MultiAzMysql]
+        );
+        assert!(extended.clusters_denied_accounts.contains("100000000001"));
+        assert!(extended.cluster_maintenance);
         let config = &options.config;
         assert_eq!(options.port, 8080);
         assert_eq!(config.seed, 7);
@@ -353,6 +392,7 @@ mod tests {
         assert!(parse(&["--seed"]).is_err());
         assert!(parse(&["--throttle-target-for", "100000000000:us-east-1"]).is_err());
         assert!(parse(&["--max-session-duration", "3600"]).is_err());
+        assert!(parse(&["--cluster-engines", "aurora"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
     }
 }

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod account;
 mod rds;
+mod rds_clusters;
 mod rds_extra;
 mod sts;
 
@@ -410,6 +411,7 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
         Operation::DescribeDbMajorEngineVersions => {
             rds_extra::describe_db_major_engine_versions(shared, &call).await
         }
+        Operation::DescribeDbClusters => rds_clusters::describe_db_clusters(shared, &call).await,
         Operation::ListRegions => account::list_regions(shared, &call),
         Operation::Unsupported => error_reply(
             shared,
@@ -478,6 +480,7 @@ fn parse_call(
                 ("rds", Some("DescribeDBMajorEngineVersions")) => {
                     Operation::DescribeDbMajorEngineVersions
                 }
+                ("rds", Some("DescribeDBClusters")) => Operation::DescribeDbClusters,
                 _ => Operation::Unsupported,
             };
             (protocol, operation, Params::Form(form))
@@ -523,6 +526,7 @@ fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>
         (Operation::DescribePendingMaintenanceActions, _, Some((a, r))) => {
             shared.counters.pending_maintenance(a, r)
         }
+        (Operation::DescribeDbClusters, _, Some((a, r))) => shared.counters.describe_clusters(a, r),
         (Operation::DescribeDbMajorEngineVersions, _, _) => shared
             .counters
             .major_engine_versions(&call.scope.region, call.form_field("Engine")),
