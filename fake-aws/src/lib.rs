@@ -1,6 +1,6 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
-//! `DescribeDBInstances`, `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`
-//! and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1
+//! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
+//! `DescribeDBMajorEngineVersions` and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1
 //! only. See README.md for the controls and counters.
 
 mod api;
