@@ -134,7 +134,7 @@ fn engine_port(engine: &str) -> i64 {
     }
 }
 
-fn license_model(engine: &str) -> &'static str {
+pub(crate) fn license_model(engine: &str) -> &'static str {
     if engine == "docdb" || engine == "neptune" {
         "na"
     } else if engine.contains("postgres") {
@@ -1078,7 +1078,35 @@ pub(crate) fn emit_tags<S: Sink>(s: &mut S, tags: &[(String, String)]) {
     });
 }
 
-fn emit_processor_features<S: Sink>(s: &mut S, len: Option<usize>) {
+/// `AdditionalStorageVolumes` of the `AdditionalStorageVolume` shape (pending changes and
+/// snapshots): `len` gp3 volumes named `name` of `allocated` GiB.
+pub(crate) fn emit_additional_storage_volumes<S: Sink>(
+    s: &mut S,
+    len: Option<usize>,
+    (name, allocated): (&str, i64),
+) {
+    s.list(
+        "AdditionalStorageVolumes",
+        "additional_storage_volumes",
+        len,
+        |s, _| {
+            s.item_object("member", |s| {
+                s.text("VolumeName", "volume_name", Some(name));
+                s.int("AllocatedStorage", "allocated_storage", Some(allocated));
+                s.int("IOPS", "iops", Some(3000));
+                s.int(
+                    "MaxAllocatedStorage",
+                    "max_allocated_storage",
+                    Some(2 * allocated),
+                );
+                s.int("StorageThroughput", "storage_throughput", Some(125));
+                s.text("StorageType", "storage_type", Some("gp3"));
+            })
+        },
+    );
+}
+
+pub(crate) fn emit_processor_features<S: Sink>(s: &mut S, len: Option<usize>) {
     s.list("ProcessorFeatures", "processor_features", len, |s, i| {
         s.item_object("ProcessorFeature", |s| {
             let (name, value) = [("coreCount", "2"), ("threadsPerCore", "1")][i % 2];
@@ -1207,21 +1235,7 @@ fn emit_pending_modified_values<S: Sink>(
                 "engine",
                 complete.then_some(instance.engine.as_str()),
             );
-            s.list(
-                "AdditionalStorageVolumes",
-                "additional_storage_volumes",
-                complete.then_some(1),
-                |s, _| {
-                    s.item_object("member", |s| {
-                        s.text("VolumeName", "volume_name", Some("rdsdbdata3"));
-                        s.int("AllocatedStorage", "allocated_storage", Some(300));
-                        s.int("IOPS", "iops", Some(3000));
-                        s.int("MaxAllocatedStorage", "max_allocated_storage", Some(600));
-                        s.int("StorageThroughput", "storage_throughput", Some(125));
-                        s.text("StorageType", "storage_type", Some("gp3"));
-                    })
-                },
-            );
+            emit_additional_storage_volumes(s, complete.then_some(1), ("rdsdbdata3", 300));
             s.text_fmt(
                 "DBCapacityReservationIdentifier",
                 "db_capacity_reservation_identifier",

@@ -183,14 +183,7 @@ type ClustersError = aws_sdk_rds::error::SdkError<
 async fn describe_clusters(
     client: &aws_sdk_rds::Client,
 ) -> Result<Vec<rds_types::DbCluster>, ClustersError> {
-    client
-        .describe_db_clusters()
-        .max_records(20)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
+    all_pages!(client.describe_db_clusters())
 }
 
 /// The first account with configured clusters, and its client.

@@ -54,15 +54,6 @@ struct_json!(rds_types::DbSubnetGroup {
     db_subnet_group_arn,
     supported_network_types,
 });
-struct_json!(rds_types::ProcessorFeature { name, value });
-struct_json!(rds_types::AdditionalStorageVolume {
-    volume_name,
-    allocated_storage,
-    iops,
-    max_allocated_storage,
-    storage_throughput,
-    storage_type,
-});
 struct_json!(rds_types::PendingModifiedValues {
     db_instance_class,
     allocated_storage,
@@ -216,15 +207,7 @@ struct_json!(rds_types::DbInstance {
 });
 
 async fn describe_all(client: &aws_sdk_rds::Client) -> Vec<rds_types::DbInstance> {
-    client
-        .describe_db_instances()
-        .max_records(20)
-        .into_paginator()
-        .items()
-        .send()
-        .collect::<Result<Vec<_>, _>>()
-        .await
-        .expect("every page parses")
+    all_pages!(client.describe_db_instances()).expect("every page parses")
 }
 
 /// One region, complete records on.

@@ -227,28 +227,27 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
     );
     damage_page(
         shared,
-        account_index,
-        region_index,
+        (account_index, region_index),
         &mut body,
-        "DescribeDBInstancesResult",
-        "DBInstance",
+        ("DescribeDBInstancesResult", "DBInstance"),
+        "StorageEncrypted",
     );
     with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
 }
 
 /// `malformed_targets` and `truncated_targets`: cuts a page so that the SDK fails, or so
 /// that it parses fewer records without error.
+/// `boolean` names a boolean element of every record, where the malformed cut goes.
 pub(super) fn damage_page(
     shared: &Shared,
-    account_index: usize,
-    region_index: usize,
+    (account_index, region_index): (usize, usize),
     body: &mut String,
-    result: &str,
-    record: &str,
+    (result, record): (&str, &str),
+    boolean: &str,
 ) {
     if shared.target_has(account_index, region_index, TARGET_MALFORMED) {
         shared.counters.malformed();
-        truncate_mid_element(body, result);
+        truncate_mid_element(body, result, boolean);
     } else if shared.target_has(account_index, region_index, TARGET_TRUNCATED) {
         shared.counters.malformed();
         truncate_after_first_record(body, record);
@@ -276,17 +275,17 @@ fn truncate_after_first_record(body: &mut String, record: &str) {
 
 /// Truncates an answer so that the SDK reports an error. The SDK's XML reader silently
 /// accepts most truncations (it returns what it parsed up to the cut), so the cut goes
-/// where it cannot: two letters into a `StorageEncrypted` boolean of the middle record, or,
-/// on an empty page, in the middle of the `result` element's name.
-fn truncate_mid_element(body: &mut String, result: &str) {
-    const BOOLEAN_OPENER: &str = "<StorageEncrypted>";
+/// where it cannot: two letters into a `boolean` element of the middle record, or, on an
+/// empty page (or an answer without one), in the middle of the `result` element's name.
+fn truncate_mid_element(body: &mut String, result: &str, boolean: &str) {
+    let boolean_opener = format!("<{boolean}>");
     let result_opener = format!("<{result}>");
     let half = body.len() / 2;
     let in_boolean = body[half..]
-        .find(BOOLEAN_OPENER)
+        .find(&boolean_opener)
         .map(|position| half + position)
-        .or_else(|| body.find(BOOLEAN_OPENER))
-        .map(|position| position + BOOLEAN_OPENER.len() + 2);
+        .or_else(|| body.find(&boolean_opener))
+        .map(|position| position + boolean_opener.len() + 2);
     let in_result_name = body
         .find(&result_opener)
         .map(|position| position + result_opener.len() / 2);
@@ -315,12 +314,16 @@ mod tests {
         let mut page = "<R><DescribeDBInstancesResult><DBInstances><DBInstance><StorageEncrypted>\
                         true</StorageEncrypted></DBInstance></DBInstances></DescribeDBInstancesResult></R>"
             .to_string();
-        truncate_mid_element(&mut page, "DescribeDBInstancesResult");
+        truncate_mid_element(&mut page, "DescribeDBInstancesResult", "StorageEncrypted");
         assert!(page.ends_with("<StorageEncrypted>tr"), "{page}");
         let mut empty_page =
             "<R><DescribeDBInstancesResult><DBInstances></DBInstances></DescribeDBInstancesResult></R>"
                 .to_string();
-        truncate_mid_element(&mut empty_page, "DescribeDBInstancesResult");
+        truncate_mid_element(
+            &mut empty_page,
+            "DescribeDBInstancesResult",
+            "StorageEncrypted",
+        );
         assert_eq!(empty_page, "<R><DescribeDBIn");
     }
 }

@@ -16,7 +16,7 @@ const ACTION: &str = "DescribeDBClusters";
 const CLUSTERS_MARKER: &str = "c1";
 
 /// `Filters.Filter.N.Name` with its `Filters.Filter.N.Values.Value.M`, in order.
-fn query_filters(call: &Call) -> Vec<(&str, Vec<&str>)> {
+pub(super) fn query_filters(call: &Call) -> Vec<(&str, Vec<&str>)> {
     (1..)
         .map_while(|n| {
             let name = call.form_field(&format!("Filters.Filter.{n}.Name"))?;
@@ -115,11 +115,10 @@ pub(super) async fn describe_db_clusters(shared: &Shared, call: &Call) -> Reply 
     });
     damage_page(
         shared,
-        account_index,
-        region_index,
+        (account_index, region_index),
         &mut body,
-        "DescribeDBClustersResult",
-        "DBCluster",
+        ("DescribeDBClustersResult", "DBCluster"),
+        "StorageEncrypted",
     );
     with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
 }

@@ -114,6 +114,15 @@ struct_json!(rds_types::DomainMembership {
     dns_ips,
 });
 struct_json!(rds_types::Tag { key, value });
+struct_json!(rds_types::ProcessorFeature { name, value });
+struct_json!(rds_types::AdditionalStorageVolume {
+    volume_name,
+    allocated_storage,
+    iops,
+    max_allocated_storage,
+    storage_throughput,
+    storage_type,
+});
 struct_json!(rds_types::CertificateDetails {
     ca_identifier,
     valid_till
@@ -177,6 +186,20 @@ pub async fn rds_for(
         .retry_config(retry)
         .build();
     aws_sdk_rds::Client::from_conf(config)
+}
+
+/// Every item of every page of a Describe request, 20 records a page.
+#[macro_export]
+macro_rules! all_pages {
+    ($request:expr) => {
+        $request
+            .max_records(20)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+    };
 }
 
 /// Paths of nulls and empty lists at any depth.
