@@ -13,7 +13,7 @@ use aws_sdk_rds::config::ProvideCredentials;
 
 use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
 use crate::cli::FieldsFormat;
-use crate::config::Settings;
+use crate::config::{output_path_for, ResourceKind, Settings};
 use crate::fetch::{self, Event, FetchOptions};
 use crate::joins::Joins;
 use crate::metrics::MetricsFile;
@@ -21,7 +21,7 @@ use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
-use crate::record::{self, RecordContext};
+use crate::record::{self, ClusterRecord, InstanceRecord, Page, Record, RecordContext};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
 use crate::status::RunStatus;
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
@@ -128,17 +128,8 @@ async fn run_inventory(
         context: RecordContext::new(SystemTime::now()),
         csv_raw: settings.csv_raw,
     };
-    let columns = output_columns(settings.format, &settings.columns, &settings.tag_columns)?;
-    // Open the output first, so a bad path fails before any AWS call.
-    let destination = match &settings.output {
-        Some(path) => Destination::File(
-            AtomicFile::create(path)
-                .with_context(|| format!("cannot create output file {}", path.display()))?,
-        ),
-        None => Destination::Stdout(stdout),
-    };
-    let writer = RecordWriter::new(settings.format, &columns, options, destination)
-        .context("cannot write output")?;
+    // Open the outputs first, so a bad path fails before any AWS call.
+    let writer = Outputs::open(settings, options, stdout)?;
 
     let Prepared {
         aws,
@@ -168,6 +159,7 @@ async fn run_inventory(
     let fetching = fetch::fetch_all(
         Arc::clone(&aws),
         Arc::clone(&plan.targets),
+        Arc::clone(&plan.kinds),
         options,
         joins,
         events,
@@ -276,9 +268,10 @@ async fn plan_with_aws(
     Ok((plan, role_checks))
 }
 
-/// `rds-inventory fields`: the output schema, one row per field.
+/// `rds-inventory fields`: the output schema of one kind, one row per field.
 pub fn fields(
     format: Option<FieldsFormat>,
+    kind: ResourceKind,
     mut stdout: impl Write,
     terminal: bool,
 ) -> anyhow::Result<RunStatus> {
@@ -287,13 +280,9 @@ pub fn fields(
     } else {
         FieldsFormat::Ndjson
     });
-    let rendered = match format {
-        FieldsFormat::Table => {
-            let (header, rows) = record::table_rows();
-            table::render_rows(&header, &rows)
-        }
-        FieldsFormat::Ndjson => record::ndjson_rows(),
-        FieldsFormat::Markdown => record::markdown_table(),
+    let rendered = match kind {
+        ResourceKind::Instances => render_fields::<InstanceRecord>(format),
+        ResourceKind::Clusters => render_fields::<ClusterRecord>(format),
     };
     match stdout
         .write_all(rendered.as_bytes())
@@ -304,6 +293,105 @@ pub fn fields(
             .map(|()| RunStatus::Complete)
             .context("cannot write the field list"),
     }
+}
+
+fn render_fields<R: Record>(format: FieldsFormat) -> String {
+    match format {
+        FieldsFormat::Table => {
+            let (header, rows) = record::table_rows::<R>();
+            table::render_rows(&header, &rows)
+        }
+        FieldsFormat::Ndjson => record::ndjson_rows::<R>(),
+        FieldsFormat::Markdown => record::markdown_table::<R>(),
+    }
+}
+
+/// One writer per kind listed: stdout for a single kind without `-o`, else each kind's file.
+struct Outputs {
+    writers: Vec<(ResourceKind, RecordWriter<Destination>)>,
+}
+
+impl Outputs {
+    fn open(
+        settings: &Settings,
+        options: WriteOptions,
+        stdout: Box<dyn Write + Send>,
+    ) -> anyhow::Result<Outputs> {
+        let mut stdout = Some(stdout);
+        let mut writers = Vec::new();
+        for &kind in &settings.kinds {
+            let destination =
+                match &settings.output {
+                    Some(path) => {
+                        let path = output_path_for(path, kind);
+                        Destination::File(AtomicFile::create(&path).with_context(|| {
+                            format!("cannot create output file {}", path.display())
+                        })?)
+                    }
+                    // Settings refuse several kinds without `-o`: one kind takes stdout.
+                    None => match stdout.take() {
+                        Some(stdout) => Destination::Stdout(stdout),
+                        None => anyhow::bail!("several kinds cannot share stdout"),
+                    },
+                };
+            let writer = match kind {
+                ResourceKind::Instances => {
+                    open_writer::<InstanceRecord>(settings, options, destination)
+                }
+                ResourceKind::Clusters => {
+                    open_writer::<ClusterRecord>(settings, options, destination)
+                }
+            }?;
+            writers.push((kind, writer));
+        }
+        Ok(Outputs { writers })
+    }
+
+    fn writer(&mut self, kind: ResourceKind) -> io::Result<&mut RecordWriter<Destination>> {
+        self.writers
+            .iter_mut()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, w)| w)
+            .ok_or_else(|| io::Error::other(format!("no output for {}", kind.name())))
+    }
+
+    /// Writes a page and counts its records.
+    fn write(&mut self, page: &Page, counts: &mut RunCounts) -> io::Result<()> {
+        match page {
+            Page::Instances(records) => {
+                write_records(self.writer(ResourceKind::Instances)?, records, counts)
+            }
+            Page::Clusters(records) => {
+                write_records(self.writer(ResourceKind::Clusters)?, records, counts)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writers.iter_mut().try_for_each(|(_, w)| w.flush())
+    }
+}
+
+/// One kind's writer, its columns checked against the kind's schema.
+fn open_writer<R: Record>(
+    settings: &Settings,
+    options: WriteOptions,
+    destination: Destination,
+) -> anyhow::Result<RecordWriter<Destination>> {
+    let columns = output_columns::<R>(settings.format, &settings.columns, &settings.tag_columns)?;
+    RecordWriter::new::<R>(settings.format, &columns, options, destination)
+        .context("cannot write output")
+}
+
+fn write_records<R: Record>(
+    writer: &mut RecordWriter<Destination>,
+    records: &[R],
+    counts: &mut RunCounts,
+) -> io::Result<()> {
+    records.iter().try_for_each(|r| {
+        counts.record(r);
+        writer.write(r)
+    })
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).
@@ -328,7 +416,7 @@ impl Interrupt {
     }
 }
 
-type Consumed = (io::Result<RecordWriter<Destination>>, Reporter, RunCounts);
+type Consumed = (io::Result<Outputs>, Reporter, RunCounts);
 
 /// Commits the output of a finished run, or discards it when interrupted.
 fn finish(
@@ -348,26 +436,33 @@ fn finish(
     })
 }
 
-/// Finishes the output: renames the file into place, or leaves everything as it was.
+/// Finishes the outputs: renames each file into place, or leaves everything as it was.
 fn commit(
-    written: io::Result<RecordWriter<Destination>>,
+    written: io::Result<Outputs>,
     interrupted: bool,
     counts: &RunCounts,
 ) -> anyhow::Result<RunStatus> {
-    let writer = match written {
-        Ok(writer) => writer,
+    let outputs = match written {
+        Ok(outputs) => outputs,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
         Err(e) => return Err(e).context("cannot write output"),
     };
     if interrupted {
-        // Dropping the writer removes the temp file; an existing output file stays as it was.
+        // Dropping the writers removes the temp files; existing output files stay as they were.
         return Ok(RunStatus::Interrupted);
     }
-    match writer.finish() {
-        Ok(Destination::File(file)) => file.commit().context("cannot replace the output file")?,
-        Ok(Destination::Stdout(_)) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
-        Err(e) => return Err(e).context("cannot write output"),
+    // Every file is written completely before any is renamed into place.
+    let mut files = Vec::new();
+    for (_, writer) in outputs.writers {
+        match writer.finish() {
+            Ok(Destination::File(file)) => files.push(file),
+            Ok(Destination::Stdout(_)) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
+            Err(e) => return Err(e).context("cannot write output"),
+        }
+    }
+    for file in files {
+        file.commit().context("cannot replace the output file")?;
     }
     Ok(counts.status())
 }
@@ -375,7 +470,7 @@ fn commit(
 /// The single writer: owns the output, writes each page as it arrives, counts and reports.
 fn consume(
     mut events: mpsc::Receiver<Event>,
-    mut writer: RecordWriter<Destination>,
+    mut writer: Outputs,
     mut reporter: Reporter,
     mut counts: RunCounts,
     aws: &AwsContext,
@@ -401,12 +496,8 @@ fn consume(
             counts.warn(&warning);
         }
         match event {
-            Event::Page(records) => {
-                let written = records.iter().try_for_each(|r| {
-                    counts.record(r);
-                    writer.write(r)
-                });
-                if let Err(e) = written {
+            Event::Page(page) => {
+                if let Err(e) = writer.write(&page, &mut counts) {
                     return (Err(e), reporter, counts);
                 }
                 reporter.page(&counts);

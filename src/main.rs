@@ -63,9 +63,9 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
                 Err(e) => Err(anyhow::Error::new(e).context("cannot write the man page")),
             };
         }
-        Some(Command::Fields { format }) => {
+        Some(Command::Fields { format, kind }) => {
             let terminal = io::stdout().is_terminal();
-            return app::fields(*format, io::stdout().lock(), terminal);
+            return app::fields(*format, *kind, io::stdout().lock(), terminal);
         }
         Some(Command::Plan { .. } | Command::Diff(_)) | None => {}
     }

@@ -36,7 +36,7 @@ pub fn plan_without_aws(settings: &Settings) -> anyhow::Result<Option<Plan>> {
             Regions::Enabled => None,
         })
         .collect();
-    Ok(planned.map(Plan::new))
+    Ok(planned.map(|p| Plan::new(p).with_kinds(&settings.kinds)))
 }
 
 /// Base config -> discovered accounts -> one credential per account -> resolved regions.
@@ -72,7 +72,7 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
     let (planned, warnings) = resolve_regions(&aws, accounts, settings.concurrency).await;
     Ok(Prepared {
         aws,
-        plan: Plan::new(planned),
+        plan: Plan::new(planned).with_kinds(&settings.kinds),
         warnings,
     })
 }

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::record::{Column, FieldValue, InstanceRecord, RecordContext, Shape};
+use crate::record::{Column, FieldValue, Record, RecordContext, Shape};
 
 /// Between two columns.
 const GAP: &str = "  ";
@@ -81,22 +81,22 @@ pub struct TableWriter<W: Write> {
 
 impl<W: Write> TableWriter<W> {
     /// Lays out `columns` and writes the header line.
-    pub fn new(columns: &[Column], context: RecordContext, out: W) -> io::Result<Self> {
+    pub fn new<R: Record>(columns: &[Column], context: RecordContext, out: W) -> io::Result<Self> {
         let mut headers = Vec::with_capacity(columns.len());
         let columns = columns
             .iter()
             .map(|column| {
-                let name = column.name();
+                let name = column.name::<R>();
                 let (header, width, align) = match column {
                     Column::Field(_) => match FIELD_LAYOUT.iter().find(|l| l.0 == name) {
                         Some(&(_, label, width, align)) => (label.to_owned(), width, align),
                         None => {
-                            let (width, align) = layout_by_shape(&column.shape());
+                            let (width, align) = layout_by_shape(&column.shape::<R>());
                             (name.into_owned(), width, align)
                         }
                     },
                     Column::Path { .. } => {
-                        let (width, align) = layout_by_shape(&column.shape());
+                        let (width, align) = layout_by_shape(&column.shape::<R>());
                         (name.into_owned(), width, align)
                     }
                     Column::Tag(_) => {
@@ -132,7 +132,7 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// Writes one record as one line.
-    pub fn write(&mut self, record: &InstanceRecord) -> io::Result<()> {
+    pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         let TableWriter {
             out,
             columns,
@@ -263,11 +263,12 @@ pub fn render_rows(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     use super::*;
     use crate::record::tests::{bare_record as bare, context, full_record, record_with};
-    use crate::record::{fields, select_columns, DefaultColumns};
+    use crate::record::{fields, select_columns, DefaultColumns, InstanceRecord};
     use aws_sdk_rds::types::Tag;
 
     fn table(columns: &[Column], records: &[InstanceRecord]) -> String {
-        let mut writer = TableWriter::new(columns, context(), Vec::new()).expect("new");
+        let mut writer =
+            TableWriter::new::<InstanceRecord>(columns, context(), Vec::new()).expect("new");
         for r in records {
             writer.write(r).expect("write");
         }
@@ -275,7 +276,7 @@ mod tests {
     }
 
     fn default_columns() -> Vec<Column> {
-        select_columns(&[], &[], DefaultColumns::Table).expect("columns")
+        select_columns::<InstanceRecord>(&[], &[], DefaultColumns::Table).expect("columns")
     }
 
     #[test]
@@ -321,7 +322,7 @@ mod tests {
 
     #[test]
     fn control_characters_keep_a_row_on_one_line() {
-        let columns = select_columns(
+        let columns = select_columns::<InstanceRecord>(
             &["db_instance_identifier".into(), "tags".into()],
             &["owner".into(), "missing".into()],
             DefaultColumns::Table,

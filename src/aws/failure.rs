@@ -38,6 +38,8 @@ pub enum Phase {
     PendingMaintenance,
     /// `--with engine-support`: DescribeDBMajorEngineVersions.
     EngineVersions,
+    /// DescribeDBClusters for the `effective_*` fields of cluster members' instance records.
+    ClusterLookup,
 }
 
 /// A classified failure of one AWS call.

@@ -5,12 +5,15 @@ use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{
     ActivityStreamMode, ActivityStreamPolicyStatus, ActivityStreamStatus, AdditionalStorageVolume,
     AdditionalStorageVolumeOutput, AutomationMode, AvailabilityZone, CertificateDetails,
-    DatabaseInsightsMode, DbInstanceAutomatedBackupsReplication, DbInstanceRole,
-    DbInstanceStatusInfo, DbParameterGroupStatus, DbSecurityGroupMembership, DbSubnetGroup,
-    DomainMembership, Endpoint, MasterUserSecret, OptionGroupMembership, Outpost,
-    PendingCloudwatchLogsExports, PendingMaintenanceAction, PendingModifiedValues,
-    ProcessorFeature, ReplicaMode, StorageEncryptionType, Subnet, UpgradeRolloutOrder,
-    VpcSecurityGroupMembership,
+    ClusterPendingModifiedValues, ClusterScalabilityType, DatabaseInsightsMode, DbClusterMember,
+    DbClusterOptionGroupStatus, DbClusterRole, DbClusterStatusInfo,
+    DbInstanceAutomatedBackupsReplication, DbInstanceRole, DbInstanceStatusInfo,
+    DbParameterGroupStatus, DbSecurityGroupMembership, DbSubnetGroup, DomainMembership, Endpoint,
+    LimitlessDatabase, LimitlessDatabaseStatus, LocalWriteForwardingStatus, MasterUserSecret,
+    OptionGroupMembership, Outpost, PendingCloudwatchLogsExports, PendingMaintenanceAction,
+    PendingModifiedValues, ProcessorFeature, RdsCustomClusterConfiguration, ReplicaMode,
+    ScalingConfigurationInfo, ServerlessV2ScalingConfigurationInfo, StorageEncryptionType, Subnet,
+    UpgradeRolloutOrder, VpcSecurityGroupMembership, WriteForwardingStatus,
 };
 
 use super::shape::{shape_of, HasShape, Shape};
@@ -170,6 +173,23 @@ impl ToJson for i32 {
     }
 }
 
+impl ToJson for i64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_int(out, *self);
+    }
+}
+
+/// As serde_json writes it (shortest round-trip form); `null` when not finite, as JSON has no
+/// NaN or infinity.
+impl ToJson for f64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match serde_json::Number::from_f64(*self) {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
 impl ToJson for bool {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(if *self { b"true" } else { b"false" });
@@ -268,6 +288,7 @@ macro_rules! sdk_enums {
 sdk_enums! {
     ActivityStreamMode ActivityStreamPolicyStatus ActivityStreamStatus AutomationMode
     DatabaseInsightsMode ReplicaMode StorageEncryptionType UpgradeRolloutOrder
+    WriteForwardingStatus LocalWriteForwardingStatus ClusterScalabilityType LimitlessDatabaseStatus
 }
 
 /// A structure of the SDK becomes an object keyed by the SDK's snake_case member names.
@@ -357,6 +378,28 @@ sdk_structs! {
         action, description, auto_applied_after_date, forced_apply_date, current_apply_date,
         opt_in_status,
     }
+    DbClusterOptionGroupStatus { db_cluster_option_group_name, status }
+    DbClusterStatusInfo { status_type, normal, status, message }
+    DbClusterMember {
+        db_instance_identifier, is_cluster_writer, db_cluster_parameter_group_status,
+        promotion_tier,
+    }
+    DbClusterRole { role_arn, status, feature_name }
+    ClusterPendingModifiedValues {
+        pending_cloudwatch_logs_exports, db_cluster_identifier,
+        master_user_password => redacted, iam_database_authentication_enabled, engine_version,
+        backup_retention_period, storage_type, allocated_storage,
+        rds_custom_cluster_configuration, iops, certificate_details,
+    }
+    ScalingConfigurationInfo {
+        min_capacity, max_capacity, auto_pause, seconds_until_auto_pause, timeout_action,
+        seconds_before_timeout,
+    }
+    RdsCustomClusterConfiguration {
+        interconnect_subnet_id, transit_gateway_multicast_domain_id, replica_mode,
+    }
+    LimitlessDatabase { status, min_required_acu }
+    ServerlessV2ScalingConfigurationInfo { min_capacity, max_capacity, seconds_until_auto_pause }
 }
 
 #[cfg(test)]

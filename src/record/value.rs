@@ -130,6 +130,12 @@ impl AsFieldValue for i32 {
     }
 }
 
+impl AsFieldValue for i64 {
+    fn field_value(&self) -> FieldValue<'_> {
+        FieldValue::Int(*self)
+    }
+}
+
 impl AsFieldValue for bool {
     fn field_value(&self) -> FieldValue<'_> {
         FieldValue::Bool(*self)
