@@ -24,6 +24,14 @@ fn records(run: &Run, name: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The keys of the records of NDJSON file `name`, identified by field `identifier`.
+fn keys_of(run: &Run, name: &str, identifier: &str) -> BTreeSet<Key> {
+    records(run, name)
+        .iter()
+        .map(|r| key(r, identifier))
+        .collect()
+}
+
 fn key(record: &Value, identifier: &str) -> Key {
     let text = |name: &str| record[name].as_str().expect("a string").to_owned();
     (text("account_id"), text("region"), text(identifier))
@@ -153,15 +161,9 @@ fn listing_both_kinds_shares_one_cluster_listing_per_target() {
             "{account} {region}: one listing for both kinds"
         );
     }
-    let clusters: BTreeSet<Key> = records(&run, "clusters.ndjson")
-        .iter()
-        .map(|r| key(r, "db_cluster_identifier"))
-        .collect();
+    let clusters: BTreeSet<Key> = keys_of(&run, "clusters.ndjson", "db_cluster_identifier");
     assert_eq!(clusters, expected_clusters(fake.config()));
-    let instances: BTreeSet<Key> = records(&run, "instances.ndjson")
-        .iter()
-        .map(|r| key(r, "db_instance_identifier"))
-        .collect();
+    let instances: BTreeSet<Key> = keys_of(&run, "instances.ndjson", "db_instance_identifier");
     assert_eq!(instances, fake::expected_keys(fake.config()));
     assert_eq!(
         counters.assume_role_calls_total,
@@ -261,19 +263,13 @@ fn a_denied_clusters_kind_fails_that_kind_only() {
         ],
     );
     run.assert_code(3, "the clusters of one account could not be listed");
-    let instances: BTreeSet<Key> = records(&run, "instances.ndjson")
-        .iter()
-        .map(|r| key(r, "db_instance_identifier"))
-        .collect();
+    let instances: BTreeSet<Key> = keys_of(&run, "instances.ndjson", "db_instance_identifier");
     assert_eq!(
         instances,
         fake::expected_keys(fake.config()),
         "every instance is still listed"
     );
-    let clusters: BTreeSet<Key> = records(&run, "clusters.ndjson")
-        .iter()
-        .map(|r| key(r, "db_cluster_identifier"))
-        .collect();
+    let clusters: BTreeSet<Key> = keys_of(&run, "clusters.ndjson", "db_cluster_identifier");
     assert_eq!(clusters, expected_clusters(fake.config()));
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
@@ -297,15 +293,9 @@ fn throttled_cluster_listings_are_retried_to_completion() {
     let run = fake::run(&fake, &["-q", "--kind", "all", "-o", "{kind}.ndjson"]);
     run.assert_code(0, "throttling slows the run down, it loses nothing");
     assert!(fake.counters().faults.throttled > 0, "the fake throttled");
-    let clusters: BTreeSet<Key> = records(&run, "clusters.ndjson")
-        .iter()
-        .map(|r| key(r, "db_cluster_identifier"))
-        .collect();
+    let clusters: BTreeSet<Key> = keys_of(&run, "clusters.ndjson", "db_cluster_identifier");
     assert_eq!(clusters, expected_clusters(fake.config()));
-    let instances: BTreeSet<Key> = records(&run, "instances.ndjson")
-        .iter()
-        .map(|r| key(r, "db_instance_identifier"))
-        .collect();
+    let instances: BTreeSet<Key> = keys_of(&run, "instances.ndjson", "db_instance_identifier");
     assert_eq!(instances, fake::expected_keys(fake.config()));
 }
 
