@@ -6,7 +6,7 @@ use aws_sdk_rds::types::DbCluster;
 use super::cluster::ClusterRecord;
 use crate::cli::ResourceKind;
 
-use super::schema::{Field, Record, Source};
+use super::schema::{DiffKeys, Field, Record, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::value::{AsFieldValue, FieldValue, TagView};
@@ -178,6 +178,21 @@ const TABLE_COLUMNS: &[&str] = &[
 
 impl Record for ClusterRecord {
     const KIND: ResourceKind = ResourceKind::Clusters;
+    const DIFF: DiffKeys = DiffKeys {
+        kind: ResourceKind::Clusters,
+        identifier: "db_cluster_identifier",
+        rename: "db_cluster_resource_id",
+        volatile: &[
+            "latest_restorable_time",
+            "earliest_restorable_time",
+            "earliest_backtrack_time",
+            "backtrack_consumed_change_records",
+            "capacity",
+            "certificate_days_left",
+            "percent_progress",
+            "automatic_restart_time",
+        ],
+    };
     const TABLE_COLUMNS: &'static [&'static str] = TABLE_COLUMNS;
 
     fn fields() -> &'static [Field<Self>] {

@@ -8,7 +8,7 @@ use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
 use super::instance::{ClusterLink, InstanceRecord};
 use crate::cli::ResourceKind;
 
-use super::schema::{Field, Record, Source};
+use super::schema::{DiffKeys, Field, Record, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::value::{AsFieldValue, FieldValue, TagView};
@@ -323,6 +323,19 @@ const TABLE_COLUMNS: &[&str] = &[
 
 impl Record for InstanceRecord {
     const KIND: ResourceKind = ResourceKind::Instances;
+    const DIFF: DiffKeys = DiffKeys {
+        kind: ResourceKind::Instances,
+        identifier: "db_instance_identifier",
+        rename: "dbi_resource_id",
+        volatile: &[
+            "latest_restorable_time",
+            "certificate_days_left",
+            "percent_progress",
+            "storage_operation_percent_progress",
+            "automatic_restart_time",
+            "resume_full_automation_mode_time",
+        ],
+    };
     const TABLE_COLUMNS: &'static [&'static str] = TABLE_COLUMNS;
 
     fn fields() -> &'static [Field<Self>] {

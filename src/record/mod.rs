@@ -33,7 +33,7 @@ pub use columns::{select_columns, Column, DefaultColumns};
 pub use instance::InstanceRecord;
 #[cfg(test)]
 pub use schema::Field;
-pub use schema::{markdown_table, ndjson_rows, table_rows, Record};
+pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
 pub use shape::Shape;
 pub use value::FieldValue;
 
@@ -62,6 +62,15 @@ impl RecordContext {
         let days = (time.as_nanos() - self.now.as_nanos()).div_euclid(NANOS_PER_DAY);
         i64::try_from(days).unwrap_or(if days < 0 { i64::MIN } else { i64::MAX })
     }
+}
+
+/// Every kind's `diff` keys, in [`crate::cli::ResourceKind::ALL`] order: a record is of the
+/// first kind whose identifier it has (an instance record also names its cluster).
+pub const DIFF_KEYS: [&DiffKeys; 2] = [&InstanceRecord::DIFF, &ClusterRecord::DIFF];
+
+/// The kind of a record that has the fields `has` says it has, when it is one of ours.
+pub fn diff_keys_of(has: impl Fn(&str) -> bool) -> Option<&'static DiffKeys> {
+    DIFF_KEYS.into_iter().find(|keys| has(keys.identifier))
 }
 
 /// One page of records of one kind, as the fetchers send them to the writer.

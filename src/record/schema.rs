@@ -10,6 +10,18 @@ use super::shape::Shape;
 use super::value::{FieldValue, TagView};
 use super::RecordContext;
 
+/// What `diff` needs of a kind: how two runs' records are matched, and which fields change
+/// without anyone acting on the resource (not compared by default).
+#[derive(Debug)]
+pub struct DiffKeys {
+    pub kind: ResourceKind,
+    /// With account_id and region, the match key.
+    pub identifier: &'static str,
+    /// The immutable resource id that tells a rename from a removal and an addition.
+    pub rename: &'static str,
+    pub volatile: &'static [&'static str],
+}
+
 /// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
 /// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters).
 pub trait Record: Sized + Send + 'static {
@@ -17,6 +29,8 @@ pub trait Record: Sized + Send + 'static {
     const KIND: ResourceKind;
     /// The `table` format's columns when `--columns` is not given: what a person scans for.
     const TABLE_COLUMNS: &'static [&'static str];
+    /// How `diff` matches and compares records of this kind.
+    const DIFF: DiffKeys;
     /// Every field, in output order.
     fn fields() -> &'static [Field<Self>];
     fn account_id(&self) -> &str;
