@@ -204,6 +204,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn plan_rows_show_the_kinds_of_every_target() {
+        let plan = plan_of(&[account("111111111111", &["us-east-1"])]);
+        let rows = PlanRow::all(&plan, &[]);
+        assert_eq!(rows[0].kinds, "instances", "the default kind");
+        let plan = plan.with_kinds(&ResourceKind::ALL);
+        let rows = PlanRow::all(&plan, &[]);
+        assert_eq!(rows[0].kinds, "instances,clusters");
+        let (header, cells) = PlanRow::table(&rows);
+        assert_eq!(header.last(), Some(&"KINDS"));
+        assert_eq!(
+            cells[0].last().map(String::as_str),
+            Some("instances,clusters")
+        );
+        assert!(render_ndjson(&rows).contains(r#""kinds":"instances,clusters""#));
+    }
+
+    #[test]
     fn targets_share_the_accounts_arc() {
         let plan = plan_of(&[account("111111111111", &["us-east-1", "eu-west-1"])]);
         assert!(plan

@@ -21,9 +21,10 @@ enum Align {
     Right,
 }
 
-/// Header label, width and alignment of the original fields; any other column is headed by
+/// Header label, width and alignment of the original instance fields and of the cluster fields
+/// that share their meaning; any other column is headed by
 /// its own name and sized by its type.
-const FIELD_LAYOUT: [(&str, &str, usize, Align); 24] = [
+const FIELD_LAYOUT: [(&str, &str, usize, Align); 25] = [
     ("account_id", "ACCOUNT ID", 12, Align::Left),
     ("account_name", "ACCOUNT", 16, Align::Left),
     ("region", "REGION", 14, Align::Left),
@@ -48,6 +49,8 @@ const FIELD_LAYOUT: [(&str, &str, usize, Align); 24] = [
     ("db_cluster_identifier", "CLUSTER", 32, Align::Left),
     ("instance_create_time", "CREATED", 20, Align::Left),
     ("tags", "TAGS", 40, Align::Left),
+    // A cluster's state (an instance's is `db_instance_status`).
+    ("status", "STATUS", 12, Align::Left),
 ];
 
 /// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.

@@ -347,3 +347,58 @@ fn pending_maintenance_is_joined_into_cluster_records_by_arn_from_one_listing() 
     }
     assert!(with_actions > 0, "some cluster has pending maintenance");
 }
+
+#[test]
+fn engine_support_is_joined_into_cluster_records() {
+    let fake = fake::start(with_clusters(1, 2, 4));
+    let run = fake::run(
+        &fake,
+        &["-q", "--kind", "clusters", "--with", "engine-support"],
+    );
+    run.assert_code(0, "--with engine-support");
+    let lines = run.json_lines();
+    let aurora: Vec<&Value> = lines
+        .iter()
+        .filter(|r| r["engine"] == "aurora-postgresql" || r["engine"] == "aurora-mysql")
+        .collect();
+    assert!(!aurora.is_empty(), "the scenario has Aurora clusters");
+    for record in &aurora {
+        assert!(record["engine_major_version"].is_string(), "{record}");
+    }
+    assert!(
+        aurora
+            .iter()
+            .any(|r| r["standard_support_end_date"].is_string()),
+        "some Aurora major version has lifecycle dates"
+    );
+    let services: BTreeSet<&str> = lines.iter().filter_map(|r| r["service"].as_str()).collect();
+    assert!(services.contains("rds"), "{services:?}");
+}
+
+#[test]
+fn a_table_of_clusters_shows_the_clusters_default_columns() {
+    let fake = fake::start(with_clusters(1, 2, 2));
+    let run = fake::run(&fake, &["-q", "--kind", "clusters", "-f", "table"]);
+    run.assert_code(0, "-f table --kind clusters");
+    let header = run.stdout.lines().next().expect("a header");
+    let words: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(
+        words,
+        [
+            "ACCOUNT",
+            "REGION",
+            "CLUSTER",
+            "ENGINE",
+            "VERSION",
+            "STATUS",
+            "MULTI-AZ",
+            "ENCRYPTED",
+            "DEL-PROTECT",
+            "backup_retention_period"
+        ]
+    );
+    assert_eq!(
+        run.stdout.lines().count(),
+        1 + expected_clusters(fake.config()).len()
+    );
+}

@@ -404,6 +404,11 @@ mod tests {
                 "unknown field `colour`",
             ),
             (
+                format!("{top}kinds = [\"instances\", \"snapshots\"]\n{account}"),
+                Some(2),
+                "unknown variant `snapshots`",
+            ),
+            (
                 format!("{top}[[accounts]]\nid = \"1234\"\n"),
                 Some(3),
                 "accounts[0].id: \"1234\" is not a 12-digit",
