@@ -23,7 +23,7 @@ use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
 use crate::record::{self, ClusterRecord, InstanceRecord, Page, Record, RecordContext};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
-use crate::status::RunStatus;
+use crate::status::{reader_gone, RunStatus};
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
 use crate::table;
 
@@ -218,12 +218,11 @@ pub async fn plan(
     } else {
         plan::render_ndjson(&rows)
     };
-    match stdout
+    let written = stdout
         .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
-        other => other.context("cannot write the plan")?,
+        .and_then(|()| stdout.flush());
+    if RunStatus::after_writing(written, "cannot write the plan")? == RunStatus::OutputClosed {
+        return Ok(RunStatus::OutputClosed);
     }
     let failed = role_checks.iter().filter(|(_, r)| r.is_err()).count();
     if check && !settings.quiet {
@@ -284,15 +283,10 @@ pub fn fields(
         ResourceKind::Instances => render_fields::<InstanceRecord>(format),
         ResourceKind::Clusters => render_fields::<ClusterRecord>(format),
     };
-    match stdout
+    let written = stdout
         .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(RunStatus::OutputClosed),
-        other => other
-            .map(|()| RunStatus::Complete)
-            .context("cannot write the field list"),
-    }
+        .and_then(|()| stdout.flush());
+    RunStatus::after_writing(written, "cannot write the field list")
 }
 
 fn render_fields<R: Record>(format: FieldsFormat) -> String {
@@ -444,7 +438,7 @@ fn commit(
 ) -> anyhow::Result<RunStatus> {
     let outputs = match written {
         Ok(outputs) => outputs,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
+        Err(e) if reader_gone(&e) => return Ok(RunStatus::OutputClosed),
         Err(e) => return Err(e).context("cannot write output"),
     };
     if interrupted {
@@ -457,7 +451,7 @@ fn commit(
         match writer.finish() {
             Ok(Destination::File(file)) => files.push(file),
             Ok(Destination::Stdout(_)) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
+            Err(e) if reader_gone(&e) => return Ok(RunStatus::OutputClosed),
             Err(e) => return Err(e).context("cannot write output"),
         }
     }

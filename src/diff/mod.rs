@@ -19,6 +19,7 @@ use serde_json::Value;
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::record::{diff_keys_of, DiffKeys, DIFF_KEYS};
+use crate::status::reader_gone;
 use input::{Input, Loc};
 use output::{escape, ChangeLine, ChangeWriter, Identifier, Kind};
 use record::{split_key, RawRecord, KEY_SEPARATOR};
@@ -135,7 +136,7 @@ enum Stop {
 
 impl From<io::Error> for Stop {
     fn from(e: io::Error) -> Stop {
-        if e.kind() == io::ErrorKind::BrokenPipe {
+        if reader_gone(&e) {
             Stop::Closed
         } else {
             Stop::Trouble(format!("cannot write the output: {e}"))
