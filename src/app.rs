@@ -7,11 +7,11 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 
 use aws_sdk_rds::config::ProvideCredentials;
 
-use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
+use crate::aws::{credential_failure_text, AccountWarning, AwsContext, WarningSink};
 use crate::cli::FieldsFormat;
 use crate::config::{output_path_for, ResourceKind, Settings};
 use crate::fetch::{self, Event, FetchOptions};
@@ -131,12 +131,14 @@ async fn run_inventory(
     // Open the outputs first, so a bad path fails before any AWS call.
     let writer = Outputs::open(settings, options, stdout)?;
 
+    // Opened before any AWS call, so that warnings travel on it with the pages.
+    let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
     let Prepared {
         aws,
         plan,
         warnings,
     } = tokio::select! {
-        prepared = prepare(settings) => prepared?,
+        prepared = prepare(settings, warnings_onto(&events)) => prepared?,
         () = interrupt.recv() => {
             return Ok(Finished { status: RunStatus::Interrupted, counted: None, aws: None });
         }
@@ -144,11 +146,8 @@ async fn run_inventory(
     let reporter = start_reporting(settings, &plan, &warnings);
     let counts = RunCounts::new(&plan, &warnings);
 
-    let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
-    let consumer_aws = Arc::clone(&aws);
-    let mut consumer = tokio::task::spawn_blocking(move || {
-        consume(received, writer, reporter, counts, &consumer_aws)
-    });
+    let mut consumer =
+        tokio::task::spawn_blocking(move || consume(received, writer, reporter, counts));
     let options = FetchOptions {
         concurrency: settings.concurrency,
         max_attempts: settings.max_attempts,
@@ -173,6 +172,25 @@ async fn run_inventory(
     };
     // The fetch future is dropped here: its tasks are aborted and the channel closes.
     finish(consumer.await, started, aws, plan, interrupted)
+}
+
+/// Warnings as events of the run: the writer reports and counts them in order with the pages.
+/// The sink holds the channel weakly, so the run's end (every fetcher gone) still closes it.
+fn warnings_onto(events: &mpsc::Sender<Event>) -> WarningSink {
+    let events = events.downgrade();
+    WarningSink::new(move |warning| {
+        let Some(events) = events.upgrade() else {
+            return;
+        };
+        if let Err(TrySendError::Full(event)) = events.try_send(Event::Warning(warning)) {
+            // The writer is behind: deliver it without holding up the AWS call that warned.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let _ = events.send(event).await;
+                });
+            }
+        }
+    })
 }
 
 /// The progress bar and stderr lines of a run, with the warnings found while planning.
@@ -246,7 +264,11 @@ async fn plan_with_aws(
         aws,
         plan,
         warnings,
-    } = prepare(settings).await?;
+    } = prepare(
+        settings,
+        WarningSink::new(|w| eprintln!("{}", warning_line(&w))),
+    )
+    .await?;
     for warning in &warnings {
         eprintln!("{}", warning_line(warning));
     }
@@ -260,9 +282,6 @@ async fn plan_with_aws(
                 result.map_err(|e| credential_failure_text(&e)),
             ));
         }
-    }
-    for warning in aws.take_warnings() {
-        eprintln!("{}", warning_line(&warning));
     }
     Ok((plan, role_checks))
 }
@@ -467,7 +486,6 @@ fn consume(
     mut writer: Outputs,
     mut reporter: Reporter,
     mut counts: RunCounts,
-    aws: &AwsContext,
 ) -> Consumed {
     loop {
         let event = match events.try_recv() {
@@ -485,10 +503,6 @@ fn consume(
                 }
             }
         };
-        for warning in aws.take_warnings() {
-            reporter.warn(&warning_line(&warning));
-            counts.warn(&warning);
-        }
         match event {
             Event::Page(page) => {
                 if let Err(e) = writer.write(&page, &mut counts) {
@@ -499,6 +513,10 @@ fn consume(
             Event::Done(outcome) => {
                 counts.target_done(&outcome);
                 reporter.target_done(&outcome, &counts);
+            }
+            Event::Warning(warning) => {
+                reporter.warn(&warning_line(&warning));
+                counts.warn(&warning);
             }
         }
     }

@@ -13,7 +13,9 @@ use tokio::task::JoinSet;
 
 use aws_sdk_rds::config::SharedCredentialsProvider;
 
-use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
+use crate::aws::{
+    classify, AccountCredentials, AccountWarning, AwsContext, CallFailure, FailureKind, Phase,
+};
 use crate::config::ResourceKind;
 use crate::joins::{Joins, Maintenance};
 use crate::plan::Target;
@@ -33,6 +35,8 @@ pub enum Event {
     Page(Page),
     /// A target finished, listed completely or failed.
     Done(TargetOutcome),
+    /// A problem that did not fail a target (from the AWS layer or a joined call).
+    Warning(AccountWarning),
 }
 
 /// How one target ended.

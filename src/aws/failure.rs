@@ -58,6 +58,27 @@ pub struct AccountWarning {
     pub failure: CallFailure,
 }
 
+/// Where the AWS layer reports a problem that does not fail a target (a session shortened to
+/// 1 h, a joined call denied): the caller decides where it goes, e.g. onto the run's events.
+#[derive(Clone)]
+pub struct WarningSink(std::sync::Arc<dyn Fn(AccountWarning) + Send + Sync>);
+
+impl WarningSink {
+    pub fn new(sink: impl Fn(AccountWarning) + Send + Sync + 'static) -> WarningSink {
+        WarningSink(std::sync::Arc::new(sink))
+    }
+
+    pub fn warn(&self, warning: AccountWarning) {
+        (self.0)(warning);
+    }
+}
+
+impl fmt::Debug for WarningSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WarningSink")
+    }
+}
+
 /// `CODE: message`, or the message alone.
 impl fmt::Display for CallFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

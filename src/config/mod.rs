@@ -14,8 +14,6 @@ pub use crate::cli::{Join, ResourceKind};
 pub use file::parse_accounts;
 pub use regions::{partition_of, Regions, STANDARD_REGIONS};
 pub use rules::{AccountRules, ExplicitAccount, OrganizationSettings};
-#[cfg(test)]
-pub(crate) use settings::tests as settings_for_tests;
 pub use settings::{output_path_for, Settings};
 
 #[cfg(test)]
