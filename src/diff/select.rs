@@ -6,7 +6,7 @@ use std::hash::{BuildHasher, Hasher, RandomState};
 
 use serde_json::{Map, Value};
 
-use crate::record::DiffKeys;
+use crate::record::{DiffKeys, ToJson};
 
 use super::record::RawRecord;
 
@@ -317,40 +317,10 @@ fn canonical_string(value: &Value) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Compact JSON with object members sorted by name, whatever order the map keeps.
+/// Compact JSON with object members sorted by name, whatever order the map keeps: the
+/// records' own JSON writer.
 pub fn write_canonical(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push(b'{');
-            for (i, (name, member)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push_json(out, name);
-                out.push(b':');
-                write_canonical(member, out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(b']');
-        }
-        scalar => push_json(out, scalar),
-    }
-}
-
-fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Serializing a string or a JSON scalar into memory cannot fail.
-    let _ = serde_json::to_writer(out, value);
+    value.write_json(out);
 }
 
 /// The fields whose compared values differ, by name.

@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 use aws_sdk_rds::types::{DbCluster, DbInstance, DbSubnetGroup, Endpoint};
 
 use super::fields::{governed_shapes, GOVERNED};
-use super::json::sdk_structs;
 use super::schema::{Record, Source};
+use super::sdk_types::sdk_structs;
 use super::{ClusterRecord, InstanceRecord};
 
 /// `DbInstance` members deliberately not output, with the reason a user would accept.

@@ -14,6 +14,7 @@ mod fields;
 mod instance;
 mod json;
 mod schema;
+mod sdk_types;
 mod shape;
 mod shared_fields;
 mod value;
@@ -31,6 +32,7 @@ use aws_sdk_rds::types::PendingMaintenanceAction;
 pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};
 pub use instance::InstanceRecord;
+pub use json::ToJson;
 #[cfg(test)]
 pub use schema::Field;
 pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
