@@ -179,27 +179,26 @@ fn decode_escaped(raw: &str) -> Option<Cow<'_, str>> {
 pub fn write_compact(text: &str, out: &mut Vec<u8>) {
     let bytes = text.as_bytes();
     let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    // Text that is already compact is copied in one piece, up to the next space or escape.
-    let mut copy_from = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if is_space(b) {
-            out.extend_from_slice(&bytes[copy_from..i]);
             i += 1;
-            copy_from = i;
         } else if b == b'"' {
             let (end, escaped) = string_end(bytes, i + 1);
-            if let Some(decoded) = escaped.then(|| decode_escaped(&text[i..end])).flatten() {
-                out.extend_from_slice(&bytes[copy_from..i]);
-                decoded.as_ref().write_json(out);
-                copy_from = end;
+            let token = text.get(i..end).unwrap_or_default();
+            match escaped.then(|| decode_escaped(token)).flatten() {
+                Some(decoded) => decoded.as_ref().write_json(out),
+                None => out.extend_from_slice(token.as_bytes()),
             }
             i = end;
         } else {
-            i += 1;
+            let start = i;
+            while bytes.get(i).is_some_and(|&b| !is_space(b) && b != b'"') {
+                i += 1;
+            }
+            out.extend_from_slice(&bytes[start..i]);
         }
     }
-    out.extend_from_slice(&bytes[copy_from..]);
 }
 
 /// The end (after the closing quote) of the string whose text starts at `from`, and whether
