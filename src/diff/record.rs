@@ -3,15 +3,10 @@
 
 use std::borrow::Cow;
 
-use crate::record::ToJson;
-
 /// A JSON object's members in file order, as slices of the record's text.
 pub struct RawRecord<'a> {
     text: &'a str,
     members: Vec<Member<'a>>,
-    /// No whitespace between tokens and no escape in any string: the text is already in the
-    /// compact form [`write_compact`] makes (as the tool writes most records).
-    compact: bool,
 }
 
 /// One member: its name, its raw JSON value, and where the whole `"name": value` lies.
@@ -61,13 +56,8 @@ impl<'a> RawRecord<'a> {
     /// serde_json when a record is parsed in full.
     pub fn parse(bytes: &'a [u8]) -> Result<RawRecord<'a>, String> {
         let text = std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8: {e}"))?;
-        let mut scanner = Scanner {
-            text,
-            pos: 0,
-            irregular: false,
-        };
+        let mut scanner = Scanner { text, pos: 0 };
         scanner.skip_ws();
-        scanner.irregular = false;
         if scanner.peek() != Some(b'{') {
             return Err(match serde_json::from_str::<serde::de::IgnoredAny>(text) {
                 Ok(_) => "not a record: a JSON value that is not an object".into(),
@@ -76,16 +66,11 @@ impl<'a> RawRecord<'a> {
         }
         let mut members = Vec::with_capacity(48);
         scanner.object(0, Some(&mut members))?;
-        let compact = !scanner.irregular;
         scanner.skip_ws();
         if scanner.peek().is_some() {
             return Err(scanner.unexpected("after the record"));
         }
-        Ok(RawRecord {
-            text,
-            members,
-            compact,
-        })
+        Ok(RawRecord { text, members })
     }
 
     pub fn members(&self) -> &[Member<'a>] {
@@ -95,23 +80,6 @@ impl<'a> RawRecord<'a> {
     /// The record's text from `start` to `end` (member boundaries).
     pub fn text(&self, start: usize, end: usize) -> &'a str {
         self.text.get(start..end).unwrap_or_default()
-    }
-
-    /// The text from `start` to `end` in compact form: the text itself when it already is,
-    /// else written into `buffer`.
-    pub fn compact_text<'b>(
-        &'b self,
-        start: usize,
-        end: usize,
-        buffer: &'b mut Vec<u8>,
-    ) -> &'b [u8] {
-        let text = self.text(start, end);
-        if self.compact {
-            return text.as_bytes();
-        }
-        buffer.clear();
-        write_compact(text, buffer);
-        buffer
     }
 
     /// Members as (name, raw JSON text).
@@ -171,53 +139,6 @@ fn decode_escaped(raw: &str) -> Option<Cow<'_, str>> {
     serde_json::from_str::<String>(raw).ok().map(Cow::Owned)
 }
 
-/// Appends `text`, whole members of a record the scanner accepted, in the form the tool writes
-/// it: no whitespace between tokens, strings escaped as serde_json escapes them (the records'
-/// own JSON writer). Equal values then hash alike whoever formatted them, e.g. Python's
-/// `json.dumps` (spaces, `\u` escapes); only another member order still costs an exact
-/// comparison.
-pub fn write_compact(text: &str, out: &mut Vec<u8>) {
-    let bytes = text.as_bytes();
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if is_space(b) {
-            i += 1;
-        } else if b == b'"' {
-            let (end, escaped) = string_end(bytes, i + 1);
-            let token = text.get(i..end).unwrap_or_default();
-            match escaped.then(|| decode_escaped(token)).flatten() {
-                Some(decoded) => decoded.as_ref().write_json(out),
-                None => out.extend_from_slice(token.as_bytes()),
-            }
-            i = end;
-        } else {
-            let start = i;
-            while bytes.get(i).is_some_and(|&b| !is_space(b) && b != b'"') {
-                i += 1;
-            }
-            out.extend_from_slice(&bytes[start..i]);
-        }
-    }
-}
-
-/// The end (after the closing quote) of the string whose text starts at `from`, and whether
-/// it holds an escape; the length when it is not closed.
-fn string_end(bytes: &[u8], mut from: usize) -> (usize, bool) {
-    let mut escaped = false;
-    loop {
-        from = quote_or_backslash(bytes, from);
-        match bytes.get(from) {
-            Some(b'"') => return (from + 1, escaped),
-            Some(_) => {
-                escaped = true;
-                from += 2;
-            }
-            None => return (bytes.len(), escaped),
-        }
-    }
-}
-
 /// Nesting deeper than this is refused, as serde_json does.
 const MAX_DEPTH: usize = 128;
 
@@ -226,8 +147,6 @@ const MAX_DEPTH: usize = 128;
 struct Scanner<'a> {
     text: &'a str,
     pos: usize,
-    /// Whitespace was skipped or a string held an escape.
-    irregular: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -238,7 +157,6 @@ impl<'a> Scanner<'a> {
     fn skip_ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.pos += 1;
-            self.irregular = true;
         }
     }
 
@@ -375,7 +293,6 @@ impl<'a> Scanner<'a> {
             match bytes.get(i) {
                 Some(b'"') => {
                     self.pos = i + 1;
-                    self.irregular |= escaped;
                     return Ok(escaped);
                 }
                 Some(_) => {
@@ -441,29 +358,6 @@ fn quote_or_backslash(bytes: &[u8], mut from: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn compact(text: &str) -> String {
-        let mut out = Vec::new();
-        write_compact(text, &mut out);
-        String::from_utf8(out).expect("UTF-8")
-    }
-
-    #[test]
-    fn compact_form_drops_spacing_and_writes_escapes_as_serde_json_does() {
-        assert_eq!(
-            compact(r#""a" : [ 1 , true ,{"b" :"x y\u00e9\/\u0001"} ], "c":null"#),
-            "\"a\":[1,true,{\"b\":\"x y\u{e9}/\\u0001\"}],\"c\":null"
-        );
-        let ours = r#""k":"v \"q\"\n","n":-1.5e3"#;
-        assert_eq!(
-            compact(ours),
-            ours,
-            "the tool's own text is already compact"
-        );
-        let record = RawRecord::parse(br#"{"a": 1}"#).expect("record");
-        let mut buffer = Vec::new();
-        assert_eq!(record.compact_text(1, 7, &mut buffer), br#""a":1"#);
-    }
 
     #[test]
     fn splits_members_with_nested_values_and_tricky_strings() {
