@@ -89,6 +89,18 @@ inventory plan --check | head -n 8
 step "rds-inventory -f table (for people; the progress bar shows only on a terminal)"
 inventory --quiet -f table
 
+step "DB clusters: rds-inventory --kind clusters -f table"
+inventory --quiet --kind clusters -f table
+
+step "Aurora instance rows: AWS's own values beside the ones the cluster enforces (effective_*)"
+inventory --quiet -f table -a prod -r us-east-1 --columns \
+    db_instance_identifier,db_cluster_identifier,cluster_role,deletion_protection,effective_deletion_protection,backup_retention_period,effective_backup_retention_period,storage_encrypted,effective_storage_encrypted
+
+step "both kinds in one run, one file each: rds-inventory --kind all -o '{kind}.ndjson'"
+status=0
+inventory --quiet --kind all -o "$WORK/{kind}.ndjson" || status=$?
+echo "exit code: $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters" >&2
+
 step "rds-inventory (NDJSON, the default): first 3 of the lines"
 echo "\$ rds-inventory --endpoint-url $MOTO_URL -c accounts.toml > inventory.ndjson" >&2
 status=0
@@ -117,6 +129,11 @@ print("engines:", ", ".join(f"{e} {n}" for e, n in sorted(engines.items())))
 public = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}'
                 for r in records if r["publicly_accessible"])
 print(f"publicly accessible ({len(public)}):", ", ".join(public))
+unprotected = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}'
+                     for r in records
+                     if r["publicly_accessible"] and r["effective_deletion_protection"] is not True)
+print(f"publicly accessible without deletion protection in force ({len(unprotected)}):",
+      ", ".join(unprotected))
 PY
 
 step "done; moto stops now"

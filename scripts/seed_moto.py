@@ -77,13 +77,48 @@ def seed(endpoint: str, fleet: dict) -> list:
                     "publicly_accessible": inst["publicly_accessible"],
                     "tags": inst["tags"],
                 })
+            members = seed_clusters(rds, account.get("clusters", {}).get(region, []))
             # Check moto filed them under the assumed account, not its default one.
             listed = rds.describe_db_instances()["DBInstances"]
             wrong = [db["DBInstanceArn"] for db in listed if f":{account['id']}:db:" not in db["DBInstanceArn"]]
-            if wrong or len(listed) != len(wanted):
+            if wrong or len(listed) != len(wanted) + members:
                 sys.exit(f"seed: {account['id']}/{region} lists {len(listed)} instances, "
-                         f"expected {len(wanted)}; foreign: {wrong}")
+                         f"expected {len(wanted) + members}; foreign: {wrong}")
     return expected
+
+
+def seed_clusters(rds, clusters: list) -> int:
+    """Create the DB clusters of one target and their member instances; return how many."""
+    members = 0
+    for cluster in clusters:
+        optional = {key: cluster[name] for key, name in [
+            ("DeletionProtection", "deletion_protection"),
+            ("StorageEncrypted", "storage_encrypted"),
+            ("BackupRetentionPeriod", "backup_retention_period"),
+            ("DBClusterInstanceClass", "db_cluster_instance_class"),
+            ("AllocatedStorage", "allocated_storage"),
+            ("StorageType", "storage_type"),
+            ("Iops", "iops"),
+        ] if name in cluster}
+        rds.create_db_cluster(
+            DBClusterIdentifier=cluster["id"],
+            Engine=cluster["engine"],
+            EngineVersion=cluster["engine_version"],
+            MasterUsername="inventory",
+            MasterUserPassword="not-a-secret-1",
+            Tags=[{"Key": k, "Value": v} for k, v in cluster["tags"].items()],
+            **optional,
+        )
+        for member in cluster["members"]:
+            rds.create_db_instance(
+                DBInstanceIdentifier=member["id"],
+                DBInstanceClass="db.r6g.large",
+                Engine=cluster["engine"],
+                DBClusterIdentifier=cluster["id"],
+                PubliclyAccessible=member["publicly_accessible"],
+            )
+            members += 1
+    return members
 
 
 def accounts_toml(fleet: dict) -> str:

@@ -7,13 +7,13 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context;
 use tokio::sync::mpsc;
-use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::mpsc::error::{TryRecvError, TrySendError};
 
 use aws_sdk_rds::config::ProvideCredentials;
 
-use crate::aws::{credential_failure_text, AccountWarning, AwsContext};
+use crate::aws::{credential_failure_text, AccountWarning, AwsContext, WarningSink};
 use crate::cli::FieldsFormat;
-use crate::config::Settings;
+use crate::config::{output_path_for, ResourceKind, Settings};
 use crate::fetch::{self, Event, FetchOptions};
 use crate::joins::Joins;
 use crate::metrics::MetricsFile;
@@ -21,9 +21,9 @@ use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
-use crate::record::{self, RecordContext};
+use crate::record::{self, ClusterRecord, InstanceRecord, Page, Record, RecordContext};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
-use crate::status::RunStatus;
+use crate::status::{reader_gone, RunStatus};
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
 use crate::table;
 
@@ -128,24 +128,17 @@ async fn run_inventory(
         context: RecordContext::new(SystemTime::now()),
         csv_raw: settings.csv_raw,
     };
-    let columns = output_columns(settings.format, &settings.columns, &settings.tag_columns)?;
-    // Open the output first, so a bad path fails before any AWS call.
-    let destination = match &settings.output {
-        Some(path) => Destination::File(
-            AtomicFile::create(path)
-                .with_context(|| format!("cannot create output file {}", path.display()))?,
-        ),
-        None => Destination::Stdout(stdout),
-    };
-    let writer = RecordWriter::new(settings.format, &columns, options, destination)
-        .context("cannot write output")?;
+    // Open the outputs first, so a bad path fails before any AWS call.
+    let writer = Outputs::open(settings, options, stdout)?;
 
+    // Opened before any AWS call, so that warnings travel on it with the pages.
+    let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
     let Prepared {
         aws,
         plan,
         warnings,
     } = tokio::select! {
-        prepared = prepare(settings) => prepared?,
+        prepared = prepare(settings, warnings_onto(&events)) => prepared?,
         () = interrupt.recv() => {
             return Ok(Finished { status: RunStatus::Interrupted, counted: None, aws: None });
         }
@@ -153,11 +146,8 @@ async fn run_inventory(
     let reporter = start_reporting(settings, &plan, &warnings);
     let counts = RunCounts::new(&plan, &warnings);
 
-    let (events, received) = mpsc::channel(PAGES_IN_FLIGHT);
-    let consumer_aws = Arc::clone(&aws);
-    let mut consumer = tokio::task::spawn_blocking(move || {
-        consume(received, writer, reporter, counts, &consumer_aws)
-    });
+    let mut consumer =
+        tokio::task::spawn_blocking(move || consume(received, writer, reporter, counts));
     let options = FetchOptions {
         concurrency: settings.concurrency,
         max_attempts: settings.max_attempts,
@@ -168,6 +158,7 @@ async fn run_inventory(
     let fetching = fetch::fetch_all(
         Arc::clone(&aws),
         Arc::clone(&plan.targets),
+        Arc::clone(&plan.kinds),
         options,
         joins,
         events,
@@ -181,6 +172,25 @@ async fn run_inventory(
     };
     // The fetch future is dropped here: its tasks are aborted and the channel closes.
     finish(consumer.await, started, aws, plan, interrupted)
+}
+
+/// Warnings as events of the run: the writer reports and counts them in order with the pages.
+/// The sink holds the channel weakly, so the run's end (every fetcher gone) still closes it.
+fn warnings_onto(events: &mpsc::Sender<Event>) -> WarningSink {
+    let events = events.downgrade();
+    WarningSink::new(move |warning| {
+        let Some(events) = events.upgrade() else {
+            return;
+        };
+        if let Err(TrySendError::Full(event)) = events.try_send(Event::Warning(warning)) {
+            // The writer is behind: deliver it without holding up the AWS call that warned.
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                runtime.spawn(async move {
+                    let _ = events.send(event).await;
+                });
+            }
+        }
+    })
 }
 
 /// The progress bar and stderr lines of a run, with the warnings found while planning.
@@ -226,12 +236,11 @@ pub async fn plan(
     } else {
         plan::render_ndjson(&rows)
     };
-    match stdout
+    let written = stdout
         .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
-        other => other.context("cannot write the plan")?,
+        .and_then(|()| stdout.flush());
+    if RunStatus::after_writing(written, "cannot write the plan")? == RunStatus::OutputClosed {
+        return Ok(RunStatus::OutputClosed);
     }
     let failed = role_checks.iter().filter(|(_, r)| r.is_err()).count();
     if check && !settings.quiet {
@@ -255,7 +264,11 @@ async fn plan_with_aws(
         aws,
         plan,
         warnings,
-    } = prepare(settings).await?;
+    } = prepare(
+        settings,
+        WarningSink::new(|w| eprintln!("{}", warning_line(&w))),
+    )
+    .await?;
     for warning in &warnings {
         eprintln!("{}", warning_line(warning));
     }
@@ -270,15 +283,13 @@ async fn plan_with_aws(
             ));
         }
     }
-    for warning in aws.take_warnings() {
-        eprintln!("{}", warning_line(&warning));
-    }
     Ok((plan, role_checks))
 }
 
-/// `rds-inventory fields`: the output schema, one row per field.
+/// `rds-inventory fields`: the output schema of one kind, one row per field.
 pub fn fields(
     format: Option<FieldsFormat>,
+    kind: ResourceKind,
     mut stdout: impl Write,
     terminal: bool,
 ) -> anyhow::Result<RunStatus> {
@@ -287,23 +298,113 @@ pub fn fields(
     } else {
         FieldsFormat::Ndjson
     });
-    let rendered = match format {
+    let rendered = match kind {
+        ResourceKind::Instances => render_fields::<InstanceRecord>(format),
+        ResourceKind::Clusters => render_fields::<ClusterRecord>(format),
+    };
+    let written = stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush());
+    RunStatus::after_writing(written, "cannot write the field list")
+}
+
+fn render_fields<R: Record>(format: FieldsFormat) -> String {
+    match format {
         FieldsFormat::Table => {
-            let (header, rows) = record::table_rows();
+            let (header, rows) = record::table_rows::<R>();
             table::render_rows(&header, &rows)
         }
-        FieldsFormat::Ndjson => record::ndjson_rows(),
-        FieldsFormat::Markdown => record::markdown_table(),
-    };
-    match stdout
-        .write_all(rendered.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(RunStatus::OutputClosed),
-        other => other
-            .map(|()| RunStatus::Complete)
-            .context("cannot write the field list"),
+        FieldsFormat::Ndjson => record::ndjson_rows::<R>(),
+        FieldsFormat::Markdown => record::markdown_table::<R>(),
     }
+}
+
+/// One writer per kind listed: stdout for a single kind without `-o`, else each kind's file.
+struct Outputs {
+    writers: Vec<(ResourceKind, RecordWriter<Destination>)>,
+}
+
+impl Outputs {
+    fn open(
+        settings: &Settings,
+        options: WriteOptions,
+        stdout: Box<dyn Write + Send>,
+    ) -> anyhow::Result<Outputs> {
+        let mut stdout = Some(stdout);
+        let mut writers = Vec::new();
+        for &kind in &settings.kinds {
+            let destination =
+                match &settings.output {
+                    Some(path) => {
+                        let path = output_path_for(path, kind);
+                        Destination::File(AtomicFile::create(&path).with_context(|| {
+                            format!("cannot create output file {}", path.display())
+                        })?)
+                    }
+                    // Settings refuse several kinds without `-o`: one kind takes stdout.
+                    None => match stdout.take() {
+                        Some(stdout) => Destination::Stdout(stdout),
+                        None => anyhow::bail!("several kinds cannot share stdout"),
+                    },
+                };
+            let writer = match kind {
+                ResourceKind::Instances => {
+                    open_writer::<InstanceRecord>(settings, options, destination)
+                }
+                ResourceKind::Clusters => {
+                    open_writer::<ClusterRecord>(settings, options, destination)
+                }
+            }?;
+            writers.push((kind, writer));
+        }
+        Ok(Outputs { writers })
+    }
+
+    fn writer(&mut self, kind: ResourceKind) -> io::Result<&mut RecordWriter<Destination>> {
+        self.writers
+            .iter_mut()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, w)| w)
+            .ok_or_else(|| io::Error::other(format!("no output for {}", kind.name())))
+    }
+
+    /// Writes a page and counts its records.
+    fn write(&mut self, page: &Page, counts: &mut RunCounts) -> io::Result<()> {
+        match page {
+            Page::Instances(records) => {
+                write_records(self.writer(ResourceKind::Instances)?, records, counts)
+            }
+            Page::Clusters(records) => {
+                write_records(self.writer(ResourceKind::Clusters)?, records, counts)
+            }
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writers.iter_mut().try_for_each(|(_, w)| w.flush())
+    }
+}
+
+/// One kind's writer, its columns checked against the kind's schema.
+fn open_writer<R: Record>(
+    settings: &Settings,
+    options: WriteOptions,
+    destination: Destination,
+) -> anyhow::Result<RecordWriter<Destination>> {
+    let columns = output_columns::<R>(settings.format, &settings.columns, &settings.tag_columns)?;
+    RecordWriter::new::<R>(settings.format, &columns, options, destination)
+        .context("cannot write output")
+}
+
+fn write_records<R: Record>(
+    writer: &mut RecordWriter<Destination>,
+    records: &[R],
+    counts: &mut RunCounts,
+) -> io::Result<()> {
+    records.iter().try_for_each(|r| {
+        counts.record(r);
+        writer.write(r)
+    })
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).
@@ -328,7 +429,7 @@ impl Interrupt {
     }
 }
 
-type Consumed = (io::Result<RecordWriter<Destination>>, Reporter, RunCounts);
+type Consumed = (io::Result<Outputs>, Reporter, RunCounts);
 
 /// Commits the output of a finished run, or discards it when interrupted.
 fn finish(
@@ -348,26 +449,33 @@ fn finish(
     })
 }
 
-/// Finishes the output: renames the file into place, or leaves everything as it was.
+/// Finishes the outputs: renames each file into place, or leaves everything as it was.
 fn commit(
-    written: io::Result<RecordWriter<Destination>>,
+    written: io::Result<Outputs>,
     interrupted: bool,
     counts: &RunCounts,
 ) -> anyhow::Result<RunStatus> {
-    let writer = match written {
-        Ok(writer) => writer,
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
+    let outputs = match written {
+        Ok(outputs) => outputs,
+        Err(e) if reader_gone(&e) => return Ok(RunStatus::OutputClosed),
         Err(e) => return Err(e).context("cannot write output"),
     };
     if interrupted {
-        // Dropping the writer removes the temp file; an existing output file stays as it was.
+        // Dropping the writers removes the temp files; existing output files stay as they were.
         return Ok(RunStatus::Interrupted);
     }
-    match writer.finish() {
-        Ok(Destination::File(file)) => file.commit().context("cannot replace the output file")?,
-        Ok(Destination::Stdout(_)) => {}
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(RunStatus::OutputClosed),
-        Err(e) => return Err(e).context("cannot write output"),
+    // Every file is written completely before any is renamed into place.
+    let mut files = Vec::new();
+    for (_, writer) in outputs.writers {
+        match writer.finish() {
+            Ok(Destination::File(file)) => files.push(file),
+            Ok(Destination::Stdout(_)) => {}
+            Err(e) if reader_gone(&e) => return Ok(RunStatus::OutputClosed),
+            Err(e) => return Err(e).context("cannot write output"),
+        }
+    }
+    for file in files {
+        file.commit().context("cannot replace the output file")?;
     }
     Ok(counts.status())
 }
@@ -375,10 +483,9 @@ fn commit(
 /// The single writer: owns the output, writes each page as it arrives, counts and reports.
 fn consume(
     mut events: mpsc::Receiver<Event>,
-    mut writer: RecordWriter<Destination>,
+    mut writer: Outputs,
     mut reporter: Reporter,
     mut counts: RunCounts,
-    aws: &AwsContext,
 ) -> Consumed {
     loop {
         let event = match events.try_recv() {
@@ -396,17 +503,9 @@ fn consume(
                 }
             }
         };
-        for warning in aws.take_warnings() {
-            reporter.warn(&warning_line(&warning));
-            counts.warn(&warning);
-        }
         match event {
-            Event::Page(records) => {
-                let written = records.iter().try_for_each(|r| {
-                    counts.record(r);
-                    writer.write(r)
-                });
-                if let Err(e) = written {
+            Event::Page(page) => {
+                if let Err(e) = writer.write(&page, &mut counts) {
                     return (Err(e), reporter, counts);
                 }
                 reporter.page(&counts);
@@ -414,6 +513,10 @@ fn consume(
             Event::Done(outcome) => {
                 counts.target_done(&outcome);
                 reporter.target_done(&outcome, &counts);
+            }
+            Event::Warning(warning) => {
+                reporter.warn(&warning_line(&warning));
+                counts.warn(&warning);
             }
         }
     }

@@ -74,6 +74,12 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
+    /// Resource kinds to list: instances (DescribeDBInstances), clusters (DescribeDBClusters),
+    /// or all; with several kinds, -o must contain {kind} [default: the file's `kinds`, else
+    /// instances]
+    #[arg(long, value_name = "KIND,...", value_enum, value_delimiter = ',')]
+    pub kind: Vec<KindChoice>,
+
     /// Join more data into each record: pending-maintenance (DescribePendingMaintenanceActions,
     /// one call per target), engine-support (DescribeDBMajorEngineVersions, once per region and
     /// engine) [default: the file's `with`, else none]
@@ -178,6 +184,9 @@ pub enum Command {
         /// How to print the list [default: table on a terminal, else ndjson]
         #[arg(short = 'f', long, value_enum)]
         format: Option<FieldsFormat>,
+        /// Whose fields: instances or clusters
+        #[arg(long, value_enum, default_value_t = ResourceKind::Instances)]
+        kind: ResourceKind,
     },
 }
 
@@ -244,6 +253,80 @@ pub enum Join {
     PendingMaintenance,
     /// engine_major_version, standard_support_end_date, extended_support_end_date
     EngineSupport,
+}
+
+/// What a run lists: each kind is one AWS list call and one record type.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    ValueEnum,
+    serde::Deserialize,
+    serde::Serialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    /// DB instances (DescribeDBInstances)
+    Instances,
+    /// DB clusters: Aurora, Multi-AZ DB clusters, DocumentDB, Neptune (DescribeDBClusters)
+    Clusters,
+}
+
+impl ResourceKind {
+    /// Every kind, in the order a run lists them.
+    pub const ALL: [ResourceKind; 2] = [ResourceKind::Instances, ResourceKind::Clusters];
+
+    /// The AWS call that lists the kind.
+    pub fn call(self) -> &'static str {
+        match self {
+            ResourceKind::Instances => "DescribeDBInstances",
+            ResourceKind::Clusters => "DescribeDBClusters",
+        }
+    }
+
+    /// The name in `--kind`, `kinds = [...]`, `{kind}` and the summary.
+    pub fn name(self) -> &'static str {
+        match self {
+            ResourceKind::Instances => "instances",
+            ResourceKind::Clusters => "clusters",
+        }
+    }
+}
+
+/// A value of `--kind` or `kinds = [...]`: one kind, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindChoice {
+    /// DB instances
+    Instances,
+    /// DB clusters
+    Clusters,
+    /// Every kind
+    All,
+}
+
+impl KindChoice {
+    /// The kinds the choices name, each once, in [`ResourceKind::ALL`] order; none: instances.
+    pub fn resolve(choices: &[KindChoice]) -> Vec<ResourceKind> {
+        if choices.is_empty() {
+            return vec![ResourceKind::Instances];
+        }
+        ResourceKind::ALL
+            .into_iter()
+            .filter(|kind| {
+                choices.iter().any(|c| match c {
+                    KindChoice::All => true,
+                    KindChoice::Instances => *kind == ResourceKind::Instances,
+                    KindChoice::Clusters => *kind == ResourceKind::Clusters,
+                })
+            })
+            .collect()
+    }
 }
 
 /// Output formats.

@@ -3,20 +3,25 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use aws_sdk_rds::operation::describe_db_instances::DescribeDbInstancesOutput;
+use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aws_sdk_rds::types::DbCluster;
 
 use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use aws_sdk_rds::config::SharedCredentialsProvider;
 
-use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
-use crate::joins::Joins;
+use crate::aws::{
+    classify, AccountCredentials, AccountWarning, AwsContext, CallFailure, FailureKind, Phase,
+};
+use crate::config::ResourceKind;
+use crate::joins::{Joins, Maintenance};
 use crate::plan::Target;
-use crate::record::InstanceRecord;
+use crate::record::{ClusterListing, ClusterRecord, InstanceRecord, Page};
 
-/// DescribeDBInstances' largest page: fewest calls per instance.
+/// The largest page DescribeDBInstances and DescribeDBClusters allow: fewest calls per item.
 const PAGE_SIZE: i32 = 100;
 /// ExpiredToken answers tolerated per page: each discards the account's cached keys once.
 const MAX_CREDENTIAL_REFRESHES: u32 = 3;
@@ -26,19 +31,41 @@ const MAX_BACKOFF: Duration = Duration::from_secs(20);
 /// What the fetchers send to the single writer.
 #[derive(Debug)]
 pub enum Event {
-    /// One page of one target, sent as soon as it arrived.
-    Page(Vec<InstanceRecord>),
+    /// One page of one target and kind, sent as soon as it arrived.
+    Page(Page),
     /// A target finished, listed completely or failed.
     Done(TargetOutcome),
+    /// A problem that did not fail a target (from the AWS layer or a joined call).
+    Warning(AccountWarning),
 }
 
 /// How one target ended.
 #[derive(Debug, Clone)]
 pub struct TargetOutcome {
     pub target: Target,
-    pub instances: u64,
+    /// Records sent, per kind listed (a failed kind: those sent before it failed).
+    pub records: Vec<(ResourceKind, u64)>,
     pub elapsed: Duration,
-    pub failure: Option<CallFailure>,
+    /// The kinds that failed; empty when the target was listed completely.
+    pub failures: Vec<KindFailure>,
+}
+
+/// A kind that failed in a target, or (kind `None`) the whole target: its credentials.
+#[derive(Debug, Clone)]
+pub struct KindFailure {
+    pub kind: Option<ResourceKind>,
+    pub failure: CallFailure,
+}
+
+impl TargetOutcome {
+    /// Records of `kind` sent.
+    pub fn records_of(&self, kind: ResourceKind) -> u64 {
+        self.records
+            .iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n)
+            .sum()
+    }
 }
 
 /// Retry settings for failures the SDK does not retry itself.
@@ -59,6 +86,7 @@ pub struct FetchOptions {
 pub async fn fetch_all(
     aws: Arc<AwsContext>,
     targets: Arc<[Target]>,
+    kinds: Arc<[ResourceKind]>,
     options: FetchOptions,
     joins: Arc<Joins>,
     events: mpsc::Sender<Event>,
@@ -80,22 +108,22 @@ pub async fn fetch_all(
         let events = events.clone();
         let window = Arc::clone(&window);
         let joins = Arc::clone(&joins);
+        let kinds = Arc::clone(&kinds);
         let target = target.clone();
         running.spawn(async move {
             let _slot = slot;
             let started = Instant::now();
-            let fetched = fetch_target(&aws, &target, options, &window, &joins, &events).await;
+            let fetched =
+                fetch_target(&aws, &target, &kinds, options, &window, &joins, &events).await;
             window.target_done();
-            let (instances, failure) = match fetched {
-                Ok(n) => (n, None),
-                Err(Stop::Failed(n, failure)) => (n, Some(failure)),
-                Err(Stop::ReceiverGone) => return,
+            let Ok((records, failures)) = fetched else {
+                return;
             };
             let outcome = TargetOutcome {
                 target,
-                instances,
+                records,
                 elapsed: started.elapsed(),
-                failure,
+                failures,
             };
             let _ = events.send(Event::Done(outcome)).await;
         });
@@ -106,89 +134,290 @@ pub async fn fetch_all(
 }
 
 enum Stop {
-    /// Failed after this many instances were already sent.
+    /// Failed after this many records were already sent.
     Failed(u64, CallFailure),
     ReceiverGone,
 }
 
-/// Pages through one target, sending each page as it arrives.
+/// Lists one target's kinds in turn. A kind that fails costs no other kind its records; a
+/// failure to get the account's credentials ends the target (every kind would meet it).
 async fn fetch_target(
     aws: &AwsContext,
     target: &Target,
+    kinds: &[ResourceKind],
     options: FetchOptions,
     window: &Window,
     joins: &Joins,
     events: &mpsc::Sender<Event>,
-) -> Result<u64, Stop> {
-    let mut pages = TargetPages::new(aws, target, options, window);
-    // Before the first page, so that records still stream page by page.
-    let mut maintenance = if joins.any() {
-        joins.maintenance(aws, &pages.joins_client(), target).await
-    } else {
-        None
+) -> Result<(Vec<(ResourceKind, u64)>, Vec<KindFailure>), ReceiverGone> {
+    let mut calls = TargetCalls::new(aws, target, options, window);
+    let mut lister = Lister {
+        target,
+        joins,
+        events,
+        // Before the first page, so that records still stream page by page.
+        maintenance: if joins.any() {
+            joins.maintenance(aws, &calls.joins_client(), target).await
+        } else {
+            None
+        },
+        clusters: Clusters::NotListed,
     };
-    let mut marker: Option<String> = None;
-    let mut sent = 0u64;
-    loop {
-        let page = pages
-            .get(marker.as_deref())
-            .await
-            .map_err(|f| Stop::Failed(sent, f))?;
-        let next = page.marker().filter(|m| !m.is_empty()).map(str::to_owned);
-        if next.is_some() && next == marker {
-            // A server that hands back the Marker it was sent would keep us paging (and
-            // writing the same page) forever.
-            let failure = CallFailure {
-                phase: Phase::Describe,
-                kind: FailureKind::Other,
-                code: None,
-                message: "malformed answer: pagination did not advance (same Marker twice)".into(),
-            };
-            return Err(Stop::Failed(sent, failure));
+    let mut records = Vec::new();
+    let mut failures = Vec::new();
+    for &kind in kinds {
+        let listed = match kind {
+            ResourceKind::Instances => lister.instances(&mut calls).await,
+            ResourceKind::Clusters => lister.clusters(&mut calls).await,
+        };
+        match listed {
+            Ok(sent) => records.push((kind, sent)),
+            Err(Stop::ReceiverGone) => return Err(ReceiverGone),
+            Err(Stop::Failed(sent, failure)) => {
+                records.push((kind, sent));
+                let whole_target = failure.phase == Phase::AssumeRole;
+                failures.push(KindFailure {
+                    kind: (!whole_target).then_some(kind),
+                    failure,
+                });
+                if whole_target {
+                    break;
+                }
+            }
         }
-        let mut records: Vec<InstanceRecord> = page
-            .db_instances
-            .unwrap_or_default()
+    }
+    Ok((records, failures))
+}
+
+/// The output's reader is gone (stdout closed).
+struct ReceiverGone;
+
+/// What one target's DB clusters are known to be, for both kinds that need them.
+enum Clusters {
+    NotListed,
+    Listed(ClusterListing),
+    Failed(CallFailure),
+}
+
+/// Records of at most this many items per page sent from a listing held in memory.
+const LISTING_PAGE: usize = 100;
+
+/// One target's kinds, listed through the target's calls and sent as pages.
+struct Lister<'a> {
+    target: &'a Target,
+    joins: &'a Joins,
+    events: &'a mpsc::Sender<Event>,
+    maintenance: Maintenance,
+    clusters: Clusters,
+}
+
+impl Lister<'_> {
+    /// DescribeDBInstances page by page; a page with a cluster member first lists the
+    /// target's clusters (once) for the members' `cluster_role` and `effective_*` fields.
+    async fn instances(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        let target = self.target;
+        let mut marker: Option<String> = None;
+        let mut sent = 0u64;
+        loop {
+            let page = calls
+                .call(|client, signed| {
+                    let request = client
+                        .describe_db_instances()
+                        .max_records(PAGE_SIZE)
+                        .set_marker(marker.clone())
+                        .customize()
+                        .config_override(signed);
+                    async move { request.send().await.map_err(|e| classify(&e)) }
+                })
+                .await
+                .map_err(|f| Stop::Failed(sent, f))?;
+            let next = next_marker(page.marker(), &marker).map_err(|f| Stop::Failed(sent, f))?;
+            let mut records: Vec<InstanceRecord> = page
+                .db_instances
+                .unwrap_or_default()
+                .into_iter()
+                .map(|db| {
+                    InstanceRecord::from_sdk(
+                        &target.account.id,
+                        &target.account.name,
+                        &target.region,
+                        db,
+                    )
+                })
+                .collect();
+            if records.iter().any(|r| r.db_cluster_identifier().is_some()) {
+                self.link_clusters(calls, &mut records).await;
+            }
+            if self.joins.any() {
+                let client = calls.joins_client();
+                self.joins
+                    .fill(
+                        calls.aws,
+                        &client,
+                        target,
+                        &mut self.maintenance,
+                        &mut records,
+                    )
+                    .await;
+            }
+            sent += self.send(Page::Instances(records)).await?;
+            marker = next;
+            if marker.is_none() {
+                return Ok(sent);
+            }
+        }
+    }
+
+    /// Sets each cluster member's cluster, listing the target's clusters on first need. A
+    /// listing that fails is a warning (once per account); those fields stay null.
+    async fn link_clusters(&mut self, calls: &mut TargetCalls<'_>, records: &mut [InstanceRecord]) {
+        if matches!(self.clusters, Clusters::NotListed) {
+            self.clusters = match list_clusters(calls).await {
+                Ok(listing) => Clusters::Listed(listing),
+                Err(failure) => {
+                    self.joins
+                        .warn_cluster_lookup(calls.aws, self.target, failure.clone());
+                    Clusters::Failed(failure)
+                }
+            };
+        }
+        for record in records {
+            let Some(id) = record.db_cluster_identifier() else {
+                continue;
+            };
+            let cluster = match &self.clusters {
+                Clusters::Listed(listing) => listing.get(id),
+                _ => None,
+            };
+            record.set_cluster(cluster);
+        }
+    }
+
+    /// The target's DB clusters: from the listing the instances already needed, else
+    /// DescribeDBClusters page by page.
+    async fn clusters(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        match std::mem::replace(&mut self.clusters, Clusters::NotListed) {
+            Clusters::Failed(failure) => Err(Stop::Failed(0, failure)),
+            Clusters::Listed(listing) => {
+                let mut sent = 0;
+                for chunk in listing.clusters().chunks(LISTING_PAGE) {
+                    sent += self.send_clusters(calls, chunk.to_vec()).await?;
+                }
+                Ok(sent)
+            }
+            Clusters::NotListed => {
+                let mut marker: Option<String> = None;
+                let mut sent = 0u64;
+                loop {
+                    let (clusters, next) = cluster_page(calls, &marker)
+                        .await
+                        .map_err(|f| Stop::Failed(sent, f))?;
+                    let listing = ClusterListing::new(clusters);
+                    sent += self
+                        .send_clusters(calls, listing.clusters().to_vec())
+                        .await?;
+                    marker = next;
+                    if marker.is_none() {
+                        return Ok(sent);
+                    }
+                }
+            }
+        }
+    }
+
+    async fn send_clusters(
+        &mut self,
+        calls: &mut TargetCalls<'_>,
+        clusters: Vec<Arc<DbCluster>>,
+    ) -> Result<u64, Stop> {
+        let target = self.target;
+        let mut records: Vec<ClusterRecord> = clusters
             .into_iter()
-            .map(|db| {
-                InstanceRecord::from_sdk(
-                    &target.account.id,
-                    &target.account.name,
-                    &target.region,
-                    db,
-                )
+            .map(|c| {
+                ClusterRecord::new(&target.account.id, &target.account.name, &target.region, c)
             })
             .collect();
-        if joins.any() {
-            joins
+        if self.joins.any() {
+            let client = calls.joins_client();
+            self.joins
                 .fill(
-                    aws,
-                    &pages.joins_client(),
+                    calls.aws,
+                    &client,
                     target,
-                    &mut maintenance,
+                    &mut self.maintenance,
                     &mut records,
                 )
                 .await;
         }
-        let count = records.len() as u64;
-        if count > 0 {
-            events
-                .send(Event::Page(records))
+        self.send(Page::Clusters(records)).await
+    }
+
+    /// Sends a non-empty page; returns how many records it held.
+    async fn send(&self, page: Page) -> Result<u64, Stop> {
+        let count = page.len() as u64;
+        if !page.is_empty() {
+            self.events
+                .send(Event::Page(page))
                 .await
                 .map_err(|_| Stop::ReceiverGone)?;
-            sent += count;
         }
+        Ok(count)
+    }
+}
+
+/// Every DB cluster of the target (DescribeDBClusters, every page).
+async fn list_clusters(calls: &mut TargetCalls<'_>) -> Result<ClusterListing, CallFailure> {
+    let mut marker: Option<String> = None;
+    let mut all = Vec::new();
+    loop {
+        let (clusters, next) = cluster_page(calls, &marker).await?;
+        all.extend(clusters);
         marker = next;
         if marker.is_none() {
-            return Ok(sent);
+            return Ok(ClusterListing::new(all));
         }
     }
 }
 
-/// One target's DescribeDBInstances calls, with the recoveries the SDK does not make itself.
+/// One page of DescribeDBClusters at `marker`, and the marker of the next.
+async fn cluster_page(
+    calls: &mut TargetCalls<'_>,
+    marker: &Option<String>,
+) -> Result<(Vec<DbCluster>, Option<String>), CallFailure> {
+    let page = calls
+        .call(|client, signed| {
+            let request = client
+                .describe_db_clusters()
+                .max_records(PAGE_SIZE)
+                .set_marker(marker.clone())
+                .customize()
+                .config_override(signed);
+            async move { request.send().await.map_err(|e| classify(&e)) }
+        })
+        .await?;
+    let next = next_marker(page.marker(), marker)?;
+    Ok((page.db_clusters.unwrap_or_default(), next))
+}
+
+/// The marker to ask for next (None: last page), or a failure when the server handed back
+/// the marker it was sent, which would keep us paging (and writing the same page) forever.
+fn next_marker(given: Option<&str>, sent: &Option<String>) -> Result<Option<String>, CallFailure> {
+    let next = given.filter(|m| !m.is_empty()).map(str::to_owned);
+    if next.is_some() && next == *sent {
+        return Err(CallFailure {
+            phase: Phase::Describe,
+            kind: FailureKind::Other,
+            code: None,
+            message: "malformed answer: pagination did not advance (same Marker twice)".into(),
+        });
+    }
+    Ok(next)
+}
+
+/// One target's list calls (every kind's), with the recoveries the SDK does not make itself.
 /// Paging is by hand (not `into_paginator`) so that a page that fails is retried at the same
 /// marker: no page lost, none repeated.
-struct TargetPages<'a> {
+struct TargetCalls<'a> {
     aws: &'a AwsContext,
     target: &'a Target,
     options: FetchOptions,
@@ -212,7 +441,7 @@ struct Throttled {
     rounds: u32,
 }
 
-impl<'a> TargetPages<'a> {
+impl<'a> TargetCalls<'a> {
     fn new(
         aws: &'a AwsContext,
         target: &'a Target,
@@ -221,7 +450,7 @@ impl<'a> TargetPages<'a> {
     ) -> Self {
         let credentials = aws.credentials(&target.account);
         let (generation, provider) = credentials.current();
-        TargetPages {
+        TargetCalls {
             client: aws.rds_client(&target.region),
             signer: provider,
             joins_client: None,
@@ -245,28 +474,22 @@ impl<'a> TargetPages<'a> {
             .clone()
     }
 
-    /// The page at `marker`, retried until it comes or a failure is final.
-    async fn get(
-        &mut self,
-        marker: Option<&str>,
-    ) -> Result<DescribeDbInstancesOutput, CallFailure> {
+    /// One call, signed as the account, retried until it answers or a failure is final.
+    /// `request` builds the call from the region's client and the per-call signing override.
+    async fn call<T, F, Fut>(&mut self, request: F) -> Result<T, CallFailure>
+    where
+        F: Fn(&aws_sdk_rds::Client, aws_sdk_rds::config::Builder) -> Fut,
+        Fut: Future<Output = Result<T, CallFailure>>,
+    {
         loop {
-            let answer = self
-                .client
-                .describe_db_instances()
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.map(str::to_owned))
-                .customize()
-                .config_override(self.aws.signed_as(self.signer.clone()))
-                .send()
-                .await;
-            match answer {
-                Ok(page) => {
+            let signed = self.aws.signed_as(self.signer.clone());
+            match request(&self.client, signed).await {
+                Ok(answer) => {
                     self.refreshes = 0;
                     self.throttled = None;
-                    return Ok(page);
+                    return Ok(answer);
                 }
-                Err(error) => self.recover(classify(&error)).await?,
+                Err(failure) => self.recover(failure).await?,
             }
         }
     }

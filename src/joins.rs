@@ -12,7 +12,7 @@ use tokio::sync::OnceCell;
 use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, Phase};
 use crate::config::Join;
 use crate::plan::Target;
-use crate::record::InstanceRecord;
+use crate::record::Joinable;
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
@@ -71,19 +71,20 @@ impl Joins {
         }
     }
 
-    /// Fills the joined fields of a page's records.
-    pub async fn fill(
+    /// Fills the joined fields of a page's records, of any kind: one pending-maintenance
+    /// listing per target serves every kind (resources are told apart by ARN).
+    pub async fn fill<R: Joinable>(
         &self,
         aws: &AwsContext,
         client: &aws_sdk_rds::Client,
         target: &Target,
         maintenance: &mut Maintenance,
-        records: &mut [InstanceRecord],
+        records: &mut [R],
     ) {
         for record in records {
             if let Some(by_arn) = maintenance {
                 let actions = record
-                    .db_instance_arn()
+                    .arn()
                     .and_then(|arn| by_arn.remove(arn))
                     .unwrap_or_default();
                 record.set_maintenance(actions);
@@ -94,12 +95,12 @@ impl Joins {
         }
     }
 
-    async fn fill_engine_support(
+    async fn fill_engine_support<R: Joinable>(
         &self,
         aws: &AwsContext,
         client: &aws_sdk_rds::Client,
         target: &Target,
-        record: &mut InstanceRecord,
+        record: &mut R,
     ) {
         let Some((engine, major)) = record
             .engine_major_key()
@@ -126,6 +127,12 @@ impl Joins {
         }
     }
 
+    /// DescribeDBClusters failed for instance records' `cluster_role` and `effective_*`
+    /// fields: a warning (once per account), the fields stay null, the target goes on.
+    pub fn warn_cluster_lookup(&self, aws: &AwsContext, target: &Target, failure: CallFailure) {
+        self.warn(aws, target, Phase::ClusterLookup, failure);
+    }
+
     /// One warning per account and kind.
     fn warn(&self, aws: &AwsContext, target: &Target, phase: Phase, failure: CallFailure) {
         let mut warned = self.warned.lock().unwrap_or_else(|p| p.into_inner());
@@ -133,6 +140,10 @@ impl Joins {
             let what = match phase {
                 Phase::PendingMaintenance => {
                     "pending maintenance (rds:DescribePendingMaintenanceActions)"
+                }
+                Phase::ClusterLookup => {
+                    "the DB clusters of cluster members for cluster_role and effective_* \
+                     (rds:DescribeDBClusters)"
                 }
                 _ => "engine support dates (rds:DescribeDBMajorEngineVersions)",
             };

@@ -57,15 +57,12 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
             return Ok(RunStatus::Complete);
         }
         Some(Command::Man) => {
-            return match clap_mangen::Man::new(Cli::command()).render(&mut io::stdout()) {
-                Ok(()) => Ok(RunStatus::Complete),
-                Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(RunStatus::OutputClosed),
-                Err(e) => Err(anyhow::Error::new(e).context("cannot write the man page")),
-            };
+            let written = clap_mangen::Man::new(Cli::command()).render(&mut io::stdout());
+            return RunStatus::after_writing(written, "cannot write the man page");
         }
-        Some(Command::Fields { format }) => {
+        Some(Command::Fields { format, kind }) => {
             let terminal = io::stdout().is_terminal();
-            return app::fields(*format, io::stdout().lock(), terminal);
+            return app::fields(*format, *kind, io::stdout().lock(), terminal);
         }
         Some(Command::Plan { .. } | Command::Diff(_)) | None => {}
     }

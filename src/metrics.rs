@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
+use crate::config::ResourceKind;
 use crate::output_file::AtomicFile;
 use crate::status::RunStatus;
 use crate::summary::{RunCounts, RunEnd};
@@ -73,25 +74,30 @@ fn render(
 
 /// Instances and targets, from the run's counters (zero when it never got a plan).
 fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
-    let instances = counts
-        .into_iter()
-        .flat_map(RunCounts::instances_by_account_region_engine)
-        .map(|(id, name, region, engine, n)| {
-            let labels = labels(&[
-                ("account_id", id),
-                ("account_name", name),
-                ("region", region),
-                ("engine", engine),
-            ]);
-            (labels, n as f64)
-        });
+    let by_kind = |kind: ResourceKind| {
+        counts
+            .into_iter()
+            .flat_map(move |c| c.by_account_region_engine(kind))
+            .map(|(id, name, region, engine, n)| {
+                let labels = labels(&[
+                    ("account_id", id),
+                    ("account_name", name),
+                    ("region", region),
+                    ("engine", engine),
+                ]);
+                (labels, n as f64)
+            })
+    };
+    let instances = by_kind(ResourceKind::Instances);
+    let clusters = by_kind(ResourceKind::Clusters);
     let (ok, failed, unfinished) = counts.map_or((0, 0, 0), |c| {
         (c.targets.ok, c.targets.failed, c.unfinished_count())
     });
     let targets = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
         .into_iter()
         .map(|(status, n)| (labels(&[("status", status)]), n as f64));
-    vec![
+    let lists_clusters = counts.is_some_and(|c| c.lists(ResourceKind::Clusters));
+    let mut metrics: Vec<Metric<'_>> = vec![
         (
             "rds_inventory_instances",
             "DB instances listed by the last run, by account, region and engine.",
@@ -102,7 +108,18 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
             "Targets (account x region) of the last run, by how they ended.",
             Box::new(targets),
         ),
-    ]
+    ];
+    if lists_clusters {
+        metrics.insert(
+            1,
+            (
+                "rds_inventory_clusters",
+                "DB clusters listed by the last run, by account, region and engine.",
+                Box::new(clusters),
+            ),
+        );
+    }
+    metrics
 }
 
 /// The run as a whole: calls, time, exit code and the last complete run.

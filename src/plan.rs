@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::accounts::AccountSpec;
+use crate::config::ResourceKind;
 
 /// An account with the regions it will be listed in (`enabled` already resolved).
 #[derive(Debug, Clone)]
@@ -34,9 +35,19 @@ pub struct Plan {
     pub accounts: Vec<PlannedAccount>,
     /// Shared with the fetch, which outlives no part of the run.
     pub targets: Arc<[Target]>,
+    /// The kinds every target lists, in order.
+    pub kinds: Arc<[ResourceKind]>,
 }
 
 impl Plan {
+    /// The same plan listing `kinds` in every target.
+    pub fn with_kinds(self, kinds: &[ResourceKind]) -> Plan {
+        Plan {
+            kinds: Arc::from(kinds),
+            ..self
+        }
+    }
+
     pub fn new(accounts: Vec<PlannedAccount>) -> Plan {
         let rounds = accounts.iter().map(|a| a.regions.len()).max().unwrap_or(0);
         let mut names: HashMap<&str, Arc<str>> = HashMap::new();
@@ -57,7 +68,11 @@ impl Plan {
                 ),
             })
             .collect();
-        Plan { accounts, targets }
+        Plan {
+            accounts,
+            targets,
+            kinds: Arc::from([ResourceKind::Instances]),
+        }
     }
 }
 
@@ -69,6 +84,8 @@ pub struct PlanRow {
     pub region: String,
     pub role_arn: String,
     pub external_id: bool,
+    /// The kinds listed in this target, e.g. `instances,clusters`.
+    pub kinds: String,
     /// With `plan --check`: "ok" or the AssumeRole error.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub assume_role: Option<String>,
@@ -78,6 +95,8 @@ impl PlanRow {
     /// One row per target, grouped by account in plan order; `checks` holds
     /// (account id, AssumeRole result) from `--check`.
     pub fn all(plan: &Plan, checks: &[(String, Result<(), String>)]) -> Vec<PlanRow> {
+        let kinds: Vec<&str> = plan.kinds.iter().map(|k| k.name()).collect();
+        let kinds = kinds.join(",");
         plan.accounts
             .iter()
             .flat_map(|a| a.regions.iter().map(move |region| (&a.spec, region)))
@@ -87,6 +106,7 @@ impl PlanRow {
                 region: region.clone(),
                 role_arn: account.role_arn.clone(),
                 external_id: account.external_id.is_some(),
+                kinds: kinds.clone(),
                 assume_role: checks
                     .iter()
                     .find(|(id, _)| *id == account.id)
@@ -101,7 +121,14 @@ impl PlanRow {
     /// The header and cells of the plan table; the assume-role column only after `--check`.
     pub fn table(rows: &[PlanRow]) -> (Vec<&'static str>, Vec<Vec<String>>) {
         let with_check = rows.iter().any(|r| r.assume_role.is_some());
-        let mut header = vec!["ACCOUNT ID", "NAME", "REGION", "ROLE ARN", "EXTERNAL ID"];
+        let mut header = vec![
+            "ACCOUNT ID",
+            "NAME",
+            "REGION",
+            "ROLE ARN",
+            "EXTERNAL ID",
+            "KINDS",
+        ];
         if with_check {
             header.push("ASSUME ROLE");
         }
@@ -114,6 +141,7 @@ impl PlanRow {
                     r.region.clone(),
                     r.role_arn.clone(),
                     if r.external_id { "yes" } else { "no" }.to_string(),
+                    r.kinds.clone(),
                 ];
                 if with_check {
                     row.push(r.assume_role.clone().unwrap_or_default());
@@ -173,6 +201,23 @@ pub(crate) mod tests {
                 ("111111111111", "eu-west-1"),
             ]
         );
+    }
+
+    #[test]
+    fn plan_rows_show_the_kinds_of_every_target() {
+        let plan = plan_of(&[account("111111111111", &["us-east-1"])]);
+        let rows = PlanRow::all(&plan, &[]);
+        assert_eq!(rows[0].kinds, "instances", "the default kind");
+        let plan = plan.with_kinds(&ResourceKind::ALL);
+        let rows = PlanRow::all(&plan, &[]);
+        assert_eq!(rows[0].kinds, "instances,clusters");
+        let (header, cells) = PlanRow::table(&rows);
+        assert_eq!(header.last(), Some(&"KINDS"));
+        assert_eq!(
+            cells[0].last().map(String::as_str),
+            Some("instances,clusters")
+        );
+        assert!(render_ndjson(&rows).contains(r#""kinds":"instances,clusters""#));
     }
 
     #[test]

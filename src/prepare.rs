@@ -7,7 +7,10 @@ use aws_config::{Region, SdkConfig};
 use futures::StreamExt;
 
 use crate::accounts::{self, AccountSpec};
-use crate::aws::{self, discover, AccountWarning, AwsContext, BaseCredentials, CallFailure, Phase};
+use crate::aws::{
+    self, discover, AccountWarning, AwsContext, AwsOptions, BaseCredentials, CallFailure, Phase,
+    WarningSink,
+};
 use crate::config::{Regions, Settings};
 use crate::plan::{Plan, PlannedAccount};
 
@@ -36,11 +39,12 @@ pub fn plan_without_aws(settings: &Settings) -> anyhow::Result<Option<Plan>> {
             Regions::Enabled => None,
         })
         .collect();
-    Ok(planned.map(Plan::new))
+    Ok(planned.map(|p| Plan::new(p).with_kinds(&settings.kinds)))
 }
 
 /// Base config -> discovered accounts -> one credential per account -> resolved regions.
-pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
+/// Warnings from AWS calls during and after preparing (AssumeRole, joined calls) go to `warn`.
+pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<Prepared> {
     let rules = &settings.accounts;
     let (base, base_credentials, accounts) = match &rules.organization {
         None => {
@@ -68,20 +72,39 @@ pub async fn prepare(settings: &Settings) -> anyhow::Result<Prepared> {
             (base, base_credentials, accounts)
         }
     };
-    let aws = Arc::new(AwsContext::new(base, base_credentials, &accounts, settings));
+    let options = aws_options(settings);
+    let aws = Arc::new(AwsContext::new(
+        base,
+        base_credentials,
+        &accounts,
+        &options,
+        warn,
+    ));
     let (planned, warnings) = resolve_regions(&aws, accounts, settings.concurrency).await;
     Ok(Prepared {
         aws,
-        plan: Plan::new(planned),
+        plan: Plan::new(planned).with_kinds(&settings.kinds),
         warnings,
     })
+}
+
+/// The AWS layer's part of the settings.
+fn aws_options(settings: &Settings) -> AwsOptions {
+    AwsOptions {
+        profile: settings.profile.clone(),
+        endpoint_url: settings.endpoint_url.clone(),
+        concurrency: settings.concurrency,
+        max_attempts: settings.max_attempts,
+        initial_backoff: settings.initial_backoff,
+        call_timeout: settings.call_timeout,
+    }
 }
 
 async fn load_base(
     settings: &Settings,
     fallback: Region,
 ) -> anyhow::Result<(SdkConfig, Arc<BaseCredentials>)> {
-    let base = aws::load_base_config(settings, fallback).await?;
+    let base = aws::load_base_config(&aws_options(settings), fallback).await?;
     let credentials = BaseCredentials::load(&base, settings.profile.as_deref()).await?;
     Ok((base, credentials))
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::aws::{AccountWarning, AwsContext, FailureKind, Phase};
-use crate::config::STANDARD_REGIONS;
-use crate::fetch::TargetOutcome;
+use crate::config::{ResourceKind, STANDARD_REGIONS};
+use crate::fetch::{KindFailure, TargetOutcome};
 use crate::plan::Plan;
 use crate::summary::RunCounts;
 
@@ -38,8 +38,9 @@ impl Progress {
         if let Some(bar) = &self.0 {
             bar.set_position(counts.targets.ok + counts.targets.failed);
             bar.set_message(format!(
-                "{} instances, {} failed",
-                counts.instances, counts.targets.failed
+                "{}, {} failed",
+                counts.records_text(),
+                counts.targets.failed
             ));
         }
     }
@@ -74,7 +75,8 @@ pub fn warning_line(warning: &AccountWarning) -> String {
         Phase::AssumeRole
         | Phase::Describe
         | Phase::PendingMaintenance
-        | Phase::EngineVersions => format!(
+        | Phase::EngineVersions
+        | Phase::ClusterLookup => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),
@@ -115,32 +117,45 @@ impl Reporter {
 
     /// A target finished; `counts` already include it.
     pub fn target_done(&mut self, outcome: &TargetOutcome, counts: &RunCounts) {
-        match &outcome.failure {
-            None => {
-                if self.verbose > 0 {
-                    let t = &outcome.target;
-                    self.progress.line(&format!(
-                        "ok: account {} ({}) {}: {} instances in {:.1} s",
-                        t.account.id,
-                        t.account.name,
-                        t.region,
-                        outcome.instances,
-                        outcome.elapsed.as_secs_f64()
-                    ));
-                }
-            }
-            Some(_) => {
-                if let Some(line) = self.failure_line(outcome) {
-                    self.progress.line(&line);
-                }
+        if outcome.failures.is_empty() && self.verbose > 0 {
+            let t = &outcome.target;
+            let records: Vec<String> = outcome
+                .records
+                .iter()
+                .map(|(kind, n)| format!("{n} {}", kind.name()))
+                .collect();
+            self.progress.line(&format!(
+                "ok: account {} ({}) {}: {} in {:.1} s",
+                t.account.id,
+                t.account.name,
+                t.region,
+                records.join(", "),
+                outcome.elapsed.as_secs_f64()
+            ));
+        }
+        for failed in &outcome.failures {
+            if let Some(line) = self.kind_failure_line(outcome, failed) {
+                self.progress.line(&line);
             }
         }
         self.progress.update(counts);
     }
 
     /// The stderr line for a failed target, or `None` when its account was already reported.
+    #[cfg(test)]
     fn failure_line(&mut self, outcome: &TargetOutcome) -> Option<String> {
-        let failure = outcome.failure.as_ref()?;
+        let failed = outcome.failures.first()?;
+        self.kind_failure_line(outcome, failed)
+    }
+
+    /// The stderr line for a kind that failed in a target (see [`Self::failure_line`]).
+    fn kind_failure_line(
+        &mut self,
+        outcome: &TargetOutcome,
+        failed: &KindFailure,
+    ) -> Option<String> {
+        let failure = &failed.failure;
+        let kind = failed.kind.unwrap_or(ResourceKind::Instances);
         let t = &outcome.target;
         if failure.kind == FailureKind::CannotAssumeRole {
             if !self.refused_accounts.insert(t.account.id.clone()) {
@@ -155,14 +170,15 @@ impl Reporter {
             ));
         }
         let what = match (failure.kind, failure.phase) {
-            (FailureKind::RegionNotEnabled, _) => "region not enabled for this account",
-            (_, Phase::AssumeRole) => "cannot get credentials",
-            (FailureKind::ExpiredToken, _) => "credentials kept expiring",
-            (FailureKind::Throttled, _) => "DescribeDBInstances throttled",
-            _ => "DescribeDBInstances failed",
+            (FailureKind::RegionNotEnabled, _) => "region not enabled for this account".into(),
+            (_, Phase::AssumeRole) => "cannot get credentials".into(),
+            (FailureKind::ExpiredToken, _) => "credentials kept expiring".into(),
+            (FailureKind::Throttled, _) => format!("{} throttled", kind.call()),
+            _ => format!("{} failed", kind.call()),
         };
-        let partial = if outcome.instances > 0 {
-            format!(" (after {} instances)", outcome.instances)
+        let sent = outcome.records_of(kind);
+        let partial = if sent > 0 {
+            format!(" (after {sent} {})", kind.name())
         } else {
             String::new()
         };
@@ -194,11 +210,11 @@ impl Reporter {
                 n => format!("; {n} throttled answers, {} retries", aws.rds_retries()),
             };
             eprintln!(
-                "rds-inventory: {} targets: {} ok, {} failed; {} instances; {} AssumeRole calls{throttled}; {:.1} s",
+                "rds-inventory: {} targets: {} ok, {} failed; {}; {} AssumeRole calls{throttled}; {:.1} s",
                 t.ok + t.failed,
                 t.ok,
                 t.failed,
-                counts.instances,
+                counts.records_text(),
                 aws.assume_role_calls(),
                 elapsed.as_secs_f64()
             );
@@ -216,14 +232,17 @@ mod tests {
     fn outcome(plan: &Plan, index: usize, kind: FailureKind, phase: Phase) -> TargetOutcome {
         TargetOutcome {
             target: plan.targets[index].clone(),
-            instances: 0,
+            records: vec![(ResourceKind::Instances, 0)],
             elapsed: Duration::ZERO,
-            failure: Some(CallFailure {
-                phase,
-                kind,
-                code: Some("AccessDenied".into()),
-                message: "not authorized".into(),
-            }),
+            failures: vec![KindFailure {
+                kind: Some(ResourceKind::Instances),
+                failure: CallFailure {
+                    phase,
+                    kind,
+                    code: Some("AccessDenied".into()),
+                    message: "not authorized".into(),
+                },
+            }],
         }
     }
 

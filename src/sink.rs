@@ -4,14 +4,12 @@ use std::io::{self, Write};
 
 use crate::cli::Format;
 use crate::config::UsageError;
-use crate::record::{
-    select_columns, Column, DefaultColumns, FieldValue, InstanceRecord, RecordContext,
-};
+use crate::record::{select_columns, Column, DefaultColumns, FieldValue, Record, RecordContext};
 use crate::table::TableWriter;
 
-/// The output's columns: `--columns` and `--tag-column` checked against the record schema;
+/// The output's columns: `--columns` and `--tag-column` checked against the schema of `R`;
 /// without `--columns`, every field (a table shows the few a person scans for).
-pub fn output_columns(
+pub fn output_columns<R: Record>(
     format: Format,
     names: &[String],
     tag_keys: &[String],
@@ -20,7 +18,7 @@ pub fn output_columns(
         Format::Table => DefaultColumns::Table,
         Format::Ndjson | Format::Json | Format::Csv => DefaultColumns::Every,
     };
-    select_columns(names, tag_keys, defaults).map_err(UsageError)
+    select_columns::<R>(names, tag_keys, defaults).map_err(UsageError)
 }
 
 /// How records are written, beyond format and columns.
@@ -33,7 +31,8 @@ pub struct WriteOptions {
     pub csv_raw: bool,
 }
 
-/// Streams records in one format; nothing is held back beyond the writer's buffer.
+/// Streams records of one kind in one format; nothing is held back beyond the writer's
+/// buffer. The columns are chosen for one record type: `new` and `write` take the same `R`.
 pub struct RecordWriter<W: Write> {
     inner: FormatWriter<W>,
     written: u64,
@@ -49,28 +48,30 @@ enum FormatWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     /// Starts the output; a CSV or table header is written at once, so an empty run still
     /// has one.
-    pub fn new(
+    pub fn new<R: Record>(
         format: Format,
         columns: &[Column],
         options: WriteOptions,
         out: W,
     ) -> io::Result<Self> {
         let inner = match format {
-            Format::Ndjson => FormatWriter::Ndjson(out, JsonRow::new(columns, options)),
-            Format::Json => FormatWriter::Json(out, JsonRow::new(columns, options)),
+            Format::Ndjson => FormatWriter::Ndjson(out, JsonRow::new::<R>(columns, options)),
+            Format::Json => FormatWriter::Json(out, JsonRow::new::<R>(columns, options)),
             Format::Csv => {
                 let mut writer = csv::WriterBuilder::new().from_writer(out);
                 writer
-                    .write_record(columns.iter().map(|c| c.name().into_owned()))
+                    .write_record(columns.iter().map(|c| c.name::<R>().into_owned()))
                     .map_err(csv_error)?;
                 FormatWriter::Csv(Box::new(writer), CsvRow::new(columns, options))
             }
-            Format::Table => FormatWriter::Table(TableWriter::new(columns, options.context, out)?),
+            Format::Table => {
+                FormatWriter::Table(TableWriter::new::<R>(columns, options.context, out)?)
+            }
         };
         Ok(RecordWriter { inner, written: 0 })
     }
 
-    pub fn write(&mut self, record: &InstanceRecord) -> io::Result<()> {
+    pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         match &mut self.inner {
             FormatWriter::Ndjson(out, row) => {
                 row.render(record, b"", b"\n");
@@ -126,11 +127,11 @@ struct JsonRow {
 }
 
 impl JsonRow {
-    fn new(columns: &[Column], options: WriteOptions) -> JsonRow {
+    fn new<R: Record>(columns: &[Column], options: WriteOptions) -> JsonRow {
         let keys = columns
             .iter()
             .map(|c| {
-                let mut key = serde_json::to_vec(&c.name()).unwrap_or_default();
+                let mut key = serde_json::to_vec(&c.name::<R>()).unwrap_or_default();
                 key.push(b':');
                 key
             })
@@ -145,7 +146,7 @@ impl JsonRow {
 
     /// Leaves `before`, the object with exactly the chosen keys in order, and `after` in the
     /// buffer.
-    fn render(&mut self, record: &InstanceRecord, before: &[u8], after: &[u8]) {
+    fn render<R: Record>(&mut self, record: &R, before: &[u8], after: &[u8]) {
         let JsonRow {
             columns,
             keys,
@@ -188,10 +189,10 @@ impl CsvRow {
 
     /// Absent is empty, booleans are true/false, nested values are one JSON value; text a
     /// spreadsheet would run as a formula gets a leading `'` unless `--csv-raw`.
-    fn write<W: Write>(
+    fn write<W: Write, R: Record>(
         &mut self,
         writer: &mut csv::Writer<W>,
-        record: &InstanceRecord,
+        record: &R,
     ) -> io::Result<()> {
         let CsvRow {
             columns,

@@ -1,8 +1,16 @@
 //! How a run ended, and the one function that maps it to the process exit code.
 
+use std::io;
+
 use serde::{Serialize, Serializer};
 
 use crate::config::UsageError;
+
+/// Whether a write failed because the reader went away (`| head`), which is not an error:
+/// the one place that says how that looks.
+pub fn reader_gone(error: &io::Error) -> bool {
+    error.kind() == io::ErrorKind::BrokenPipe
+}
 
 /// How a run (or `plan --check`) ended. Serialized as the summary's `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +38,16 @@ impl RunStatus {
             RunStatus::Usage => 2,
             RunStatus::Partial => 3,
             RunStatus::Interrupted => 130,
+        }
+    }
+
+    /// A command that wrote its whole output with `written`: complete, output closed when
+    /// the reader went away, else the error with `what` as its context.
+    pub fn after_writing(written: io::Result<()>, what: &str) -> anyhow::Result<RunStatus> {
+        match written {
+            Ok(()) => Ok(RunStatus::Complete),
+            Err(e) if reader_gone(&e) => Ok(RunStatus::OutputClosed),
+            Err(e) => Err(anyhow::Error::new(e).context(what.to_owned())),
         }
     }
 
@@ -72,6 +90,23 @@ impl Serialize for RunStatus {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_closed_reader_is_output_closed_and_other_write_errors_are_fatal() {
+        assert_eq!(
+            RunStatus::after_writing(Ok(()), "x").expect("ok"),
+            RunStatus::Complete
+        );
+        let closed = io::Error::from(io::ErrorKind::BrokenPipe);
+        assert_eq!(
+            RunStatus::after_writing(Err(closed), "x").expect("closed is no error"),
+            RunStatus::OutputClosed
+        );
+        let full = io::Error::other("disk full");
+        let error = RunStatus::after_writing(Err(full), "cannot write the plan")
+            .expect_err("a real write error");
+        assert_eq!(format!("{error:#}"), "cannot write the plan: disk full");
+    }
     use anyhow::Context;
 
     #[test]

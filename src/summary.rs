@@ -13,10 +13,11 @@ use serde::Serialize;
 
 use crate::accounts::AccountSpec;
 use crate::aws::{AccountWarning, CallFailure, Phase};
+use crate::config::ResourceKind;
 use crate::fetch::TargetOutcome;
 use crate::output_file::AtomicFile;
 use crate::plan::Plan;
-use crate::record::InstanceRecord;
+use crate::record::Record;
 use crate::status::RunStatus;
 
 /// The summary document. Its schema is documented in the README; add fields, never rename.
@@ -34,6 +35,8 @@ pub struct RunSummary {
     pub instances_by_account: Vec<AccountCount>,
     pub instances_by_region: BTreeMap<String, u64>,
     pub instances_by_engine: BTreeMap<String, u64>,
+    /// Every kind listed, by name: its records and their counts (instances also above).
+    pub kinds: BTreeMap<&'static str, KindSummary>,
     pub failures: Vec<FailureEntry>,
     /// Problems that did not fail a target (an account that would not list its regions).
     pub warnings: Vec<FailureEntry>,
@@ -57,6 +60,25 @@ pub struct TargetCounts {
     pub unfinished: u64,
 }
 
+/// One kind's records in the summary.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct KindSummary {
+    pub records: u64,
+    /// Targets where listing this kind failed.
+    pub failed_targets: u64,
+    pub by_account: Vec<AccountRecords>,
+    pub by_region: BTreeMap<String, u64>,
+    pub by_engine: BTreeMap<String, u64>,
+}
+
+/// One account's records of one kind.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AccountRecords {
+    pub account_id: String,
+    pub account_name: String,
+    pub records: u64,
+}
+
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct AccountCount {
     pub account_id: String,
@@ -77,6 +99,10 @@ pub struct FailureEntry {
     pub account_name: String,
     pub region: Option<String>,
     pub phase: Phase,
+    /// The kind whose listing failed; absent for a failure of the whole target (AssumeRole)
+    /// and for warnings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<ResourceKind>,
     pub error_code: Option<String>,
     pub message: String,
 }
@@ -87,6 +113,7 @@ impl FailureEntry {
             account_id: account.id.clone(),
             account_name: account.name.clone(),
             region: region.map(str::to_owned),
+            kind: None,
             phase: failure.phase,
             error_code: failure.code.clone(),
             message: failure.message.clone(),
@@ -122,18 +149,29 @@ impl Names {
     }
 }
 
+/// One kind's counts.
+#[derive(Debug, Default)]
+struct KindCounts {
+    records: u64,
+    failed_targets: u64,
+    by_account: BTreeMap<String, u64>,
+    by_region: BTreeMap<String, u64>,
+    by_engine: BTreeMap<String, u64>,
+    /// (account id, region, engine) -> records, for the metrics file. An organization has
+    /// one key per instance or so: the names are shared, not copied into each key.
+    by_account_region_engine: BTreeMap<AccountRegionEngine, u64>,
+}
+
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
 /// progress bar and the summary file all read these.
 #[derive(Debug, Default)]
 pub struct RunCounts {
     pub targets: TargetCounts,
+    /// Instance records (the first kind's count, kept for the stderr line and progress bar).
     pub instances: u64,
-    by_account: BTreeMap<String, AccountCount>,
-    by_region: BTreeMap<String, u64>,
-    by_engine: BTreeMap<String, u64>,
-    /// (account id, region, engine) -> instances, for the metrics file. An organization has
-    /// one key per instance or so: the names are shared, not copied into each key.
-    by_account_region_engine: BTreeMap<AccountRegionEngine, u64>,
+    /// Every planned account, with its name.
+    accounts: BTreeMap<String, String>,
+    kinds: BTreeMap<ResourceKind, KindCounts>,
     names: Names,
     pub failures: Vec<FailureEntry>,
     pub warnings: Vec<FailureEntry>,
@@ -142,26 +180,24 @@ pub struct RunCounts {
 }
 
 impl RunCounts {
-    /// Every planned account appears, with 0 if it has no instances.
+    /// Every planned account and kind appears, with 0 if it has no records.
     pub fn new(plan: &Plan, warnings: &[AccountWarning]) -> RunCounts {
-        let by_account = plan
+        let accounts = plan
             .accounts
             .iter()
-            .map(|a| {
-                let count = AccountCount {
-                    account_id: a.spec.id.clone(),
-                    account_name: a.spec.name.clone(),
-                    instances: 0,
-                };
-                (a.spec.id.clone(), count)
-            })
+            .map(|a| (a.spec.id.clone(), a.spec.name.clone()))
             .collect();
         RunCounts {
             targets: TargetCounts {
                 planned: plan.targets.len() as u64,
                 ..TargetCounts::default()
             },
-            by_account,
+            accounts,
+            kinds: plan
+                .kinds
+                .iter()
+                .map(|k| (*k, KindCounts::default()))
+                .collect(),
             warnings: warnings
                 .iter()
                 .map(|w| FailureEntry::new(&w.account, None, &w.failure))
@@ -177,35 +213,77 @@ impl RunCounts {
             .push(FailureEntry::new(&warning.account, None, &warning.failure));
     }
 
-    pub fn record(&mut self, record: &InstanceRecord) {
-        self.instances += 1;
-        if let Some(account) = self.by_account.get_mut(&record.account_id) {
-            account.instances += 1;
+    pub fn record<R: Record>(&mut self, record: &R) {
+        if R::KIND == ResourceKind::Instances {
+            self.instances += 1;
         }
-        count(&mut self.by_region, &record.region);
-        let engine = record.engine.as_deref().unwrap_or("unknown");
-        count(&mut self.by_engine, engine);
+        let kind = self.kinds.entry(R::KIND).or_default();
+        kind.records += 1;
+        count(&mut kind.by_account, record.account_id());
+        count(&mut kind.by_region, record.region());
+        let engine = record.engine().unwrap_or("unknown");
+        count(&mut kind.by_engine, engine);
         let key = (
-            self.names.get(&record.account_id),
-            self.names.get(&record.region),
+            self.names.get(record.account_id()),
+            self.names.get(record.region()),
             self.names.get(engine),
         );
-        *self.by_account_region_engine.entry(key).or_default() += 1;
+        *kind.by_account_region_engine.entry(key).or_default() += 1;
     }
 
-    /// Instances by (account id, account name, region, engine).
-    pub fn instances_by_account_region_engine(
+    /// Records of `kind` by (account id, account name, region, engine).
+    pub fn by_account_region_engine(
         &self,
+        kind: ResourceKind,
     ) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
-        self.by_account_region_engine
-            .iter()
+        self.kinds
+            .get(&kind)
+            .into_iter()
+            .flat_map(|k| k.by_account_region_engine.iter())
             .map(|((account, region, engine), n)| {
                 let name = self
-                    .by_account
+                    .accounts
                     .get(&**account)
-                    .map_or(&**account, |a| a.account_name.as_str());
+                    .map_or(&**account, String::as_str);
                 (&**account, name, &**region, &**engine, *n)
             })
+    }
+
+    /// Whether the run lists `kind`.
+    pub fn lists(&self, kind: ResourceKind) -> bool {
+        self.kinds.contains_key(&kind)
+    }
+
+    /// "12 instances" or "12 instances, 3 clusters": the records of each kind listed.
+    pub fn records_text(&self) -> String {
+        let kinds: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|(kind, counts)| format!("{} {}", counts.records, kind.name()))
+            .collect();
+        if kinds.is_empty() {
+            format!("{} instances", self.instances)
+        } else {
+            kinds.join(", ")
+        }
+    }
+
+    fn kind_summary(&self, kind: &KindCounts) -> KindSummary {
+        KindSummary {
+            records: kind.records,
+            failed_targets: kind.failed_targets,
+            by_account: self
+                .accounts
+                .iter()
+                .map(|(id, name)| AccountRecords {
+                    account_id: id.clone(),
+                    account_name: name.clone(),
+                    records: kind.by_account.get(id).copied().unwrap_or(0),
+                })
+                .collect(),
+            by_region: kind.by_region.clone(),
+            by_engine: kind.by_engine.clone(),
+        }
     }
 
     /// Targets that finished neither listed nor failed (interrupted, output closed).
@@ -217,14 +295,23 @@ impl RunCounts {
         if let Some(done) = self.finished.get_mut(outcome.target.index) {
             *done = true;
         }
-        match &outcome.failure {
-            None => self.targets.ok += 1,
-            Some(failure) => {
-                self.targets.failed += 1;
-                let t = &outcome.target;
-                self.failures
-                    .push(FailureEntry::new(&t.account, Some(&t.region), failure));
+        if outcome.failures.is_empty() {
+            self.targets.ok += 1;
+            return;
+        }
+        self.targets.failed += 1;
+        let t = &outcome.target;
+        for failed in &outcome.failures {
+            let kinds: Vec<ResourceKind> = match failed.kind {
+                Some(kind) => vec![kind],
+                None => self.kinds.keys().copied().collect(),
+            };
+            for kind in kinds {
+                self.kinds.entry(kind).or_default().failed_targets += 1;
             }
+            let mut entry = FailureEntry::new(&t.account, Some(&t.region), &failed.failure);
+            entry.kind = failed.kind;
+            self.failures.push(entry);
         }
     }
 
@@ -289,6 +376,13 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
     let empty = RunCounts::default();
     let counts = run.map_or(&empty, |(_, counts)| counts);
     let unfinished_targets = run.map_or_else(Vec::new, |(plan, counts)| counts.unfinished(plan));
+    let no_instances = KindCounts::default();
+    let instances = counts.kind_summary(
+        counts
+            .kinds
+            .get(&ResourceKind::Instances)
+            .unwrap_or(&no_instances),
+    );
     RunSummary {
         version: env!("CARGO_PKG_VERSION"),
         status: end.status,
@@ -303,10 +397,23 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
             unfinished: unfinished_targets.len() as u64,
             ..counts.targets
         },
-        instances: counts.instances,
-        instances_by_account: counts.by_account.values().cloned().collect(),
-        instances_by_region: counts.by_region.clone(),
-        instances_by_engine: counts.by_engine.clone(),
+        instances: instances.records,
+        instances_by_account: instances
+            .by_account
+            .into_iter()
+            .map(|a| AccountCount {
+                account_id: a.account_id,
+                account_name: a.account_name,
+                instances: a.records,
+            })
+            .collect(),
+        instances_by_region: instances.by_region,
+        instances_by_engine: instances.by_engine,
+        kinds: counts
+            .kinds
+            .iter()
+            .map(|(kind, c)| (kind.name(), counts.kind_summary(c)))
+            .collect(),
         failures: counts.failures.clone(),
         warnings: counts.warnings.clone(),
         unfinished_targets,
@@ -342,9 +449,15 @@ pub(crate) mod tests {
     fn outcome(plan: &Plan, index: usize, failure: Option<CallFailure>) -> TargetOutcome {
         TargetOutcome {
             target: plan.targets[index].clone(),
-            instances: 0,
+            records: vec![(ResourceKind::Instances, 0)],
             elapsed: Duration::ZERO,
-            failure,
+            failures: failure
+                .into_iter()
+                .map(|failure| crate::fetch::KindFailure {
+                    kind: Some(ResourceKind::Instances),
+                    failure,
+                })
+                .collect(),
         }
     }
 

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::record::{Column, FieldValue, InstanceRecord, RecordContext, Shape};
+use crate::record::{Column, FieldValue, Record, RecordContext, Shape};
 
 /// Between two columns.
 const GAP: &str = "  ";
@@ -21,9 +21,10 @@ enum Align {
     Right,
 }
 
-/// Header label, width and alignment of the original fields; any other column is headed by
+/// Header label, width and alignment of the original instance fields and of the cluster fields
+/// that share their meaning; any other column is headed by
 /// its own name and sized by its type.
-const FIELD_LAYOUT: [(&str, &str, usize, Align); 24] = [
+const FIELD_LAYOUT: [(&str, &str, usize, Align); 25] = [
     ("account_id", "ACCOUNT ID", 12, Align::Left),
     ("account_name", "ACCOUNT", 16, Align::Left),
     ("region", "REGION", 14, Align::Left),
@@ -48,6 +49,8 @@ const FIELD_LAYOUT: [(&str, &str, usize, Align); 24] = [
     ("db_cluster_identifier", "CLUSTER", 32, Align::Left),
     ("instance_create_time", "CREATED", 20, Align::Left),
     ("tags", "TAGS", 40, Align::Left),
+    // A cluster's state (an instance's is `db_instance_status`).
+    ("status", "STATUS", 12, Align::Left),
 ];
 
 /// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.
@@ -81,22 +84,22 @@ pub struct TableWriter<W: Write> {
 
 impl<W: Write> TableWriter<W> {
     /// Lays out `columns` and writes the header line.
-    pub fn new(columns: &[Column], context: RecordContext, out: W) -> io::Result<Self> {
+    pub fn new<R: Record>(columns: &[Column], context: RecordContext, out: W) -> io::Result<Self> {
         let mut headers = Vec::with_capacity(columns.len());
         let columns = columns
             .iter()
             .map(|column| {
-                let name = column.name();
+                let name = column.name::<R>();
                 let (header, width, align) = match column {
                     Column::Field(_) => match FIELD_LAYOUT.iter().find(|l| l.0 == name) {
                         Some(&(_, label, width, align)) => (label.to_owned(), width, align),
                         None => {
-                            let (width, align) = layout_by_shape(&column.shape());
+                            let (width, align) = layout_by_shape(&column.shape::<R>());
                             (name.into_owned(), width, align)
                         }
                     },
                     Column::Path { .. } => {
-                        let (width, align) = layout_by_shape(&column.shape());
+                        let (width, align) = layout_by_shape(&column.shape::<R>());
                         (name.into_owned(), width, align)
                     }
                     Column::Tag(_) => {
@@ -132,7 +135,7 @@ impl<W: Write> TableWriter<W> {
     }
 
     /// Writes one record as one line.
-    pub fn write(&mut self, record: &InstanceRecord) -> io::Result<()> {
+    pub fn write<R: Record>(&mut self, record: &R) -> io::Result<()> {
         let TableWriter {
             out,
             columns,
@@ -263,11 +266,12 @@ pub fn render_rows(header: &[&str], rows: &[Vec<String>]) -> String {
 mod tests {
     use super::*;
     use crate::record::tests::{bare_record as bare, context, full_record, record_with};
-    use crate::record::{fields, select_columns, DefaultColumns};
+    use crate::record::{fields, select_columns, DefaultColumns, InstanceRecord};
     use aws_sdk_rds::types::Tag;
 
     fn table(columns: &[Column], records: &[InstanceRecord]) -> String {
-        let mut writer = TableWriter::new(columns, context(), Vec::new()).expect("new");
+        let mut writer =
+            TableWriter::new::<InstanceRecord>(columns, context(), Vec::new()).expect("new");
         for r in records {
             writer.write(r).expect("write");
         }
@@ -275,7 +279,7 @@ mod tests {
     }
 
     fn default_columns() -> Vec<Column> {
-        select_columns(&[], &[], DefaultColumns::Table).expect("columns")
+        select_columns::<InstanceRecord>(&[], &[], DefaultColumns::Table).expect("columns")
     }
 
     #[test]
@@ -321,7 +325,7 @@ mod tests {
 
     #[test]
     fn control_characters_keep_a_row_on_one_line() {
-        let columns = select_columns(
+        let columns = select_columns::<InstanceRecord>(
             &["db_instance_identifier".into(), "tags".into()],
             &["owner".into(), "missing".into()],
             DefaultColumns::Table,

@@ -8,13 +8,10 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
-use std::process::Command;
 
 use common::block_on;
-use common::moto::{
-    moto_server_path, seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY,
-};
+use common::boto3::snake_case;
+use common::moto::{seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
 use common::Tool;
 use serde_json::{Map, Value};
 
@@ -92,39 +89,9 @@ elif mode == "model":
     print(json.dumps(members))
 "#;
 
-/// moto's virtualenv's python, next to its `moto_server`.
-fn python() -> PathBuf {
-    let python = moto_server_path().with_file_name("python");
-    assert!(
-        python.is_file(),
-        "no python next to moto_server at {}: run scripts/setup-moto.sh",
-        python.display()
-    );
-    python
-}
-
 /// Runs the inline boto3 script; panics with its stderr unless it succeeds.
 fn boto3(args: &[&str]) -> String {
-    let output = Command::new(python())
-        .arg("-c")
-        .arg(BOTO3)
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rds-inventory-tests/credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .output()
-        .expect("running boto3");
-    assert!(
-        output.status.success(),
-        "boto3 {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("boto3 prints UTF-8")
+    common::boto3::run_script(BOTO3, args)
 }
 
 /// Runs rds-inventory (the one hermetic runner) with only the base keys; returns stdout.
@@ -148,27 +115,6 @@ fn api_fields() -> BTreeMap<String, String> {
             Some((path, row["name"].as_str()?.to_owned()))
         })
         .collect()
-}
-
-/// boto3's `DBSubnetGroupName` as the SDK's snake_case: `db_subnet_group_name`.
-fn snake_case(pascal: &str) -> String {
-    let chars: Vec<char> = pascal.chars().collect();
-    let mut out = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_uppercase() {
-            let after_lower = i > 0 && !chars[i - 1].is_ascii_uppercase();
-            let starts_word = i > 0
-                && chars[i - 1].is_ascii_uppercase()
-                && chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
-            if after_lower || starts_word {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.

@@ -1,5 +1,7 @@
 //! The knobs of the fake: what it serves and which faults it injects.
 
+use crate::cluster::ClusterEngine;
+use crate::snapshot::SnapshotSharing;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -72,6 +74,37 @@ pub struct FakeConfig {
     /// Off by default: pages are then the original 21 members, about a quarter of the size,
     /// which keeps tests with tight per-call timeouts and the benchmarks as they were.
     pub complete_records: bool,
+    /// Mean number of configured DB clusters per (account, region) that has clusters (see
+    /// `configured_cluster_count`); their member instances follow the target's standalone
+    /// instances. 0 (the default) serves only the implied one-member clusters of standalone
+    /// `aurora-postgresql` instances.
+    pub clusters_per_target: usize,
+    /// Engines of configured clusters, cycled by cluster index (from a per-target offset).
+    pub cluster_engines: Vec<ClusterEngine>,
+    /// Accounts where RDS `DescribeDBClusters` answers 403 `AccessDenied`.
+    pub clusters_denied_accounts: HashSet<String>,
+    /// DescribePendingMaintenanceActions also lists clusters (by cluster ARN) with actions.
+    pub cluster_maintenance: bool,
+    /// Mean number of DB snapshots per (account, region) that has snapshots (see
+    /// `snapshot_targets_percent`); 0 (the default) serves none.
+    pub snapshots_per_target: usize,
+    /// Mean number of DB cluster snapshots per (account, region) that has snapshots.
+    pub cluster_snapshots_per_target: usize,
+    /// Share of targets, in percent, that have snapshots at all (chosen by hash).
+    pub snapshot_targets_percent: u8,
+    /// Share of snapshots (after each target's first, which is manual), in percent, that are
+    /// `automated`.
+    pub automated_snapshot_percent: u8,
+    /// Share of snapshots, in percent, that are `awsbackup`; the rest are `manual`.
+    pub backup_snapshot_percent: u8,
+    /// Who may restore manual snapshots (the `restore` attribute), in percent of them.
+    pub snapshot_sharing: SnapshotSharing,
+    /// Accounts where DescribeDBSnapshots and DescribeDBClusterSnapshots answer 403
+    /// `AccessDenied`.
+    pub snapshots_denied_accounts: HashSet<String>,
+    /// Accounts where DescribeDBSnapshotAttributes and DescribeDBClusterSnapshotAttributes
+    /// answer 403 `AccessDenied` (the Describe calls still work).
+    pub snapshot_attributes_denied_accounts: HashSet<String>,
 }
 
 impl Default for FakeConfig {
@@ -104,6 +137,18 @@ impl Default for FakeConfig {
             engine_versions_denied_accounts: HashSet::new(),
             generation: 0,
             complete_records: false,
+            clusters_per_target: 0,
+            cluster_engines: ClusterEngine::ALL.to_vec(),
+            clusters_denied_accounts: HashSet::new(),
+            cluster_maintenance: false,
+            snapshots_per_target: 0,
+            cluster_snapshots_per_target: 0,
+            snapshot_targets_percent: 100,
+            automated_snapshot_percent: 40,
+            backup_snapshot_percent: 10,
+            snapshot_sharing: SnapshotSharing::default(),
+            snapshots_denied_accounts: HashSet::new(),
+            snapshot_attributes_denied_accounts: HashSet::new(),
         }
     }
 }

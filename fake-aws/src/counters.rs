@@ -17,16 +17,26 @@ pub(crate) enum Operation {
     Unsupported,
     DescribePendingMaintenanceActions,
     DescribeDbMajorEngineVersions,
+    DescribeDbClusters,
+    DescribeDbSnapshots,
+    DescribeDbClusterSnapshots,
+    DescribeDbSnapshotAttributes,
+    DescribeDbClusterSnapshotAttributes,
 }
 
 impl Operation {
-    const ALL: [Operation; 6] = [
+    const ALL: [Operation; 11] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
         Operation::Unsupported,
         Operation::DescribePendingMaintenanceActions,
         Operation::DescribeDbMajorEngineVersions,
+        Operation::DescribeDbClusters,
+        Operation::DescribeDbSnapshots,
+        Operation::DescribeDbClusterSnapshots,
+        Operation::DescribeDbSnapshotAttributes,
+        Operation::DescribeDbClusterSnapshotAttributes,
     ];
 
     /// The RDS operations, which the per-target RDS controls apply to.
@@ -36,6 +46,11 @@ impl Operation {
             Operation::DescribeDbInstances
                 | Operation::DescribePendingMaintenanceActions
                 | Operation::DescribeDbMajorEngineVersions
+                | Operation::DescribeDbClusters
+                | Operation::DescribeDbSnapshots
+                | Operation::DescribeDbClusterSnapshots
+                | Operation::DescribeDbSnapshotAttributes
+                | Operation::DescribeDbClusterSnapshotAttributes
         )
     }
 
@@ -48,6 +63,11 @@ impl Operation {
             Operation::Unsupported => "Unsupported",
             Operation::DescribePendingMaintenanceActions => "DescribePendingMaintenanceActions",
             Operation::DescribeDbMajorEngineVersions => "DescribeDBMajorEngineVersions",
+            Operation::DescribeDbClusters => "DescribeDBClusters",
+            Operation::DescribeDbSnapshots => "DescribeDBSnapshots",
+            Operation::DescribeDbClusterSnapshots => "DescribeDBClusterSnapshots",
+            Operation::DescribeDbSnapshotAttributes => "DescribeDBSnapshotAttributes",
+            Operation::DescribeDbClusterSnapshotAttributes => "DescribeDBClusterSnapshotAttributes",
         }
     }
 
@@ -55,6 +75,9 @@ impl Operation {
         self as usize
     }
 }
+
+/// Calls per account, then region, then snapshot identifier.
+pub type PerSnapshot = BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>;
 
 /// Faults injected, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -75,7 +98,9 @@ pub struct CountersSnapshot {
     /// API requests received (the `/_fake/` control paths are not counted).
     pub requests_total: u64,
     /// Requests per operation (`AssumeRole`, `DescribeDBInstances`, `ListRegions`,
-    /// `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`, `Unsupported`),
+    /// `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`,
+    /// `DescribeDBClusters`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
+    /// `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, `Unsupported`),
     /// whatever their outcome, faults included.
     pub calls: BTreeMap<String, u64>,
     pub faults: FaultCounts,
@@ -109,6 +134,24 @@ pub struct CountersSnapshot {
     /// DescribePendingMaintenanceActions calls per account, then per region (issued keys,
     /// configured region, any outcome).
     pub pending_maintenance_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBClusters calls per account, then per region (issued keys, configured region,
+    /// any outcome).
+    pub describe_clusters_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBSnapshots calls per account, then per region (issued keys, configured region,
+    /// any outcome).
+    pub describe_snapshots_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBClusterSnapshots calls per account, then per region (as above).
+    pub describe_cluster_snapshots_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBSnapshotAttributes calls per account, then per region (as above).
+    pub snapshot_attributes_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBClusterSnapshotAttributes calls per account, then per region (as above).
+    pub cluster_snapshot_attributes_calls: BTreeMap<String, BTreeMap<String, u64>>,
+    /// DescribeDBSnapshotAttributes calls per account, region and `DBSnapshotIdentifier` as
+    /// sent (an ARN counts under the identifier it names); any outcome.
+    pub snapshot_attributes_calls_by_snapshot: PerSnapshot,
+    /// DescribeDBClusterSnapshotAttributes calls per account, region and
+    /// `DBClusterSnapshotIdentifier` (as above).
+    pub cluster_snapshot_attributes_calls_by_snapshot: PerSnapshot,
     /// DescribeDBMajorEngineVersions calls per SigV4 region, then per `Engine` parameter
     /// (`*` when absent); any caller, any outcome.
     pub major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>>,
@@ -159,6 +202,82 @@ impl CountersSnapshot {
         nested(&self.pending_maintenance_calls, account_id, region)
     }
 
+    /// DescribeDBClusters calls for one (account, region); 0 if none.
+    pub fn describe_clusters_calls_for(&self, account_id: &str, region: &str) -> u64 {
+        nested(&self.describe_clusters_calls, account_id, region)
+    }
+
+    /// DescribeDBClusters calls over all targets.
+    pub fn describe_clusters_calls_total(&self) -> u64 {
+        self.describe_clusters_calls
+            .values()
+            .flat_map(|r| r.values())
+            .sum()
+    }
+
+    /// The per-target map of an operation counted per target (`DescribeDBInstances`,
+    /// `DescribeDBClusters`, `DescribePendingMaintenanceActions`, the two snapshot listings
+    /// and the two snapshot attribute calls); `None` for others.
+    fn per_target(&self, operation: &str) -> Option<&BTreeMap<String, BTreeMap<String, u64>>> {
+        match operation {
+            "DescribeDBInstances" => Some(&self.describe_calls),
+            "DescribeDBClusters" => Some(&self.describe_clusters_calls),
+            "DescribePendingMaintenanceActions" => Some(&self.pending_maintenance_calls),
+            "DescribeDBSnapshots" => Some(&self.describe_snapshots_calls),
+            "DescribeDBClusterSnapshots" => Some(&self.describe_cluster_snapshots_calls),
+            "DescribeDBSnapshotAttributes" => Some(&self.snapshot_attributes_calls),
+            "DescribeDBClusterSnapshotAttributes" => Some(&self.cluster_snapshot_attributes_calls),
+            _ => None,
+        }
+    }
+
+    /// Calls of an operation counted per target (`DescribeDBInstances`, `DescribeDBClusters`,
+    /// `DescribePendingMaintenanceActions`, `DescribeDBSnapshots`,
+    /// `DescribeDBClusterSnapshots`, `DescribeDBSnapshotAttributes`,
+    /// `DescribeDBClusterSnapshotAttributes`) for one (account, region); 0 otherwise.
+    pub fn target_calls_for(&self, operation: &str, account_id: &str, region: &str) -> u64 {
+        self.per_target(operation)
+            .map_or(0, |map| nested(map, account_id, region))
+    }
+
+    /// Calls of an operation counted per target for one account, over its regions.
+    pub fn account_calls_for(&self, operation: &str, account_id: &str) -> u64 {
+        self.per_target(operation)
+            .and_then(|map| map.get(account_id))
+            .map_or(0, |regions| regions.values().sum())
+    }
+
+    /// DescribeDBSnapshotAttributes calls for one snapshot of one (account, region).
+    pub fn snapshot_attributes_calls_for(
+        &self,
+        account_id: &str,
+        region: &str,
+        identifier: &str,
+    ) -> u64 {
+        per_snapshot(
+            &self.snapshot_attributes_calls_by_snapshot,
+            account_id,
+            region,
+            identifier,
+        )
+    }
+
+    /// DescribeDBClusterSnapshotAttributes calls for one cluster snapshot of one (account,
+    /// region).
+    pub fn cluster_snapshot_attributes_calls_for(
+        &self,
+        account_id: &str,
+        region: &str,
+        identifier: &str,
+    ) -> u64 {
+        per_snapshot(
+            &self.cluster_snapshot_attributes_calls_by_snapshot,
+            account_id,
+            region,
+            identifier,
+        )
+    }
+
     /// DescribeDBMajorEngineVersions calls in `region` for `engine` (`*`: no Engine); 0 if none.
     pub fn major_engine_versions_calls_for(&self, region: &str, engine: &str) -> u64 {
         nested(&self.major_engine_versions_calls, region, engine)
@@ -181,6 +300,14 @@ impl CountersSnapshot {
             .cloned()
             .unwrap_or_default()
     }
+}
+
+fn per_snapshot(map: &PerSnapshot, account: &str, region: &str, identifier: &str) -> u64 {
+    map.get(account)
+        .and_then(|regions| regions.get(region))
+        .and_then(|snapshots| snapshots.get(identifier))
+        .copied()
+        .unwrap_or(0)
 }
 
 fn nested(map: &BTreeMap<String, BTreeMap<String, u64>>, outer: &str, inner: &str) -> u64 {
@@ -234,6 +361,14 @@ fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }
 
+/// The snapshot operations counted per target, in `snapshot_ops_by_target` order.
+const SNAPSHOT_OPERATIONS: [Operation; 4] = [
+    Operation::DescribeDbSnapshots,
+    Operation::DescribeDbClusterSnapshots,
+    Operation::DescribeDbSnapshotAttributes,
+    Operation::DescribeDbClusterSnapshotAttributes,
+];
+
 pub(crate) struct Counters {
     region_count: usize,
     requests_total: AtomicU64,
@@ -254,6 +389,11 @@ pub(crate) struct Counters {
     describe_by_target: Vec<AtomicU64>,
     throttled_by_target: Vec<AtomicU64>,
     maintenance_by_target: Vec<AtomicU64>,
+    clusters_by_target: Vec<AtomicU64>,
+    /// Per target, for the four snapshot operations in `SNAPSHOT_OPERATIONS` order.
+    snapshot_ops_by_target: [Vec<AtomicU64>; 4],
+    /// (operation slot, account index, region index, identifier) -> calls.
+    attributes_by_snapshot: Tally<(usize, usize, usize, String), u64>,
     rds_access_denied: AtomicU64,
     assume_role_duration_rejected: AtomicU64,
     /// (region, engine or `*`) -> calls.
@@ -284,6 +424,9 @@ impl Counters {
             describe_by_target: zeroed(account_count * region_count),
             throttled_by_target: zeroed(account_count * region_count),
             maintenance_by_target: zeroed(account_count * region_count),
+            clusters_by_target: zeroed(account_count * region_count),
+            snapshot_ops_by_target: std::array::from_fn(|_| zeroed(account_count * region_count)),
+            attributes_by_snapshot: Tally::new(),
             rds_access_denied: AtomicU64::new(0),
             assume_role_duration_rejected: AtomicU64::new(0),
             engine_versions: Tally::new(),
@@ -346,6 +489,41 @@ impl Counters {
     pub(crate) fn pending_maintenance(&self, account_index: usize, region_index: usize) {
         bump(&self.maintenance_by_target[account_index * self.region_count + region_index]);
     }
+    pub(crate) fn describe_clusters(&self, account_index: usize, region_index: usize) {
+        bump(&self.clusters_by_target[account_index * self.region_count + region_index]);
+    }
+    /// Counts one of the four snapshot operations for its target.
+    pub(crate) fn target_call(
+        &self,
+        operation: Operation,
+        account_index: usize,
+        region_index: usize,
+    ) {
+        if let Some(slot) = SNAPSHOT_OPERATIONS.iter().position(|op| *op == operation) {
+            bump(
+                &self.snapshot_ops_by_target[slot]
+                    [account_index * self.region_count + region_index],
+            );
+        }
+    }
+    /// Counts an attribute call for its target and, when it names one, its snapshot.
+    pub(crate) fn snapshot_attributes(
+        &self,
+        operation: Operation,
+        (account_index, region_index): (usize, usize),
+        identifier: Option<&str>,
+    ) {
+        self.target_call(operation, account_index, region_index);
+        if let Some(identifier) = identifier {
+            let key = (
+                operation.slot(),
+                account_index,
+                region_index,
+                identifier.to_string(),
+            );
+            self.attributes_by_snapshot.update(key, |count| *count += 1);
+        }
+    }
     pub(crate) fn rds_access_denied(&self) {
         bump(&self.rds_access_denied);
     }
@@ -393,11 +571,14 @@ impl Counters {
             .chain(&self.list_regions_by_account)
             .chain(&self.describe_by_target)
             .chain(&self.throttled_by_target)
-            .chain(&self.maintenance_by_target);
+            .chain(&self.maintenance_by_target)
+            .chain(&self.clusters_by_target)
+            .chain(self.snapshot_ops_by_target.iter().flatten());
         for counter in all_counters {
             counter.store(0, Ordering::Relaxed);
         }
         self.engine_versions.clear();
+        self.attributes_by_snapshot.clear();
         self.assume_role_arns.clear();
         self.assume_role_regions.clear();
         self.assume_role_durations.clear();
@@ -432,6 +613,20 @@ impl Counters {
             }
             by_account
         };
+        let mut by_snapshot: [PerSnapshot; 2] = Default::default();
+        for ((slot, a, r, identifier), count) in self.attributes_by_snapshot.copy() {
+            let which = usize::from(slot == Operation::DescribeDbClusterSnapshotAttributes.slot());
+            by_snapshot[which]
+                .entry(config.accounts[a].clone())
+                .or_default()
+                .entry(config.regions[r].clone())
+                .or_default()
+                .insert(identifier, count);
+        }
+        let [snapshot_attributes_calls_by_snapshot, cluster_snapshot_attributes_calls_by_snapshot] =
+            by_snapshot;
+        let [describe_snapshots, describe_cluster_snapshots, snapshot_attributes, cluster_snapshot_attributes] =
+            &self.snapshot_ops_by_target;
         let mut major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>> =
             BTreeMap::new();
         for ((region, engine), count) in self.engine_versions.copy() {
@@ -464,6 +659,13 @@ impl Counters {
             throttled_calls: per_target(&self.throttled_by_target),
             rds_access_denied: load(&self.rds_access_denied),
             pending_maintenance_calls: per_target(&self.maintenance_by_target),
+            describe_clusters_calls: per_target(&self.clusters_by_target),
+            describe_snapshots_calls: per_target(describe_snapshots),
+            describe_cluster_snapshots_calls: per_target(describe_cluster_snapshots),
+            snapshot_attributes_calls: per_target(snapshot_attributes),
+            cluster_snapshot_attributes_calls: per_target(cluster_snapshot_attributes),
+            snapshot_attributes_calls_by_snapshot,
+            cluster_snapshot_attributes_calls_by_snapshot,
             major_engine_versions_calls,
             assume_role_arns: self.assume_role_arns.copy(),
             assume_role_regions: self.assume_role_regions.copy(),

@@ -66,7 +66,7 @@ pub(crate) fn dns_suffix(region: &str) -> &'static str {
 }
 
 /// A UUID-shaped rendering of 128 hashed bits.
-struct Uuid(u128);
+pub(crate) struct Uuid(pub(crate) u128);
 
 impl fmt::Display for Uuid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -84,7 +84,7 @@ impl fmt::Display for Uuid {
 }
 
 /// `len` lowercase base-36 characters of a hash.
-struct Alnum(u64, usize);
+pub(crate) struct Alnum(pub(crate) u64, pub(crate) usize);
 
 impl fmt::Display for Alnum {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -100,7 +100,7 @@ impl fmt::Display for Alnum {
 }
 
 /// The value for a member: always for `Complete`, never for `Sparse`, else `typical`.
-fn pick<T>(shape: RecordShape, complete: T, typical: Option<T>) -> Option<T> {
+pub(crate) fn pick<T>(shape: RecordShape, complete: T, typical: Option<T>) -> Option<T> {
     match shape {
         RecordShape::Complete => Some(complete),
         RecordShape::Sparse => None,
@@ -109,7 +109,11 @@ fn pick<T>(shape: RecordShape, complete: T, typical: Option<T>) -> Option<T> {
 }
 
 /// The length of a list member; `EmptyLists` always gives an empty, present list.
-fn list_len(shape: RecordShape, complete: usize, typical: Option<usize>) -> Option<usize> {
+pub(crate) fn list_len(
+    shape: RecordShape,
+    complete: usize,
+    typical: Option<usize>,
+) -> Option<usize> {
     match shape {
         RecordShape::Complete => Some(complete),
         RecordShape::Sparse => None,
@@ -130,8 +134,10 @@ fn engine_port(engine: &str) -> i64 {
     }
 }
 
-fn license_model(engine: &str) -> &'static str {
-    if engine.contains("postgres") {
+pub(crate) fn license_model(engine: &str) -> &'static str {
+    if engine == "docdb" || engine == "neptune" {
+        "na"
+    } else if engine.contains("postgres") {
         "postgresql-license"
     } else if engine.starts_with("oracle") {
         "bring-your-own-license"
@@ -142,8 +148,12 @@ fn license_model(engine: &str) -> &'static str {
     }
 }
 
-fn log_types(engine: &str) -> &'static [&'static str] {
-    if engine.contains("postgres") {
+pub(crate) fn log_types(engine: &str) -> &'static [&'static str] {
+    if engine == "docdb" {
+        &["audit", "profiler"]
+    } else if engine == "neptune" {
+        &["audit", "slowquery"]
+    } else if engine.contains("postgres") {
         &["postgresql", "upgrade"]
     } else if engine.starts_with("oracle") {
         &["alert", "audit", "trace", "listener"]
@@ -155,7 +165,7 @@ fn log_types(engine: &str) -> &'static [&'static str] {
 }
 
 /// (CA identifier, ValidTill): expired, expiring within 60 days, or far out.
-fn certificate(draw: u64) -> (&'static str, i64) {
+pub(crate) fn certificate(draw: u64) -> (&'static str, i64) {
     let spread = mix64(draw);
     match draw % 100 {
         0..=19 => (
@@ -327,21 +337,7 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
         },
     );
     let vpc_groups = list_len(shape, 2, Some(1 + (draw(4) % 2) as usize));
-    s.list(
-        "VpcSecurityGroups",
-        "vpc_security_groups",
-        vpc_groups,
-        |s, i| {
-            s.item_object("VpcSecurityGroupMembership", |s| {
-                s.text_fmt(
-                    "VpcSecurityGroupId",
-                    "vpc_security_group_id",
-                    Some(format_args!("sg-0{:016x}", draw(40 + i as u64))),
-                );
-                s.text("Status", "status", Some("active"));
-            })
-        },
-    );
+    emit_vpc_security_groups(s, vpc_groups, |i| draw(40 + i as u64));
     let family_separator = if is_oracle || is_sqlserver { "-" } else { "" };
     let custom_parameters = draw(5) % 3 == 0;
     s.list(
@@ -663,39 +659,8 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
         "ca_certificate_identifier",
         pick(shape, ca, Some(ca)),
     );
-    s.list(
-        "DomainMemberships",
-        "domain_memberships",
-        list_len(shape, 1, Some(0)),
-        |s, _| {
-            s.item_object("DomainMembership", |s| {
-                s.text_fmt(
-                    "Domain",
-                    "domain",
-                    Some(format_args!("d-{:010x}", draw(45) & 0xff_ffff_ffff)),
-                );
-                s.text("Status", "status", Some("joined"));
-                s.text("FQDN", "fqdn", Some("corp.example.com"));
-                s.text(
-                    "IAMRoleName",
-                    "iam_role_name",
-                    Some("rds-directory-service-access-role"),
-                );
-                s.text("OU", "ou", Some("OU=RDS,DC=corp,DC=example,DC=com"));
-                s.text_fmt(
-                    "AuthSecretArn",
-                    "auth_secret_arn",
-                    Some(format_args!(
-                        "arn:{p}:secretsmanager:{region}:{account}:secret:corp-ad-{}",
-                        Alnum(draw(46), 6)
-                    )),
-                );
-                s.list("DnsIps", "dns_ips", Some(2), |s, i| {
-                    s.item_text("member", format_args!("10.0.{i}.10"))
-                });
-            })
-        },
-    );
+    let domain = (draw(45), draw(46));
+    emit_domain_memberships(s, list_len(shape, 1, Some(0)), (p, region, account), domain);
     s.boolean(
         "CopyTagsToSnapshot",
         "copy_tags_to_snapshot",
@@ -808,13 +773,7 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
         "max_allocated_storage",
         pick(shape, 1000, autoscaling),
     );
-    s.list("TagList", "tag_list", Some(instance.tags.len()), |s, i| {
-        let (key, value) = &instance.tags[i];
-        s.item_object("Tag", |s| {
-            s.text("Key", "key", Some(key));
-            s.text("Value", "value", Some(value));
-        })
-    });
+    emit_tags(s, &instance.tags);
     s.text(
         "AutomationMode",
         "automation_mode",
@@ -1052,7 +1011,102 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
     );
 }
 
-fn emit_processor_features<S: Sink>(s: &mut S, len: Option<usize>) {
+/// `VpcSecurityGroups`; `id_bits(i)` gives the i-th group's id.
+pub(crate) fn emit_vpc_security_groups<S: Sink>(
+    s: &mut S,
+    len: Option<usize>,
+    id_bits: impl Fn(usize) -> u64,
+) {
+    s.list("VpcSecurityGroups", "vpc_security_groups", len, |s, i| {
+        s.item_object("VpcSecurityGroupMembership", |s| {
+            s.text_fmt(
+                "VpcSecurityGroupId",
+                "vpc_security_group_id",
+                Some(format_args!("sg-0{:016x}", id_bits(i))),
+            );
+            s.text("Status", "status", Some("active"));
+        })
+    });
+}
+
+/// `DomainMemberships`: a joined Active Directory domain; `(partition, region, account)`
+/// place its secret, `draws` name the domain and the secret.
+pub(crate) fn emit_domain_memberships<S: Sink>(
+    s: &mut S,
+    len: Option<usize>,
+    (p, region, account): (&str, &str, &str),
+    (domain_draw, secret_draw): (u64, u64),
+) {
+    s.list("DomainMemberships", "domain_memberships", len, |s, _| {
+        s.item_object("DomainMembership", |s| {
+            s.text_fmt(
+                "Domain",
+                "domain",
+                Some(format_args!("d-{:010x}", domain_draw & 0xff_ffff_ffff)),
+            );
+            s.text("Status", "status", Some("joined"));
+            s.text("FQDN", "fqdn", Some("corp.example.com"));
+            s.text(
+                "IAMRoleName",
+                "iam_role_name",
+                Some("rds-directory-service-access-role"),
+            );
+            s.text("OU", "ou", Some("OU=RDS,DC=corp,DC=example,DC=com"));
+            s.text_fmt(
+                "AuthSecretArn",
+                "auth_secret_arn",
+                Some(format_args!(
+                    "arn:{p}:secretsmanager:{region}:{account}:secret:corp-ad-{}",
+                    Alnum(secret_draw, 6)
+                )),
+            );
+            s.list("DnsIps", "dns_ips", Some(2), |s, i| {
+                s.item_text("member", format_args!("10.0.{i}.10"))
+            });
+        })
+    });
+}
+
+/// `TagList` in order.
+pub(crate) fn emit_tags<S: Sink>(s: &mut S, tags: &[(String, String)]) {
+    s.list("TagList", "tag_list", Some(tags.len()), |s, i| {
+        let (key, value) = &tags[i];
+        s.item_object("Tag", |s| {
+            s.text("Key", "key", Some(key));
+            s.text("Value", "value", Some(value));
+        })
+    });
+}
+
+/// `AdditionalStorageVolumes` of the `AdditionalStorageVolume` shape (pending changes and
+/// snapshots): `len` gp3 volumes named `name` of `allocated` GiB.
+pub(crate) fn emit_additional_storage_volumes<S: Sink>(
+    s: &mut S,
+    len: Option<usize>,
+    (name, allocated): (&str, i64),
+) {
+    s.list(
+        "AdditionalStorageVolumes",
+        "additional_storage_volumes",
+        len,
+        |s, _| {
+            s.item_object("member", |s| {
+                s.text("VolumeName", "volume_name", Some(name));
+                s.int("AllocatedStorage", "allocated_storage", Some(allocated));
+                s.int("IOPS", "iops", Some(3000));
+                s.int(
+                    "MaxAllocatedStorage",
+                    "max_allocated_storage",
+                    Some(2 * allocated),
+                );
+                s.int("StorageThroughput", "storage_throughput", Some(125));
+                s.text("StorageType", "storage_type", Some("gp3"));
+            })
+        },
+    );
+}
+
+pub(crate) fn emit_processor_features<S: Sink>(s: &mut S, len: Option<usize>) {
     s.list("ProcessorFeatures", "processor_features", len, |s, i| {
         s.item_object("ProcessorFeature", |s| {
             let (name, value) = [("coreCount", "2"), ("threadsPerCore", "1")][i % 2];
@@ -1181,21 +1235,7 @@ fn emit_pending_modified_values<S: Sink>(
                 "engine",
                 complete.then_some(instance.engine.as_str()),
             );
-            s.list(
-                "AdditionalStorageVolumes",
-                "additional_storage_volumes",
-                complete.then_some(1),
-                |s, _| {
-                    s.item_object("member", |s| {
-                        s.text("VolumeName", "volume_name", Some("rdsdbdata3"));
-                        s.int("AllocatedStorage", "allocated_storage", Some(300));
-                        s.int("IOPS", "iops", Some(3000));
-                        s.int("MaxAllocatedStorage", "max_allocated_storage", Some(600));
-                        s.int("StorageThroughput", "storage_throughput", Some(125));
-                        s.text("StorageType", "storage_type", Some("gp3"));
-                    })
-                },
-            );
+            emit_additional_storage_volumes(s, complete.then_some(1), ("rdsdbdata3", 300));
             s.text_fmt(
                 "DBCapacityReservationIdentifier",
                 "db_capacity_reservation_identifier",
@@ -1209,6 +1249,7 @@ fn emit_pending_modified_values<S: Sink>(
 mod tests {
     use super::*;
     use crate::config::FakeConfig;
+    use crate::sink::unpopulated;
 
     /// The members of `aws_sdk_rds::types::DbInstance` 1.159, in the SDK's order.
     const SDK_MEMBERS: &str = "db_instance_identifier db_instance_class engine db_instance_status \
@@ -1245,25 +1286,6 @@ mod tests {
             ..FakeConfig::with_accounts(3)
         }
         .inventory()
-    }
-
-    /// Paths of null values and empty lists, at any depth.
-    fn unpopulated(value: &Value, path: &str, found: &mut Vec<String>) {
-        match value {
-            Value::Null => found.push(path.to_string()),
-            Value::Array(items) if items.is_empty() => found.push(path.to_string()),
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    unpopulated(item, &format!("{path}[{i}]"), found);
-                }
-            }
-            Value::Object(map) => {
-                for (key, item) in map {
-                    unpopulated(item, &format!("{path}.{key}"), found);
-                }
-            }
-            _ => {}
-        }
     }
 
     #[test]

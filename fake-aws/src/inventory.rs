@@ -36,7 +36,8 @@ pub struct FakeInstance {
     pub availability_zone: Option<String>,
     pub publicly_accessible: bool,
     pub deletion_protection: bool,
-    /// Set only for `aurora-postgresql`.
+    /// Set for standalone `aurora-postgresql` instances (`<identifier>-cluster`, an implied
+    /// one-member cluster) and for members of configured clusters.
     pub db_cluster_identifier: Option<String>,
     pub db_subnet_group_name: String,
     pub vpc_id: String,
@@ -129,13 +130,13 @@ const HOSTILE_OWNERS: &[&str] = &[
     "=cmd|' /C calc'!A0",
 ];
 
-const ENVIRONMENTS: &[&str] = &["prod", "staging", "dev"];
+pub(crate) const ENVIRONMENTS: &[&str] = &["prod", "staging", "dev"];
 const TEAMS: &[&str] = &["payments", "search", "platform", "data"];
 const STORAGE_TYPES: &[&str] = &["gp2", "gp3", "io1"];
 
 /// 2019-01-01T00:00:00Z; creation times fall in the six years after it.
-const OLDEST_CREATE_TIME: i64 = 1_546_300_800;
-const CREATE_TIME_SPAN_SECS: u64 = 6 * 365 * 86_400;
+pub(crate) const OLDEST_CREATE_TIME: i64 = 1_546_300_800;
+pub(crate) const CREATE_TIME_SPAN_SECS: u64 = 6 * 365 * 86_400;
 
 impl FakeConfig {
     /// Every instance of every (account, region) in config order, including targets the
@@ -159,21 +160,29 @@ impl FakeConfig {
                 continue;
             }
             for (region_index, region) in self.regions.iter().enumerate() {
-                let target = (account.clone(), region.clone());
-                if self.disabled_regions.contains(&target)
-                    || self.malformed_targets.contains(&target)
-                    || self.truncated_targets.contains(&target)
-                    || self.stuck_pagination_targets.contains(&target)
-                    || self.hang_targets.contains(&target)
-                    || self.throttle_forever_targets.contains(&target)
-                    || self.access_denied_targets.contains(&target)
-                {
-                    continue;
+                if self.target_reachable(account, region) {
+                    reachable.extend(self.target_instances(account_index, region_index));
                 }
-                reachable.extend(self.target_instances(account_index, region_index));
             }
         }
         reachable
+    }
+
+    /// False for disabled, malformed, truncated, stuck, hang, throttled-forever and
+    /// access-denied targets (denied accounts are the caller's to check).
+    pub(crate) fn target_reachable(&self, account: &str, region: &str) -> bool {
+        let target = (account.to_string(), region.to_string());
+        ![
+            &self.disabled_regions,
+            &self.malformed_targets,
+            &self.truncated_targets,
+            &self.stuck_pagination_targets,
+            &self.hang_targets,
+            &self.throttle_forever_targets,
+            &self.access_denied_targets,
+        ]
+        .iter()
+        .any(|targets| targets.contains(&target))
     }
 
     /// The instances of one (account, region); empty if either is not configured.
@@ -206,6 +215,17 @@ impl FakeConfig {
         account_index: usize,
         region_index: usize,
     ) -> usize {
+        self.standalone_count_in(generation, account_index, region_index)
+            + self.cluster_member_count(account_index, region_index)
+    }
+
+    /// Instances not generated for a configured cluster; they come first in a target.
+    pub(crate) fn standalone_count_in(
+        &self,
+        generation: u64,
+        account_index: usize,
+        region_index: usize,
+    ) -> usize {
         if generation == 0 {
             return self.base_instance_count(account_index, region_index);
         }
@@ -214,21 +234,24 @@ impl FakeConfig {
 
     /// The generation-0 count.
     pub(crate) fn base_instance_count(&self, account_index: usize, region_index: usize) -> usize {
-        let mean = self.instances_per_target;
         let (a, r) = (account_index as u64, region_index as u64);
-        let every_seventh_is_empty = a
-            .wrapping_mul(31)
+        if self.target_is_empty(account_index, region_index) {
+            return 0;
+        }
+        spread_around(
+            self.instances_per_target,
+            hash_parts(&[self.seed, a, r, COUNT_SALT]),
+        )
+    }
+
+    /// About every 7th target holds nothing: `(a*31 + r*17 + seed) % 7 == 3`.
+    pub(crate) fn target_is_empty(&self, account_index: usize, region_index: usize) -> bool {
+        let (a, r) = (account_index as u64, region_index as u64);
+        a.wrapping_mul(31)
             .wrapping_add(r.wrapping_mul(17))
             .wrapping_add(self.seed)
             % 7
-            == 3;
-        if mean == 0 || every_seventh_is_empty {
-            return 0;
-        }
-        let fewest = mean.div_ceil(2);
-        let most = mean + mean / 2;
-        let spread = (most - fewest + 1) as u64;
-        fewest + (hash_parts(&[self.seed, a, r, COUNT_SALT]) % spread) as usize
+            == 3
     }
 
     /// The `index`-th instance of the target at these config indices (in `generation`), in O(1).
@@ -251,6 +274,10 @@ impl FakeConfig {
         region_index: usize,
         position: usize,
     ) -> FakeInstance {
+        let standalone = self.standalone_count_in(generation, account_index, region_index);
+        if position >= standalone {
+            return self.cluster_member_at(account_index, region_index, position - standalone);
+        }
         if generation == 0 {
             return self.base_instance(account_index, region_index, position);
         }
@@ -271,7 +298,6 @@ impl FakeConfig {
         let account = &self.accounts[account_index];
         let region = &self.regions[region_index];
         let (a, r) = (account_index as u64, region_index as u64);
-        let target_hash = hash_parts(&[self.seed, a, r, TARGET_SALT]);
         let mut rng = SplitMix64::new(hash_parts(&[self.seed, a, r, index as u64, INSTANCE_SALT]));
 
         let identifier = identifier_for(account, region, index);
@@ -292,10 +318,7 @@ impl FakeConfig {
         };
         let is_creating = status == "creating";
 
-        // Per-target values are drawn from the target hash so they agree across instances.
-        let mut target_rng = SplitMix64::new(target_hash);
-        let endpoint_zone = target_rng.string_from(LOWER_ALNUM, 12);
-        let vpc_id = format!("vpc-{}", target_rng.string_from(HEX, 17));
+        let (endpoint_zone, vpc_id) = self.target_network(account_index, region_index);
 
         let resource_id = format!("db-{}", rng.string_from(UPPER_ALNUM, 26));
         let instance_class = rng.pick(profile.classes).to_string();
@@ -354,15 +377,44 @@ impl FakeConfig {
     }
 }
 
-/// `db-<last 4 digits of account>-<region>-<NNNN>`.
-pub(crate) fn identifier_for(account: &str, region: &str, index: usize) -> String {
-    let account_suffix = account
-        .get(account.len().saturating_sub(4)..)
-        .unwrap_or(account);
-    format!("db-{account_suffix}-{region}-{index:04}")
+impl FakeConfig {
+    /// The target's endpoint DNS label and VPC id, shared by its instances and clusters.
+    pub(crate) fn target_network(
+        &self,
+        account_index: usize,
+        region_index: usize,
+    ) -> (String, String) {
+        let (a, r) = (account_index as u64, region_index as u64);
+        let mut target_rng = SplitMix64::new(hash_parts(&[self.seed, a, r, TARGET_SALT]));
+        let endpoint_zone = target_rng.string_from(LOWER_ALNUM, 12);
+        let vpc_id = format!("vpc-{}", target_rng.string_from(HEX, 17));
+        (endpoint_zone, vpc_id)
+    }
 }
 
-fn generate_tags(rng: &mut SplitMix64, environment: &str) -> Vec<(String, String)> {
+/// 50%..150% of `mean` (0 for 0), chosen by `hash`.
+pub(crate) fn spread_around(mean: usize, hash: u64) -> usize {
+    if mean == 0 {
+        return 0;
+    }
+    let fewest = mean.div_ceil(2);
+    let most = mean + mean / 2;
+    fewest + (hash % (most - fewest + 1) as u64) as usize
+}
+
+/// `db-<last 4 digits of account>-<region>-<NNNN>`.
+pub(crate) fn identifier_for(account: &str, region: &str, index: usize) -> String {
+    format!("db-{}-{region}-{index:04}", account_suffix(account))
+}
+
+/// The last 4 digits of an account id, as identifiers use them.
+pub(crate) fn account_suffix(account: &str) -> &str {
+    account
+        .get(account.len().saturating_sub(4)..)
+        .unwrap_or(account)
+}
+
+pub(crate) fn generate_tags(rng: &mut SplitMix64, environment: &str) -> Vec<(String, String)> {
     let mut tags = Vec::new();
     if rng.percent(10) {
         return tags;

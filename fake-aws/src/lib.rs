@@ -1,9 +1,12 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
-//! `DescribeDBInstances`, `DescribePendingMaintenanceActions`, `DescribeDBMajorEngineVersions`
-//! and Account `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1
-//! only. See README.md for the controls and counters.
+//! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
+//! `DescribeDBMajorEngineVersions`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
+//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes` and Account
+//! `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
+//! README.md for the controls and counters.
 
 mod api;
+mod cluster;
 mod config;
 mod counters;
 mod db_instance;
@@ -15,18 +18,24 @@ mod request;
 mod rng;
 mod server;
 mod sink;
+mod snapshot;
 mod time;
 mod xml;
 
 pub use api::TargetFailure;
+pub use cluster::{ClusterEngine, FakeCluster, FakeClusterMember};
 pub use config::{FakeConfig, Target};
-pub use counters::{CountersSnapshot, FaultCounts};
+pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};
 pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
 pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
     STANDARD_SUPPORT,
+};
+pub use snapshot::{
+    FakeSnapshot, SnapshotKind, SnapshotSharing, SnapshotType, OUTSIDE_ACCOUNTS,
+    SNAPSHOT_REFERENCE_TIME,
 };
 
 use api::Shared;

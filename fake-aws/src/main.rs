@@ -1,7 +1,7 @@
 //! `fake-aws`: runs the fake endpoint until killed. Prints exactly one line on stdout,
 //! `listening on http://127.0.0.1:PORT`, so scripts can wait for it and read the port.
 
-use fake_aws::{FakeAws, FakeConfig};
+use fake_aws::{ClusterEngine, FakeAws, FakeConfig, SnapshotSharing};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -9,8 +9,10 @@ use std::time::Duration;
 const USAGE: &str = "\
 usage: fake-aws [OPTIONS]
 
-Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribePendingMaintenanceActions and
-DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
+Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribeDBClusters,
+DescribePendingMaintenanceActions, DescribeDBMajorEngineVersions, DescribeDBSnapshots,
+DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes and
+DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
@@ -40,6 +42,21 @@ DescribeDBMajorEngineVersions, and Account ListRegions on 127.0.0.1.
   --deny-engine-versions ACCOUNT  DescribeDBMajorEngineVersions is denied (repeatable)
   --generation N                 inventory generation served at start (0 or 1)
   --complete-records             serve all 94 DBInstance members (default: the original 21)
+  --clusters N                   mean configured DB clusters per account and region (default 0)
+  --cluster-engines a,b          engines of configured clusters: aurora-postgresql, aurora-mysql,
+                                 multi-az-postgres, multi-az-mysql, docdb, neptune (default all)
+  --deny-clusters ACCOUNT        DescribeDBClusters is denied (repeatable)
+  --cluster-maintenance          DescribePendingMaintenanceActions also lists clusters
+  --snapshots N                  mean DB snapshots per account and region (default 0)
+  --cluster-snapshots N          mean DB cluster snapshots per account and region (default 0)
+  --snapshot-targets-percent P   share of accounts and regions with snapshots (default 100)
+  --automated-snapshots P        percent of snapshots that are automated (default 40)
+  --backup-snapshots P           percent of snapshots made by AWS Backup (default 10)
+  --snapshot-sharing PUB,ACC,OUT  percent of manual snapshots public, shared with accounts of
+                                 the fake, shared outside (default 10,20,10)
+  --deny-snapshots ACCOUNT       DescribeDBSnapshots and DescribeDBClusterSnapshots are denied
+                                 (repeatable)
+  --deny-snapshot-attributes ACCOUNT  both snapshot attribute calls are denied (repeatable)
   -h, --help                     this text
 ";
 
@@ -84,6 +101,32 @@ fn parse_target_duration(flag: &str, text: &str) -> Result<((String, String), Du
     }
 }
 
+fn parse_percent(flag: &str, text: &str) -> Result<u8, String> {
+    match parse_number::<u8>(flag, text)? {
+        percent @ 0..=100 => Ok(percent),
+        percent => Err(format!("{flag}: {percent} is not a percentage (0..=100)")),
+    }
+}
+
+/// `PUBLIC,ACCOUNTS,OUTSIDE` percentages adding up to at most 100.
+fn parse_sharing(flag: &str, text: &str) -> Result<SnapshotSharing, String> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let [public, accounts, outside] = parts[..] else {
+        return Err(format!(
+            "{flag}: expected PUBLIC,ACCOUNTS,OUTSIDE, got '{text}'"
+        ));
+    };
+    let sharing = SnapshotSharing {
+        public: parse_percent(flag, public)?,
+        accounts: parse_percent(flag, accounts)?,
+        outside: parse_percent(flag, outside)?,
+    };
+    if u32::from(sharing.public) + u32::from(sharing.accounts) + u32::from(sharing.outside) > 100 {
+        return Err(format!("{flag}: the shares add up to more than 100"));
+    }
+    Ok(sharing)
+}
+
 /// `Ok(None)` means help was asked for.
 fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let mut options = Options {
@@ -95,9 +138,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         if arg == "-h" || arg == "--help" {
             return Ok(None);
         }
-        // The one flag without a value.
+        // The flags without a value.
         if arg == "--complete-records" {
             options.config.complete_records = true;
+            continue;
+        }
+        if arg == "--cluster-maintenance" {
+            options.config.cluster_maintenance = true;
             continue;
         }
         let (flag, inline_value) = match arg.split_once('=') {
@@ -188,8 +235,47 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
                 config.engine_versions_denied_accounts.insert(value);
             }
             "--generation" => config.generation = parse_number(&flag, &value)?,
+            "--clusters" => config.clusters_per_target = parse_number(&flag, &value)?,
+            "--cluster-engines" => {
+                config.cluster_engines = value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|name| !name.is_empty())
+                    .map(|name| {
+                        ClusterEngine::from_name(name)
+                            .ok_or_else(|| format!("{flag}: unknown cluster engine '{name}'"))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+            "--deny-clusters" => {
+                config.clusters_denied_accounts.insert(value);
+            }
+            "--snapshots" => config.snapshots_per_target = parse_number(&flag, &value)?,
+            "--cluster-snapshots" => {
+                config.cluster_snapshots_per_target = parse_number(&flag, &value)?
+            }
+            "--snapshot-targets-percent" => {
+                config.snapshot_targets_percent = parse_percent(&flag, &value)?
+            }
+            "--automated-snapshots" => {
+                config.automated_snapshot_percent = parse_percent(&flag, &value)?
+            }
+            "--backup-snapshots" => config.backup_snapshot_percent = parse_percent(&flag, &value)?,
+            "--snapshot-sharing" => config.snapshot_sharing = parse_sharing(&flag, &value)?,
+            "--deny-snapshots" => {
+                config.snapshots_denied_accounts.insert(value);
+            }
+            "--deny-snapshot-attributes" => {
+                config.snapshot_attributes_denied_accounts.insert(value);
+            }
             _ => return Err(format!("unknown option {flag}")),
         }
+    }
+    let config = &options.config;
+    if u32::from(config.automated_snapshot_percent) + u32::from(config.backup_snapshot_percent)
+        > 100
+    {
+        return Err("--automated-snapshots and --backup-snapshots add up to more than 100".into());
     }
     Ok(Some(options))
 }
@@ -290,6 +376,13 @@ mod tests {
             "--generation",
             "1",
             "--complete-records",
+            "--clusters",
+            "4",
+            "--cluster-engines",
+            "docdb, multi-az-mysql",
+            "--deny-clusters",
+            "100000000001",
+            "--cluster-maintenance",
         ])
         .expect("valid flags")
         .expect("not help")
@@ -317,6 +410,55 @@ mod tests {
             .contains("100000000002"));
         assert_eq!(extended.generation, 1);
         assert!(extended.complete_records);
+        assert_eq!(extended.clusters_per_target, 4);
+        assert_eq!(
+            extended.cluster_engines,
+            [ClusterEngine::DocDb, ClusterEngine::MultiAzMysql]
+        );
+        assert!(extended.clusters_denied_accounts.contains("100000000001"));
+        assert!(extended.cluster_maintenance);
+        let snapshots = parse(&[
+            "--snapshots",
+            "6",
+            "--cluster-snapshots=2",
+            "--snapshot-targets-percent",
+            "5",
+            "--automated-snapshots",
+            "30",
+            "--backup-snapshots",
+            "20",
+            "--snapshot-sharing",
+            "5, 15,25",
+            "--deny-snapshots",
+            "100000000001",
+            "--deny-snapshot-attributes",
+            "100000000002",
+        ])
+        .expect("valid flags")
+        .expect("not help")
+        .config;
+        assert_eq!(
+            (
+                snapshots.snapshots_per_target,
+                snapshots.cluster_snapshots_per_target,
+                snapshots.snapshot_targets_percent,
+                snapshots.automated_snapshot_percent,
+                snapshots.backup_snapshot_percent
+            ),
+            (6, 2, 5, 30, 20)
+        );
+        assert_eq!(
+            snapshots.snapshot_sharing,
+            SnapshotSharing {
+                public: 5,
+                accounts: 15,
+                outside: 25
+            }
+        );
+        assert!(snapshots.snapshots_denied_accounts.contains("100000000001"));
+        assert!(snapshots
+            .snapshot_attributes_denied_accounts
+            .contains("100000000002"));
         let config = &options.config;
         assert_eq!(options.port, 8080);
         assert_eq!(config.seed, 7);
@@ -353,6 +495,11 @@ mod tests {
         assert!(parse(&["--seed"]).is_err());
         assert!(parse(&["--throttle-target-for", "100000000000:us-east-1"]).is_err());
         assert!(parse(&["--max-session-duration", "3600"]).is_err());
+        assert!(parse(&["--cluster-engines", "aurora"]).is_err());
+        assert!(parse(&["--snapshot-sharing", "50,50,1"]).is_err());
+        assert!(parse(&["--snapshot-sharing", "10,20"]).is_err());
+        assert!(parse(&["--automated-snapshots", "101"]).is_err());
+        assert!(parse(&["--automated-snapshots", "80", "--backup-snapshots", "30"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
     }
 }

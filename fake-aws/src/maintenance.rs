@@ -3,6 +3,7 @@
 //! target also lists one *cluster* whose name equals an instance identifier, so only a
 //! consumer that joins on the full instance ARN gets it right.
 
+use crate::cluster::FakeCluster;
 use crate::config::FakeConfig;
 use crate::db_instance::{hash_str, partition, RecordShape, DAY, REFERENCE_UNIX};
 use crate::inventory::{identifier_for, FakeInstance};
@@ -72,7 +73,34 @@ pub(crate) fn instance_actions(instance: &FakeInstance) -> Vec<Action> {
         .collect()
 }
 
-fn cluster_actions() -> Vec<Action> {
+/// A cluster's own actions (listed with `cluster_maintenance`): two, every field set, for a
+/// `Complete` record (the first configured cluster of a target); else about 1 in 3 has one.
+pub(crate) fn cluster_actions(cluster: &FakeCluster) -> Vec<Action> {
+    let seed = hash_str(&cluster.resource_id);
+    let draw = |purpose: u64| hash_parts(&[seed, 200 + purpose]);
+    let complete = cluster.record_shape() == RecordShape::Complete;
+    let count = if complete {
+        2
+    } else {
+        u64::from(draw(0) % 3 == 0)
+    };
+    (0..count)
+        .map(|i| {
+            let (action, description) = KINDS[((draw(1) + i) % 4) as usize];
+            let auto = REFERENCE_UNIX + (5 + (draw(2 + i) % 20) as i64) * DAY;
+            Action {
+                action,
+                description,
+                auto_applied_after: Some(auto),
+                forced_apply: (complete || draw(4 + i) % 2 == 0).then_some(auto + 21 * DAY),
+                current_apply: Some(auto),
+                opt_in_status: Some("next-maintenance"),
+            }
+        })
+        .collect()
+}
+
+fn decoy_cluster_actions() -> Vec<Action> {
     vec![Action {
         action: "system-update",
         description: "Cluster-level operating system update",
@@ -144,22 +172,65 @@ fn actions_json(actions: &[Action]) -> Vec<Value> {
 }
 
 /// A resource in the order DescribePendingMaintenanceActions lists a target: position 0 is
-/// the cluster, position `p` > 0 is the instance at position `p - 1`.
+/// the decoy cluster, positions 1..=count the instances, then `clusters` in order.
 pub(crate) fn resource_at(
     config: &FakeConfig,
     generation: u64,
     account_index: usize,
     region_index: usize,
     position: usize,
+    clusters: &[FakeCluster],
 ) -> (String, Vec<Action>) {
     if position == 0 {
         let account = &config.accounts[account_index];
         let region = &config.regions[region_index];
-        return (cluster_arn(account, region), cluster_actions());
+        return (cluster_arn(account, region), decoy_cluster_actions());
+    }
+    let instance_count = config.instance_count_in(generation, account_index, region_index);
+    if let Some(cluster) = position
+        .checked_sub(instance_count + 1)
+        .and_then(|index| clusters.get(index))
+    {
+        return (cluster.arn.clone(), cluster_actions(cluster));
     }
     let instance = config.instance_in(generation, account_index, region_index, position - 1);
     let actions = instance_actions(&instance);
     (instance.arn, actions)
+}
+
+/// How many resources `resource_at` walks: none for a target without instances, else the
+/// decoy cluster, the instances and `clusters` (those listed with `cluster_maintenance`).
+pub(crate) fn resource_count(instance_count: usize, clusters: &[FakeCluster]) -> usize {
+    if instance_count == 0 {
+        0
+    } else {
+        1 + instance_count + clusters.len()
+    }
+}
+
+impl FakeConfig {
+    /// The clusters DescribePendingMaintenanceActions walks: all of the target's with
+    /// `cluster_maintenance`, else none.
+    pub(crate) fn maintenance_clusters(
+        &self,
+        generation: u64,
+        a: usize,
+        r: usize,
+    ) -> Vec<FakeCluster> {
+        if self.cluster_maintenance {
+            self.clusters_in(generation, a, r)
+        } else {
+            Vec::new()
+        }
+    }
+}
+
+impl FakeCluster {
+    /// The cluster's own pending maintenance actions, in the shape of
+    /// `FakeInstance::pending_maintenance_actions`; served only with `cluster_maintenance`.
+    pub fn pending_maintenance_actions(&self) -> Vec<Value> {
+        actions_json(&cluster_actions(self))
+    }
 }
 
 impl FakeInstance {
@@ -175,8 +246,9 @@ impl FakeInstance {
 impl FakeConfig {
     /// Everything DescribePendingMaintenanceActions lists for one (account, region), in
     /// order: (resource ARN, actions as in `FakeInstance::pending_maintenance_actions`). The
-    /// first entry is the cluster `arn:...:cluster:db-XXXX-REGION-0000`; empty targets (and
-    /// unknown accounts or regions) list nothing.
+    /// first entry is the cluster `arn:...:cluster:db-XXXX-REGION-0000`, then instances, then
+    /// (with `cluster_maintenance`) the target's clusters that have actions; empty targets
+    /// (and unknown accounts or regions) list nothing.
     pub fn pending_maintenance(&self, account_id: &str, region: &str) -> Vec<(String, Vec<Value>)> {
         let account_index = self.accounts.iter().position(|a| a == account_id);
         let region_index = self.regions.iter().position(|r| r == region);
@@ -184,11 +256,9 @@ impl FakeConfig {
             return Vec::new();
         };
         let count = self.instance_count(a, r);
-        if count == 0 {
-            return Vec::new();
-        }
-        (0..=count)
-            .map(|position| resource_at(self, self.generation, a, r, position))
+        let clusters = self.maintenance_clusters(self.generation, a, r);
+        (0..resource_count(count, &clusters))
+            .map(|position| resource_at(self, self.generation, a, r, position, &clusters))
             .filter(|(_, actions)| !actions.is_empty())
             .map(|(arn, actions)| (arn, actions_json(&actions)))
             .collect()

@@ -14,6 +14,7 @@ pub(crate) trait Sink: Sized {
     fn text_fmt(&mut self, xml: &str, json: &str, value: Option<fmt::Arguments<'_>>);
     fn int(&mut self, xml: &str, json: &str, value: Option<i64>);
     fn boolean(&mut self, xml: &str, json: &str, value: Option<bool>);
+    fn float(&mut self, xml: &str, json: &str, value: Option<f64>);
     /// Unix seconds, written as `2021-03-04T05:06:07Z`.
     fn time(&mut self, xml: &str, json: &str, value: Option<i64>);
     /// A nested structure; `fill` runs only when present.
@@ -84,6 +85,12 @@ impl Sink for XmlSink<'_> {
     }
 
     fn boolean(&mut self, xml: &str, _json: &str, value: Option<bool>) {
+        if let Some(value) = value {
+            let _ = write!(self.out, "<{xml}>{value}</{xml}>");
+        }
+    }
+
+    fn float(&mut self, xml: &str, _json: &str, value: Option<f64>) {
         if let Some(value) = value {
             let _ = write!(self.out, "<{xml}>{value}</{xml}>");
         }
@@ -203,6 +210,10 @@ impl Sink for JsonSink {
         self.put(json, value.map_or(Value::Null, Value::Bool));
     }
 
+    fn float(&mut self, _xml: &str, json: &str, value: Option<f64>) {
+        self.put(json, value.map_or(Value::Null, Value::from));
+    }
+
     fn time(&mut self, _xml: &str, json: &str, value: Option<i64>) {
         self.put(
             json,
@@ -250,6 +261,27 @@ impl Sink for JsonSink {
     }
 }
 
+/// Paths of null values and empty lists in `value`, at any depth (for tests of complete
+/// records).
+#[cfg(test)]
+pub(crate) fn unpopulated(value: &Value, path: &str, found: &mut Vec<String>) {
+    match value {
+        Value::Null => found.push(path.to_string()),
+        Value::Array(items) if items.is_empty() => found.push(path.to_string()),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                unpopulated(item, &format!("{path}[{i}]"), found);
+            }
+        }
+        Value::Object(map) => {
+            for (key, item) in map {
+                unpopulated(item, &format!("{path}.{key}"), found);
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +292,7 @@ mod tests {
         sink.text("Gone", "gone", None);
         sink.int("Port", "port", Some(5432));
         sink.boolean("On", "on", Some(false));
+        sink.float("Acu", "acu", Some(0.5));
         sink.time("At", "at", Some(0));
         sink.object("Endpoint", "endpoint", true, |s| {
             s.text_fmt("Address", "address", Some(format_args!("h-{}", 1)))
@@ -281,7 +314,7 @@ mod tests {
         write_sample(&mut XmlSink { out: &mut out });
         assert_eq!(
             out,
-            "<Name>a&lt;b</Name><Port>5432</Port><On>false</On><At>1970-01-01T00:00:00Z</At>\
+            "<Name>a&lt;b</Name><Port>5432</Port><On>false</On><Acu>0.5</Acu><At>1970-01-01T00:00:00Z</At>\
              <Endpoint><Address>h-1</Address></Endpoint><Groups><Group><Id>0</Id></Group>\
              <Group><Id>1</Id></Group></Groups><Names><member>x&amp;y</member></Names>\
              <Empty></Empty>"
@@ -291,7 +324,7 @@ mod tests {
         assert_eq!(
             sink.finish(),
             json!({
-                "name": "a<b", "gone": null, "port": 5432, "on": false,
+                "name": "a<b", "gone": null, "port": 5432, "on": false, "acu": 0.5,
                 "at": "1970-01-01T00:00:00Z", "endpoint": {"address": "h-1"}, "missing": null,
                 "groups": [{"id": 0}, {"id": 1}], "names": ["x&y"], "empty": [], "absent": null
             })

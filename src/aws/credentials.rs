@@ -12,6 +12,7 @@ use aws_sdk_rds::config::{Credentials, ProvideCredentials, SharedCredentialsProv
 
 use super::failure::{
     assume_role_failure, error_chain_text, AccountWarning, CallFailure, FailureKind, Phase,
+    WarningSink,
 };
 use crate::accounts::AccountSpec;
 
@@ -147,7 +148,7 @@ pub(super) struct AccountRole {
     shortened: AtomicBool,
     refused: OnceLock<CallFailure>,
     calls: Arc<AtomicU64>,
-    warnings: Arc<Mutex<Vec<AccountWarning>>>,
+    warn: WarningSink,
 }
 
 impl AccountRole {
@@ -155,7 +156,7 @@ impl AccountRole {
         account: Arc<AccountSpec>,
         sts: aws_sdk_sts::Client,
         calls: Arc<AtomicU64>,
-        warnings: Arc<Mutex<Vec<AccountWarning>>>,
+        warn: WarningSink,
     ) -> AccountRole {
         AccountRole {
             account,
@@ -163,7 +164,7 @@ impl AccountRole {
             shortened: AtomicBool::new(false),
             refused: OnceLock::new(),
             calls,
-            warnings,
+            warn,
         }
     }
 
@@ -247,10 +248,7 @@ impl AccountRole {
                 message,
             },
         };
-        self.warnings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(warning);
+        self.warn.warn(warning);
     }
 }
 

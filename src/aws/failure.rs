@@ -38,6 +38,8 @@ pub enum Phase {
     PendingMaintenance,
     /// `--with engine-support`: DescribeDBMajorEngineVersions.
     EngineVersions,
+    /// DescribeDBClusters for the `effective_*` fields of cluster members' instance records.
+    ClusterLookup,
 }
 
 /// A classified failure of one AWS call.
@@ -54,6 +56,27 @@ pub struct CallFailure {
 pub struct AccountWarning {
     pub account: std::sync::Arc<crate::accounts::AccountSpec>,
     pub failure: CallFailure,
+}
+
+/// Where the AWS layer reports a problem that does not fail a target (a session shortened to
+/// 1 h, a joined call denied): the caller decides where it goes, e.g. onto the run's events.
+#[derive(Clone)]
+pub struct WarningSink(std::sync::Arc<dyn Fn(AccountWarning) + Send + Sync>);
+
+impl WarningSink {
+    pub fn new(sink: impl Fn(AccountWarning) + Send + Sync + 'static) -> WarningSink {
+        WarningSink(std::sync::Arc::new(sink))
+    }
+
+    pub fn warn(&self, warning: AccountWarning) {
+        (self.0)(warning);
+    }
+}
+
+impl fmt::Debug for WarningSink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("WarningSink")
+    }
 }
 
 /// `CODE: message`, or the message alone.

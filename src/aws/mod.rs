@@ -25,13 +25,13 @@ use aws_smithy_runtime_api::client::connector_metadata::ConnectorMetadata;
 use aws_smithy_runtime_api::client::http::{HttpConnectorSettings, SharedHttpConnector};
 
 use crate::accounts::AccountSpec;
-use crate::config::{partition_of, Regions, Settings};
+use crate::config::{partition_of, Regions};
 
 use credentials::AccountRole;
 pub use credentials::{AccountCredentials, BaseCredentials};
 pub use failure::{
     classify, credential_failure_text, error_chain_text, AccountWarning, CallFailure, FailureKind,
-    Phase,
+    Phase, WarningSink,
 };
 use interceptors::{AttemptCounter, CountAttempts, RejectTruncatedAnswers};
 
@@ -52,8 +52,24 @@ pub fn fallback_region<'a>(regions: impl IntoIterator<Item = &'a Regions>) -> Re
     }
 }
 
+/// What the AWS layer needs of the run's settings (the rest of them is none of its business).
+#[derive(Debug, Clone)]
+pub struct AwsOptions {
+    /// `--profile`: the base credentials' named profile.
+    pub profile: Option<String>,
+    /// `--endpoint-url`: every AWS call goes there.
+    pub endpoint_url: Option<String>,
+    /// Targets in flight: the shared HTTPS client keeps as many idle connections.
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    pub initial_backoff: Duration,
+    /// Per attempt.
+    pub call_timeout: Duration,
+}
+
 /// Loads the base configuration once: profile, endpoint, retries, timeouts, identity cache.
-pub async fn load_base_config(settings: &Settings, fallback: Region) -> anyhow::Result<SdkConfig> {
+pub async fn load_base_config(options: &AwsOptions, fallback: Region) -> anyhow::Result<SdkConfig> {
+    let settings = options;
     let retry = RetryConfig::standard()
         .with_max_attempts(settings.max_attempts)
         .with_initial_backoff(settings.initial_backoff)
@@ -176,8 +192,8 @@ pub struct AwsContext {
     rds_clients: Mutex<HashMap<String, aws_sdk_rds::Client>>,
     assume_role_calls: Arc<AtomicU64>,
     attempts: Arc<AttemptCounter>,
-    /// Warnings raised while assuming roles, not yet reported.
-    warnings: Arc<Mutex<Vec<AccountWarning>>>,
+    /// Where warnings go (assuming roles, joined calls).
+    warn: WarningSink,
 }
 
 impl AwsContext {
@@ -185,7 +201,8 @@ impl AwsContext {
         base: SdkConfig,
         base_credentials: Arc<BaseCredentials>,
         accounts: &[Arc<AccountSpec>],
-        settings: &Settings,
+        options: &AwsOptions,
+        warn: WarningSink,
     ) -> AwsContext {
         // One cache partition per account must survive the whole run: the default of 64
         // partitions evicts accounts on big runs and makes STS see extra AssumeRole calls.
@@ -193,14 +210,13 @@ impl AwsContext {
         let identity_cache = IdentityCache::lazy()
             .max_partitions(accounts.len() * 2 + 64)
             // A cache miss waits for one AssumeRole including the STS client's own retries.
-            .load_timeout((settings.call_timeout + MAX_BACKOFF) * settings.max_attempts)
+            .load_timeout((options.call_timeout + MAX_BACKOFF) * options.max_attempts)
             .build();
         let base = base
             .into_builder()
             .identity_cache(identity_cache.clone())
             .build();
         let assume_role_calls = Arc::new(AtomicU64::new(0));
-        let warnings = Arc::new(Mutex::new(Vec::new()));
         let mut credentials = HashMap::with_capacity(accounts.len());
         let base_partition = base.region().map_or("aws", |r| partition_of(r.as_ref()));
         // One STS client per region STS is called in, shared by the accounts assumed there.
@@ -221,7 +237,7 @@ impl AwsContext {
                 Arc::clone(account),
                 sts,
                 Arc::clone(&assume_role_calls),
-                Arc::clone(&warnings),
+                warn.clone(),
             );
             let provider = SharedCredentialsProvider::new(role);
             credentials.insert(account.id.clone(), AccountCredentials::new(provider));
@@ -236,7 +252,7 @@ impl AwsContext {
                 .build(),
             assume_role_calls,
             attempts: Arc::new(AttemptCounter::default()),
-            warnings,
+            warn,
         }
     }
 
@@ -314,17 +330,9 @@ impl AwsContext {
             .interceptor(RejectTruncatedAnswers)
     }
 
-    /// Records a problem that did not fail a target, for the stderr line and the summary.
+    /// Reports a problem that did not fail a target, for the stderr line and the summary.
     pub fn warn(&self, warning: AccountWarning) {
-        self.warnings
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(warning);
-    }
-
-    /// Warnings raised since the last call (each is returned once).
-    pub fn take_warnings(&self) -> Vec<AccountWarning> {
-        std::mem::take(&mut *self.warnings.lock().unwrap_or_else(|p| p.into_inner()))
+        self.warn.warn(warning);
     }
 
     /// AssumeRole calls sent to STS so far (refusals remembered are not sent again).
@@ -336,14 +344,20 @@ impl AwsContext {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::settings_for_tests::{settings, GOOD};
     use aws_sdk_rds::config::Credentials;
 
     /// The regional client is shared by every account: a call that was not signed as one
     /// must fail before it is sent, never go out as the base identity.
     #[tokio::test]
     async fn a_call_not_signed_as_an_account_fails_before_it_is_sent() {
-        let settings = settings(&[], GOOD).expect("settings");
+        let options = AwsOptions {
+            profile: None,
+            endpoint_url: None,
+            concurrency: 1,
+            max_attempts: 1,
+            initial_backoff: Duration::from_millis(1),
+            call_timeout: Duration::from_secs(1),
+        };
         let base = SdkConfig::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::from_static("us-east-1"))
@@ -354,7 +368,13 @@ mod tests {
         let base_credentials = BaseCredentials::load(&base, None)
             .await
             .expect("static keys");
-        let aws = AwsContext::new(base, base_credentials, &[], &settings);
+        let aws = AwsContext::new(
+            base,
+            base_credentials,
+            &[],
+            &options,
+            WarningSink::new(|_| {}),
+        );
         let error = aws
             .rds_client("eu-west-1")
             .describe_db_instances()

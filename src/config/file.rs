@@ -30,6 +30,7 @@ struct RawFile {
     max_attempts: Option<Spanned<u32>>,
     retry_budget: Option<Spanned<String>>,
     with: Option<Vec<crate::cli::Join>>,
+    kinds: Option<Vec<crate::cli::KindChoice>>,
     organization: Option<Spanned<RawOrganization>>,
     #[serde(default)]
     accounts: Vec<Spanned<RawAccount>>,
@@ -87,6 +88,8 @@ pub struct FileSettings {
     pub retry_budget: Option<std::time::Duration>,
     /// Joined data (`with = ["pending-maintenance", "engine-support"]`).
     pub with: Option<Vec<crate::cli::Join>>,
+    /// Resource kinds (`kinds = ["instances", "clusters"]` or `["all"]`).
+    pub kinds: Option<Vec<crate::cli::KindChoice>>,
 }
 
 /// Reads and validates an accounts file.
@@ -170,6 +173,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
         max_attempts,
         retry_budget,
         with: file.with,
+        kinds: file.kinds,
     })
 }
 
@@ -398,6 +402,11 @@ mod tests {
                 format!("{top}colour = \"blue\"\n{account}"),
                 Some(2),
                 "unknown field `colour`",
+            ),
+            (
+                format!("{top}kinds = [\"instances\", \"snapshots\"]\n{account}"),
+                Some(2),
+                "unknown variant `snapshots`",
             ),
             (
                 format!("{top}[[accounts]]\nid = \"1234\"\n"),

@@ -9,14 +9,12 @@ pub mod validate;
 
 pub use validate::human_duration;
 
-pub use crate::cli::Join;
+pub use crate::cli::{Join, ResourceKind};
 #[cfg(test)]
 pub use file::parse_accounts;
 pub use regions::{partition_of, Regions, STANDARD_REGIONS};
 pub use rules::{AccountRules, ExplicitAccount, OrganizationSettings};
-#[cfg(test)]
-pub(crate) use settings::tests as settings_for_tests;
-pub use settings::Settings;
+pub use settings::{output_path_for, Settings};
 
 #[cfg(test)]
 pub(crate) use settings::tests as test_settings;

@@ -1,9 +1,9 @@
 //! The fully resolved settings of a run: flag > env > file > default, decided here once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::{Cli, Format};
+use crate::cli::{Cli, Format, KindChoice, ResourceKind};
 
 use super::file::{read_accounts_file, FileSettings};
 use super::regions::parse_regions;
@@ -38,6 +38,8 @@ pub struct Settings {
     pub metrics: Option<PathBuf>,
     /// Data joined into the records.
     pub with: Vec<crate::cli::Join>,
+    /// Resource kinds listed, each once, in `ResourceKind::ALL` order.
+    pub kinds: Vec<ResourceKind>,
     pub profile: Option<String>,
     pub endpoint_url: Option<String>,
     pub concurrency: usize,
@@ -99,6 +101,13 @@ impl Settings {
                 .map_err(|m| usage(&format!("--retry-budget: {m}")))?,
             None => file.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET),
         };
+        let kinds = KindChoice::resolve(match cli.kind.as_slice() {
+            [] => file.kinds.as_deref().unwrap_or_default(),
+            flags => flags,
+        });
+        if kinds.len() > 1 && cli.command.is_none() {
+            check_output_per_kind(cli.output.as_deref(), &kinds)?;
+        }
         Ok(Settings {
             accounts: AccountRules {
                 filter: cli.account.clone(),
@@ -116,6 +125,7 @@ impl Settings {
                 [] => file.with.unwrap_or_default(),
                 flags => flags.to_vec(),
             },
+            kinds,
             profile: cli.profile.clone(),
             endpoint_url: cli.endpoint_url.clone(),
             concurrency,
@@ -129,6 +139,48 @@ impl Settings {
             progress: !cli.quiet && !cli.no_progress,
             verbose: cli.verbose,
         })
+    }
+}
+
+/// What stands for the kind's name in `-o` when a run lists several kinds.
+pub const KIND_PLACEHOLDER: &str = "{kind}";
+
+/// Several kinds need one file each: `-o` must name them with `{kind}`.
+fn check_output_per_kind(output: Option<&Path>, kinds: &[ResourceKind]) -> Result<(), UsageError> {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    let example = format!(
+        "e.g. -o inventory-{KIND_PLACEHOLDER}.ndjson writes {}",
+        names
+            .iter()
+            .map(|n| format!("inventory-{n}.ndjson"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
+    match output {
+        None => Err(UsageError(format!(
+            "listing several kinds ({}) needs one output file per kind: give -o with \
+             {KIND_PLACEHOLDER} in the path ({example}), or --kind with one kind for stdout",
+            names.join(", ")
+        ))),
+        Some(path) if !path.to_string_lossy().contains(KIND_PLACEHOLDER) => {
+            Err(UsageError(format!(
+                "-o {}: listing several kinds ({}) writes one file per kind, so the path must \
+                 contain {KIND_PLACEHOLDER} ({example})",
+                path.display(),
+                names.join(", ")
+            )))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// The output file of `kind`: `{kind}` in `path` replaced by its name.
+pub fn output_path_for(path: &Path, kind: ResourceKind) -> PathBuf {
+    let text = path.to_string_lossy();
+    if text.contains(KIND_PLACEHOLDER) {
+        PathBuf::from(text.replace(KIND_PLACEHOLDER, kind.name()))
+    } else {
+        path.to_path_buf()
     }
 }
 
@@ -209,6 +261,42 @@ external_id = "other-id"
         let flag = settings(&["--with", "pending-maintenance"], &file).expect("ok");
         assert_eq!(flag.with, [Join::PendingMaintenance]);
         assert!(settings(&[], GOOD).expect("ok").with.is_empty());
+    }
+
+    #[test]
+    fn kinds_come_from_the_flag_over_the_file_over_the_default() {
+        use crate::cli::ResourceKind::{Clusters, Instances};
+        assert_eq!(settings(&[], GOOD).expect("ok").kinds, [Instances]);
+        let file = format!("kinds = [\"clusters\"]\n{GOOD}");
+        assert_eq!(settings(&[], &file).expect("ok").kinds, [Clusters]);
+        let both = settings(
+            &["--kind", "clusters,instances", "-o", "x-{kind}.csv"],
+            &file,
+        );
+        assert_eq!(both.expect("ok").kinds, [Instances, Clusters]);
+        let all = settings(&["--kind", "all,clusters", "-o", "{kind}"], GOOD).expect("ok");
+        assert_eq!(all.kinds, [Instances, Clusters]);
+    }
+
+    #[test]
+    fn several_kinds_need_an_output_path_with_the_kind_in_it() {
+        let stdout = settings(&["--kind", "all"], GOOD).expect_err("stdout");
+        assert!(
+            stdout.0.contains("-o inventory-{kind}.ndjson"),
+            "{}",
+            stdout.0
+        );
+        let plain = settings(&["--kind", "all", "-o", "out.ndjson"], GOOD).expect_err("no {kind}");
+        assert!(plain.0.contains("must contain {kind}"), "{}", plain.0);
+        let path = Path::new("/var/lib/rds/{kind}.ndjson");
+        assert_eq!(
+            output_path_for(path, ResourceKind::Clusters),
+            Path::new("/var/lib/rds/clusters.ndjson")
+        );
+        assert_eq!(
+            output_path_for(Path::new("a.csv"), ResourceKind::Instances),
+            Path::new("a.csv")
+        );
     }
 
     #[test]

@@ -6,6 +6,8 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
+use crate::record::{diff_keys_of, DIFF_KEYS};
+
 /// Where a record is in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Loc {
@@ -381,13 +383,22 @@ impl CsvReader {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').to_owned())
             .collect();
-        for key in super::select::KEY_FIELDS {
-            if !headers.iter().any(|h| h == key) {
+        let has = |key: &str| headers.iter().any(|h| h == key);
+        let identifiers: Vec<&str> = DIFF_KEYS.iter().map(|k| k.identifier).collect();
+        let identifiers = identifiers.join(" or ");
+        for key in ["account_id", "region"] {
+            if !has(key) {
                 return Err(format!(
                     "{name}:1: not an rds-inventory output (NDJSON, a JSON array, or CSV with \
-                     columns account_id, region, db_instance_identifier): no {key} column"
+                     columns account_id, region, {identifiers}): no {key} column"
                 ));
             }
+        }
+        if diff_keys_of(has).is_none() {
+            return Err(format!(
+                "{name}:1: not an rds-inventory output (NDJSON, a JSON array, or CSV with \
+                 columns account_id, region, {identifiers}): no {identifiers} column"
+            ));
         }
         Ok(CsvReader {
             reader,

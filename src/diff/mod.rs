@@ -13,13 +13,16 @@ mod select;
 mod unknown;
 
 use std::io::{self, BufWriter, Write};
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::cli::{DiffArgs, DiffFormat};
+use crate::record::{diff_keys_of, DiffKeys, DIFF_KEYS};
+use crate::status::reader_gone;
 use input::{Input, Loc};
-use output::{escape, ChangeLine, ChangeWriter, Kind};
-use record::{split_key, KEY_SEPARATOR};
+use output::{escape, ChangeLine, ChangeWriter, Identifier, Kind};
+use record::{split_key, RawRecord, KEY_SEPARATOR};
 use scan::{Change, Scan};
 use select::{Comparer, Selection};
 use unknown::{UnknownTarget, UnknownTargets};
@@ -48,15 +51,16 @@ pub fn run(args: &DiffArgs, out: impl Write) -> u8 {
 
 /// `Ok(true)` when there is at least one difference.
 fn diff(args: &DiffArgs, out: impl Write, err: &mut dyn Write) -> Result<bool, String> {
-    let selection = Selection::from_args(&args.fields, &args.ignore)?;
+    let keys = kind_of_both(&args.old, &args.new)?;
+    let selection = Selection::from_args(&args.fields, &args.ignore, keys)?;
     let unknown = match &args.summary {
-        Some(path) => UnknownTargets::read(path, err)?,
+        Some(path) => UnknownTargets::read(path, keys.kind, err)?,
         None => UnknownTargets::default(),
     };
     let old = Input::open(&args.old)?;
     let new = Input::open(&args.new)?;
     let comparer = Comparer::new(selection, old.is_csv() || new.is_csv());
-    let mut scan = Scan::new(old, new, comparer, unknown);
+    let mut scan = Scan::new(keys, old, new, comparer, unknown);
     scan.index_old()?;
     scan.stream_new()?;
     let changes = scan.finish()?;
@@ -64,6 +68,40 @@ fn diff(args: &DiffArgs, out: impl Write, err: &mut dyn Write) -> Result<bool, S
         warn_vanished_targets(&scan, err);
     }
     write_changes(&mut scan, changes, args.format, out)
+}
+
+/// The kind both files hold, recognised from their first records (no flag needed); an empty
+/// file goes with any kind, two kinds are trouble.
+fn kind_of_both(old: &Path, new: &Path) -> Result<&'static DiffKeys, String> {
+    match (kind_of(old)?, kind_of(new)?) {
+        (Some(a), Some(b)) if a.kind != b.kind => Err(format!(
+            "{} holds {} and {} holds {}: diff compares two outputs of one kind",
+            old.display(),
+            a.kind.name(),
+            new.display(),
+            b.kind.name()
+        )),
+        (Some(keys), _) | (None, Some(keys)) => Ok(keys),
+        (None, None) => Ok(DIFF_KEYS[0]),
+    }
+}
+
+/// The kind of the first record of `path`; `None` for a file without records.
+fn kind_of(path: &Path) -> Result<Option<&'static DiffKeys>, String> {
+    let mut input = Input::open(path)?;
+    let mut buf = Vec::new();
+    let Some(loc) = input.next(&mut buf)? else {
+        return Ok(None);
+    };
+    let located = |e: String| format!("{}: {e}", input.at(loc.line));
+    let record = RawRecord::parse(&buf).map_err(located)?;
+    match diff_keys_of(|name| record.raw(name).is_some()) {
+        Some(keys) => Ok(Some(keys)),
+        None => {
+            let names: Vec<&str> = DIFF_KEYS.iter().map(|k| k.identifier).collect();
+            Err(located(format!("not a record: no {}", names.join(" or "))))
+        }
+    }
 }
 
 /// Without a summary, a target whose every instance vanished looks like a failed listing
@@ -81,9 +119,10 @@ fn warn_vanished_targets(scan: &Scan, err: &mut dyn Write) {
             .unwrap_or_default();
         let _ = writeln!(
             err,
-            "diff: warning: account {account}{name} region {region}: {} instances in OLD, \
+            "diff: warning: account {account}{name} region {region}: {} {} in OLD, \
              none in NEW — a failed target? pass --summary NEW_SUMMARY",
-            count.old
+            count.old,
+            scan.keys.kind.name()
         );
     }
 }
@@ -97,7 +136,7 @@ enum Stop {
 
 impl From<io::Error> for Stop {
     fn from(e: io::Error) -> Stop {
-        if e.kind() == io::ErrorKind::BrokenPipe {
+        if reader_gone(&e) {
             Stop::Closed
         } else {
             Stop::Trouble(format!("cannot write the output: {e}"))
@@ -155,7 +194,7 @@ fn write_items<W: Write>(
     format: DiffFormat,
     out: W,
 ) -> Result<(), Stop> {
-    let mut writer = ChangeWriter::new(format, out)?;
+    let mut writer = ChangeWriter::new(format, scan.keys.identifier, out)?;
     for (_, item) in items {
         match item {
             Item::Change(change) => write_change(scan, &change, &mut writer)?,
@@ -186,8 +225,11 @@ fn write_change<W: Write>(
         account_id,
         account_name,
         region,
-        db_instance_identifier: identifier,
-        old_db_instance_identifier: change.old_identifier.as_deref(),
+        identifier: Identifier {
+            name: scan.keys.identifier,
+            value: identifier,
+            old: change.old_identifier.as_deref(),
+        },
         fields: &change.fields,
         record: record.as_ref(),
     };

@@ -39,13 +39,32 @@ pub struct ChangeLine<'a> {
     pub account_id: &'a str,
     pub account_name: Option<&'a str>,
     pub region: &'a str,
-    pub db_instance_identifier: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub old_db_instance_identifier: Option<&'a str>,
+    /// `db_instance_identifier` (and `old_db_instance_identifier`) or the cluster's.
+    #[serde(flatten)]
+    pub identifier: Identifier<'a>,
     #[serde(serialize_with = "serialize_fields")]
     pub fields: &'a [FieldChange],
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<&'a Value>,
+}
+
+/// The identifier under the kind's own name, and for a rename the old one as `old_<name>`.
+#[derive(Debug)]
+pub struct Identifier<'a> {
+    pub name: &'static str,
+    pub value: &'a str,
+    pub old: Option<&'a str>,
+}
+
+impl Serialize for Identifier<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry(self.name, self.value)?;
+        if let Some(old) = self.old {
+            map.serialize_entry(&format!("old_{}", self.name), old)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -82,26 +101,29 @@ pub enum ChangeWriter<W: Write> {
     Csv(Box<csv::Writer<W>>),
 }
 
-const CSV_HEADER: [&str; 8] = [
-    "change",
-    "account_id",
-    "account_name",
-    "region",
-    "db_instance_identifier",
-    "field",
-    "old",
-    "new",
-];
+/// The CSV header; the identifier column is named after the kind's identifier.
+fn csv_header(identifier: &str) -> [&str; 8] {
+    [
+        "change",
+        "account_id",
+        "account_name",
+        "region",
+        identifier,
+        "field",
+        "old",
+        "new",
+    ]
+}
 
 impl<W: Write> ChangeWriter<W> {
     /// Starts the output; CSV gets its header at once, so no differences still has one.
-    pub fn new(format: DiffFormat, out: W) -> io::Result<ChangeWriter<W>> {
+    pub fn new(format: DiffFormat, identifier: &str, out: W) -> io::Result<ChangeWriter<W>> {
         Ok(match format {
             DiffFormat::Ndjson => ChangeWriter::Ndjson(out),
             DiffFormat::Table => ChangeWriter::Table(out),
             DiffFormat::Csv => {
                 let mut writer = csv::Writer::from_writer(out);
-                writer.write_record(CSV_HEADER)?;
+                writer.write_record(csv_header(identifier))?;
                 ChangeWriter::Csv(Box::new(writer))
             }
         })
@@ -167,11 +189,11 @@ fn table_change(line: &ChangeLine) -> String {
         who(line.account_id, line.account_name),
         escape(line.region)
     );
-    if let Some(old) = line.old_db_instance_identifier {
+    if let Some(old) = line.identifier.old {
         text.push_str(&escape(old));
         text.push_str(" -> ");
     }
-    text.push_str(&escape(line.db_instance_identifier));
+    text.push_str(&escape(line.identifier.value));
     let details: Vec<String> = match line.record {
         Some(record) if line.fields.is_empty() => ["engine", "engine_version", "db_instance_class"]
             .iter()
@@ -268,13 +290,13 @@ fn csv_change<W: Write>(writer: &mut csv::Writer<W>, line: &ChangeLine) -> io::R
         line.account_id,
         name,
         line.region,
-        line.db_instance_identifier,
+        line.identifier.value,
     ]
     .map(safe_text);
     let mut rows: Vec<[String; 3]> = Vec::new();
-    if let Some(old) = line.old_db_instance_identifier {
-        let new = line.db_instance_identifier;
-        rows.push(["db_instance_identifier", old, new].map(safe_text));
+    if let Some(old) = line.identifier.old {
+        let new = line.identifier.value;
+        rows.push([line.identifier.name, old, new].map(safe_text));
     }
     for field in line.fields {
         let cell = |v: &Option<Value>| v.as_ref().map_or_else(String::new, csv_cell);
@@ -317,7 +339,8 @@ mod tests {
     use serde_json::json;
 
     fn render(format: DiffFormat, line: &ChangeLine) -> String {
-        let mut writer = ChangeWriter::new(format, Vec::new()).expect("writer");
+        let mut writer =
+            ChangeWriter::new(format, "db_instance_identifier", Vec::new()).expect("writer");
         writer.change(line).expect("write");
         let out = match writer {
             ChangeWriter::Ndjson(out) | ChangeWriter::Table(out) => out,
@@ -332,8 +355,11 @@ mod tests {
             account_id: "111111111111",
             account_name: Some("prod"),
             region: "eu-west-1",
-            db_instance_identifier: "orders",
-            old_db_instance_identifier: None,
+            identifier: Identifier {
+                name: "db_instance_identifier",
+                value: "orders",
+                old: None,
+            },
             fields,
             record: None,
         }
@@ -395,7 +421,7 @@ mod tests {
         ];
         let text = render(DiffFormat::Csv, &changed(&fields));
         let rows: Vec<&str> = text.lines().collect();
-        assert_eq!(rows[0], CSV_HEADER.join(","));
+        assert_eq!(rows[0], csv_header("db_instance_identifier").join(","));
         assert_eq!(
             rows[1],
             r#"changed,111111111111,prod,eu-west-1,orders,tags,"{""a"":""1""}","{""a"":""2""}""#
@@ -410,7 +436,11 @@ mod tests {
     fn renamed_shows_both_identifiers() {
         let line = ChangeLine {
             change: Kind::Renamed,
-            old_db_instance_identifier: Some("orders-old"),
+            identifier: Identifier {
+                name: "db_instance_identifier",
+                value: "orders",
+                old: Some("orders-old"),
+            },
             ..changed(&[])
         };
         let table = render(DiffFormat::Table, &line);
@@ -433,7 +463,8 @@ mod tests {
             region: None,
             reason: "assume_role failed: denied".into(),
         };
-        let mut writer = ChangeWriter::new(DiffFormat::Table, Vec::new()).expect("writer");
+        let mut writer = ChangeWriter::new(DiffFormat::Table, "db_instance_identifier", Vec::new())
+            .expect("writer");
         writer.unknown(&target).expect("write");
         let ChangeWriter::Table(out) = writer else {
             panic!("table writer")

@@ -125,8 +125,8 @@ impl<'a> RawRecord<'a> {
         }
     }
 
-    /// The match key: account_id, region and db_instance_identifier, all required.
-    pub fn key(&self) -> Result<Key<'a>, String> {
+    /// The match key: account_id, region and the kind's `identifier`, all required.
+    pub fn key(&self, identifier: &str) -> Result<Key<'a>, String> {
         let part = |name: &str| {
             let value = self
                 .string(name)?
@@ -139,7 +139,7 @@ impl<'a> RawRecord<'a> {
         Ok(Key {
             account_id: part("account_id")?,
             region: part("region")?,
-            identifier: part("db_instance_identifier")?,
+            identifier: part(identifier)?,
         })
     }
 }
@@ -669,15 +669,27 @@ mod tests {
     #[test]
     fn key_needs_three_strings_without_control_characters() {
         let ok = br#"{"account_id":"1","region":"r","db_instance_identifier":"d\u00e9"}"#;
-        let key = RawRecord::parse(ok).expect("record").key().expect("key");
+        let key = RawRecord::parse(ok)
+            .expect("record")
+            .key("db_instance_identifier")
+            .expect("key");
         assert_eq!(key.identifier, "dé");
         let no_region = br#"{"account_id":"1","db_instance_identifier":"d"}"#;
-        let error = RawRecord::parse(no_region).expect("record").key().err();
+        let error = RawRecord::parse(no_region)
+            .expect("record")
+            .key("db_instance_identifier")
+            .err();
         assert_eq!(error.as_deref(), Some("not a record: no region"));
         let number = br#"{"account_id":1,"region":"r","db_instance_identifier":"d"}"#;
-        assert!(RawRecord::parse(number).expect("record").key().is_err());
+        assert!(RawRecord::parse(number)
+            .expect("record")
+            .key("db_instance_identifier")
+            .is_err());
         let nul = br#"{"account_id":"1","region":"r\u0000x","db_instance_identifier":"d"}"#;
-        assert!(RawRecord::parse(nul).expect("record").key().is_err());
+        assert!(RawRecord::parse(nul)
+            .expect("record")
+            .key("db_instance_identifier")
+            .is_err());
     }
 
     #[test]

@@ -3,6 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::config::ResourceKind;
+use crate::record::DiffKeys;
+
 use super::input::{Input, Loc};
 use super::output::Kind;
 use super::record::{split_key, Key, RawRecord, KEY_SEPARATOR};
@@ -49,6 +52,8 @@ pub struct Change {
 }
 
 pub struct Scan {
+    /// The kind both files hold.
+    pub keys: &'static DiffKeys,
     pub old: Input,
     pub new: Input,
     comparer: Comparer,
@@ -74,28 +79,33 @@ fn parse_record<'b>(input: &Input, bytes: &'b [u8], loc: Loc) -> Result<RawRecor
     })
 }
 
-fn duplicate(input: &Input, first: u32, second: u32, key: &str) -> String {
+fn duplicate(input: &Input, keys: &DiffKeys, first: u32, second: u32, key: &str) -> String {
     let (account, region, identifier) = split_key(key);
+    let what = match keys.kind {
+        ResourceKind::Instances => "instance",
+        ResourceKind::Clusters => "cluster",
+    };
     format!(
-        "{} and {}: the same instance twice (account {account}, region {region}, \
-         db_instance_identifier {identifier})",
+        "{} and {}: the same {what} twice (account {account}, region {region}, \
+         {} {identifier})",
         input.at(first),
-        input.at(second)
+        input.at(second),
+        keys.identifier
     )
 }
 
 /// The record's key, key string and resource-id hash, errors located.
 fn identify<'b>(
     input: &Input,
-    comparer: &Comparer,
+    (keys, comparer): (&DiffKeys, &Comparer),
     record: &RawRecord<'b>,
     loc: Loc,
     key_text: &mut String,
 ) -> Result<(Key<'b>, u64), String> {
     let located = |e: String| format!("{}: {e}", input.at(loc.line));
-    let key = record.key().map_err(located)?;
+    let key = record.key(keys.identifier).map_err(located)?;
     key.write(key_text);
-    let rid = match record.string("dbi_resource_id").map_err(located)? {
+    let rid = match record.string(keys.rename).map_err(located)? {
         Some(rid) => comparer
             .hash_of((&*key.account_id, &*key.region, &*rid))
             .max(1),
@@ -105,8 +115,20 @@ fn identify<'b>(
 }
 
 impl Scan {
-    pub fn new(old: Input, new: Input, comparer: Comparer, unknown: UnknownTargets) -> Scan {
+    /// What [`identify`] needs to key a record.
+    fn matching(&self) -> (&DiffKeys, &Comparer) {
+        (self.keys, &self.comparer)
+    }
+
+    pub fn new(
+        keys: &'static DiffKeys,
+        old: Input,
+        new: Input,
+        comparer: Comparer,
+        unknown: UnknownTargets,
+    ) -> Scan {
         Scan {
+            keys,
             old,
             new,
             comparer,
@@ -123,14 +145,20 @@ impl Scan {
         let (mut buf, mut key_text) = (Vec::new(), String::new());
         while let Some(loc) = self.old.next(&mut buf)? {
             let record = parse_record(&self.old, &buf, loc)?;
-            let (key, rid) = identify(&self.old, &self.comparer, &record, loc, &mut key_text)?;
+            let (key, rid) = identify(&self.old, self.matching(), &record, loc, &mut key_text)?;
             let hash = self.hash(&self.old, &record, loc)?;
             self.count_target(&key, &key_text, &record, |c| c.old += 1);
             if rid != 0 {
                 self.rids.entry(rid).or_default().old += 1;
             }
             if let Some(first) = self.index.get(key_text.as_str()) {
-                return Err(duplicate(&self.old, first.loc.line, loc.line, &key_text));
+                return Err(duplicate(
+                    &self.old,
+                    self.keys,
+                    first.loc.line,
+                    loc.line,
+                    &key_text,
+                ));
             }
             let entry = OldEntry {
                 hash,
@@ -177,7 +205,7 @@ impl Scan {
         let (mut buf, mut key_text) = (Vec::new(), String::new());
         while let Some(loc) = self.new.next(&mut buf)? {
             let record = parse_record(&self.new, &buf, loc)?;
-            let (key, rid) = identify(&self.new, &self.comparer, &record, loc, &mut key_text)?;
+            let (key, rid) = identify(&self.new, self.matching(), &record, loc, &mut key_text)?;
             let hash = self.hash(&self.new, &record, loc)?;
             self.count_target(&key, &key_text, &record, |c| c.new += 1);
             if rid != 0 {
@@ -190,7 +218,13 @@ impl Scan {
                 continue;
             };
             if entry.new_line != 0 {
-                return Err(duplicate(&self.new, entry.new_line, loc.line, &key_text));
+                return Err(duplicate(
+                    &self.new,
+                    self.keys,
+                    entry.new_line,
+                    loc.line,
+                    &key_text,
+                ));
             }
             entry.new_line = loc.line;
             if entry.hash == hash || self.unknown.covers(&key.account_id, &key.region) {
@@ -244,7 +278,13 @@ impl Scan {
             if pair[0].key == pair[1].key {
                 let (first, second) = (pair[0].new, pair[1].new);
                 let lines = first.zip(second).map_or((0, 0), |(a, b)| (a.line, b.line));
-                return Err(duplicate(&self.new, lines.0, lines.1, &pair[0].key));
+                return Err(duplicate(
+                    &self.new,
+                    self.keys,
+                    lines.0,
+                    lines.1,
+                    &pair[0].key,
+                ));
             }
         }
         self.match_renames(&mut changes)?;
@@ -305,7 +345,8 @@ impl Scan {
         self.new.read_at(new_loc, &mut new_bytes)?;
         let old = parse_record(&self.old, &old_bytes, old_loc)?;
         let new = parse_record(&self.new, &new_bytes, new_loc)?;
-        let (old_rid, new_rid) = (old.string("dbi_resource_id"), new.string("dbi_resource_id"));
+        let rename = self.keys.rename;
+        let (old_rid, new_rid) = (old.string(rename), new.string(rename));
         let (old_key, new_key) = (split_key(old_key), split_key(&added.key));
         if old_rid.ok().flatten() != new_rid.ok().flatten()
             || old_key.0 != new_key.0

@@ -6,22 +6,15 @@ use std::hash::{BuildHasher, Hasher, RandomState};
 
 use serde_json::{Map, Value};
 
+use crate::record::{DiffKeys, ToJson};
+
 use super::record::RawRecord;
 
-/// Fields that change without anyone acting on the instance: not compared unless asked for
-/// by `--fields` or `--ignore none`. The README lists them.
-pub const DEFAULT_IGNORED: [&str; 6] = [
-    "latest_restorable_time",
-    "certificate_days_left",
-    "percent_progress",
-    "storage_operation_percent_progress",
-    "automatic_restart_time",
-    "resume_full_automation_mode_time",
-];
-
-/// The match key: equal by construction in a match, so never compared (a rename reports the
-/// old identifier on its own).
-pub const KEY_FIELDS: [&str; 3] = ["account_id", "region", "db_instance_identifier"];
+/// The match key of a kind: equal by construction in a match, so never compared (a rename
+/// reports the old identifier on its own).
+pub fn key_fields(keys: &DiffKeys) -> [&'static str; 3] {
+    ["account_id", "region", keys.identifier]
+}
 
 /// The `--ignore` value that drops the default list.
 const IGNORE_NONE: &str = "none";
@@ -61,29 +54,35 @@ static WHOLE: Selection = Selection::Whole;
 static NOTHING: Selection = Selection::Nothing;
 
 impl Selection {
-    /// The record-level selection from `--fields` and `--ignore`.
-    pub fn from_args(fields: &[String], ignore: &[String]) -> Result<Selection, String> {
+    /// The record-level selection from `--fields` and `--ignore`, for records of a kind
+    /// with these `keys`: its match key is never compared, its volatile fields by default not.
+    pub fn from_args(
+        fields: &[String],
+        ignore: &[String],
+        keys: &DiffKeys,
+    ) -> Result<Selection, String> {
+        let key_fields = key_fields(keys);
         let mut root = parts(fields.is_empty());
         for name in fields {
             let path = parse_path("--fields", name)?;
-            if KEY_FIELDS.contains(&path[0]) {
+            if key_fields.contains(&path[0]) {
                 return Err(format!(
-                    "--fields: {name} is part of the match key (account_id, region, \
-                     db_instance_identifier) and is never compared"
+                    "--fields: {name} is part of the match key ({}) and is never compared",
+                    key_fields.join(", ")
                 ));
             }
             root.include(&path);
         }
         let no_defaults = ignore.iter().any(|name| name.trim() == IGNORE_NONE);
         if fields.is_empty() && !no_defaults {
-            for name in DEFAULT_IGNORED {
+            for name in keys.volatile {
                 root.exclude(&[name]);
             }
         }
         for name in ignore.iter().filter(|name| name.trim() != IGNORE_NONE) {
             root.exclude(&parse_path("--ignore", name)?);
         }
-        for name in KEY_FIELDS {
+        for name in key_fields {
             root.exclude(&[name]);
         }
         Ok(root)
@@ -324,40 +323,10 @@ fn canonical_string(value: &Value) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Compact JSON with object members sorted by name, whatever order the map keeps.
+/// Compact JSON with object members sorted by name, whatever order the map keeps: the
+/// records' own JSON writer.
 pub fn write_canonical(value: &Value, out: &mut Vec<u8>) {
-    match value {
-        Value::Object(map) => {
-            let mut members: Vec<(&String, &Value)> = map.iter().collect();
-            members.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push(b'{');
-            for (i, (name, member)) in members.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                push_json(out, name);
-                out.push(b':');
-                write_canonical(member, out);
-            }
-            out.push(b'}');
-        }
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(item, out);
-            }
-            out.push(b']');
-        }
-        scalar => push_json(out, scalar),
-    }
-}
-
-fn push_json<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    // Serializing a string or a JSON scalar into memory cannot fail.
-    let _ = serde_json::to_writer(out, value);
+    value.write_json(out);
 }
 
 /// The fields whose compared values differ, by name.
@@ -385,11 +354,13 @@ pub fn changed_fields(mut old: Units, new: Units) -> Vec<FieldChange> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::{InstanceRecord, Record};
     use serde_json::json;
 
     fn select(fields: &[&str], ignore: &[&str]) -> Selection {
         let owned = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        Selection::from_args(&owned(fields), &owned(ignore)).expect("valid selection")
+        Selection::from_args(&owned(fields), &owned(ignore), &InstanceRecord::DIFF)
+            .expect("valid selection")
     }
 
     fn units(comparer: &Comparer, value: Value) -> Units {
@@ -417,7 +388,7 @@ mod tests {
             .take_while(|line| line.starts_with('|'))
             .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
             .collect();
-        assert_eq!(listed, DEFAULT_IGNORED);
+        assert_eq!(listed, InstanceRecord::DIFF.volatile);
     }
 
     #[test]
@@ -453,7 +424,7 @@ mod tests {
         let old = json!({"db_instance_identifier": "a", "region": "x", "account_id": "1"});
         let new = json!({"db_instance_identifier": "b", "region": "y", "account_id": "2"});
         assert_eq!(hash(&comparer, &old), hash(&comparer, &new));
-        let refused = Selection::from_args(&["region".into()], &[]);
+        let refused = Selection::from_args(&["region".into()], &[], &InstanceRecord::DIFF);
         assert!(refused.is_err());
     }
 
@@ -493,8 +464,15 @@ mod tests {
     #[test]
     fn bad_field_names_are_usage_errors() {
         for bad in ["", "a..b", ".a", "a."] {
-            assert!(Selection::from_args(&[bad.into()], &[]).is_err(), "{bad:?}");
-            assert!(Selection::from_args(&[], &[bad.into()]).is_err(), "{bad:?}");
+            let keys = &InstanceRecord::DIFF;
+            assert!(
+                Selection::from_args(&[bad.into()], &[], keys).is_err(),
+                "{bad:?}"
+            );
+            assert!(
+                Selection::from_args(&[], &[bad.into()], keys).is_err(),
+                "{bad:?}"
+            );
         }
     }
 

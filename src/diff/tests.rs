@@ -524,3 +524,154 @@ fn added_and_removed_table_lines_name_the_engine() {
         "removed  1 (name-1) r a: postgres 16.3 db.t3.micro\n"
     );
 }
+
+/// A cluster record shaped like the tool's, with `extra` merged in.
+fn cluster(account: &str, region: &str, id: &str, extra: Value) -> Value {
+    let mut record = json!({
+        "account_id": account, "account_name": format!("name-{account}"), "region": region,
+        "db_cluster_identifier": id, "db_cluster_resource_id": format!("cluster-{id}"),
+        "engine": "aurora-postgresql", "engine_version": "16.4", "deletion_protection": true,
+        "latest_restorable_time": "2024-01-01T00:00:00Z",
+        "earliest_restorable_time": "2024-01-01T00:00:00Z", "capacity": 2,
+    });
+    if let (Some(base), Value::Object(extra)) = (record.as_object_mut(), extra) {
+        base.extend(extra);
+    }
+    record
+}
+
+#[test]
+fn cluster_files_are_keyed_by_cluster_identifier_without_a_flag() {
+    let old = [
+        cluster("1", "r", "ledger", json!({})),
+        cluster("1", "r", "gone", json!({})),
+    ];
+    let new = [cluster(
+        "1",
+        "r",
+        "ledger",
+        json!({"deletion_protection": false}),
+    )];
+    let run = Files::new().diff(&ndjson(&old), &ndjson(&new), no_args);
+    assert_eq!(run.code, DIFFERENT, "{}", run.err);
+    let lines = run.lines();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert_eq!(lines[0]["change"], "removed");
+    assert_eq!(lines[0]["db_cluster_identifier"], "gone");
+    assert!(lines[0].get("db_instance_identifier").is_none());
+    assert_eq!(lines[1]["change"], "changed");
+    assert_eq!(lines[1]["db_cluster_identifier"], "ledger");
+    assert_eq!(
+        lines[1]["fields"],
+        json!({"deletion_protection": {"old": true, "new": false}})
+    );
+}
+
+#[test]
+fn a_renamed_cluster_is_found_by_its_resource_id() {
+    let rid = json!({"db_cluster_resource_id": "cluster-X"});
+    let old = [cluster("1", "r", "ledger", rid.clone())];
+    let new = [cluster("1", "r", "ledger-v2", rid)];
+    let run = Files::new().diff(&ndjson(&old), &ndjson(&new), no_args);
+    assert_eq!(
+        run.lines(),
+        vec![
+            json!({"change": "renamed", "account_id": "1", "account_name": "name-1",
+            "region": "r", "db_cluster_identifier": "ledger-v2",
+            "old_db_cluster_identifier": "ledger", "fields": {}})
+        ]
+    );
+}
+
+#[test]
+fn a_clusters_volatile_members_are_not_compared_by_default() {
+    let old = [cluster("1", "r", "ledger", json!({}))];
+    let new = [cluster(
+        "1",
+        "r",
+        "ledger",
+        json!({"earliest_restorable_time": "2024-02-01T00:00:00Z", "capacity": 8,
+               "latest_restorable_time": "2024-02-02T00:00:00Z"}),
+    )];
+    let run = Files::new().diff(&ndjson(&old), &ndjson(&new), no_args);
+    assert_eq!((run.code, run.out.as_str()), (SAME, ""), "{}", run.err);
+    let all = Files::new().diff(&ndjson(&old), &ndjson(&new), |a| {
+        a.ignore = vec!["none".into()]
+    });
+    assert_eq!(all.code, DIFFERENT);
+    let refused = Files::new().diff(&ndjson(&old), &ndjson(&new), |a| {
+        a.fields = vec!["db_cluster_identifier".into()]
+    });
+    assert_eq!(refused.code, TROUBLE);
+    assert!(refused.err.contains("match key"), "{}", refused.err);
+}
+
+#[test]
+fn two_files_of_different_kinds_are_trouble() {
+    let instances = [rec(
+        "1",
+        "r",
+        "a",
+        json!({"db_cluster_identifier": "ledger"}),
+    )];
+    let clusters = [cluster("1", "r", "ledger", json!({}))];
+    let run = Files::new().diff(&ndjson(&instances), &ndjson(&clusters), no_args);
+    assert_eq!(run.code, TROUBLE);
+    assert!(
+        run.err.contains("holds instances")
+            && run.err.contains("holds clusters")
+            && run.err.contains("one kind"),
+        "{}",
+        run.err
+    );
+    let empty_old = Files::new().diff("", &ndjson(&clusters), no_args);
+    assert_eq!(empty_old.code, DIFFERENT, "{}", empty_old.err);
+    assert_eq!(empty_old.lines()[0]["db_cluster_identifier"], "ledger");
+}
+
+#[test]
+fn a_cluster_csv_is_read_by_its_identifier_column() {
+    let old = "account_id,region,db_cluster_identifier,engine\n1,r,ledger,aurora-mysql\n";
+    let new = "account_id,region,db_cluster_identifier,engine\n1,r,ledger,aurora-postgresql\n";
+    let run = Files::new().diff(old, new, |a| a.format = DiffFormat::Csv);
+    assert_eq!(run.code, DIFFERENT, "{}", run.err);
+    assert!(
+        run.out.starts_with(
+            "change,account_id,account_name,region,db_cluster_identifier,field,old,new\n"
+        ),
+        "{}",
+        run.out
+    );
+    assert!(run
+        .out
+        .contains("changed,1,,r,ledger,engine,aurora-mysql,aurora-postgresql"));
+}
+
+#[test]
+fn a_summary_failure_of_the_other_kind_leaves_this_kind_known() {
+    let files = Files::new();
+    let summary = files.write(
+        "summary.json",
+        r#"{"status": "partial", "failures": [
+            {"account_id": "1", "account_name": "a", "region": "r", "phase": "describe",
+             "kind": "clusters", "error_code": "AccessDenied", "message": "no"}]}"#,
+    );
+    let old = [rec("1", "r", "a", json!({}))];
+    let run = files.diff(&ndjson(&old), "", |a| a.summary = Some(summary.clone()));
+    let kinds: Vec<_> = run.lines().iter().map(|l| l["change"].clone()).collect();
+    assert_eq!(
+        kinds,
+        [json!("removed")],
+        "an instance diff ignores a clusters failure"
+    );
+    let clusters = [cluster("1", "r", "ledger", json!({}))];
+    let run = files.diff(&ndjson(&clusters), "", |a| {
+        a.summary = Some(summary.clone())
+    });
+    let kinds: Vec<_> = run.lines().iter().map(|l| l["change"].clone()).collect();
+    assert_eq!(
+        kinds,
+        [json!("unknown")],
+        "the clusters of that target are unknown"
+    );
+}

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::config::ResourceKind;
+
 /// The part of the summary document diff reads; other keys are ignored, so newer summaries
 /// still work.
 #[derive(Debug, Deserialize)]
@@ -40,6 +42,9 @@ struct FailureDoc {
     region: Option<String>,
     #[serde(default)]
     phase: Option<String>,
+    /// The kind that failed; absent for the whole target (and in older summaries).
+    #[serde(default)]
+    kind: Option<ResourceKind>,
     #[serde(default)]
     error_code: Option<String>,
     #[serde(default)]
@@ -76,15 +81,25 @@ pub struct UnknownTargets {
 const UNFINISHED: &str = "unfinished: the run that wrote NEW stopped before listing this target";
 
 impl UnknownTargets {
-    /// Reads NEW's summary; a fatal run or an unreadable summary is trouble.
-    pub fn read(path: &Path, err: &mut dyn Write) -> Result<UnknownTargets, String> {
+    /// Reads NEW's summary for a diff of `kind`: a failure of another kind leaves this
+    /// kind's records known. A fatal run or an unreadable summary is trouble.
+    pub fn read(
+        path: &Path,
+        kind: ResourceKind,
+        err: &mut dyn Write,
+    ) -> Result<UnknownTargets, String> {
         let name = path.display().to_string();
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{name}: cannot read the summary: {e}"))?;
-        UnknownTargets::from_json(&text, &name, err)
+        UnknownTargets::from_json(&text, &name, kind, err)
     }
 
-    fn from_json(text: &str, name: &str, err: &mut dyn Write) -> Result<UnknownTargets, String> {
+    fn from_json(
+        text: &str,
+        name: &str,
+        kind: ResourceKind,
+        err: &mut dyn Write,
+    ) -> Result<UnknownTargets, String> {
         let doc: SummaryDoc = serde_json::from_str(text)
             .map_err(|e| format!("{name}: not an rds-inventory --summary document: {e}"))?;
         if doc.status == "fatal" {
@@ -101,10 +116,13 @@ impl UnknownTargets {
                  does not name them; their instances may show as removed"
             );
         }
-        let failed = doc.failures.into_iter().map(|f| {
-            let reason = failure_reason(&f);
-            (f.account_id, f.account_name, f.region, reason)
-        });
+        let failed = doc.failures.into_iter();
+        let failed = failed
+            .filter(|f| f.kind.is_none_or(|k| k == kind))
+            .map(|f| {
+                let reason = failure_reason(&f);
+                (f.account_id, f.account_name, f.region, reason)
+            });
         let unfinished = doc.unfinished_targets.unwrap_or_default().into_iter();
         let unfinished =
             unfinished.map(|t| (t.account_id, t.account_name, t.region, UNFINISHED.into()));
@@ -171,7 +189,7 @@ mod tests {
 
     fn parse(text: &str) -> (Result<UnknownTargets, String>, String) {
         let mut err = Vec::new();
-        let result = UnknownTargets::from_json(text, "s.json", &mut err);
+        let result = UnknownTargets::from_json(text, "s.json", ResourceKind::Instances, &mut err);
         (result, String::from_utf8(err).expect("utf-8"))
     }
 

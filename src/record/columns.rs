@@ -4,24 +4,10 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::schema::{field_index, fields};
+use super::schema::{field_index, Record};
 use super::shape::Shape;
 use super::value::FieldValue;
-use super::{InstanceRecord, RecordContext};
-
-/// The `table` format's columns when `--columns` is not given: what a person scans for.
-pub const TABLE_DEFAULT_COLUMNS: [&str; 10] = [
-    "account_name",
-    "region",
-    "db_instance_identifier",
-    "engine",
-    "engine_version",
-    "db_instance_class",
-    "db_instance_status",
-    "multi_az",
-    "allocated_storage",
-    "publicly_accessible",
-];
+use super::RecordContext;
 
 /// How `--columns` names a tag column: `tag:KEY`.
 const TAG_PREFIX: &str = "tag:";
@@ -29,7 +15,8 @@ const TAG_PREFIX: &str = "tag:";
 const MAX_SUGGESTIONS: usize = 3;
 
 /// One output column: a field (by its index in the schema), a member inside a field reached
-/// by a dotted path, or one tag's value.
+/// by a dotted path, or one tag's value. Columns are chosen for one kind `R` (see
+/// [`select_columns`]) and read with that kind's records.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Column {
     Field(usize),
@@ -44,35 +31,38 @@ pub enum Column {
 
 impl Column {
     /// The column's name in output: the field name, the dotted path, or `tag:KEY`.
-    pub fn name(&self) -> Cow<'static, str> {
+    pub fn name<R: Record>(&self) -> Cow<'static, str> {
         match self {
-            Column::Field(i) => Cow::Borrowed(fields().get(*i).map_or("", |f| f.name)),
+            Column::Field(i) => Cow::Borrowed(R::fields().get(*i).map_or("", |f| f.name)),
             Column::Path { name, .. } => Cow::Owned(name.clone()),
             Column::Tag(key) => Cow::Owned(format!("{TAG_PREFIX}{key}")),
         }
     }
 
     /// The shape of this column's values.
-    pub fn shape(&self) -> Shape {
+    pub fn shape<R: Record>(&self) -> Shape {
         match self {
-            Column::Field(i) => fields().get(*i).map_or(Shape::Text, |f| (f.shape)()),
+            Column::Field(i) => R::fields().get(*i).map_or(Shape::Text, |f| (f.shape)()),
             Column::Path { field, members, .. } => members
                 .iter()
-                .try_fold((fields()[*field].shape)(), |shape, m| shape.member(m))
+                .try_fold((R::fields()[*field].shape)(), |shape, m| shape.member(m))
                 .unwrap_or(Shape::Text),
             Column::Tag(_) => Shape::Text,
         }
     }
 
     /// This column's value in `record`; a tag or member the record does not carry is absent.
-    pub fn value<'a>(&self, record: &'a InstanceRecord, context: &RecordContext) -> FieldValue<'a> {
+    pub fn value<'a, R: Record>(&self, record: &'a R, context: &RecordContext) -> FieldValue<'a> {
         match self {
-            Column::Field(i) => match fields().get(*i) {
+            Column::Field(i) => match R::fields().get(*i) {
                 Some(field) => (field.read)(record, context),
                 None => FieldValue::Absent,
             },
             Column::Path { field, members, .. } => {
-                let whole = (fields()[*field].read)(record, context);
+                let Some(field) = R::fields().get(*field) else {
+                    return FieldValue::Absent;
+                };
+                let whole = (field.read)(record, context);
                 if matches!(whole, FieldValue::Absent) {
                     return FieldValue::Absent;
                 }
@@ -110,14 +100,14 @@ fn descend(value: Value, member: &str) -> Value {
 pub enum DefaultColumns {
     /// Every field, in schema order.
     Every,
-    /// [`TABLE_DEFAULT_COLUMNS`], for a person reading a terminal.
+    /// The kind's `TABLE_COLUMNS`, for a person reading a terminal.
     Table,
 }
 
 /// Resolves `--columns` and `--tag-column` into the output's columns, in order.
 /// No `--columns` means `defaults`; each `--tag-column` then adds a tag column unless that
 /// tag is already one.
-pub fn select_columns(
+pub fn select_columns<R: Record>(
     names: &[String],
     tag_keys: &[String],
     defaults: DefaultColumns,
@@ -125,17 +115,17 @@ pub fn select_columns(
     let mut columns: Vec<Column> = Vec::new();
     if names.is_empty() {
         columns = match defaults {
-            DefaultColumns::Table => TABLE_DEFAULT_COLUMNS
+            DefaultColumns::Table => R::TABLE_COLUMNS
                 .iter()
-                .filter_map(|name| field_index(name))
+                .filter_map(|name| field_index::<R>(name))
                 .map(Column::Field)
                 .collect(),
-            DefaultColumns::Every => (0..fields().len()).map(Column::Field).collect(),
+            DefaultColumns::Every => (0..R::fields().len()).map(Column::Field).collect(),
         };
     }
     for raw in names {
         let name = raw.trim();
-        let column = parse_column(name)?;
+        let column = parse_column::<R>(name)?;
         if columns.contains(&column) {
             return Err(format!("--columns: \"{name}\" is given twice"));
         }
@@ -153,7 +143,7 @@ pub fn select_columns(
     Ok(columns)
 }
 
-fn parse_column(name: &str) -> Result<Column, String> {
+fn parse_column<R: Record>(name: &str) -> Result<Column, String> {
     if name.is_empty() {
         return Err("--columns: empty column name (expected a,b,c)".into());
     }
@@ -167,15 +157,16 @@ fn parse_column(name: &str) -> Result<Column, String> {
     }
     let mut parts = name.split('.');
     let head = parts.next().unwrap_or_default();
-    let Some(field) = field_index(head) else {
-        let names: Vec<&str> = fields().iter().map(|f| f.name).collect();
+    let Some(field) = field_index::<R>(head) else {
+        let names: Vec<&str> = R::fields().iter().map(|f| f.name).collect();
+        let kind = R::KIND.name();
         return Err(format!(
-            "--columns: unknown column \"{head}\"{} (`rds-inventory fields` lists them all; \
-             tag:KEY names a tag)",
+            "--columns: unknown column \"{head}\" of {kind}{} (`rds-inventory fields --kind \
+             {kind}` lists them all; tag:KEY names a tag)",
             did_you_mean(head, &names)
         ));
     };
-    let mut shape = (fields()[field].shape)();
+    let mut shape = (R::fields()[field].shape)();
     let mut members = Vec::new();
     let mut path = head.to_owned();
     for part in parts {
@@ -252,6 +243,23 @@ fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
     use crate::record::tests::{context, full_record};
+    use crate::record::{fields, InstanceRecord};
+
+    fn select_columns(
+        names: &[String],
+        tag_keys: &[String],
+        defaults: DefaultColumns,
+    ) -> Result<Vec<Column>, String> {
+        super::select_columns::<InstanceRecord>(names, tag_keys, defaults)
+    }
+
+    fn field_index(name: &str) -> Option<usize> {
+        super::field_index::<InstanceRecord>(name)
+    }
+
+    fn parse_column(name: &str) -> Result<Column, String> {
+        super::parse_column::<InstanceRecord>(name)
+    }
 
     fn strings(names: &[&str]) -> Vec<String> {
         names.iter().map(|s| s.to_string()).collect()
@@ -276,7 +284,10 @@ mod tests {
         assert_eq!(columns.len(), fields().len() + 2);
         assert_eq!(columns[..fields().len()], every());
         assert_eq!(columns[fields().len()], Column::Tag("env".into()));
-        assert_eq!(columns[fields().len() + 1].name(), "tag:owner");
+        assert_eq!(
+            columns[fields().len() + 1].name::<InstanceRecord>(),
+            "tag:owner"
+        );
         assert!(every()
             .iter()
             .enumerate()
@@ -286,8 +297,8 @@ mod tests {
     #[test]
     fn table_defaults_to_the_human_set() {
         let columns = select_columns(&[], &[], DefaultColumns::Table).expect("columns");
-        let names: Vec<_> = columns.iter().map(Column::name).collect();
-        assert_eq!(names, TABLE_DEFAULT_COLUMNS);
+        let names: Vec<_> = columns.iter().map(Column::name::<InstanceRecord>).collect();
+        assert_eq!(names, InstanceRecord::TABLE_COLUMNS);
     }
 
     #[test]
@@ -368,9 +379,9 @@ mod tests {
                 name: "certificate_details.valid_till".into(),
             }
         );
-        assert_eq!(columns[0].shape(), Shape::Timestamp);
+        assert_eq!(columns[0].shape::<InstanceRecord>(), Shape::Timestamp);
         assert_eq!(
-            columns[1].shape().kind(),
+            columns[1].shape::<InstanceRecord>().kind(),
             "array of string",
             "a path through a list yields a list"
         );

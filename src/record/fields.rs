@@ -1,12 +1,20 @@
-//! The output schema, defined once: every field in output order. The column list, the CSV
+//! The instance schema, defined once: every field in output order. The column list, the CSV
 //! header, `rds-inventory fields` and the README's field table all come from [`FIELDS`].
 
+#[cfg(test)]
+use aws_sdk_rds::types::DbCluster;
 use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
 
-use super::schema::{Field, Source};
+use super::instance::{ClusterLink, InstanceRecord};
+use crate::cli::ResourceKind;
+
+use super::schema::{DiffKeys, Field, Record, Source};
 use super::shape::{shape_of, Shape};
+use super::shared_fields;
 use super::value::{AsFieldValue, FieldValue, TagView};
-use super::Joined;
+
+/// Where the instance's own members come from.
+const CALL: &str = "DescribeDBInstances DBInstance";
 
 /// A member of `DbInstance` output under its own snake_case name.
 macro_rules! member {
@@ -15,6 +23,7 @@ macro_rules! member {
             name: stringify!($name),
             meaning: $meaning,
             source: Source::Api {
+                call: CALL,
                 aws: $aws,
                 sdk: stringify!($name),
             },
@@ -31,6 +40,7 @@ macro_rules! flattened {
             name: stringify!($name),
             meaning: $meaning,
             source: Source::Api {
+                call: CALL,
                 aws: $aws,
                 sdk: concat!(stringify!($parent), ".", stringify!($member)),
             },
@@ -43,11 +53,65 @@ macro_rules! flattened {
     };
 }
 
+/// A member of `DbInstance` that the DB cluster governs for its members, as the value in force:
+/// the cluster's for a member (null when the cluster could not be listed), else the instance's.
+macro_rules! effective {
+    ($name:ident, $aws:literal) => {
+        Field {
+            name: concat!("effective_", stringify!($name)),
+            meaning: concat!(
+                "`",
+                stringify!($name),
+                "` in force: the DB cluster's value for a cluster member (null if the cluster could not be listed), the instance's own otherwise"
+            ),
+            source: Source::Derived(concat!(
+                "DescribeDBClusters DBCluster.",
+                $aws,
+                " for a cluster member, else DBInstance.",
+                $aws
+            )),
+            shape: || shape_of(|d: &DbInstance| &d.$name),
+            read: |r, _| match &r.cluster {
+                ClusterLink::NotMember => r.instance.$name.field_value(),
+                ClusterLink::Member { cluster, .. } => cluster.$name.field_value(),
+                ClusterLink::Unknown => FieldValue::Absent,
+            },
+        }
+    };
+}
+
+/// The `DbInstance` members a DB cluster governs for its member instances and also carries
+/// itself, so the `effective_*` fields can read them (derived from botocore's model; see
+/// KINDS-DOCS.md). A test checks each has the same shape in both SDK types.
+#[cfg(test)]
+pub const GOVERNED: &[&str] = &[
+    "master_username",
+    "allocated_storage",
+    "preferred_backup_window",
+    "backup_retention_period",
+    "multi_az",
+    "engine_version",
+    "iops",
+    "storage_throughput",
+    "character_set_name",
+    "storage_type",
+    "storage_encrypted",
+    "kms_key_id",
+    "copy_tags_to_snapshot",
+    "deletion_protection",
+    "engine_lifecycle_support",
+    "vpc_security_groups",
+    "domain_memberships",
+    "iam_database_authentication_enabled",
+    "enabled_cloudwatch_logs_exports",
+    "master_user_secret",
+];
+
 /// Every field, in output order. The first 24 are the original record and keep their names,
 /// order, meaning and JSON types; the SDK's members follow in the SDK's order, then the fields
 /// rds-inventory computes or joins from other calls.
 #[rustfmt::skip]
-pub const FIELDS: &[Field] = &[
+pub const FIELDS: &[Field<InstanceRecord>] = &[
     Field {
         name: "account_id",
         meaning: "the account's 12-digit id",
@@ -76,7 +140,7 @@ pub const FIELDS: &[Field] = &[
     Field {
         name: "engine",
         meaning: "database engine, e.g. `postgres`, `aurora-mysql`, `sqlserver-se`",
-        source: Source::Api { aws: "Engine", sdk: "engine" },
+        source: Source::Api { call: CALL, aws: "Engine", sdk: "engine" },
         shape: || Shape::Text,
         // Kept beside the instance (not in it) because the run summary counts by engine.
         read: |r, _| r.engine.field_value(),
@@ -99,7 +163,7 @@ pub const FIELDS: &[Field] = &[
     Field {
         name: "tags",
         meaning: "tags as key -> value (the SDK member `tag_list`; a key given twice keeps its last value)",
-        source: Source::Api { aws: "TagList", sdk: "tag_list" },
+        source: Source::Api { call: CALL, aws: "TagList", sdk: "tag_list" },
         shape: || Shape::Tags,
         read: |r, _| FieldValue::Tags(TagView::of(&r.instance.tag_list)),
     },
@@ -184,52 +248,113 @@ pub const FIELDS: &[Field] = &[
     member!(storage_operation_status, "StorageOperationStatus", "status of the current storage operation"),
     member!(storage_operation_percent_progress, "StorageOperationPercentProgress", "progress of the current storage operation, in percent"),
     member!(db_capacity_reservation_identifier, "DBCapacityReservationIdentifier", "capacity reservation the instance uses"),
+    shared_fields::certificate_valid_till(),
+    shared_fields::certificate_days_left(),
+    shared_fields::pending_maintenance_actions(
+        "maintenance waiting for this instance: action, description and dates; `[]` when none, null when not asked for",
+        "DescribePendingMaintenanceActions PendingMaintenanceActionDetails",
+    ),
+    shared_fields::engine_major_version("major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`, `19`"),
+    shared_fields::standard_support_end_date(),
+    shared_fields::extended_support_end_date(),
+    shared_fields::service(),
     Field {
-        name: "certificate_valid_till",
-        meaning: "when the server certificate expires (`certificate_details.valid_till`, flattened)",
-        source: Source::Derived("certificate_details.valid_till"),
-        shape: || Shape::Timestamp,
-        read: |r, _| match r.certificate_valid_till() {
-            Some(time) => FieldValue::Time(time),
-            None => FieldValue::Absent,
-        },
-    },
-    Field {
-        name: "certificate_days_left",
-        meaning: "whole days from the run's start until the certificate expires, rounded down; negative once expired",
-        source: Source::Derived("certificate_details.valid_till and the run's start"),
-        shape: || Shape::Number,
-        read: |r, context| match r.certificate_valid_till() {
-            Some(time) => FieldValue::Int(context.days_until(time)),
-            None => FieldValue::Absent,
-        },
-    },
-    Field {
-        name: "pending_maintenance_actions",
-        meaning: "maintenance waiting for this instance: action, description and dates; `[]` when none, null when not asked for",
-        source: Source::Joined("DescribePendingMaintenanceActions PendingMaintenanceActionDetails"),
-        shape: || shape_of(|j: &Joined| &j.maintenance),
-        read: |r, _| r.joined.maintenance.field_value(),
-    },
-    Field {
-        name: "engine_major_version",
-        meaning: "major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`, `19`",
-        source: Source::Joined("DescribeDBMajorEngineVersions MajorEngineVersion"),
+        name: "cluster_role",
+        meaning: "for a DB cluster member: `writer` or `reader`; null otherwise or when the cluster could not be listed",
+        source: Source::Joined("DescribeDBClusters DBCluster.DBClusterMembers IsClusterWriter"),
         shape: || Shape::Text,
-        read: |r, _| r.joined.engine_major_version.field_value(),
+        read: |r, _| r.cluster_role().map_or(FieldValue::Absent, FieldValue::Text),
     },
-    Field {
-        name: "standard_support_end_date",
-        meaning: "when RDS standard support of the major version ends",
-        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-standard-support LifecycleSupportEndDate"),
-        shape: || Shape::Timestamp,
-        read: |r, _| r.joined.standard_support_end.field_value(),
-    },
-    Field {
-        name: "extended_support_end_date",
-        meaning: "when RDS Extended Support of the major version ends",
-        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-extended-support LifecycleSupportEndDate"),
-        shape: || Shape::Timestamp,
-        read: |r, _| r.joined.extended_support_end.field_value(),
-    },
+    effective!(master_username, "MasterUsername"),
+    effective!(allocated_storage, "AllocatedStorage"),
+    effective!(preferred_backup_window, "PreferredBackupWindow"),
+    effective!(backup_retention_period, "BackupRetentionPeriod"),
+    effective!(multi_az, "MultiAZ"),
+    effective!(engine_version, "EngineVersion"),
+    effective!(iops, "Iops"),
+    effective!(storage_throughput, "StorageThroughput"),
+    effective!(character_set_name, "CharacterSetName"),
+    effective!(storage_type, "StorageType"),
+    effective!(storage_encrypted, "StorageEncrypted"),
+    effective!(kms_key_id, "KmsKeyId"),
+    effective!(copy_tags_to_snapshot, "CopyTagsToSnapshot"),
+    effective!(deletion_protection, "DeletionProtection"),
+    effective!(engine_lifecycle_support, "EngineLifecycleSupport"),
+    effective!(vpc_security_groups, "VpcSecurityGroups"),
+    effective!(domain_memberships, "DomainMemberships"),
+    effective!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled"),
+    effective!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports"),
+    effective!(master_user_secret, "MasterUserSecret"),
 ];
+
+/// Both SDK types hold a governed member with the same type, so an effective field's shape is
+/// the same whichever value it shows (the compiler checks the types; this, the list).
+#[cfg(test)]
+pub fn governed_shapes() -> Vec<(&'static str, Shape, Shape)> {
+    macro_rules! both {
+        ($($name:ident)*) => {
+            vec![$((
+                stringify!($name),
+                shape_of(|d: &DbInstance| &d.$name),
+                shape_of(|c: &DbCluster| &c.$name),
+            )),*]
+        };
+    }
+    both!(master_username allocated_storage preferred_backup_window backup_retention_period
+        multi_az engine_version iops storage_throughput character_set_name storage_type
+        storage_encrypted kms_key_id copy_tags_to_snapshot deletion_protection
+        engine_lifecycle_support vpc_security_groups domain_memberships
+        iam_database_authentication_enabled enabled_cloudwatch_logs_exports master_user_secret)
+}
+
+/// The `table` format's default columns for instances.
+const TABLE_COLUMNS: &[&str] = &[
+    "account_name",
+    "region",
+    "db_instance_identifier",
+    "engine",
+    "engine_version",
+    "db_instance_class",
+    "db_instance_status",
+    "multi_az",
+    "allocated_storage",
+    "publicly_accessible",
+];
+
+impl Record for InstanceRecord {
+    const KIND: ResourceKind = ResourceKind::Instances;
+    const DIFF: DiffKeys = DiffKeys {
+        kind: ResourceKind::Instances,
+        identifier: "db_instance_identifier",
+        rename: "dbi_resource_id",
+        volatile: &[
+            "latest_restorable_time",
+            "certificate_days_left",
+            "percent_progress",
+            "storage_operation_percent_progress",
+            "automatic_restart_time",
+            "resume_full_automation_mode_time",
+        ],
+    };
+    const TABLE_COLUMNS: &'static [&'static str] = TABLE_COLUMNS;
+
+    fn fields() -> &'static [Field<Self>] {
+        FIELDS
+    }
+
+    fn account_id(&self) -> &str {
+        &self.account_id
+    }
+
+    fn region(&self) -> &str {
+        &self.region
+    }
+
+    fn engine(&self) -> Option<&str> {
+        self.engine.as_deref()
+    }
+
+    fn tags(&self) -> TagView<'_> {
+        TagView::of(&self.instance.tag_list)
+    }
+}

@@ -3,10 +3,12 @@
 
 use std::collections::BTreeSet;
 
-use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
+use aws_sdk_rds::types::{DbCluster, DbInstance, DbSubnetGroup, Endpoint};
 
-use super::json::sdk_structs;
-use super::schema::{fields, Source};
+use super::fields::{governed_shapes, GOVERNED};
+use super::schema::{Record, Source};
+use super::sdk_types::sdk_structs;
+use super::{ClusterRecord, InstanceRecord};
 
 /// `DbInstance` members deliberately not output, with the reason a user would accept.
 /// (`tag_list` is not here: it is the `tags` field.)
@@ -25,15 +27,76 @@ fn debug_members(debug: &str) -> BTreeSet<String> {
         .collect()
 }
 
-/// SDK paths the schema reads: `engine`, `endpoint.address`...
-fn mapped_paths() -> BTreeSet<&'static str> {
-    fields()
+/// SDK paths the schema of `R` reads: `engine`, `endpoint.address`...
+fn mapped_paths_of<R: Record>() -> BTreeSet<&'static str> {
+    R::fields()
         .iter()
         .filter_map(|f| match f.source {
             Source::Api { sdk, .. } => Some(sdk),
             _ => None,
         })
         .collect()
+}
+
+fn mapped_paths() -> BTreeSet<&'static str> {
+    mapped_paths_of::<InstanceRecord>()
+}
+
+#[test]
+fn every_db_cluster_member_is_in_the_record_under_its_own_name() {
+    let members = debug_members(&format!("{:?}", DbCluster::builder().build()));
+    assert!(members.len() >= 88, "{members:?}");
+    let mapped = mapped_paths_of::<ClusterRecord>();
+    let missing: Vec<&String> = members
+        .iter()
+        .filter(|m| !mapped.contains(m.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "DbCluster members not in the cluster schema (src/record/cluster_fields.rs): {missing:?}"
+    );
+    for path in &mapped {
+        assert!(members.contains(*path), "{path} is not a DbCluster member");
+    }
+    for field in ClusterRecord::fields() {
+        if let Source::Api { sdk, .. } = field.source {
+            let name = if sdk == "tag_list" { "tags" } else { sdk };
+            assert_eq!(
+                field.name, name,
+                "a cluster member keeps its snake_case name"
+            );
+        }
+    }
+    let names: Vec<&str> = ClusterRecord::fields()[..3]
+        .iter()
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(names, ["account_id", "account_name", "region"]);
+}
+
+#[test]
+fn every_governed_member_has_an_effective_field_of_the_same_shape_in_both_types() {
+    let shapes = governed_shapes();
+    let listed: Vec<&str> = shapes.iter().map(|(n, _, _)| *n).collect();
+    assert_eq!(listed, GOVERNED);
+    for (name, instance, cluster) in shapes {
+        assert_eq!(instance, cluster, "{name}: DbInstance and DbCluster differ");
+        let effective = format!("effective_{name}");
+        let field = InstanceRecord::fields()
+            .iter()
+            .find(|f| f.name == effective)
+            .unwrap_or_else(|| panic!("no field {effective}"));
+        assert_eq!((field.shape)(), instance, "{effective}");
+    }
+    let effective = InstanceRecord::fields()
+        .iter()
+        .filter(|f| f.name.starts_with("effective_"))
+        .count();
+    assert_eq!(
+        effective,
+        GOVERNED.len(),
+        "one effective field per governed member"
+    );
 }
 
 #[test]

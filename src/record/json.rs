@@ -2,19 +2,6 @@
 //! no intermediate copy per record. Escaping follows `serde_json` byte for byte.
 
 use aws_sdk_rds::primitives::DateTime;
-use aws_sdk_rds::types::{
-    ActivityStreamMode, ActivityStreamPolicyStatus, ActivityStreamStatus, AdditionalStorageVolume,
-    AdditionalStorageVolumeOutput, AutomationMode, AvailabilityZone, CertificateDetails,
-    DatabaseInsightsMode, DbInstanceAutomatedBackupsReplication, DbInstanceRole,
-    DbInstanceStatusInfo, DbParameterGroupStatus, DbSecurityGroupMembership, DbSubnetGroup,
-    DomainMembership, Endpoint, MasterUserSecret, OptionGroupMembership, Outpost,
-    PendingCloudwatchLogsExports, PendingMaintenanceAction, PendingModifiedValues,
-    ProcessorFeature, ReplicaMode, StorageEncryptionType, Subnet, UpgradeRolloutOrder,
-    VpcSecurityGroupMembership,
-};
-
-use super::shape::{shape_of, HasShape, Shape};
-use super::value::{AsFieldValue, FieldValue};
 
 /// A value that writes itself as exactly one JSON value.
 pub trait ToJson {
@@ -170,6 +157,23 @@ impl ToJson for i32 {
     }
 }
 
+impl ToJson for i64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        write_int(out, *self);
+    }
+}
+
+/// As serde_json writes it (shortest round-trip form); `null` when not finite, as JSON has no
+/// NaN or infinity.
+impl ToJson for f64 {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        match serde_json::Number::from_f64(*self) {
+            Some(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+}
+
 impl ToJson for bool {
     fn write_json(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(if *self { b"true" } else { b"false" });
@@ -210,6 +214,30 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
+/// A `serde_json::Value` with object members in name order (canonical: the same value is
+/// always the same text, whatever order a map kept), escaped like everything else.
+impl ToJson for serde_json::Value {
+    fn write_json(&self, out: &mut Vec<u8>) {
+        use serde_json::Value;
+        match self {
+            Value::Null => out.extend_from_slice(b"null"),
+            Value::Bool(b) => b.write_json(out),
+            Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
+            Value::String(s) => write_str(out, s),
+            Value::Array(items) => items.write_json(out),
+            Value::Object(members) => {
+                let mut sorted: Vec<(&String, &Value)> = members.iter().collect();
+                sorted.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                let mut object = Object::start(out);
+                for (name, member) in sorted {
+                    object.entry(name, member);
+                }
+                object.end();
+            }
+        }
+    }
+}
+
 /// An object being written: keys with a value only (members AWS did not send are left out,
 /// as in the API's own answer).
 pub struct Object<'o> {
@@ -241,121 +269,6 @@ impl<'o> Object<'o> {
 
     pub fn end(self) {
         self.out.push(b'}');
-    }
-}
-
-/// An enum of the SDK is written as AWS spells it.
-macro_rules! sdk_enums {
-    ($($ty:ident)*) => {$(
-        impl ToJson for $ty {
-            fn write_json(&self, out: &mut Vec<u8>) {
-                write_str(out, self.as_str());
-            }
-        }
-        impl AsFieldValue for $ty {
-            fn field_value(&self) -> FieldValue<'_> {
-                FieldValue::Text(self.as_str())
-            }
-        }
-        impl HasShape for $ty {
-            fn shape() -> Shape {
-                Shape::Text
-            }
-        }
-    )*};
-}
-
-sdk_enums! {
-    ActivityStreamMode ActivityStreamPolicyStatus ActivityStreamStatus AutomationMode
-    DatabaseInsightsMode ReplicaMode StorageEncryptionType UpgradeRolloutOrder
-}
-
-/// A structure of the SDK becomes an object keyed by the SDK's snake_case member names.
-/// `member => f` writes `f(&member)` instead of the member itself.
-macro_rules! sdk_structs {
-    (@value $value:expr) => { $value };
-    (@value $value:expr, $via:path) => { $via(&$value) };
-    ($($ty:ident { $($member:ident $(=> $via:path)?),* $(,)? })*) => {
-    $(
-        impl ToJson for $ty {
-            fn write_json(&self, out: &mut Vec<u8>) {
-                let mut object = Object::start(out);
-                $(object.member(stringify!($member), &sdk_structs!(@value self.$member $(, $via)?));)*
-                object.end();
-            }
-        }
-        impl AsFieldValue for $ty {
-            fn field_value(&self) -> FieldValue<'_> {
-                FieldValue::Nested(self)
-            }
-        }
-        impl HasShape for $ty {
-            fn shape() -> Shape {
-                Shape::Object(vec![$((stringify!($member), shape_of(|v: &$ty| &v.$member))),*])
-            }
-        }
-    )*
-        /// Each structure written: its name, the members written, and the `Debug` of an
-        /// empty value (which names every member the SDK has), for the test that notices
-        /// new SDK members.
-        #[cfg(test)]
-        pub fn sdk_structs() -> Vec<(&'static str, &'static [&'static str], String)> {
-            vec![$((
-                stringify!($ty),
-                &[$(stringify!($member)),*],
-                format!("{:?}", $ty::builder().build()),
-            )),*]
-        }
-    };
-}
-
-/// A password AWS reports as pending: its presence is kept, never its value.
-fn redacted(value: &Option<String>) -> Option<&'static str> {
-    value.as_ref().map(|_| "****")
-}
-
-sdk_structs! {
-    Endpoint { address, port, hosted_zone_id }
-    DbSecurityGroupMembership { db_security_group_name, status }
-    VpcSecurityGroupMembership { vpc_security_group_id, status }
-    DbParameterGroupStatus { db_parameter_group_name, parameter_apply_status }
-    DbSubnetGroup {
-        db_subnet_group_name, db_subnet_group_description, vpc_id, subnet_group_status, subnets,
-        db_subnet_group_arn, supported_network_types,
-    }
-    Subnet { subnet_identifier, subnet_availability_zone, subnet_outpost, subnet_status }
-    AvailabilityZone { name }
-    Outpost { arn }
-    PendingModifiedValues {
-        db_instance_class, allocated_storage, master_user_password => redacted, port,
-        backup_retention_period, multi_az, engine_version, license_model, iops,
-        storage_throughput, db_instance_identifier, storage_type, ca_certificate_identifier,
-        db_subnet_group_name, pending_cloudwatch_logs_exports, processor_features,
-        automation_mode, resume_full_automation_mode_time, multi_tenant,
-        iam_database_authentication_enabled, dedicated_log_volume, engine,
-        additional_storage_volumes, db_capacity_reservation_identifier,
-    }
-    PendingCloudwatchLogsExports { log_types_to_enable, log_types_to_disable }
-    ProcessorFeature { name, value }
-    OptionGroupMembership { option_group_name, status }
-    DbInstanceStatusInfo { status_type, normal, status, message }
-    DomainMembership { domain, status, fqdn, iam_role_name, ou, auth_secret_arn, dns_ips }
-    DbInstanceRole { role_arn, feature_name, status }
-    DbInstanceAutomatedBackupsReplication { db_instance_automated_backups_arn }
-    CertificateDetails { ca_identifier, valid_till }
-    MasterUserSecret { secret_arn, secret_status, kms_key_id }
-    AdditionalStorageVolumeOutput {
-        volume_name, storage_volume_status, storage_operation_status,
-        storage_operation_percent_progress, allocated_storage, iops, max_allocated_storage,
-        storage_throughput, storage_type,
-    }
-    AdditionalStorageVolume {
-        volume_name, allocated_storage, iops, max_allocated_storage, storage_throughput,
-        storage_type,
-    }
-    PendingMaintenanceAction {
-        action, description, auto_applied_after_date, forced_apply_date, current_apply_date,
-        opt_in_status,
     }
 }
 

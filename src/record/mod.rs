@@ -1,32 +1,49 @@
-//! The output record: one per DB instance, carrying every member `DescribeDBInstances`
-//! returns, plus fields rds-inventory derives or joins. The schema is `fields.rs`.
+//! The output records, one type per resource kind, each carrying every member its `Describe*`
+//! call returns plus fields rds-inventory derives or joins. A kind's schema is one table:
+//! `fields.rs` for instances, `cluster_fields.rs` for clusters; `schema.rs` says what a field
+//! is and what every kind's record provides ([`Record`]).
 //!
-//! A record owns the SDK's `DbInstance` (moved out of the page, not copied) and writers read
-//! each field straight from it through the schema's accessors.
+//! A record owns the SDK's value (moved out of the page, not copied) and writers read each
+//! field straight from it through the schema's accessors.
 
+mod cluster;
+mod cluster_fields;
 mod columns;
 mod engine;
 mod fields;
+mod instance;
 mod json;
 mod schema;
+mod sdk_types;
 mod shape;
+mod shared_fields;
 mod value;
 
 #[cfg(test)]
 mod guard_tests;
 #[cfg(test)]
+mod kind_tests;
+#[cfg(test)]
 pub(crate) mod tests;
 
 use aws_sdk_rds::primitives::DateTime;
-use aws_sdk_rds::types::{DbInstance, PendingMaintenanceAction};
+use aws_sdk_rds::types::PendingMaintenanceAction;
 
+pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};
-pub use engine::major_engine_version;
+pub use instance::InstanceRecord;
+pub use json::ToJson;
 #[cfg(test)]
-pub use schema::fields;
-pub use schema::{markdown_table, ndjson_rows, table_rows};
+pub use schema::Field;
+pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
 pub use shape::Shape;
-pub use value::{FieldValue, TagView};
+pub use value::FieldValue;
+
+/// The instance schema (tests).
+#[cfg(test)]
+pub fn fields() -> &'static [Field<InstanceRecord>] {
+    fields::FIELDS
+}
 
 /// What derived fields need from the run: its start ("now"), fixed once so every record of a
 /// run agrees and tests can pick it.
@@ -49,101 +66,96 @@ impl RecordContext {
     }
 }
 
-/// Fields the fetch layer fills from other calls; absent until it does.
-#[derive(Debug, Clone, Default, PartialEq)]
-struct Joined {
-    maintenance: Option<Vec<PendingMaintenanceAction>>,
-    engine_major_version: Option<String>,
-    standard_support_end: Option<DateTime>,
-    extended_support_end: Option<DateTime>,
+/// Every kind's `diff` keys, in [`crate::cli::ResourceKind::ALL`] order: a record is of the
+/// first kind whose identifier it has (an instance record also names its cluster).
+pub const DIFF_KEYS: [&DiffKeys; 2] = [&InstanceRecord::DIFF, &ClusterRecord::DIFF];
+
+/// The kind of a record that has the fields `has` says it has, when it is one of ours.
+pub fn diff_keys_of(has: impl Fn(&str) -> bool) -> Option<&'static DiffKeys> {
+    DIFF_KEYS.into_iter().find(|keys| has(keys.identifier))
 }
 
-/// One DB instance as rds-inventory reports it; [`fields`] says what is output and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InstanceRecord {
-    pub account_id: String,
-    pub account_name: String,
-    pub region: String,
-    /// Moved out of the instance so the run summary can count by it.
-    pub engine: Option<String>,
-    instance: DbInstance,
-    joined: Joined,
+/// One page of records of one kind, as the fetchers send them to the writer.
+#[derive(Debug)]
+pub enum Page {
+    Instances(Vec<InstanceRecord>),
+    Clusters(Vec<ClusterRecord>),
 }
 
-impl InstanceRecord {
-    /// Takes the SDK's instance as it is; only the tag list is sorted (output stays stable).
-    pub fn from_sdk(
-        account_id: &str,
-        account_name: &str,
-        region: &str,
-        mut instance: DbInstance,
-    ) -> InstanceRecord {
-        TagView::sort(&mut instance.tag_list);
-        InstanceRecord {
-            account_id: account_id.to_owned(),
-            account_name: account_name.to_owned(),
-            region: region.to_owned(),
-            engine: instance.engine.take(),
-            instance,
-            joined: Joined::default(),
+impl Page {
+    pub fn len(&self) -> usize {
+        match self {
+            Page::Instances(records) => records.len(),
+            Page::Clusters(records) => records.len(),
         }
     }
 
-    /// The instance's ARN: what `DescribePendingMaintenanceActions` calls its
-    /// `ResourceIdentifier`.
-    pub fn db_instance_arn(&self) -> Option<&str> {
-        self.instance.db_instance_arn.as_deref()
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
+}
 
+/// Which AWS service a record belongs to, from its engine: DocumentDB and Neptune come back
+/// from the RDS APIs too.
+pub fn service_of(engine: Option<&str>) -> Option<&'static str> {
+    let engine = engine?;
+    Some(if engine.starts_with("docdb") {
+        "docdb"
+    } else if engine.starts_with("neptune") {
+        "neptune"
+    } else {
+        "rds"
+    })
+}
+
+/// Fields the fetch layer fills from other calls; absent until it does.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Joined {
+    pub(super) maintenance: Option<Vec<PendingMaintenanceAction>>,
+    pub(super) engine_major_version: Option<String>,
+    pub(super) standard_support_end: Option<DateTime>,
+    pub(super) extended_support_end: Option<DateTime>,
+}
+
+/// A record that `--with` can join data into: pending maintenance by ARN, engine support by
+/// (engine, major version).
+pub trait Joinable {
+    /// The ARN that `DescribePendingMaintenanceActions` calls `ResourceIdentifier`.
+    fn arn(&self) -> Option<&str>;
     /// (engine, major version) to look up with `DescribeDBMajorEngineVersions`, when the
     /// engine is one whose versions [`major_engine_version`] understands.
-    pub fn engine_major_key(&self) -> Option<(&str, &str)> {
-        let engine = self.engine.as_deref()?;
-        let version = self.instance.engine_version.as_deref()?;
-        Some((engine, major_engine_version(engine, version)?))
-    }
+    fn engine_major_key(&self) -> Option<(&str, &str)>;
+    fn joined_mut(&mut self) -> &mut Joined;
 
     /// Sets `pending_maintenance_actions`; an empty list means "asked, none pending".
-    pub fn set_maintenance(&mut self, actions: Vec<PendingMaintenanceAction>) {
-        self.joined.maintenance = Some(actions);
+    fn set_maintenance(&mut self, actions: Vec<PendingMaintenanceAction>) {
+        self.joined_mut().maintenance = Some(actions);
     }
 
     /// Sets `engine_major_version` and the end dates of standard and Extended Support.
-    pub fn set_engine_support(
+    fn set_engine_support(
         &mut self,
         major: &str,
         standard_end: Option<DateTime>,
         extended_end: Option<DateTime>,
     ) {
-        self.joined.engine_major_version = Some(major.to_owned());
-        self.joined.standard_support_end = standard_end;
-        self.joined.extended_support_end = extended_end;
+        let joined = self.joined_mut();
+        joined.engine_major_version = Some(major.to_owned());
+        joined.standard_support_end = standard_end;
+        joined.extended_support_end = extended_end;
     }
+}
 
-    /// The tags as a map.
-    pub fn tags(&self) -> TagView<'_> {
-        TagView::of(&self.instance.tag_list)
+/// Writes every field of `record`, in schema order, as one JSON object (tests, benchmarks).
+#[cfg(test)]
+pub fn to_json<R: Record>(record: &R, context: &RecordContext) -> String {
+    let mut out = Vec::new();
+    let mut object = json::Object::start(&mut out);
+    for field in R::fields() {
+        object.entry(field.name, &(field.read)(record, context));
     }
-
-    fn certificate_valid_till(&self) -> Option<&DateTime> {
-        self.instance
-            .certificate_details
-            .as_ref()?
-            .valid_till
-            .as_ref()
-    }
-
-    /// The record as one JSON object with every field, in schema order (tests, benchmarks).
-    #[cfg(test)]
-    pub fn to_json(&self, context: &RecordContext) -> String {
-        let mut out = Vec::new();
-        let mut object = json::Object::start(&mut out);
-        for field in fields() {
-            object.entry(field.name, &(field.read)(self, context));
-        }
-        object.end();
-        String::from_utf8(out).expect("JSON is UTF-8")
-    }
+    object.end();
+    String::from_utf8(out).expect("JSON is UTF-8")
 }
 
 impl json::ToJson for FieldValue<'_> {

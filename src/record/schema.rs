@@ -3,14 +3,45 @@
 
 use std::fmt;
 
-use super::fields::FIELDS;
+use crate::cli::ResourceKind;
+
 use super::json::write_str;
 use super::shape::Shape;
-use super::value::FieldValue;
-use super::{InstanceRecord, RecordContext};
+use super::value::{FieldValue, TagView};
+use super::RecordContext;
 
-/// One output field.
-pub struct Field {
+/// What `diff` needs of a kind: how two runs' records are matched, and which fields change
+/// without anyone acting on the resource (not compared by default).
+#[derive(Debug)]
+pub struct DiffKeys {
+    pub kind: ResourceKind,
+    /// With account_id and region, the match key.
+    pub identifier: &'static str,
+    /// The immutable resource id that tells a rename from a removal and an addition.
+    pub rename: &'static str,
+    pub volatile: &'static [&'static str],
+}
+
+/// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
+/// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters).
+pub trait Record: Sized + Send + 'static {
+    /// The kind this record is one of.
+    const KIND: ResourceKind;
+    /// The `table` format's columns when `--columns` is not given: what a person scans for.
+    const TABLE_COLUMNS: &'static [&'static str];
+    /// How `diff` matches and compares records of this kind.
+    const DIFF: DiffKeys;
+    /// Every field, in output order.
+    fn fields() -> &'static [Field<Self>];
+    fn account_id(&self) -> &str;
+    fn region(&self) -> &str;
+    fn engine(&self) -> Option<&str>;
+    /// The tags as a map.
+    fn tags(&self) -> TagView<'_>;
+}
+
+/// One output field of records of type `R`.
+pub struct Field<R> {
     /// Its name in every format (JSON key, CSV header, `--columns`).
     pub name: &'static str,
     /// What it means, in one line.
@@ -18,7 +49,7 @@ pub struct Field {
     pub source: Source,
     /// The JSON value's shape; for SDK members, read from the SDK's own type.
     pub shape: fn() -> Shape,
-    pub read: for<'a> fn(&'a InstanceRecord, &RecordContext) -> FieldValue<'a>,
+    pub read: for<'a> fn(&'a R, &RecordContext) -> FieldValue<'a>,
 }
 
 /// Where a field's value comes from.
@@ -26,9 +57,10 @@ pub struct Field {
 pub enum Source {
     /// The run itself: the accounts file, the region listed.
     Run(&'static str),
-    /// `DescribeDBInstances`: `aws` is the path under `DBInstance` as AWS spells it,
-    /// `sdk` the same path in the SDK's `DbInstance`.
+    /// The kind's own call: `call` names it and its item (`DescribeDBInstances DBInstance`),
+    /// `aws` is the path under that item as AWS spells it, `sdk` the same path in the SDK's type.
     Api {
+        call: &'static str,
         aws: &'static str,
         sdk: &'static str,
     },
@@ -42,24 +74,19 @@ impl fmt::Display for Source {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Source::Run(what) => write!(f, "run: {what}"),
-            Source::Api { aws, .. } => write!(f, "DescribeDBInstances DBInstance.{aws}"),
+            Source::Api { call, aws, .. } => write!(f, "{call}.{aws}"),
             Source::Derived(from) => write!(f, "derived: {from}"),
             Source::Joined(from) => write!(f, "joined: {from}"),
         }
     }
 }
 
-/// Every field, in output order.
-pub fn fields() -> &'static [Field] {
-    FIELDS
+/// The index of field `name` in `R`'s fields.
+pub fn field_index<R: Record>(name: &str) -> Option<usize> {
+    R::fields().iter().position(|f| f.name == name)
 }
 
-/// The index of field `name` in [`fields`].
-pub fn field_index(name: &str) -> Option<usize> {
-    FIELDS.iter().position(|f| f.name == name)
-}
-
-impl Field {
+impl<R> Field<R> {
     /// The documented type: `string`, `number`, `boolean`, `timestamp`, `object`, `array of ...`.
     pub fn kind(&self) -> String {
         (self.shape)().kind()
@@ -67,9 +94,9 @@ impl Field {
 }
 
 /// The field table as the README shows it (between its `fields:start`/`fields:end` markers).
-pub fn markdown_table() -> String {
+pub fn markdown_table<R: Record>() -> String {
     let mut out = String::from("| field | type | meaning | source |\n| --- | --- | --- | --- |\n");
-    for field in FIELDS {
+    for field in R::fields() {
         let cell = |s: &str| s.replace('|', "\\|");
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
@@ -83,9 +110,9 @@ pub fn markdown_table() -> String {
 }
 
 /// One JSON object per field and line: name, type, meaning, source.
-pub fn ndjson_rows() -> String {
+pub fn ndjson_rows<R: Record>() -> String {
     let mut out = Vec::new();
-    for field in FIELDS {
+    for field in R::fields() {
         out.extend_from_slice(b"{\"name\":");
         write_str(&mut out, field.name);
         out.extend_from_slice(b",\"type\":");
@@ -100,8 +127,8 @@ pub fn ndjson_rows() -> String {
 }
 
 /// The fields as table rows: name, type, source, meaning.
-pub fn table_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let rows = FIELDS
+pub fn table_rows<R: Record>() -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let rows = R::fields()
         .iter()
         .map(|f| {
             vec![
@@ -118,6 +145,9 @@ pub fn table_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::record::InstanceRecord;
+
+    const FIELDS: &[Field<InstanceRecord>] = super::super::fields::FIELDS;
 
     const START: &str = "<!-- fields:instances:start -->\n";
     const END: &str = "<!-- fields:instances:end -->";
@@ -132,7 +162,7 @@ mod tests {
             .map(|(table, _)| table)
             .expect("docs/fields.md has the fields:instances:start / end markers");
         assert!(
-            table == markdown_table(),
+            table == markdown_table::<InstanceRecord>(),
             "docs/fields.md's field table differs from src/record/fields.rs; \
              run scripts/update-docs.sh"
         );
@@ -145,13 +175,13 @@ mod tests {
             assert!(!field.kind().is_empty(), "{}", field.name);
             assert!(!field.meaning.contains('\n'), "{}: one line", field.name);
         }
-        assert_eq!(field_index("engine"), Some(7));
-        assert_eq!(field_index("nope"), None);
+        assert_eq!(field_index::<InstanceRecord>("engine"), Some(7));
+        assert_eq!(field_index::<InstanceRecord>("nope"), None);
     }
 
     #[test]
     fn field_list_formats_have_one_row_per_field() {
-        let ndjson = ndjson_rows();
+        let ndjson = ndjson_rows::<InstanceRecord>();
         assert_eq!(ndjson.lines().count(), FIELDS.len());
         let first: serde_json::Value =
             serde_json::from_str(ndjson.lines().next().expect("a row")).expect("JSON");
@@ -167,8 +197,11 @@ mod tests {
         assert!(
             ca.contains("\"source\":\"DescribeDBInstances DBInstance.CACertificateIdentifier\"")
         );
-        assert_eq!(markdown_table().lines().count(), FIELDS.len() + 2);
-        let (header, rows) = table_rows();
+        assert_eq!(
+            markdown_table::<InstanceRecord>().lines().count(),
+            FIELDS.len() + 2
+        );
+        let (header, rows) = table_rows::<InstanceRecord>();
         assert_eq!(header, ["NAME", "TYPE", "SOURCE", "MEANING"]);
         assert_eq!(rows.len(), FIELDS.len());
     }

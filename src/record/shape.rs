@@ -76,6 +76,18 @@ impl HasShape for i32 {
     }
 }
 
+impl HasShape for i64 {
+    fn shape() -> Shape {
+        Shape::Number
+    }
+}
+
+impl HasShape for f64 {
+    fn shape() -> Shape {
+        Shape::Number
+    }
+}
+
 impl HasShape for bool {
     fn shape() -> Shape {
         Shape::Boolean

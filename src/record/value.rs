@@ -32,7 +32,7 @@ impl FieldValue<'_> {
             FieldValue::Time(t) => write_time_json(out, t),
             FieldValue::Tags(tags) => tags.write_json(out),
             FieldValue::Nested(value) => value.write_json(out),
-            FieldValue::Json(value) => write_value(out, value),
+            FieldValue::Json(value) => value.write_json(out),
         }
     }
 
@@ -74,39 +74,6 @@ impl fmt::Debug for FieldValue<'_> {
     }
 }
 
-/// A `serde_json::Value` written with the same escaping as everything else.
-fn write_value(out: &mut Vec<u8>, value: &serde_json::Value) {
-    use serde_json::Value;
-    match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(b) => b.write_json(out),
-        Value::Number(n) => out.extend_from_slice(n.to_string().as_bytes()),
-        Value::String(s) => write_str(out, s),
-        Value::Array(items) => {
-            out.push(b'[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_value(out, item);
-            }
-            out.push(b']');
-        }
-        Value::Object(members) => {
-            out.push(b'{');
-            for (i, (key, item)) in members.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_str(out, key);
-                out.push(b':');
-                write_value(out, item);
-            }
-            out.push(b'}');
-        }
-    }
-}
-
 /// A field's value from the SDK member that holds it.
 pub trait AsFieldValue {
     fn field_value(&self) -> FieldValue<'_>;
@@ -127,6 +94,12 @@ impl AsFieldValue for String {
 impl AsFieldValue for i32 {
     fn field_value(&self) -> FieldValue<'_> {
         FieldValue::Int(i64::from(*self))
+    }
+}
+
+impl AsFieldValue for i64 {
+    fn field_value(&self) -> FieldValue<'_> {
+        FieldValue::Int(*self)
     }
 }
 

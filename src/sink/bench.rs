@@ -160,7 +160,7 @@ fn new_writer<W: Write>(format: Format, columns: &[Column], out: W) -> RecordWri
         context: RecordContext::new(DateTime::from_secs(1_750_000_000)),
         csv_raw: false,
     };
-    RecordWriter::new(format, columns, options, out).expect("writer")
+    RecordWriter::new::<InstanceRecord>(format, columns, options, out).expect("writer")
 }
 
 /// Counts what it is given and keeps nothing, like a fast pipe.
@@ -189,7 +189,7 @@ fn process_page<W: Write>(writer: &mut RecordWriter<W>, page: Vec<DbInstance>) {
 /// Runs `count` instances page by page; returns the time of each page and the bytes written.
 fn run(format: Format, count: usize, process: bool) -> (Vec<Duration>, usize) {
     let template = typical_instance();
-    let columns = output_columns(format, &[], &[]).expect("columns");
+    let columns = output_columns::<InstanceRecord>(format, &[], &[]).expect("columns");
     // The same buffer size as stdout in main.rs.
     let out = io::BufWriter::with_capacity(64 * 1024, Counting(0));
     let mut writer = new_writer(format, &columns, out);

@@ -1,8 +1,8 @@
 //! Every format written into a `Vec<u8>` and read back.
 
 use super::*;
-use crate::record::fields;
 use crate::record::tests::{bare_record, context, full_record, record_with};
+use crate::record::{fields, InstanceRecord};
 use serde_json::{json, Value};
 
 fn records() -> Vec<InstanceRecord> {
@@ -27,8 +27,9 @@ fn render_with(
 ) -> String {
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     let tags: Vec<String> = tags.iter().map(|s| s.to_string()).collect();
-    let columns = output_columns(format, &names, &tags).expect("columns");
-    let mut writer = RecordWriter::new(format, &columns, options, Vec::new()).expect("new");
+    let columns = output_columns::<InstanceRecord>(format, &names, &tags).expect("columns");
+    let mut writer =
+        RecordWriter::new::<InstanceRecord>(format, &columns, options, Vec::new()).expect("new");
     for r in records {
         writer.write(r).expect("write");
     }

@@ -74,6 +74,7 @@ macro_rules! once {
 pub(crate) use once;
 
 pub mod accounts;
+pub mod boto3;
 pub mod docs;
 pub mod fake;
 pub mod moto;

@@ -19,7 +19,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 mod account;
 mod rds;
+mod rds_clusters;
 mod rds_extra;
+mod rds_snapshots;
 mod sts;
 
 pub(crate) type Reply = Response<Full<Bytes>>;
@@ -410,6 +412,22 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
         Operation::DescribeDbMajorEngineVersions => {
             rds_extra::describe_db_major_engine_versions(shared, &call).await
         }
+        Operation::DescribeDbClusters => rds_clusters::describe_db_clusters(shared, &call).await,
+        Operation::DescribeDbSnapshots => {
+            rds_snapshots::describe_snapshots(&rds_snapshots::DB_SNAPSHOTS, shared, &call).await
+        }
+        Operation::DescribeDbClusterSnapshots => {
+            let api = &rds_snapshots::DB_CLUSTER_SNAPSHOTS;
+            rds_snapshots::describe_snapshots(api, shared, &call).await
+        }
+        Operation::DescribeDbSnapshotAttributes => {
+            let api = &rds_snapshots::DB_SNAPSHOTS;
+            rds_snapshots::describe_snapshot_attributes(api, shared, &call).await
+        }
+        Operation::DescribeDbClusterSnapshotAttributes => {
+            let api = &rds_snapshots::DB_CLUSTER_SNAPSHOTS;
+            rds_snapshots::describe_snapshot_attributes(api, shared, &call).await
+        }
         Operation::ListRegions => account::list_regions(shared, &call),
         Operation::Unsupported => error_reply(
             shared,
@@ -478,6 +496,17 @@ fn parse_call(
                 ("rds", Some("DescribeDBMajorEngineVersions")) => {
                     Operation::DescribeDbMajorEngineVersions
                 }
+                ("rds", Some("DescribeDBClusters")) => Operation::DescribeDbClusters,
+                ("rds", Some("DescribeDBSnapshots")) => Operation::DescribeDbSnapshots,
+                ("rds", Some("DescribeDBClusterSnapshots")) => {
+                    Operation::DescribeDbClusterSnapshots
+                }
+                ("rds", Some("DescribeDBSnapshotAttributes")) => {
+                    Operation::DescribeDbSnapshotAttributes
+                }
+                ("rds", Some("DescribeDBClusterSnapshotAttributes")) => {
+                    Operation::DescribeDbClusterSnapshotAttributes
+                }
                 _ => Operation::Unsupported,
             };
             (protocol, operation, Params::Form(form))
@@ -522,6 +551,24 @@ fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>
         (Operation::DescribeDbInstances, _, Some((a, r))) => shared.counters.describe(a, r),
         (Operation::DescribePendingMaintenanceActions, _, Some((a, r))) => {
             shared.counters.pending_maintenance(a, r)
+        }
+        (Operation::DescribeDbClusters, _, Some((a, r))) => shared.counters.describe_clusters(a, r),
+        (
+            Operation::DescribeDbSnapshots | Operation::DescribeDbClusterSnapshots,
+            _,
+            Some((a, r)),
+        ) => shared.counters.target_call(call.operation, a, r),
+        (Operation::DescribeDbSnapshotAttributes, _, Some((a, r))) => {
+            let named = rds_snapshots::DB_SNAPSHOTS.named_identifier(call);
+            shared
+                .counters
+                .snapshot_attributes(call.operation, (a, r), named)
+        }
+        (Operation::DescribeDbClusterSnapshotAttributes, _, Some((a, r))) => {
+            let named = rds_snapshots::DB_CLUSTER_SNAPSHOTS.named_identifier(call);
+            shared
+                .counters
+                .snapshot_attributes(call.operation, (a, r), named)
         }
         (Operation::DescribeDbMajorEngineVersions, _, _) => shared
             .counters

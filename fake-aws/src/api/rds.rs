@@ -225,14 +225,33 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
         next_marker.as_deref(),
         &request_id,
     );
+    damage_page(
+        shared,
+        (account_index, region_index),
+        &mut body,
+        ("DescribeDBInstancesResult", "DBInstance"),
+        "StorageEncrypted",
+    );
+    with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
+}
+
+/// `malformed_targets` and `truncated_targets`: cuts a page so that the SDK fails, or so
+/// that it parses fewer records without error.
+/// `boolean` names a boolean element of every record, where the malformed cut goes.
+pub(super) fn damage_page(
+    shared: &Shared,
+    (account_index, region_index): (usize, usize),
+    body: &mut String,
+    (result, record): (&str, &str),
+    boolean: &str,
+) {
     if shared.target_has(account_index, region_index, TARGET_MALFORMED) {
         shared.counters.malformed();
-        truncate_mid_element(&mut body);
+        truncate_mid_element(body, result, boolean);
     } else if shared.target_has(account_index, region_index, TARGET_TRUNCATED) {
         shared.counters.malformed();
-        truncate_after_an_instance(&mut body);
+        truncate_after_first_record(body, record);
     }
-    with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
 }
 
 fn parse_marker(
@@ -244,32 +263,32 @@ fn parse_marker(
     parse_target_marker("m1", shared, account_index, region_index, marker)
 }
 
-/// Cuts a DescribeDBInstances answer right after the first complete `</DBInstance>`: well
-/// formed up to the cut, no Marker. The SDK accepts this silently with fewer instances, as
-/// it would a body a broken proxy cut short; a careful client must notice.
-fn truncate_after_an_instance(body: &mut String) {
-    const CLOSER: &str = "</DBInstance>";
-    if let Some(position) = body.find(CLOSER) {
-        body.truncate(position + CLOSER.len());
+/// Cuts an answer right after the first complete `</{record}>`: well formed up to the cut,
+/// no Marker. The SDK accepts this silently with fewer records, as it would a body a broken
+/// proxy cut short; a careful client must notice.
+fn truncate_after_first_record(body: &mut String, record: &str) {
+    let closer = format!("</{record}>");
+    if let Some(position) = body.find(&closer) {
+        body.truncate(position + closer.len());
     }
 }
 
-/// Truncates a DescribeDBInstances answer so that the SDK reports an error. The SDK's XML
-/// reader silently accepts most truncations (it returns what it parsed up to the cut), so
-/// the cut goes where it cannot: two letters into a `StorageEncrypted` boolean of the
-/// middle instance, or, on an empty page, in the middle of the result element's name.
-fn truncate_mid_element(body: &mut String) {
-    const BOOLEAN_OPENER: &str = "<StorageEncrypted>";
-    const RESULT_OPENER: &str = "<DescribeDBInstancesResult>";
+/// Truncates an answer so that the SDK reports an error. The SDK's XML reader silently
+/// accepts most truncations (it returns what it parsed up to the cut), so the cut goes
+/// where it cannot: two letters into a `boolean` element of the middle record, or, on an
+/// empty page (or an answer without one), in the middle of the `result` element's name.
+fn truncate_mid_element(body: &mut String, result: &str, boolean: &str) {
+    let boolean_opener = format!("<{boolean}>");
+    let result_opener = format!("<{result}>");
     let half = body.len() / 2;
     let in_boolean = body[half..]
-        .find(BOOLEAN_OPENER)
+        .find(&boolean_opener)
         .map(|position| half + position)
-        .or_else(|| body.find(BOOLEAN_OPENER))
-        .map(|position| position + BOOLEAN_OPENER.len() + 2);
+        .or_else(|| body.find(&boolean_opener))
+        .map(|position| position + boolean_opener.len() + 2);
     let in_result_name = body
-        .find(RESULT_OPENER)
-        .map(|position| position + RESULT_OPENER.len() / 2);
+        .find(&result_opener)
+        .map(|position| position + result_opener.len() / 2);
     if let Some(cut) = in_boolean.or(in_result_name) {
         body.truncate(cut);
     }
@@ -295,12 +314,16 @@ mod tests {
         let mut page = "<R><DescribeDBInstancesResult><DBInstances><DBInstance><StorageEncrypted>\
                         true</StorageEncrypted></DBInstance></DBInstances></DescribeDBInstancesResult></R>"
             .to_string();
-        truncate_mid_element(&mut page);
+        truncate_mid_element(&mut page, "DescribeDBInstancesResult", "StorageEncrypted");
         assert!(page.ends_with("<StorageEncrypted>tr"), "{page}");
         let mut empty_page =
             "<R><DescribeDBInstancesResult><DBInstances></DBInstances></DescribeDBInstancesResult></R>"
                 .to_string();
-        truncate_mid_element(&mut empty_page);
+        truncate_mid_element(
+            &mut empty_page,
+            "DescribeDBInstancesResult",
+            "StorageEncrypted",
+        );
         assert_eq!(empty_page, "<R><DescribeDBIn");
     }
 }

@@ -9,7 +9,7 @@ use super::{hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
 use crate::lifecycle::{
     date_time, MajorVersion, EXTENDED_SUPPORT, MAJOR_VERSIONS, STANDARD_SUPPORT,
 };
-use crate::maintenance::{emit_resource, resource_at};
+use crate::maintenance::{emit_resource, resource_at, resource_count};
 use crate::sink::{Sink, XmlSink};
 use crate::xml;
 use hyper::StatusCode;
@@ -17,7 +17,7 @@ use hyper::StatusCode;
 const MAINTENANCE_MARKER: &str = "pm1";
 const ENGINE_VERSIONS_MARKER: &str = "ev1";
 
-fn bad_marker(shared: &Shared, call: &Call, marker: &str) -> Reply {
+pub(super) fn bad_marker(shared: &Shared, call: &Call, marker: &str) -> Reply {
     invalid_parameter(
         shared,
         call,
@@ -46,12 +46,10 @@ pub(super) async fn describe_pending_maintenance_actions(shared: &Shared, call: 
     let instance_count = shared
         .config
         .instance_count_in(generation, account_index, region_index);
-    // Position 0 is the cluster, 1..=count the instances; an empty target lists nothing.
-    let positions = if instance_count == 0 {
-        0
-    } else {
-        instance_count + 1
-    };
+    let clusters = shared
+        .config
+        .maintenance_clusters(generation, account_index, region_index);
+    let positions = resource_count(instance_count, &clusters);
     let start = match call.form_field("Marker") {
         None => 0,
         Some(marker) => {
@@ -80,6 +78,7 @@ pub(super) async fn describe_pending_maintenance_actions(shared: &Shared, call: 
             account_index,
             region_index,
             position,
+            &clusters,
         );
         if actions.is_empty() || only.is_some_and(|wanted| wanted != arn) {
             continue;

@@ -1,0 +1,102 @@
+//! Fields every kind derives or joins the same way, defined once and placed in each kind's
+//! table by one line (`shared_fields::service()`...).
+
+use aws_sdk_rds::primitives::DateTime;
+use aws_sdk_rds::types::CertificateDetails;
+
+use super::schema::{Field, Source};
+use super::shape::{shape_of, Shape};
+use super::value::{AsFieldValue, FieldValue};
+use super::{service_of, Joined};
+
+/// What the shared fields read from a record of any kind.
+pub trait SharedSource: 'static {
+    fn engine_name(&self) -> Option<&str>;
+    fn certificate(&self) -> Option<&CertificateDetails>;
+    fn joined(&self) -> &Joined;
+}
+
+fn valid_till<R: SharedSource>(r: &R) -> Option<&DateTime> {
+    r.certificate()?.valid_till.as_ref()
+}
+
+pub const fn certificate_valid_till<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "certificate_valid_till",
+        meaning:
+            "when the server certificate expires (`certificate_details.valid_till`, flattened)",
+        source: Source::Derived("certificate_details.valid_till"),
+        shape: || Shape::Timestamp,
+        read: |r, _| match valid_till(r) {
+            Some(time) => FieldValue::Time(time),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn certificate_days_left<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "certificate_days_left",
+        meaning: "whole days from the run's start until the certificate expires, rounded down; negative once expired",
+        source: Source::Derived("certificate_details.valid_till and the run's start"),
+        shape: || Shape::Number,
+        read: |r, context| match valid_till(r) {
+            Some(time) => FieldValue::Int(context.days_until(time)),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+/// `meaning` and `source` name the kind (instance, cluster) and how its actions are found.
+pub const fn pending_maintenance_actions<R: SharedSource>(
+    meaning: &'static str,
+    source: &'static str,
+) -> Field<R> {
+    Field {
+        name: "pending_maintenance_actions",
+        meaning,
+        source: Source::Joined(source),
+        shape: || shape_of(|j: &Joined| &j.maintenance),
+        read: |r, _| r.joined().maintenance.field_value(),
+    }
+}
+
+pub const fn engine_major_version<R: SharedSource>(meaning: &'static str) -> Field<R> {
+    Field {
+        name: "engine_major_version",
+        meaning,
+        source: Source::Joined("DescribeDBMajorEngineVersions MajorEngineVersion"),
+        shape: || Shape::Text,
+        read: |r, _| r.joined().engine_major_version.field_value(),
+    }
+}
+
+pub const fn standard_support_end_date<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "standard_support_end_date",
+        meaning: "when RDS standard support of the major version ends",
+        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-standard-support LifecycleSupportEndDate"),
+        shape: || Shape::Timestamp,
+        read: |r, _| r.joined().standard_support_end.field_value(),
+    }
+}
+
+pub const fn extended_support_end_date<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "extended_support_end_date",
+        meaning: "when RDS Extended Support of the major version ends",
+        source: Source::Joined("DescribeDBMajorEngineVersions SupportedEngineLifecycles open-source-rds-extended-support LifecycleSupportEndDate"),
+        shape: || Shape::Timestamp,
+        read: |r, _| r.joined().extended_support_end.field_value(),
+    }
+}
+
+pub const fn service<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "service",
+        meaning: "the AWS service: `rds`, `docdb` (DocumentDB) or `neptune`, from the engine",
+        source: Source::Derived("engine"),
+        shape: || Shape::Text,
+        read: |r, _| service_of(r.engine_name()).map_or(FieldValue::Absent, FieldValue::Text),
+    }
+}

@@ -1,0 +1,332 @@
+//! Resource kinds against moto, judged by boto3: the `clusters` kind carries every member
+//! boto3's `describe_db_clusters` returns, under its snake_case name and equal; instance rows
+//! of an Aurora cluster show the cluster's values in their `effective_*` fields and the right
+//! `cluster_role`; the "public without deletion protection" recipe on the effective fields
+//! flags a plain public instance and not the instances of a protected cluster.
+//!
+//! The expected values come from boto3 in moto's virtualenv, not from values the test wrote.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::boto3::snake_case;
+use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
+use common::{once, Account, AccountsFile, Run, Tool};
+use serde_json::{Map, Value};
+
+const ACCOUNT: &str = "111111111111";
+const REGION: &str = "eu-west-1";
+const ROLE: &str = "InventoryReadOnly";
+/// How the schema spells a `DescribeDBClusters` source.
+const API_SOURCE: &str = "DescribeDBClusters DBCluster.";
+/// Members moto recomputes on every call ("now"), so two calls never agree on their value.
+const MOVING: &[&str] = &["LatestRestorableTime", "EarliestRestorableTime"];
+
+/// boto3 in moto's virtualenv: `seed`s an Aurora cluster with deletion protection and two
+/// public instances, a plain public instance without it and a Multi-AZ DB cluster; `clusters`
+/// prints `describe_db_clusters` as JSON (timestamps formatted like the SDK's RFC 3339).
+const BOTO3: &str = r#"
+import datetime, json, sys
+import boto3
+
+def client(service, endpoint, account, region, role):
+    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
+                region_name=region, endpoint_url=endpoint)
+    creds = boto3.client("sts", **base).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="kinds-test")["Credentials"]
+    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
+                        aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"],
+                        region_name=region, endpoint_url=endpoint)
+
+def rfc3339(value):
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(type(value))
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += ("." + "%06d" % value.microsecond).rstrip("0")
+    return text + "Z"
+
+mode, endpoint, account, region, role = sys.argv[1:6]
+rds = client("rds", endpoint, account, region, role)
+if mode == "seed":
+    rds.create_db_cluster(
+        DBClusterIdentifier="ledger", Engine="aurora-postgresql", EngineVersion="16.4",
+        MasterUsername="ledger_admin", MasterUserPassword="not-a-secret-1",
+        DeletionProtection=True, StorageEncrypted=True, BackupRetentionPeriod=7,
+        Tags=[{"Key": "team", "Value": "payments"}])
+    for name in ["ledger-1", "ledger-2"]:
+        rds.create_db_instance(
+            DBInstanceIdentifier=name, DBInstanceClass="db.r6g.large",
+            Engine="aurora-postgresql", DBClusterIdentifier="ledger", PubliclyAccessible=True)
+    rds.create_db_instance(
+        DBInstanceIdentifier="public-plain", DBInstanceClass="db.t3.micro", Engine="postgres",
+        EngineVersion="16.3", AllocatedStorage=20, MasterUsername="plain_admin",
+        MasterUserPassword="not-a-secret-2", PubliclyAccessible=True, DeletionProtection=False)
+    rds.create_db_cluster(
+        DBClusterIdentifier="multi", Engine="postgres", EngineVersion="16.3",
+        DBClusterInstanceClass="db.m6gd.large", AllocatedStorage=100, StorageType="io1",
+        Iops=1000, MasterUsername="multi_admin", MasterUserPassword="not-a-secret-3")
+elif mode == "clusters":
+    pages = rds.get_paginator("describe_db_clusters").paginate()
+    print(json.dumps([c for page in pages for c in page["DBClusters"]], default=rfc3339))
+"#;
+
+/// Runs the inline boto3 script against `moto`.
+fn boto3(mode: &str, moto: &MotoServer) -> String {
+    common::boto3::run_script(BOTO3, &[mode, moto.url(), ACCOUNT, REGION, ROLE])
+}
+
+/// One seeded moto, listed once with `--kind all`, shared by the tests that only read it.
+struct Scenario {
+    moto: MotoServer,
+    run: Run,
+}
+
+fn scenario() -> &'static Scenario {
+    once!(Scenario, {
+        let moto = MotoServer::start();
+        boto3("seed", &moto);
+        let run = inventory(&moto, &["--kind", "all", "-o", "{kind}.ndjson"]);
+        run.assert_code(0, "--kind all");
+        Scenario { moto, run }
+    })
+}
+
+/// rds-inventory against `moto` for the one account and region, with the base keys.
+fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
+    let tool = Tool::new()
+        .endpoint(moto.url())
+        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
+        .arg("--no-progress");
+    AccountsFile::new()
+        .regions([REGION])
+        .role_name(ROLE)
+        .account(Account::new(ACCOUNT).name("prod"))
+        .write(tool.workdir());
+    tool.args(args.iter().copied()).run()
+}
+
+/// The NDJSON file `name` of a run, by the value of `key`.
+fn records_by(run: &Run, name: &str, key: &str) -> BTreeMap<String, Map<String, Value>> {
+    let text =
+        std::fs::read_to_string(run.path(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"));
+    text.lines()
+        .map(|line| {
+            let record: Map<String, Value> = serde_json::from_str(line).expect("an NDJSON record");
+            let id = record[key].as_str().expect("an identifier").to_owned();
+            (id, record)
+        })
+        .collect()
+}
+
+/// The cluster schema's API fields: AWS name under `DBCluster` -> field name.
+fn cluster_api_fields() -> BTreeMap<String, String> {
+    let run = Tool::new()
+        .args(["fields", "--kind", "clusters", "-f", "ndjson"])
+        .run();
+    run.assert_code(0, "fields --kind clusters");
+    run.json_lines()
+        .iter()
+        .filter_map(|row| {
+            let path = row["source"].as_str()?.strip_prefix(API_SOURCE)?.to_owned();
+            Some((path, row["name"].as_str()?.to_owned()))
+        })
+        .collect()
+}
+
+/// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.
+fn as_record_value(aws_name: &str, value: &Value) -> Value {
+    match value {
+        Value::Array(tags) if aws_name == "TagList" => Value::Object(
+            tags.iter()
+                .map(|t| {
+                    let key = t["Key"].as_str().expect("key").to_owned();
+                    (key, t["Value"].clone())
+                })
+                .collect(),
+        ),
+        Value::Object(members) => Value::Object(
+            members
+                .iter()
+                .map(|(k, v)| (snake_case(k), as_record_value(k, v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|v| as_record_value("", v)).collect()),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn every_member_boto3_returns_for_a_cluster_is_in_its_record_with_the_same_value() {
+    let scenario = scenario();
+    let clusters: Vec<Map<String, Value>> =
+        serde_json::from_str(&boto3("clusters", &scenario.moto)).expect("boto3's answer");
+    let mut records = records_by(&scenario.run, "clusters.ndjson", "db_cluster_identifier");
+    let fields = cluster_api_fields();
+    assert!(fields.len() >= 88, "{}", fields.len());
+    assert_eq!(clusters.len(), 2, "ledger and multi");
+    for aws in &clusters {
+        let id = aws["DBClusterIdentifier"].as_str().expect("an identifier");
+        let record = records
+            .remove(id)
+            .unwrap_or_else(|| panic!("cluster {id} is not in the inventory"));
+        assert_eq!(record["account_id"], ACCOUNT);
+        assert_eq!(record["region"], REGION);
+        for (name, value) in aws {
+            let field = fields
+                .get(name)
+                .unwrap_or_else(|| panic!("{id}: boto3 returned {name}, which no field carries"));
+            assert_eq!(
+                field,
+                &if name == "TagList" {
+                    "tags".to_owned()
+                } else {
+                    snake_case(name)
+                },
+                "{id}: {name} keeps its snake_case name"
+            );
+            let got = &record[field.as_str()];
+            if MOVING.contains(&name.as_str()) {
+                assert!(got.is_string(), "{id}: {field} is {got}");
+                continue;
+            }
+            assert_eq!(got, &as_record_value(name, value), "{id}: {field}");
+        }
+        for (name, field) in &fields {
+            if !aws.contains_key(name) && name != "TagList" {
+                assert_eq!(record[field.as_str()], Value::Null, "{id}: {field}");
+            }
+        }
+        assert_eq!(record["service"], "rds", "{id}");
+    }
+    assert!(
+        records.is_empty(),
+        "clusters boto3 did not see: {records:?}"
+    );
+}
+
+#[test]
+fn aurora_instances_show_their_clusters_values_in_the_effective_fields() {
+    let scenario = scenario();
+    let instances = records_by(&scenario.run, "instances.ndjson", "db_instance_identifier");
+    let cluster = &records_by(&scenario.run, "clusters.ndjson", "db_cluster_identifier")["ledger"];
+    for (name, role) in [("ledger-1", "writer"), ("ledger-2", "reader")] {
+        let record = &instances[name];
+        assert_eq!(record["cluster_role"], role, "{name}");
+        assert_eq!(
+            record["deletion_protection"], false,
+            "{name}: AWS's own value is kept"
+        );
+        for member in [
+            "deletion_protection",
+            "storage_encrypted",
+            "backup_retention_period",
+            "multi_az",
+            "master_username",
+            "engine_version",
+        ] {
+            assert_eq!(
+                record[format!("effective_{member}").as_str()],
+                cluster[member],
+                "{name}: effective_{member}"
+            );
+        }
+        assert_eq!(record["effective_deletion_protection"], true, "{name}");
+        assert_eq!(record["effective_backup_retention_period"], 7, "{name}");
+    }
+    let plain = &instances["public-plain"];
+    assert_eq!(plain["cluster_role"], Value::Null);
+    for member in ["deletion_protection", "allocated_storage", "multi_az"] {
+        assert_eq!(
+            plain[format!("effective_{member}").as_str()],
+            plain[member],
+            "public-plain: its own {member}"
+        );
+    }
+}
+
+/// The documented recipe "publicly accessible instances without deletion protection", on
+/// the effective fields: `select(.publicly_accessible and (.effective_deletion_protection |
+/// not))`.
+#[test]
+fn the_public_without_deletion_protection_recipe_flags_only_the_unprotected_instance() {
+    let scenario = scenario();
+    let instances = records_by(&scenario.run, "instances.ndjson", "db_instance_identifier");
+    let flagged: Vec<&str> = instances
+        .iter()
+        .filter(|(_, r)| {
+            r["publicly_accessible"] == true && r["effective_deletion_protection"] != true
+        })
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(flagged, ["public-plain"]);
+    let naive: Vec<&str> = instances
+        .iter()
+        .filter(|(_, r)| r["publicly_accessible"] == true && r["deletion_protection"] != true)
+        .map(|(id, _)| id.as_str())
+        .collect();
+    assert_eq!(
+        naive.len(),
+        3,
+        "AWS's own field flags the protected cluster's instances too"
+    );
+}
+
+#[test]
+fn several_kinds_write_one_file_each_and_stdout_is_refused() {
+    let scenario = scenario();
+    assert!(scenario.run.path("instances.ndjson").is_file());
+    assert!(scenario.run.path("clusters.ndjson").is_file());
+    assert_eq!(scenario.run.stdout, "", "nothing on stdout");
+    let refused = inventory(&scenario.moto, &["--kind", "instances,clusters"]);
+    refused.assert_code(2, "several kinds to stdout");
+    refused.assert_stderr_contains("{kind}");
+    let clusters_only = inventory(&scenario.moto, &["--kind", "clusters"]);
+    clusters_only.assert_code(0, "one kind to stdout");
+    let ids = clusters_only.json_strings("db_cluster_identifier");
+    assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["ledger", "multi"]);
+}
+
+#[test]
+fn summary_and_metrics_count_each_kind() {
+    let scenario = scenario();
+    let run = inventory(
+        &scenario.moto,
+        &[
+            "--kind",
+            "all",
+            "-o",
+            "out-{kind}.csv",
+            "-f",
+            "csv",
+            "--summary",
+            "summary.json",
+            "--metrics",
+            "metrics.prom",
+        ],
+    );
+    run.assert_code(0, "--kind all");
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
+            .expect("JSON");
+    assert_eq!(summary["instances"], 3);
+    assert_eq!(summary["kinds"]["instances"]["records"], 3);
+    assert_eq!(summary["kinds"]["clusters"]["records"], 2);
+    assert_eq!(
+        summary["kinds"]["clusters"]["by_engine"],
+        serde_json::json!({"aurora-postgresql": 1, "postgres": 1})
+    );
+    let metrics = std::fs::read_to_string(run.path("metrics.prom")).expect("metrics");
+    assert!(
+        metrics.contains(&format!(
+            r#"rds_inventory_clusters{{account_id="{ACCOUNT}",account_name="prod",region="{REGION}",engine="aurora-postgresql"}} 1"#
+        )),
+        "{metrics}"
+    );
+    let csv = std::fs::read_to_string(run.path("out-clusters.csv")).expect("clusters CSV");
+    assert!(csv.starts_with("account_id,account_name,region,allocated_storage,"));
+    assert_eq!(csv.lines().count(), 3, "a header and two clusters");
+}
