@@ -12,6 +12,7 @@ mod metrics;
 mod output_file;
 mod plan;
 mod prepare;
+mod price;
 mod progress;
 mod record;
 mod sink;

@@ -105,6 +105,14 @@ pub struct FakeConfig {
     /// Accounts where DescribeDBSnapshotAttributes and DescribeDBClusterSnapshotAttributes
     /// answer 403 `AccessDenied` (the Describe calls still work).
     pub snapshot_attributes_denied_accounts: HashSet<String>,
+    /// Price List `GetProducts` answers 400 `AccessDeniedException` (to every caller).
+    pub price_list_denied: bool,
+    /// The first this many GetProducts calls answer 400 `ThrottlingException` (counted as
+    /// throttled), then the price list is served.
+    pub price_list_throttled_calls: u64,
+    /// Most documents per GetProducts page, below any `MaxResults` asked for (default 2, so
+    /// most listings span pages as real ones may).
+    pub price_list_page_size: usize,
 }
 
 impl Default for FakeConfig {
@@ -149,6 +157,9 @@ impl Default for FakeConfig {
             snapshot_sharing: SnapshotSharing::default(),
             snapshots_denied_accounts: HashSet::new(),
             snapshot_attributes_denied_accounts: HashSet::new(),
+            price_list_denied: false,
+            price_list_throttled_calls: 0,
+            price_list_page_size: 2,
         }
     }
 }

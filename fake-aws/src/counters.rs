@@ -22,10 +22,11 @@ pub(crate) enum Operation {
     DescribeDbClusterSnapshots,
     DescribeDbSnapshotAttributes,
     DescribeDbClusterSnapshotAttributes,
+    GetProducts,
 }
 
 impl Operation {
-    const ALL: [Operation; 11] = [
+    const ALL: [Operation; 12] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
@@ -37,6 +38,7 @@ impl Operation {
         Operation::DescribeDbClusterSnapshots,
         Operation::DescribeDbSnapshotAttributes,
         Operation::DescribeDbClusterSnapshotAttributes,
+        Operation::GetProducts,
     ];
 
     /// The RDS operations, which the per-target RDS controls apply to.
@@ -68,6 +70,7 @@ impl Operation {
             Operation::DescribeDbClusterSnapshots => "DescribeDBClusterSnapshots",
             Operation::DescribeDbSnapshotAttributes => "DescribeDBSnapshotAttributes",
             Operation::DescribeDbClusterSnapshotAttributes => "DescribeDBClusterSnapshotAttributes",
+            Operation::GetProducts => "GetProducts",
         }
     }
 
@@ -165,6 +168,15 @@ pub struct CountersSnapshot {
     pub assume_role_durations: BTreeMap<String, Vec<Option<u64>>>,
     /// AssumeRole calls refused because DurationSeconds exceeded `max_session_duration`.
     pub assume_role_duration_rejected: u64,
+    /// GetProducts requests (every page, any outcome) per price key: the request's filters
+    /// as `Field=Value`, sorted, joined with `,`.
+    pub price_list_calls: BTreeMap<String, u64>,
+    /// GetProducts listings (requests without a NextToken: first pages) per price key.
+    pub price_list_listings: BTreeMap<String, u64>,
+    /// GetProducts requests per region of their SigV4 credential scope.
+    pub price_list_regions: BTreeMap<String, u64>,
+    /// GetProducts calls answered `AccessDeniedException` (`price_list_denied`).
+    pub price_list_denied: u64,
 }
 
 impl CountersSnapshot {
@@ -293,6 +305,16 @@ impl CountersSnapshot {
         self.assume_role_regions.get(region).copied().unwrap_or(0)
     }
 
+    /// GetProducts listings (first pages) over all price keys.
+    pub fn price_list_listings_total(&self) -> u64 {
+        self.price_list_listings.values().sum()
+    }
+
+    /// GetProducts listings (first pages) of one price key; 0 if none.
+    pub fn price_list_listings_for(&self, key: &str) -> u64 {
+        self.price_list_listings.get(key).copied().unwrap_or(0)
+    }
+
     /// The DurationSeconds one account's AssumeRole calls asked for, in order.
     pub fn assume_role_durations_for(&self, account_id: &str) -> Vec<Option<u64>> {
         self.assume_role_durations
@@ -401,6 +423,12 @@ pub(crate) struct Counters {
     assume_role_arns: Tally<String, u64>,
     assume_role_regions: Tally<String, u64>,
     assume_role_durations: Tally<String, Vec<Option<u64>>>,
+    price_list_calls: Tally<String, u64>,
+    price_list_listings: Tally<String, u64>,
+    price_list_regions: Tally<String, u64>,
+    price_list_denied: AtomicU64,
+    /// GetProducts calls that took one of the configured `price_list_throttled_calls`.
+    price_list_failures_taken: AtomicU64,
 }
 
 impl Counters {
@@ -433,6 +461,11 @@ impl Counters {
             assume_role_arns: Tally::new(),
             assume_role_regions: Tally::new(),
             assume_role_durations: Tally::new(),
+            price_list_calls: Tally::new(),
+            price_list_listings: Tally::new(),
+            price_list_regions: Tally::new(),
+            price_list_denied: AtomicU64::new(0),
+            price_list_failures_taken: AtomicU64::new(0),
         }
     }
 
@@ -542,6 +575,29 @@ impl Counters {
         self.assume_role_regions
             .update(region.to_string(), |count| *count += 1);
     }
+    /// Counts one GetProducts request under its price key and region.
+    pub(crate) fn price_list_call(&self, key: String, region: &str, first_page: bool) {
+        if first_page {
+            self.price_list_listings
+                .update(key.clone(), |count| *count += 1);
+        }
+        self.price_list_calls.update(key, |count| *count += 1);
+        self.price_list_regions
+            .update(region.to_string(), |count| *count += 1);
+    }
+    pub(crate) fn price_list_denied(&self) {
+        bump(&self.price_list_denied);
+    }
+    /// Whether this GetProducts call is one of the first `failures` (each is taken once).
+    pub(crate) fn take_price_list_failure(&self, failures: u64) -> bool {
+        failures > 0
+            && self
+                .price_list_failures_taken
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |taken| {
+                    (taken < failures).then_some(taken + 1)
+                })
+                .is_ok()
+    }
     pub(crate) fn assume_role_duration(&self, account_id: &str, duration_secs: Option<u64>) {
         self.assume_role_durations
             .update(account_id.to_string(), |durations| {
@@ -563,6 +619,7 @@ impl Counters {
             &self.connections_accepted,
             &self.rds_access_denied,
             &self.assume_role_duration_rejected,
+            &self.price_list_denied,
         ];
         let all_counters = all_scalars
             .into_iter()
@@ -582,6 +639,9 @@ impl Counters {
         self.assume_role_arns.clear();
         self.assume_role_regions.clear();
         self.assume_role_durations.clear();
+        self.price_list_calls.clear();
+        self.price_list_listings.clear();
+        self.price_list_regions.clear();
         self.peak_in_flight
             .store(load(&self.in_flight), Ordering::Relaxed);
     }
@@ -671,6 +731,10 @@ impl Counters {
             assume_role_regions: self.assume_role_regions.copy(),
             assume_role_durations: self.assume_role_durations.copy(),
             assume_role_duration_rejected: load(&self.assume_role_duration_rejected),
+            price_list_calls: self.price_list_calls.copy(),
+            price_list_listings: self.price_list_listings.copy(),
+            price_list_regions: self.price_list_regions.copy(),
+            price_list_denied: load(&self.price_list_denied),
         }
     }
 }

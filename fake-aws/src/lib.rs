@@ -1,8 +1,8 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
 //! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
 //! `DescribeDBMajorEngineVersions`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
-//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes` and Account
-//! `ListRegions`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
+//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, Account
+//! `ListRegions` and Price List `GetProducts`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
 //! README.md for the controls and counters.
 
 mod api;
@@ -14,6 +14,7 @@ mod generation;
 mod inventory;
 mod lifecycle;
 mod maintenance;
+mod pricing;
 mod request;
 mod rng;
 mod server;

@@ -57,6 +57,9 @@ DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
   --deny-snapshots ACCOUNT       DescribeDBSnapshots and DescribeDBClusterSnapshots are denied
                                  (repeatable)
   --deny-snapshot-attributes ACCOUNT  both snapshot attribute calls are denied (repeatable)
+  --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
+  --price-list-throttled-calls N  the first N GetProducts calls are throttled (default 0)
+  --price-list-page-size N       most documents per GetProducts page (default 2)
   -h, --help                     this text
 ";
 
@@ -141,6 +144,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         // The flags without a value.
         if arg == "--complete-records" {
             options.config.complete_records = true;
+            continue;
+        }
+        if arg == "--deny-price-list" {
+            options.config.price_list_denied = true;
             continue;
         }
         if arg == "--cluster-maintenance" {
@@ -268,6 +275,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--deny-snapshot-attributes" => {
                 config.snapshot_attributes_denied_accounts.insert(value);
             }
+            "--price-list-throttled-calls" => {
+                config.price_list_throttled_calls = parse_number(&flag, &value)?
+            }
+            "--price-list-page-size" => config.price_list_page_size = parse_number(&flag, &value)?,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -501,5 +512,21 @@ mod tests {
         assert!(parse(&["--automated-snapshots", "101"]).is_err());
         assert!(parse(&["--automated-snapshots", "80", "--backup-snapshots", "30"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
+    }
+
+    #[test]
+    fn parses_the_price_list_flags() {
+        let config = parse(&[
+            "--deny-price-list",
+            "--price-list-throttled-calls",
+            "3",
+            "--price-list-page-size=50",
+        ])
+        .expect("valid flags")
+        .expect("not help")
+        .config;
+        assert!(config.price_list_denied);
+        assert_eq!(config.price_list_throttled_calls, 3);
+        assert_eq!(config.price_list_page_size, 50);
     }
 }

@@ -18,6 +18,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 mod account;
+mod pricing;
 mod rds;
 mod rds_clusters;
 mod rds_extra;
@@ -242,6 +243,9 @@ enum Protocol {
     Query { namespace: &'static str },
     /// JSON request and answer, errors typed by `x-amzn-ErrorType` (Account).
     RestJson,
+    /// awsJson1.1: JSON POST to `/` named by `X-Amz-Target`, errors typed by `__type` (Price
+    /// List).
+    AwsJson,
 }
 
 impl Protocol {
@@ -249,7 +253,7 @@ impl Protocol {
     fn pick<'a>(self, query_code: &'a str, json_code: &'a str) -> &'a str {
         match self {
             Protocol::Query { .. } => query_code,
-            Protocol::RestJson => json_code,
+            Protocol::RestJson | Protocol::AwsJson => json_code,
         }
     }
 }
@@ -330,7 +334,7 @@ fn error_reply(
             let body = xml::error_response(namespace, fault, code, message, &request_id);
             reply(status, "text/xml", body)
         }
-        Protocol::RestJson => {
+        Protocol::RestJson | Protocol::AwsJson => {
             let mut response = json_reply(status, &json!({ "__type": code, "message": message }));
             if let Ok(value) = HeaderValue::from_str(code) {
                 response.headers_mut().insert("x-amzn-errortype", value);
@@ -349,6 +353,11 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
         .and_then(|value| value.to_str().ok())
         .and_then(parse_credential_scope);
     let path = request.uri().path().to_string();
+    let amz_target = request
+        .headers()
+        .get("x-amz-target")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_string);
     let body = match Limited::new(request.into_body(), MAX_BODY_BYTES)
         .collect()
         .await
@@ -382,7 +391,7 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
             "Request is missing Authentication Token",
         );
     };
-    let call = match parse_call(shared, scope, &path, &body) {
+    let call = match parse_call(shared, scope, &path, amz_target.as_deref(), &body) {
         Ok(call) => call,
         Err(reply) => return *reply,
     };
@@ -429,6 +438,7 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
             rds_snapshots::describe_snapshot_attributes(api, shared, &call).await
         }
         Operation::ListRegions => account::list_regions(shared, &call),
+        Operation::GetProducts => pricing::get_products(shared, &call),
         Operation::Unsupported => error_reply(
             shared,
             call.protocol,
@@ -440,29 +450,43 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
     }
 }
 
+/// A JSON request body (an empty one is `{}`), or the SerializationException answer.
+fn json_params(shared: &Shared, protocol: Protocol, body: &[u8]) -> Result<Value, Box<Reply>> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(body).map_err(|_| {
+        shared.counters.call(Operation::Unsupported);
+        Box::new(error_reply(
+            shared,
+            protocol,
+            StatusCode::BAD_REQUEST,
+            "SerializationException",
+            "The request body is not valid JSON.",
+        ))
+    })
+}
+
 fn parse_call(
     shared: &Shared,
     scope: CredentialScope,
     path: &str,
+    amz_target: Option<&str>,
     body: &[u8],
 ) -> Result<Call, Box<Reply>> {
     let (protocol, operation, params) = match scope.service.as_str() {
+        "pricing" => {
+            let protocol = Protocol::AwsJson;
+            let params = json_params(shared, protocol, body)?;
+            let operation = match (path, amz_target) {
+                ("/", Some("AWSPriceListService.GetProducts")) => Operation::GetProducts,
+                _ => Operation::Unsupported,
+            };
+            (protocol, operation, Params::Json(params))
+        }
         "account" => {
             let protocol = Protocol::RestJson;
-            let params = if body.iter().all(u8::is_ascii_whitespace) {
-                json!({})
-            } else {
-                serde_json::from_slice(body).map_err(|_| {
-                    shared.counters.call(Operation::Unsupported);
-                    Box::new(error_reply(
-                        shared,
-                        protocol,
-                        StatusCode::BAD_REQUEST,
-                        "SerializationException",
-                        "The request body is not valid JSON.",
-                    ))
-                })?
-            };
+            let params = json_params(shared, protocol, body)?;
             let operation = if path == "/listRegions" {
                 Operation::ListRegions
             } else {
@@ -576,6 +600,11 @@ fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>
         (Operation::AssumeRole, _, _) => shared
             .counters
             .assume_role_request(call.form_field("RoleArn"), &call.scope.region),
+        (Operation::GetProducts, _, _) => shared.counters.price_list_call(
+            pricing::price_key(call.json()),
+            &call.scope.region,
+            call.json().get("NextToken").is_none_or(Value::is_null),
+        ),
         (Operation::ListRegions, caller, _) => {
             if let Some(account_index) = account::list_regions_account(shared, call, caller) {
                 shared.counters.list_regions(account_index);
@@ -592,10 +621,13 @@ fn throttling_reply(shared: &Shared, protocol: Protocol, target: Option<(usize, 
         shared.counters.throttled_target(a, r);
     }
     let status = match protocol {
-        Protocol::Query { .. } => StatusCode::BAD_REQUEST,
+        Protocol::Query { .. } | Protocol::AwsJson => StatusCode::BAD_REQUEST,
         Protocol::RestJson => StatusCode::TOO_MANY_REQUESTS,
     };
-    let code = protocol.pick("Throttling", "TooManyRequestsException");
+    let code = match protocol {
+        Protocol::AwsJson => "ThrottlingException",
+        _ => protocol.pick("Throttling", "TooManyRequestsException"),
+    };
     error_reply(shared, protocol, status, code, "Rate exceeded")
 }
 
