@@ -21,7 +21,10 @@ use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::progress::{warning_line, Progress, Reporter};
-use crate::record::{self, ClusterRecord, InstanceRecord, Page, Record, RecordContext};
+use crate::record::{
+    self, ClusterRecord, ClusterSnapshotRecord, InstanceRecord, Page, Record, RecordContext,
+    SnapshotRecord,
+};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
 use crate::status::{reader_gone, RunStatus};
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
@@ -137,6 +140,7 @@ async fn run_inventory(
         aws,
         plan,
         warnings,
+        organization_accounts,
     } = tokio::select! {
         prepared = prepare(settings, warnings_onto(&events)) => prepared?,
         () = interrupt.recv() => {
@@ -154,7 +158,10 @@ async fn run_inventory(
         initial_backoff: settings.initial_backoff,
         retry_budget: settings.retry_budget,
     };
-    let joins = Arc::new(Joins::new(&settings.with));
+    let ours = plan.accounts.iter().map(|a| a.spec.id.clone());
+    let joins = Arc::new(
+        Joins::new(&settings.with).with_inside_accounts(ours.chain(organization_accounts)),
+    );
     let fetching = fetch::fetch_all(
         Arc::clone(&aws),
         Arc::clone(&plan.targets),
@@ -264,6 +271,7 @@ async fn plan_with_aws(
         aws,
         plan,
         warnings,
+        ..
     } = prepare(
         settings,
         WarningSink::new(|w| eprintln!("{}", warning_line(&w))),
@@ -301,6 +309,8 @@ pub fn fields(
     let rendered = match kind {
         ResourceKind::Instances => render_fields::<InstanceRecord>(format),
         ResourceKind::Clusters => render_fields::<ClusterRecord>(format),
+        ResourceKind::Snapshots => render_fields::<SnapshotRecord>(format),
+        ResourceKind::ClusterSnapshots => render_fields::<ClusterSnapshotRecord>(format),
     };
     let written = stdout
         .write_all(rendered.as_bytes())
@@ -354,6 +364,12 @@ impl Outputs {
                 ResourceKind::Clusters => {
                     open_writer::<ClusterRecord>(settings, options, destination)
                 }
+                ResourceKind::Snapshots => {
+                    open_writer::<SnapshotRecord>(settings, options, destination)
+                }
+                ResourceKind::ClusterSnapshots => {
+                    open_writer::<ClusterSnapshotRecord>(settings, options, destination)
+                }
             }?;
             writers.push((kind, writer));
         }
@@ -377,6 +393,14 @@ impl Outputs {
             Page::Clusters(records) => {
                 write_records(self.writer(ResourceKind::Clusters)?, records, counts)
             }
+            Page::Snapshots(records) => {
+                write_records(self.writer(ResourceKind::Snapshots)?, records, counts)
+            }
+            Page::ClusterSnapshots(records) => write_records(
+                self.writer(ResourceKind::ClusterSnapshots)?,
+                records,
+                counts,
+            ),
         }
     }
 

@@ -75,8 +75,8 @@ pub struct Cli {
     pub summary: Option<PathBuf>,
 
     /// Resource kinds to list: instances (DescribeDBInstances), clusters (DescribeDBClusters),
-    /// or all; with several kinds, -o must contain {kind} [default: the file's `kinds`, else
-    /// instances]
+    /// snapshots (DescribeDBSnapshots), cluster-snapshots (DescribeDBClusterSnapshots), or all;
+    /// with several kinds, -o must contain {kind} [default: the file's `kinds`, else instances]
     #[arg(long, value_name = "KIND,...", value_enum, value_delimiter = ',')]
     pub kind: Vec<KindChoice>,
 
@@ -275,17 +275,29 @@ pub enum ResourceKind {
     Instances,
     /// DB clusters: Aurora, Multi-AZ DB clusters, DocumentDB, Neptune (DescribeDBClusters)
     Clusters,
+    /// The account's own DB snapshots: manual, automated, AWS Backup (DescribeDBSnapshots)
+    Snapshots,
+    /// The account's own DB cluster snapshots (DescribeDBClusterSnapshots)
+    ClusterSnapshots,
 }
 
 impl ResourceKind {
-    /// Every kind, in the order a run lists them.
-    pub const ALL: [ResourceKind; 2] = [ResourceKind::Instances, ResourceKind::Clusters];
+    /// Every kind, in the order a run lists them: a snapshot kind after its source's kind, so
+    /// that `source_exists` can be answered from the same run.
+    pub const ALL: [ResourceKind; 4] = [
+        ResourceKind::Instances,
+        ResourceKind::Clusters,
+        ResourceKind::Snapshots,
+        ResourceKind::ClusterSnapshots,
+    ];
 
     /// The AWS call that lists the kind.
     pub fn call(self) -> &'static str {
         match self {
             ResourceKind::Instances => "DescribeDBInstances",
             ResourceKind::Clusters => "DescribeDBClusters",
+            ResourceKind::Snapshots => "DescribeDBSnapshots",
+            ResourceKind::ClusterSnapshots => "DescribeDBClusterSnapshots",
         }
     }
 
@@ -294,6 +306,8 @@ impl ResourceKind {
         match self {
             ResourceKind::Instances => "instances",
             ResourceKind::Clusters => "clusters",
+            ResourceKind::Snapshots => "snapshots",
+            ResourceKind::ClusterSnapshots => "cluster-snapshots",
         }
     }
 }
@@ -306,6 +320,10 @@ pub enum KindChoice {
     Instances,
     /// DB clusters
     Clusters,
+    /// DB snapshots
+    Snapshots,
+    /// DB cluster snapshots
+    ClusterSnapshots,
     /// Every kind
     All,
 }
@@ -323,6 +341,8 @@ impl KindChoice {
                     KindChoice::All => true,
                     KindChoice::Instances => *kind == ResourceKind::Instances,
                     KindChoice::Clusters => *kind == ResourceKind::Clusters,
+                    KindChoice::Snapshots => *kind == ResourceKind::Snapshots,
+                    KindChoice::ClusterSnapshots => *kind == ResourceKind::ClusterSnapshots,
                 })
             })
             .collect()

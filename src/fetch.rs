@@ -1,5 +1,6 @@
 //! Targets -> a stream of pages of records and one outcome per target, with bounded concurrency.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,7 +20,10 @@ use crate::aws::{
 use crate::config::ResourceKind;
 use crate::joins::{Joins, Maintenance};
 use crate::plan::Target;
-use crate::record::{ClusterListing, ClusterRecord, InstanceRecord, Page};
+use crate::record::{
+    ClusterListing, ClusterRecord, ClusterSnapshotRecord, InstanceRecord, Page, Sharing,
+    SnapshotRecord,
+};
 
 /// The largest page DescribeDBInstances and DescribeDBClusters allow: fewest calls per item.
 const PAGE_SIZE: i32 = 100;
@@ -162,6 +166,8 @@ async fn fetch_target(
             None
         },
         clusters: Clusters::NotListed,
+        instance_ids: None,
+        cluster_ids: None,
     };
     let mut records = Vec::new();
     let mut failures = Vec::new();
@@ -169,6 +175,8 @@ async fn fetch_target(
         let listed = match kind {
             ResourceKind::Instances => lister.instances(&mut calls).await,
             ResourceKind::Clusters => lister.clusters(&mut calls).await,
+            ResourceKind::Snapshots => lister.snapshots(&mut calls).await,
+            ResourceKind::ClusterSnapshots => lister.cluster_snapshots(&mut calls).await,
         };
         match listed {
             Ok(sent) => records.push((kind, sent)),
@@ -209,6 +217,11 @@ struct Lister<'a> {
     events: &'a mpsc::Sender<Event>,
     maintenance: Maintenance,
     clusters: Clusters,
+    /// The target's instance identifiers (lower case) once the instances kind was listed
+    /// completely, for the snapshots' `source_exists`.
+    instance_ids: Option<HashSet<String>>,
+    /// Likewise the target's clusters, once the clusters kind was listed completely.
+    cluster_ids: Option<HashSet<String>>,
 }
 
 impl Lister<'_> {
@@ -218,6 +231,7 @@ impl Lister<'_> {
         let target = self.target;
         let mut marker: Option<String> = None;
         let mut sent = 0u64;
+        let mut ids = HashSet::new();
         loop {
             let page = calls
                 .call(|client, signed| {
@@ -245,6 +259,12 @@ impl Lister<'_> {
                     )
                 })
                 .collect();
+            ids.extend(
+                records
+                    .iter()
+                    .filter_map(|r| r.db_instance_identifier())
+                    .map(str::to_ascii_lowercase),
+            );
             if records.iter().any(|r| r.db_cluster_identifier().is_some()) {
                 self.link_clusters(calls, &mut records).await;
             }
@@ -263,6 +283,7 @@ impl Lister<'_> {
             sent += self.send(Page::Instances(records)).await?;
             marker = next;
             if marker.is_none() {
+                self.instance_ids = Some(ids);
                 return Ok(sent);
             }
         }
@@ -296,6 +317,16 @@ impl Lister<'_> {
     /// The target's DB clusters: from the listing the instances already needed, else
     /// DescribeDBClusters page by page.
     async fn clusters(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        let listed = self.clusters_listed(calls).await;
+        if listed.is_err() {
+            // A partial listing cannot say that a source is gone.
+            self.cluster_ids = None;
+        }
+        listed
+    }
+
+    async fn clusters_listed(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        self.cluster_ids = Some(HashSet::new());
         match std::mem::replace(&mut self.clusters, Clusters::NotListed) {
             Clusters::Failed(failure) => Err(Stop::Failed(0, failure)),
             Clusters::Listed(listing) => {
@@ -331,6 +362,12 @@ impl Lister<'_> {
         clusters: Vec<Arc<DbCluster>>,
     ) -> Result<u64, Stop> {
         let target = self.target;
+        self.cluster_ids.get_or_insert_with(HashSet::new).extend(
+            clusters
+                .iter()
+                .filter_map(|c| c.db_cluster_identifier.as_deref())
+                .map(str::to_ascii_lowercase),
+        );
         let mut records: Vec<ClusterRecord> = clusters
             .into_iter()
             .map(|c| {
@@ -352,6 +389,177 @@ impl Lister<'_> {
         self.send(Page::Clusters(records)).await
     }
 
+    /// DescribeDBSnapshots page by page; each manual snapshot gets one attribute call.
+    async fn snapshots(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        let target = self.target;
+        let mut marker: Option<String> = None;
+        let mut sent = 0u64;
+        let mut asking = true;
+        loop {
+            let page = calls
+                .call(|client, signed| {
+                    let request = client
+                        .describe_db_snapshots()
+                        .max_records(PAGE_SIZE)
+                        .set_marker(marker.clone())
+                        .customize()
+                        .config_override(signed);
+                    async move { request.send().await.map_err(|e| classify(&e)) }
+                })
+                .await
+                .map_err(|f| Stop::Failed(sent, f))?;
+            let next = next_marker(page.marker(), &marker).map_err(|f| Stop::Failed(sent, f))?;
+            let mut records = Vec::new();
+            for snapshot in page.db_snapshots.unwrap_or_default() {
+                let mut record = SnapshotRecord::from_sdk(
+                    &target.account.id,
+                    &target.account.name,
+                    &target.region,
+                    snapshot,
+                );
+                let sharing = match (record.is_manual(), record.identifier()) {
+                    (false, _) => Some(Sharing::not_shareable()),
+                    (true, Some(id)) if asking => {
+                        let id = id.to_owned();
+                        let answer = calls
+                            .call(|client, signed| {
+                                let request = client
+                                    .describe_db_snapshot_attributes()
+                                    .db_snapshot_identifier(&id)
+                                    .customize()
+                                    .config_override(signed);
+                                async move { request.send().await.map_err(|e| classify(&e)) }
+                            })
+                            .await;
+                        let values = answer.map(|a| {
+                            a.db_snapshot_attributes_result
+                                .and_then(|r| r.db_snapshot_attributes)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|a| a.attribute_name.as_deref() == Some("restore"))
+                                .flat_map(|a| a.attribute_values.unwrap_or_default())
+                                .collect::<Vec<String>>()
+                        });
+                        self.sharing_or_warn(calls, Phase::SnapshotAttributes, values, &mut asking)
+                    }
+                    (true, _) => None,
+                };
+                record.set_sharing(sharing);
+                record.set_source_exists(source_exists(
+                    &self.instance_ids,
+                    record.source_identifier(),
+                ));
+                records.push(record);
+            }
+            sent += self.send(Page::Snapshots(records)).await?;
+            marker = next;
+            if marker.is_none() {
+                return Ok(sent);
+            }
+        }
+    }
+
+    /// DescribeDBClusterSnapshots page by page; each manual snapshot gets one attribute call.
+    async fn cluster_snapshots(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
+        let target = self.target;
+        let mut marker: Option<String> = None;
+        let mut sent = 0u64;
+        let mut asking = true;
+        loop {
+            let page = calls
+                .call(|client, signed| {
+                    let request = client
+                        .describe_db_cluster_snapshots()
+                        .max_records(PAGE_SIZE)
+                        .set_marker(marker.clone())
+                        .customize()
+                        .config_override(signed);
+                    async move { request.send().await.map_err(|e| classify(&e)) }
+                })
+                .await
+                .map_err(|f| Stop::Failed(sent, f))?;
+            let next = next_marker(page.marker(), &marker).map_err(|f| Stop::Failed(sent, f))?;
+            let mut records = Vec::new();
+            for snapshot in page.db_cluster_snapshots.unwrap_or_default() {
+                let mut record = ClusterSnapshotRecord::from_sdk(
+                    &target.account.id,
+                    &target.account.name,
+                    &target.region,
+                    snapshot,
+                );
+                let sharing = match (record.is_manual(), record.identifier()) {
+                    (false, _) => Some(Sharing::not_shareable()),
+                    (true, Some(id)) if asking => {
+                        let id = id.to_owned();
+                        let answer = calls
+                            .call(|client, signed| {
+                                let request = client
+                                    .describe_db_cluster_snapshot_attributes()
+                                    .db_cluster_snapshot_identifier(&id)
+                                    .customize()
+                                    .config_override(signed);
+                                async move { request.send().await.map_err(|e| classify(&e)) }
+                            })
+                            .await;
+                        let values = answer.map(|a| {
+                            a.db_cluster_snapshot_attributes_result
+                                .and_then(|r| r.db_cluster_snapshot_attributes)
+                                .unwrap_or_default()
+                                .into_iter()
+                                .filter(|a| a.attribute_name.as_deref() == Some("restore"))
+                                .flat_map(|a| a.attribute_values.unwrap_or_default())
+                                .collect::<Vec<String>>()
+                        });
+                        self.sharing_or_warn(
+                            calls,
+                            Phase::ClusterSnapshotAttributes,
+                            values,
+                            &mut asking,
+                        )
+                    }
+                    (true, _) => None,
+                };
+                record.set_sharing(sharing);
+                record.set_source_exists(source_exists(
+                    &self.cluster_ids,
+                    record.source_identifier(),
+                ));
+                records.push(record);
+            }
+            sent += self.send(Page::ClusterSnapshots(records)).await?;
+            marker = next;
+            if marker.is_none() {
+                return Ok(sent);
+            }
+        }
+    }
+
+    /// The sharing of one snapshot from its attribute call, or `None` and a warning (once per
+    /// account and kind). After a failure other than "not found" (a snapshot deleted since
+    /// the listing), the target's other snapshots of the kind are not asked: the same
+    /// denial, or the spent retry budget, would meet each of them.
+    fn sharing_or_warn(
+        &self,
+        calls: &TargetCalls<'_>,
+        phase: Phase,
+        values: Result<Vec<String>, CallFailure>,
+        asking: &mut bool,
+    ) -> Option<Sharing> {
+        match values {
+            Ok(values) => Some(self.joins.sharing(values.iter().map(String::as_str))),
+            Err(failure) => {
+                let not_found = failure
+                    .code
+                    .as_deref()
+                    .is_some_and(|c| c.contains("NotFound"));
+                *asking = not_found;
+                self.joins
+                    .warn_snapshot_attributes(calls.aws, self.target, phase, failure);
+                None
+            }
+        }
+    }
+
     /// Sends a non-empty page; returns how many records it held.
     async fn send(&self, page: Page) -> Result<u64, Stop> {
         let count = page.len() as u64;
@@ -363,6 +571,12 @@ impl Lister<'_> {
         }
         Ok(count)
     }
+}
+
+/// Whether a snapshot's source is among the target's listed resources (`None`: that kind was
+/// not listed completely in this run, or the snapshot names no source).
+fn source_exists(listed: &Option<HashSet<String>>, source: Option<&str>) -> Option<bool> {
+    Some(listed.as_ref()?.contains(&source?.to_ascii_lowercase()))
 }
 
 /// Every DB cluster of the target (DescribeDBClusters, every page).

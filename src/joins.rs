@@ -12,7 +12,7 @@ use tokio::sync::OnceCell;
 use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, Phase};
 use crate::config::Join;
 use crate::plan::Target;
-use crate::record::Joinable;
+use crate::record::{Joinable, Sharing};
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
@@ -33,6 +33,9 @@ pub struct Joins {
     engines: Mutex<EngineCache>,
     /// (account id, kind) already warned about.
     warned: Mutex<HashSet<(String, Phase)>>,
+    /// Account ids that are ours: the run's accounts and the organization's members. A
+    /// snapshot shared with any other id is shared outside.
+    inside_accounts: HashSet<String>,
 }
 
 /// A target's pending maintenance, by resource ARN; `None` when it could not be asked.
@@ -45,6 +48,31 @@ impl Joins {
             engine_support: with.contains(&Join::EngineSupport),
             ..Joins::default()
         }
+    }
+
+    /// The same joins, knowing which account ids are ours (for `shared_with_outside_accounts`).
+    pub fn with_inside_accounts(self, ids: impl IntoIterator<Item = String>) -> Joins {
+        Joins {
+            inside_accounts: ids.into_iter().collect(),
+            ..self
+        }
+    }
+
+    /// Who may restore a snapshot whose `restore` attribute holds `values`.
+    pub fn sharing<'a>(&self, values: impl IntoIterator<Item = &'a str>) -> Sharing {
+        Sharing::from_restore(values, |id| self.inside_accounts.contains(id))
+    }
+
+    /// A snapshot attribute call failed: a warning (once per account and kind); that
+    /// snapshot's sharing fields stay null and the target goes on.
+    pub fn warn_snapshot_attributes(
+        &self,
+        aws: &AwsContext,
+        target: &Target,
+        phase: Phase,
+        failure: CallFailure,
+    ) {
+        self.warn(aws, target, phase, failure);
     }
 
     /// Whether any joined data was asked for.
@@ -144,6 +172,15 @@ impl Joins {
                 Phase::ClusterLookup => {
                     "the DB clusters of cluster members for cluster_role and effective_* \
                      (rds:DescribeDBClusters)"
+                }
+                Phase::SnapshotAttributes => {
+                    "who can restore DB snapshots for shared_publicly, shared_with_accounts and \
+                     shared_with_outside_accounts (rds:DescribeDBSnapshotAttributes)"
+                }
+                Phase::ClusterSnapshotAttributes => {
+                    "who can restore DB cluster snapshots for shared_publicly, \
+                     shared_with_accounts and shared_with_outside_accounts \
+                     (rds:DescribeDBClusterSnapshotAttributes)"
                 }
                 _ => "engine support dates (rds:DescribeDBMajorEngineVersions)",
             };

@@ -1,6 +1,7 @@
 //! `--metrics FILE`: the run in the Prometheus text exposition format, for node_exporter's
 //! textfile collector. Written atomically at the end of every run, whatever its outcome.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -119,7 +120,66 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
             ),
         );
     }
+    metrics.extend(snapshot_metrics(counts));
     metrics
+}
+
+/// Snapshots by account, region and kind, and how many anyone, or an account outside the
+/// run and organization, may restore; only when the run lists a snapshot kind.
+fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    let kinds: Vec<ResourceKind> = [ResourceKind::Snapshots, ResourceKind::ClusterSnapshots]
+        .into_iter()
+        .filter(|k| counts.lists(*k))
+        .collect();
+    if kinds.is_empty() {
+        return Vec::new();
+    }
+    let label = |id: &str, name: &str, region: &str, kind: ResourceKind| {
+        labels(&[
+            ("account_id", id),
+            ("account_name", name),
+            ("region", region),
+            ("kind", kind.name()),
+        ])
+    };
+    let mut listed = Vec::new();
+    let mut public = Vec::new();
+    let mut outside = Vec::new();
+    for kind in kinds {
+        let mut by_region: BTreeMap<(&str, &str, &str), u64> = BTreeMap::new();
+        for (id, name, region, _, n) in counts.by_account_region_engine(kind) {
+            *by_region.entry((id, name, region)).or_default() += n;
+        }
+        listed.extend(
+            by_region
+                .into_iter()
+                .map(|((id, name, region), n)| (label(id, name, region, kind), n as f64)),
+        );
+        for (id, name, region, p, o) in counts.sharing_by_account_region(kind) {
+            public.push((label(id, name, region, kind), p as f64));
+            outside.push((label(id, name, region, kind), o as f64));
+        }
+    }
+    vec![
+        (
+            "rds_inventory_snapshots",
+            "DB snapshots and DB cluster snapshots listed by the last run, by account, region and kind.",
+            Box::new(listed.into_iter()),
+        ),
+        (
+            "rds_inventory_snapshots_shared_publicly",
+            "Manual snapshots anyone may restore (restore attribute `all`), by account, region and kind.",
+            Box::new(public.into_iter()),
+        ),
+        (
+            "rds_inventory_snapshots_shared_outside",
+            "Manual snapshots shared with an account outside the run and the organization, by account, region and kind.",
+            Box::new(outside.into_iter()),
+        ),
+    ]
 }
 
 /// The run as a whole: calls, time, exit code and the last complete run.

@@ -210,14 +210,18 @@ pub(crate) mod tests {
         assert_eq!(rows[0].kinds, "instances", "the default kind");
         let plan = plan.with_kinds(&ResourceKind::ALL);
         let rows = PlanRow::all(&plan, &[]);
-        assert_eq!(rows[0].kinds, "instances,clusters");
+        assert_eq!(
+            rows[0].kinds,
+            "instances,clusters,snapshots,cluster-snapshots"
+        );
         let (header, cells) = PlanRow::table(&rows);
         assert_eq!(header.last(), Some(&"KINDS"));
         assert_eq!(
             cells[0].last().map(String::as_str),
-            Some("instances,clusters")
+            Some("instances,clusters,snapshots,cluster-snapshots")
         );
-        assert!(render_ndjson(&rows).contains(r#""kinds":"instances,clusters""#));
+        assert!(render_ndjson(&rows)
+            .contains(r#""kinds":"instances,clusters,snapshots,cluster-snapshots""#));
     }
 
     #[test]

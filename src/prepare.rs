@@ -20,6 +20,9 @@ pub struct Prepared {
     pub plan: Plan,
     /// Accounts that would not list their enabled regions (standard regions used instead).
     pub warnings: Vec<AccountWarning>,
+    /// The ids of the organization's accounts when discovery is on (empty otherwise): with the
+    /// run's own accounts, the ids a snapshot may be shared with without leaving the fold.
+    pub organization_accounts: Vec<String>,
 }
 
 /// The plan, when building it needs no AWS call: no organization to discover and no account
@@ -46,6 +49,7 @@ pub fn plan_without_aws(settings: &Settings) -> anyhow::Result<Option<Plan>> {
 /// Warnings from AWS calls during and after preparing (AssumeRole, joined calls) go to `warn`.
 pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<Prepared> {
     let rules = &settings.accounts;
+    let mut organization_accounts = Vec::new();
     let (base, base_credentials, accounts) = match &rules.organization {
         None => {
             // Without discovery the accounts, and a bad --account, are known before any call.
@@ -69,6 +73,7 @@ pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<P
                 );
             }
             let accounts = accounts::select(rules, &found)?;
+            organization_accounts = found.into_iter().map(|a| a.id).collect();
             (base, base_credentials, accounts)
         }
     };
@@ -85,6 +90,7 @@ pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<P
         aws,
         plan: Plan::new(planned).with_kinds(&settings.kinds),
         warnings,
+        organization_accounts,
     })
 }
 

@@ -76,7 +76,9 @@ pub fn warning_line(warning: &AccountWarning) -> String {
         | Phase::Describe
         | Phase::PendingMaintenance
         | Phase::EngineVersions
-        | Phase::ClusterLookup => format!(
+        | Phase::ClusterLookup
+        | Phase::SnapshotAttributes
+        | Phase::ClusterSnapshotAttributes => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),

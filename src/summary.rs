@@ -160,6 +160,9 @@ struct KindCounts {
     /// (account id, region, engine) -> records, for the metrics file. An organization has
     /// one key per instance or so: the names are shared, not copied into each key.
     by_account_region_engine: BTreeMap<AccountRegionEngine, u64>,
+    /// (account id, region) -> (shared publicly, shared outside), for kinds that can be
+    /// shared (snapshots); records whose sharing is unknown are not counted.
+    sharing_by_account_region: BTreeMap<(Arc<str>, Arc<str>), (u64, u64)>,
 }
 
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
@@ -228,7 +231,32 @@ impl RunCounts {
             self.names.get(record.region()),
             self.names.get(engine),
         );
+        if let Some(sharing) = record.sharing() {
+            let key = (Arc::clone(&key.0), Arc::clone(&key.1));
+            let (public, outside) = kind.sharing_by_account_region.entry(key).or_default();
+            *public += u64::from(sharing.public);
+            *outside += u64::from(!sharing.outside.is_empty());
+        }
         *kind.by_account_region_engine.entry(key).or_default() += 1;
+    }
+
+    /// Snapshots of `kind` shared publicly and shared outside, by (account id, account name,
+    /// region).
+    pub fn sharing_by_account_region(
+        &self,
+        kind: ResourceKind,
+    ) -> impl Iterator<Item = (&str, &str, &str, u64, u64)> + '_ {
+        self.kinds
+            .get(&kind)
+            .into_iter()
+            .flat_map(|k| k.sharing_by_account_region.iter())
+            .map(|((account, region), (public, outside))| {
+                let name = self
+                    .accounts
+                    .get(&**account)
+                    .map_or(&**account, String::as_str);
+                (&**account, name, &**region, *public, *outside)
+            })
     }
 
     /// Records of `kind` by (account id, account name, region, engine).

@@ -40,6 +40,10 @@ pub enum Phase {
     EngineVersions,
     /// DescribeDBClusters for the `effective_*` fields of cluster members' instance records.
     ClusterLookup,
+    /// DescribeDBSnapshotAttributes for a manual DB snapshot's sharing fields.
+    SnapshotAttributes,
+    /// DescribeDBClusterSnapshotAttributes for a manual cluster snapshot's sharing fields.
+    ClusterSnapshotAttributes,
 }
 
 /// A classified failure of one AWS call.

@@ -404,9 +404,9 @@ mod tests {
                 "unknown field `colour`",
             ),
             (
-                format!("{top}kinds = [\"instances\", \"snapshots\"]\n{account}"),
+                format!("{top}kinds = [\"instances\", \"volumes\"]\n{account}"),
                 Some(2),
-                "unknown variant `snapshots`",
+                "unknown variant `volumes`",
             ),
             (
                 format!("{top}[[accounts]]\nid = \"1234\"\n"),

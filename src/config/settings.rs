@@ -275,7 +275,15 @@ external_id = "other-id"
         );
         assert_eq!(both.expect("ok").kinds, [Instances, Clusters]);
         let all = settings(&["--kind", "all,clusters", "-o", "{kind}"], GOOD).expect("ok");
-        assert_eq!(all.kinds, [Instances, Clusters]);
+        assert_eq!(all.kinds, ResourceKind::ALL);
+        let snaps = settings(
+            &["--kind", "cluster-snapshots,snapshots", "-o", "{kind}"],
+            GOOD,
+        );
+        assert_eq!(
+            snaps.expect("ok").kinds,
+            [ResourceKind::Snapshots, ResourceKind::ClusterSnapshots]
+        );
     }
 
     #[test]

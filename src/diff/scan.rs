@@ -84,6 +84,8 @@ fn duplicate(input: &Input, keys: &DiffKeys, first: u32, second: u32, key: &str)
     let what = match keys.kind {
         ResourceKind::Instances => "instance",
         ResourceKind::Clusters => "cluster",
+        ResourceKind::Snapshots => "snapshot",
+        ResourceKind::ClusterSnapshots => "cluster snapshot",
     };
     format!(
         "{} and {}: the same {what} twice (account {account}, region {region}, \

@@ -164,3 +164,59 @@ fn debug_members_reads_the_names() {
         ["a", "b_c", "d"].into_iter().map(String::from).collect()
     );
 }
+
+/// Every member of an SDK snapshot type is a field under its own snake_case name (`tags` for
+/// `tag_list`), after account_id, account_name and region.
+fn every_member_is_a_field<R: Record>(debug: &str, count: usize, table: &str) {
+    let members = debug_members(debug);
+    assert_eq!(members.len(), count, "{members:?}");
+    let mapped = mapped_paths_of::<R>();
+    let missing: Vec<&String> = members
+        .iter()
+        .filter(|m| !mapped.contains(m.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "members not in {table}: {missing:?}");
+    for path in &mapped {
+        assert!(members.contains(*path), "{path} is not a member");
+    }
+    for field in R::fields() {
+        if let Source::Api { sdk, .. } = field.source {
+            let name = if sdk == "tag_list" { "tags" } else { sdk };
+            assert_eq!(field.name, name, "a member keeps its snake_case name");
+        }
+    }
+    let names: Vec<&str> = R::fields()[..3].iter().map(|f| f.name).collect();
+    assert_eq!(names, ["account_id", "account_name", "region"]);
+    for name in [
+        "tags",
+        "service",
+        "shared_publicly",
+        "shared_with_accounts",
+        "shared_with_outside_accounts",
+        "age_days",
+        "source_exists",
+    ] {
+        assert!(R::fields().iter().any(|f| f.name == name), "{name}");
+    }
+}
+
+#[test]
+fn every_db_snapshot_member_is_in_the_record_under_its_own_name() {
+    every_member_is_a_field::<super::SnapshotRecord>(
+        &format!("{:?}", aws_sdk_rds::types::DbSnapshot::builder().build()),
+        42,
+        "src/record/snapshot_fields.rs SNAPSHOT_FIELDS",
+    );
+}
+
+#[test]
+fn every_db_cluster_snapshot_member_is_in_the_record_under_its_own_name() {
+    every_member_is_a_field::<super::ClusterSnapshotRecord>(
+        &format!(
+            "{:?}",
+            aws_sdk_rds::types::DbClusterSnapshot::builder().build()
+        ),
+        29,
+        "src/record/snapshot_fields.rs CLUSTER_SNAPSHOT_FIELDS",
+    );
+}

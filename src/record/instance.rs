@@ -67,6 +67,11 @@ impl InstanceRecord {
         self.instance.db_instance_arn.as_deref()
     }
 
+    /// The instance's name.
+    pub fn db_instance_identifier(&self) -> Option<&str> {
+        self.instance.db_instance_identifier.as_deref()
+    }
+
     /// The cluster the instance belongs to, when it is a member of one.
     pub fn db_cluster_identifier(&self) -> Option<&str> {
         self.instance.db_cluster_identifier.as_deref()

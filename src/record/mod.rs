@@ -17,6 +17,9 @@ mod schema;
 mod sdk_types;
 mod shape;
 mod shared_fields;
+mod sharing;
+mod snapshot;
+mod snapshot_fields;
 mod value;
 
 #[cfg(test)]
@@ -37,6 +40,8 @@ pub use json::ToJson;
 pub use schema::Field;
 pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
 pub use shape::Shape;
+pub use sharing::Sharing;
+pub use snapshot::{ClusterSnapshotRecord, SnapshotRecord};
 pub use value::FieldValue;
 
 /// The instance schema (tests).
@@ -64,15 +69,32 @@ impl RecordContext {
         let days = (time.as_nanos() - self.now.as_nanos()).div_euclid(NANOS_PER_DAY);
         i64::try_from(days).unwrap_or(if days < 0 { i64::MIN } else { i64::MAX })
     }
+
+    /// Whole days from `time` until now, rounded down (negative for a time after the start).
+    pub fn days_since(&self, time: &DateTime) -> i64 {
+        const NANOS_PER_DAY: i128 = 86_400 * 1_000_000_000;
+        let days = (self.now.as_nanos() - time.as_nanos()).div_euclid(NANOS_PER_DAY);
+        i64::try_from(days).unwrap_or(if days < 0 { i64::MIN } else { i64::MAX })
+    }
 }
 
-/// Every kind's `diff` keys, in [`crate::cli::ResourceKind::ALL`] order: a record is of the
-/// first kind whose identifier it has (an instance record also names its cluster).
-pub const DIFF_KEYS: [&DiffKeys; 2] = [&InstanceRecord::DIFF, &ClusterRecord::DIFF];
+/// Every kind's `diff` keys, most specific identifier first: a record is of the first kind
+/// whose identifier it has (a snapshot also names its instance or cluster, an instance record
+/// its cluster). `DIFF_KEYS[0]` is the instances kind (two empty files).
+pub const DIFF_KEYS: [&DiffKeys; 4] = [
+    &InstanceRecord::DIFF,
+    &SnapshotRecord::DIFF,
+    &ClusterSnapshotRecord::DIFF,
+    &ClusterRecord::DIFF,
+];
 
 /// The kind of a record that has the fields `has` says it has, when it is one of ours.
 pub fn diff_keys_of(has: impl Fn(&str) -> bool) -> Option<&'static DiffKeys> {
-    DIFF_KEYS.into_iter().find(|keys| has(keys.identifier))
+    let specific = [&SnapshotRecord::DIFF, &ClusterSnapshotRecord::DIFF];
+    specific
+        .into_iter()
+        .chain(DIFF_KEYS)
+        .find(|keys| has(keys.identifier))
 }
 
 /// One page of records of one kind, as the fetchers send them to the writer.
@@ -80,6 +102,8 @@ pub fn diff_keys_of(has: impl Fn(&str) -> bool) -> Option<&'static DiffKeys> {
 pub enum Page {
     Instances(Vec<InstanceRecord>),
     Clusters(Vec<ClusterRecord>),
+    Snapshots(Vec<SnapshotRecord>),
+    ClusterSnapshots(Vec<ClusterSnapshotRecord>),
 }
 
 impl Page {
@@ -87,6 +111,8 @@ impl Page {
         match self {
             Page::Instances(records) => records.len(),
             Page::Clusters(records) => records.len(),
+            Page::Snapshots(records) => records.len(),
+            Page::ClusterSnapshots(records) => records.len(),
         }
     }
 

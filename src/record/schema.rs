@@ -38,6 +38,11 @@ pub trait Record: Sized + Send + 'static {
     fn engine(&self) -> Option<&str>;
     /// The tags as a map.
     fn tags(&self) -> TagView<'_>;
+    /// Who may restore it, for kinds that can be shared (snapshots); `None` otherwise or
+    /// when it could not be asked.
+    fn sharing(&self) -> Option<&super::sharing::Sharing> {
+        None
+    }
 }
 
 /// One output field of records of type `R`.
