@@ -10,8 +10,6 @@ cd "$REPO_ROOT"
 
 HELP_START='<!-- help:start: scripts/update-docs.sh writes this block -->'
 HELP_END='<!-- help:end -->'
-FIELDS_START='<!-- fields:instances:start -->'
-FIELDS_END='<!-- fields:instances:end -->'
 
 require_markers() { # FILE START END
     local marker count
@@ -38,10 +36,22 @@ replace_block() { # FILE START END BLOCK_FILE
 }
 
 require_markers docs/usage.md "$HELP_START" "$HELP_END"
-require_markers docs/fields.md "$FIELDS_START" "$FIELDS_END"
 
 cargo build --quiet --bin rds-inventory
 bin="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/debug/rds-inventory"
+
+# The kinds are the binary's own list: the possible values of `fields --kind`.
+mapfile -t kinds < <(env -i PATH="$PATH" "$bin" fields --help | awk '
+    /--kind <KIND>/ { in_kind = 1; next }
+    in_kind && /^ +- [a-z-]+:/ { sub(/^ +- /, ""); sub(/:.*/, ""); print }
+    in_kind && /\[default/ { exit }')
+if [[ "${#kinds[@]}" == 0 ]]; then
+    echo "update-docs: found no kinds in '$bin fields --help'" >&2
+    exit 1
+fi
+for kind in "${kinds[@]}"; do
+    require_markers docs/fields.md "<!-- fields:$kind:start -->" "<!-- fields:$kind:end -->"
+done
 
 help="$(mktemp)"
 table="$(mktemp)"
@@ -53,8 +63,9 @@ trap 'rm -f "$help" "$table"' EXIT
     env -i PATH="$PATH" "$bin" --help
     echo '```'
 } >"$help"
-env -i PATH="$PATH" "$bin" fields -f markdown >"$table"
-
 replace_block docs/usage.md "$HELP_START" "$HELP_END" "$help"
-replace_block docs/fields.md "$FIELDS_START" "$FIELDS_END" "$table"
-echo "docs/usage.md and docs/fields.md: generated blocks updated from $bin" >&2
+for kind in "${kinds[@]}"; do
+    env -i PATH="$PATH" "$bin" fields --kind "$kind" -f markdown >"$table"
+    replace_block docs/fields.md "<!-- fields:$kind:start -->" "<!-- fields:$kind:end -->" "$table"
+done
+echo "docs/usage.md and docs/fields.md (${kinds[*]}): generated blocks updated from $bin" >&2

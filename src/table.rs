@@ -24,7 +24,7 @@ enum Align {
 /// Header label, width and alignment of the original instance fields and of the cluster fields
 /// that share their meaning; any other column is headed by
 /// its own name and sized by its type.
-const FIELD_LAYOUT: [(&str, &str, usize, Align); 25] = [
+const FIELD_LAYOUT: [(&str, &str, usize, Align); 27] = [
     ("account_id", "ACCOUNT ID", 12, Align::Left),
     ("account_name", "ACCOUNT", 16, Align::Left),
     ("region", "REGION", 14, Align::Left),
@@ -51,6 +51,9 @@ const FIELD_LAYOUT: [(&str, &str, usize, Align); 25] = [
     ("tags", "TAGS", 40, Align::Left),
     // A cluster's state (an instance's is `db_instance_status`).
     ("status", "STATUS", 12, Align::Left),
+    // In the clusters kind's default table.
+    ("backup_retention_period", "BACKUP DAYS", 11, Align::Right),
+    ("cluster_role", "ROLE", 6, Align::Left),
 ];
 
 /// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.

@@ -186,19 +186,48 @@ fn readme_is_at_most_250_lines_and_every_doc_link_resolves() {
     }
 }
 
-/// The record is a public interface: every field `rds-inventory fields` lists is named (in
-/// backticks) in CHANGELOG.md, and the package version has its section there.
-#[test]
-fn changelog_names_every_field_and_the_version() {
-    let changelog = docs::text("CHANGELOG.md");
-    let run = run(&["fields"]);
-    run.assert_code(0, "fields");
-    let names: Vec<String> = run
-        .json_lines()
-        .iter()
-        .map(|field| field["name"].as_str().expect("a field name").to_string())
+/// The kinds `rds-inventory fields --kind` accepts: the binary's own list (its possible values).
+fn kinds() -> Vec<String> {
+    let run = run(&["fields", "--help"]);
+    run.assert_code(0, "fields --help");
+    let after = run
+        .stdout
+        .split_once("--kind <KIND>")
+        .expect("fields --help documents --kind")
+        .1;
+    let block = after.split_once("[default").map_or(after, |(b, _)| b);
+    let kinds: Vec<String> = block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter_map(|l| l.split_once(':').map(|(name, _)| name.to_string()))
         .collect();
-    assert!(names.len() > 100, "too few fields listed: {names:?}");
+    assert!(kinds.contains(&"instances".to_string()), "kinds: {kinds:?}");
+    kinds
+}
+
+/// The record is a public interface: every field `rds-inventory fields --kind KIND` lists, for
+/// every kind, is named (in backticks) in CHANGELOG.md, and the package version has its
+/// section there.
+#[test]
+fn changelog_names_every_field_of_every_kind_and_the_version() {
+    let changelog = docs::text("CHANGELOG.md");
+    let kinds = kinds();
+    assert!(kinds.len() >= 2, "kinds: {kinds:?}");
+    let mut names: Vec<String> = Vec::new();
+    for kind in &kinds {
+        let run = run(&["fields", "--kind", kind, "-f", "ndjson"]);
+        run.assert_code(0, "fields --kind");
+        let fields: Vec<String> = run
+            .json_lines()
+            .iter()
+            .map(|field| field["name"].as_str().expect("a field name").to_string())
+            .collect();
+        assert!(
+            fields.len() > 50,
+            "too few {kind} fields listed: {fields:?}"
+        );
+        names.extend(fields);
+    }
     let missing: Vec<&String> = names
         .iter()
         .filter(|name| !changelog.contains(&format!("`{name}`")))

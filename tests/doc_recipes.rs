@@ -84,19 +84,57 @@ const CHECKS: &[Check] = &[
         },
     },
     Check {
-        needle: "select(.publicly_accessible == true and .deletion_protection != true)",
+        needle: "select(.publicly_accessible == true and .effective_deletion_protection != true)",
+        stage: Stage::Moto,
+        check: public_without_deletion_protection,
+    },
+    Check {
+        needle: "select(.effective_backup_retention_period == 0)",
         stage: Stage::Moto,
         check: |env, recipe| {
             assert_selects(env, recipe, &[], |r| {
-                r["publicly_accessible"] == true && r["deletion_protection"] != true
+                r["effective_backup_retention_period"] == 0
+            });
+            assert_aurora_rows_not_selected(env, recipe);
+        },
+    },
+    Check {
+        needle: "select(.effective_storage_encrypted != true)",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| {
+                r["effective_storage_encrypted"] != true
+            });
+            assert_aurora_rows_not_selected(env, recipe);
+        },
+    },
+    Check {
+        needle:
+            "select(.effective_engine_lifecycle_support == \"open-source-rds-extended-support\")",
+        stage: Stage::Fake,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &[], |r| {
+                r["effective_engine_lifecycle_support"] == "open-source-rds-extended-support"
             });
         },
     },
     Check {
-        needle: "select(.backup_retention_period == 0)",
+        needle:
+            "select(.deletion_protection != true) | {account_name, region, db_cluster_identifier",
         stage: Stage::Moto,
         check: |env, recipe| {
-            assert_selects(env, recipe, &[], |r| r["backup_retention_period"] == 0);
+            assert_selects(env, recipe, &["--kind", "clusters"], |r| {
+                r["deletion_protection"] != true
+            });
+        },
+    },
+    Check {
+        needle: "select(.service == \"rds\")",
+        stage: Stage::Fake,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &["--kind", "clusters"], |r| {
+                r["service"] == "rds"
+            });
         },
     },
     Check {
@@ -234,6 +272,54 @@ fn assert_selects(env: &Env, recipe: &Recipe, with: &[&str], selects: impl Fn(&V
     assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
 }
 
+/// The protected Aurora cluster's public instances say `deletion_protection: false`, as AWS
+/// says it: the recipe must leave them out and pick the plain public instance without it.
+fn public_without_deletion_protection(env: &Env, recipe: &Recipe) {
+    let records = env.records(&[]);
+    for record in records
+        .iter()
+        .filter(|r| r["db_cluster_identifier"] == LEDGER)
+    {
+        assert_eq!(record["publicly_accessible"], true, "{record}");
+        assert_eq!(
+            record["deletion_protection"], false,
+            "AWS's own value: {record}"
+        );
+    }
+    assert_selects(env, recipe, &[], |r| {
+        r["publicly_accessible"] == true && r["effective_deletion_protection"] != true
+    });
+    let out = env.shell(&recipe.command);
+    assert!(
+        out.stdout.contains("\"prod-public\""),
+        "{}: {}",
+        recipe.place,
+        out.stdout
+    );
+    assert_aurora_rows_not_selected(env, recipe);
+}
+
+/// None of the protected, encrypted, backed-up Aurora cluster's instances is printed.
+fn assert_aurora_rows_not_selected(env: &Env, recipe: &Recipe) {
+    let aurora = env
+        .records(&[])
+        .into_iter()
+        .filter(|r| r["db_cluster_identifier"] == LEDGER)
+        .count();
+    assert_eq!(
+        aurora, 2,
+        "the moto fleet has the Aurora cluster's two instances"
+    );
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    assert!(
+        !out.stdout.contains(&format!("\"{LEDGER}-")),
+        "{}: selects an instance of the protected Aurora cluster: {}",
+        recipe.place,
+        out.stdout
+    );
+}
+
 /// The summary recipe succeeds (exit 0) on a complete run's summary, fails on a partial one.
 fn summary_says_complete(env: &Env, recipe: &Recipe) {
     let denied = env.fake().config().denied_accounts.iter().next().cloned();
@@ -302,6 +388,8 @@ fn new_public_instances(env: &Env, recipe: &Recipe) {
 const PROD: &str = "111111111111";
 const STAGING: &str = "222222222222";
 const REGIONS: [&str; 2] = ["us-east-1", "eu-west-1"];
+/// The moto fleet's Aurora cluster: deletion protection, encryption and backups on the cluster.
+const LEDGER: &str = "prod-ledger";
 
 /// A working directory with `accounts.toml` and a home with an AWS profile, `rds-inventory`
 /// on the PATH, and the endpoint the tool is aimed at.
@@ -351,8 +439,10 @@ impl Env {
                 Env::new(moto.url().to_string(), &accounts, keys, Some(moto), None)
             }
             Stage::Fake | Stage::PartialFake => {
+                // Configured clusters of every engine, DocumentDB and Neptune included.
                 let mut config = FakeConfig {
                     complete_records: true,
+                    clusters_per_target: 2,
                     ..fake::base_config(3, 30)
                 };
                 if stage == Stage::PartialFake {
@@ -475,11 +565,12 @@ fn key(record: &Value) -> (String, String, String) {
             .unwrap_or_else(|| panic!("no {name} in {record}"))
             .to_string()
     };
-    (
-        text("account_name"),
-        text("region"),
-        text("db_instance_identifier"),
-    )
+    let identifier = if record.get("db_instance_identifier").is_some() {
+        "db_instance_identifier"
+    } else {
+        "db_cluster_identifier"
+    };
+    (text("account_name"), text("region"), text(identifier))
 }
 
 fn now_seconds() -> f64 {
@@ -611,5 +702,37 @@ async fn seed_moto(endpoint: &str) {
         for spec in specs {
             create(&rds, spec).await;
         }
+    }
+    seed_clusters(&moto_client(endpoint, PROD, "us-east-1").await).await;
+}
+
+/// An Aurora cluster with deletion protection, encryption and backups on the cluster, whose
+/// two public instances report their own (unused) values, and an Aurora cluster without any.
+async fn seed_clusters(rds: &aws_sdk_rds::Client) {
+    for (id, protected) in [(LEDGER, true), ("prod-scratch", false)] {
+        rds.create_db_cluster()
+            .db_cluster_identifier(id)
+            .engine("aurora-postgresql")
+            .engine_version("16.4")
+            .master_username("ledger_admin")
+            .master_user_password("not-a-secret-1")
+            .deletion_protection(protected)
+            .storage_encrypted(protected)
+            .backup_retention_period(7)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating cluster {id}: {e:?}"));
+    }
+    for member in ["1", "2"] {
+        let id = format!("{LEDGER}-{member}");
+        rds.create_db_instance()
+            .db_instance_identifier(&id)
+            .db_instance_class("db.r6g.large")
+            .engine("aurora-postgresql")
+            .db_cluster_identifier(LEDGER)
+            .publicly_accessible(true)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating {id}: {e:?}"));
     }
 }

@@ -394,7 +394,8 @@ fn a_table_of_clusters_shows_the_clusters_default_columns() {
             "MULTI-AZ",
             "ENCRYPTED",
             "DEL-PROTECT",
-            "backup_retention_period"
+            "BACKUP",
+            "DAYS"
         ]
     );
     assert_eq!(

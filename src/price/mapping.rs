@@ -1,6 +1,6 @@
 //! The mapping from RDS API values to AWS Price List attribute values, defined once: engines,
 //! license models, deployments and storage types. Every value here is a claim about the
-//! price list (see PRICE-NOTES.md for which are confirmed and by what); the tests pin them
+//! price list (see DESIGN.md for which are confirmed and by what); the tests pin them
 //! against Infracost's mapping where it has one.
 
 /// What kind of product an engine is, which decides the price keys and what is not priced.

@@ -1,9 +1,9 @@
 //! On-demand list price per instance (`--with price`): the mapping from RDS values to price
 //! list attributes, the plan of what to price, SKU selection from GetProducts documents, the
-//! computation, and the lookup service. See PRICE-NOTES.md.
+//! computation, and the lookup service. See DESIGN.md here.
 
-// Self-contained until the resource-kinds refactor of record, fetch and config lands; the
-// record fields, `--with price` and `--metrics` are wired after it (PRICE-NOTES.md).
+// Not wired yet: the record fields, `--with price` and `--metrics` follow
+// (DESIGN.md, "What remains: wiring").
 #![allow(dead_code, unused_imports)]
 
 mod compute;

@@ -82,7 +82,7 @@ macro_rules! effective {
 
 /// The `DbInstance` members a DB cluster governs for its member instances and also carries
 /// itself, so the `effective_*` fields can read them (derived from botocore's model; see
-/// KINDS-DOCS.md). A test checks each has the same shape in both SDK types.
+/// docs/fields.md). A test checks each has the same shape in both SDK types.
 #[cfg(test)]
 pub const GOVERNED: &[&str] = &[
     "master_username",

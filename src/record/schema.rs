@@ -98,7 +98,7 @@ impl<R> Field<R> {
     }
 }
 
-/// The field table as the README shows it (between its `fields:start`/`fields:end` markers).
+/// A kind's field table as docs/fields.md shows it (between its `fields:KIND` markers).
 pub fn markdown_table<R: Record>() -> String {
     let mut out = String::from("| field | type | meaning | source |\n| --- | --- | --- | --- |\n");
     for field in R::fields() {
@@ -154,23 +154,32 @@ mod tests {
 
     const FIELDS: &[Field<InstanceRecord>] = super::super::fields::FIELDS;
 
-    const START: &str = "<!-- fields:instances:start -->\n";
-    const END: &str = "<!-- fields:instances:end -->";
+    /// A kind's generated table, as `rds-inventory fields --kind KIND -f markdown` prints it.
+    fn markdown_table_of(kind: ResourceKind) -> String {
+        match kind {
+            ResourceKind::Instances => markdown_table::<InstanceRecord>(),
+            ResourceKind::Clusters => markdown_table::<crate::record::ClusterRecord>(),
+        }
+    }
 
     #[test]
-    fn docs_field_table_is_the_schema() {
+    fn docs_field_tables_are_the_schema_of_every_kind() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fields.md"))
             .expect("docs/fields.md");
-        let table = doc
-            .split_once(START)
-            .and_then(|(_, rest)| rest.split_once(END))
-            .map(|(table, _)| table)
-            .expect("docs/fields.md has the fields:instances:start / end markers");
-        assert!(
-            table == markdown_table::<InstanceRecord>(),
-            "docs/fields.md's field table differs from src/record/fields.rs; \
-             run scripts/update-docs.sh"
-        );
+        for kind in ResourceKind::ALL {
+            let start = format!("<!-- fields:{}:start -->\n", kind.name());
+            let end = format!("<!-- fields:{}:end -->", kind.name());
+            let table = doc
+                .split_once(&start)
+                .and_then(|(_, rest)| rest.split_once(&end))
+                .map(|(table, _)| table)
+                .unwrap_or_else(|| panic!("docs/fields.md has no {start} / {end} markers"));
+            assert!(
+                table == markdown_table_of(kind),
+                "docs/fields.md's {} table differs from the schema; run scripts/update-docs.sh",
+                kind.name()
+            );
+        }
     }
 
     #[test]
