@@ -22,11 +22,13 @@ Examples:
 Exit codes: 0 every target listed; 3 partial (some targets failed, the rest is complete);
 1 fatal (accounts file, base credentials, output file); 2 usage; 130 interrupted.";
 
-/// Inventory Amazon RDS DB instances and DB clusters across many AWS accounts and regions.
+/// Inventory Amazon RDS DB instances, DB clusters and snapshots across many AWS accounts and
+/// regions.
 ///
 /// Assumes a role in every account listed in the accounts file (one refreshing credential
 /// per account, shared by its regions), lists every DB instance (and, with --kind, every DB
-/// cluster) in every region, and streams one record per resource as NDJSON, JSON or CSV.
+/// cluster, DB snapshot and DB cluster snapshot) in every region, and streams one record per
+/// resource as NDJSON, JSON or CSV.
 #[derive(Debug, Parser)]
 #[command(name = "rds-inventory", version, after_help = EXAMPLES)]
 pub struct Cli {

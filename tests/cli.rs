@@ -222,8 +222,9 @@ fn changelog_names_every_field_of_every_kind_and_the_version() {
             .iter()
             .map(|field| field["name"].as_str().expect("a field name").to_string())
             .collect();
+        // Every kind has dozens (a DB cluster snapshot the fewest: 38).
         assert!(
-            fields.len() > 50,
+            fields.len() > 30,
             "too few {kind} fields listed: {fields:?}"
         );
         names.extend(fields);

@@ -161,6 +161,36 @@ const CHECKS: &[Check] = &[
         },
     },
     Check {
+        needle: "select(.shared_publicly == true) | {account_name, region, db_snapshot_identifier}",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects_snapshots(env, recipe, |r| r["shared_publicly"] == true);
+            assert_snapshot_selected(env, recipe, "prod-public-shared-public");
+        },
+    },
+    Check {
+        needle: "select((.shared_with_outside_accounts // []) | length > 0)",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects_snapshots(env, recipe, |r| {
+                r["shared_with_outside_accounts"]
+                    .as_array()
+                    .is_some_and(|ids| !ids.is_empty())
+            });
+            assert_snapshot_selected(env, recipe, "prod-private-shared-outside");
+        },
+    },
+    Check {
+        needle: "select(.snapshot_type == \"manual\" and .source_exists == false)",
+        stage: Stage::Moto,
+        check: |env, recipe| {
+            assert_selects_snapshots(env, recipe, |r| {
+                r["snapshot_type"] == "manual" && r["source_exists"] == false
+            });
+            assert_snapshot_selected(env, recipe, "prod-gone-final");
+        },
+    },
+    Check {
         needle: "jq -e '.targets.failed == 0 and .status == \"complete\"' summary.json",
         stage: Stage::PartialFake,
         check: summary_says_complete,
@@ -270,6 +300,47 @@ fn assert_selects(env: &Env, recipe: &Recipe, with: &[&str], selects: impl Fn(&V
         "one line per instance"
     );
     assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
+}
+
+/// The snapshot recipes read `snapshots.ndjson`, written with the instances (for
+/// `source_exists`) as the documented command writes it; the recipe prints exactly the
+/// snapshots `selects` picks, and the fleet holds snapshots on both sides.
+fn assert_selects_snapshots(env: &Env, recipe: &Recipe, selects: impl Fn(&Value) -> bool) {
+    let records = env.snapshot_records();
+    let (chosen, rest): (Vec<&Value>, Vec<&Value>) = records.iter().partition(|r| selects(r));
+    assert!(
+        !chosen.is_empty() && !rest.is_empty(),
+        "{}: the stage must hold snapshots on both sides ({} selected, {} not)",
+        recipe.place,
+        chosen.len(),
+        rest.len()
+    );
+    let expected: BTreeSet<(String, String, String)> = chosen.iter().map(|r| key(r)).collect();
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: BTreeSet<(String, String, String)> = out
+        .stdout
+        .lines()
+        .map(|line| key(&serde_json::from_str(line).expect("one JSON object per line")))
+        .collect();
+    assert_eq!(
+        out.stdout.lines().count(),
+        got.len(),
+        "one line per snapshot"
+    );
+    assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
+}
+
+/// The recipe prints the seeded snapshot `id` (so the check is not vacuous about it).
+fn assert_snapshot_selected(env: &Env, recipe: &Recipe, id: &str) {
+    env.snapshot_records();
+    let out = env.shell(&recipe.command);
+    assert!(
+        out.stdout.contains(&format!("\"{id}\"")),
+        "{}: {id} not selected: {}",
+        recipe.place,
+        out.stdout
+    );
 }
 
 /// The protected Aurora cluster's public instances say `deletion_protection: false`, as AWS
@@ -543,6 +614,25 @@ impl Env {
         self.shell(&format!("rds-inventory -q {}", quoted.join(" ")))
     }
 
+    /// Writes `instances.ndjson` and `snapshots.ndjson` as the documented command does and
+    /// returns the snapshot records.
+    fn snapshot_records(&self) -> Vec<Value> {
+        let args: Vec<String> = ["--kind", "instances,snapshots", "-o", "{kind}.ndjson"]
+            .iter()
+            .map(|a| a.to_string())
+            .collect();
+        let out = self.tool(&args);
+        assert_eq!(out.status, Some(0), "reference run: {}", out.stderr);
+        let text = std::fs::read_to_string(self.dir.path().join("snapshots.ndjson"))
+            .expect("snapshots.ndjson");
+        let records: Vec<Value> = text
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("NDJSON"))
+            .collect();
+        assert!(!records.is_empty(), "the reference run listed no snapshot");
+        records
+    }
+
     /// Every record, as the recipes see them (a complete run).
     fn records(&self, args: &[&str]) -> Vec<Value> {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -565,7 +655,9 @@ fn key(record: &Value) -> (String, String, String) {
             .unwrap_or_else(|| panic!("no {name} in {record}"))
             .to_string()
     };
-    let identifier = if record.get("db_instance_identifier").is_some() {
+    let identifier = if record.get("db_snapshot_identifier").is_some() {
+        "db_snapshot_identifier"
+    } else if record.get("db_instance_identifier").is_some() {
         "db_instance_identifier"
     } else {
         "db_cluster_identifier"
@@ -704,6 +796,47 @@ async fn seed_moto(endpoint: &str) {
         }
     }
     seed_clusters(&moto_client(endpoint, PROD, "us-east-1").await).await;
+    seed_snapshots(&moto_client(endpoint, PROD, "us-east-1").await).await;
+}
+
+/// Manual snapshots that anyone, an account outside the run, an account of the run or nobody
+/// else may restore, and one whose instance is gone (moto adds the automated ones).
+async fn seed_snapshots(rds: &aws_sdk_rds::Client) {
+    let shares: [(&str, &str, &[&str]); 4] = [
+        ("prod-public-shared-public", "prod-public", &["all"]),
+        (
+            "prod-private-shared-outside",
+            "prod-private",
+            &["999999999999"],
+        ),
+        ("prod-private-shared-staging", "prod-private", &[STAGING]),
+        ("prod-private-manual", "prod-private", &[]),
+    ];
+    for (id, instance, with) in shares {
+        rds.create_db_snapshot()
+            .db_snapshot_identifier(id)
+            .db_instance_identifier(instance)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating snapshot {id}: {e:?}"));
+        if !with.is_empty() {
+            rds.modify_db_snapshot_attribute()
+                .db_snapshot_identifier(id)
+                .attribute_name("restore")
+                .set_values_to_add(Some(with.iter().map(|a| a.to_string()).collect()))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("sharing snapshot {id}: {e:?}"));
+        }
+    }
+    create(rds, Spec::new("prod-gone", "postgres")).await;
+    rds.delete_db_instance()
+        .db_instance_identifier("prod-gone")
+        .final_db_snapshot_identifier("prod-gone-final")
+        .skip_final_snapshot(false)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("deleting prod-gone: {e:?}"));
 }
 
 /// An Aurora cluster with deletion protection, encryption and backups on the cluster, whose

@@ -159,6 +159,10 @@ mod tests {
         match kind {
             ResourceKind::Instances => markdown_table::<InstanceRecord>(),
             ResourceKind::Clusters => markdown_table::<crate::record::ClusterRecord>(),
+            ResourceKind::Snapshots => markdown_table::<crate::record::SnapshotRecord>(),
+            ResourceKind::ClusterSnapshots => {
+                markdown_table::<crate::record::ClusterSnapshotRecord>()
+            }
         }
     }
 
