@@ -376,19 +376,22 @@ mod tests {
     }
 
     #[test]
-    fn docs_list_the_default_ignore_list() {
+    fn docs_list_the_default_ignore_list_of_every_kind() {
         let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diff.md"));
-        let table = doc
-            .split("| ignored by default | why |")
-            .nth(1)
-            .expect("docs/diff.md has the default ignore table");
-        let listed: Vec<&str> = table
-            .lines()
-            .skip(2)
-            .take_while(|line| line.starts_with('|'))
-            .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
-            .collect();
-        assert_eq!(listed, InstanceRecord::DIFF.volatile);
+        for keys in crate::record::DIFF_KEYS {
+            let header = format!("| ignored by default ({}) | why |", keys.kind.name());
+            let table = doc
+                .split(&header)
+                .nth(1)
+                .unwrap_or_else(|| panic!("docs/diff.md has no table {header}"));
+            let listed: Vec<&str> = table
+                .lines()
+                .skip(2)
+                .take_while(|line| line.starts_with('|'))
+                .filter_map(|line| line.strip_prefix("| `")?.split('`').next())
+                .collect();
+            assert_eq!(listed, keys.volatile, "{header}");
+        }
     }
 
     #[test]
