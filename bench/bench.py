@@ -81,12 +81,13 @@ ENV = child_env()
 class Fake:
     """One fake-aws process; stopped (by its own pid) when the scenario ends."""
 
-    def __init__(self, binary, workdir, accounts, regions, instances, latency_ms, seed=1):
+    def __init__(self, binary, workdir, accounts, regions, instances, latency_ms, seed=1,
+                 extra=()):
         self.args = dict(accounts=accounts, regions=len(regions), instances=instances,
-                         latency_ms=latency_ms)
+                         latency_ms=latency_ms, extra=list(extra))
         cmd = [binary, "--accounts", str(accounts), "--regions", ",".join(regions),
                "--instances", str(instances), "--latency-ms", str(latency_ms),
-               "--seed", str(seed)]
+               "--seed", str(seed), *extra]
         self.command = " ".join(os.path.basename(c) if i == 0 else c for i, c in enumerate(cmd))
         self.log = open(os.path.join(workdir, "fake-aws.log"), "ab")
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=self.log, env=ENV)
@@ -129,8 +130,23 @@ def compact(counters):
     """What the report needs from the fake's counters (the full per-target map is big)."""
     pages = [n for regions in counters["describe_calls"].values() for n in regions.values()]
     per_account = list(counters["assume_role_calls"].values())
+    # Every RDS call a target needed (all per-target maps the fake keeps), for the chain.
+    per_target = {}
+    for key, value in counters.items():
+        if key.endswith("_calls") and key != "assume_role_calls" and isinstance(value, dict):
+            for account, regions in value.items():
+                if isinstance(regions, dict):
+                    for region, n in regions.items():
+                        if isinstance(n, int):
+                            per_target[(account, region)] = per_target.get((account, region), 0) + n
+    clusters = [n for regions in counters.get("describe_clusters_calls", {}).values()
+                for n in regions.values()]
     return {
         "calls": counters["calls"],
+        "total_calls": sum(counters["calls"].values()),
+        "max_target_calls": max(per_target.values(), default=0),
+        "cluster_targets": len(clusters),
+        "max_cluster_pages": max(clusters, default=0),
         "peak_in_flight": counters["peak_in_flight"],
         "targets_described": len(pages),
         "max_pages": max(pages, default=0),
@@ -193,6 +209,18 @@ def lower_bound(counters, latency_ms, concurrency):
     fan = (assume + describe) * latency / concurrency
     return {"bound_s": max(chain, fan), "chain_s": chain, "fanout_s": fan,
             "assume_role": assume, "describe": describe, "max_pages": counters["max_pages"]}
+
+
+def lower_bound_all(counters, latency_ms, concurrency):
+    """Like lower_bound, counting every call the fake answered (AssumeRole, DescribeDBInstances
+    pages, DescribeDBClusters pages, anything else) and, for the chain, a target's AssumeRole
+    followed by all of that target's RDS calls one after another."""
+    latency = latency_ms / 1000
+    total = counters["total_calls"]
+    chain = (1 + counters["max_target_calls"]) * latency
+    fan = total * latency / concurrency
+    return {"bound_s": max(chain, fan), "chain_s": chain, "fanout_s": fan, "total": total,
+            "calls": dict(counters["calls"]), "max_target_calls": counters["max_target_calls"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,9 +350,13 @@ def run_once(cmd, workdir, *, fake=None, timeout=3600, sample_fds=False, first_b
             result.update(max_rss_kib=usage.ru_maxrss, user_s=usage.ru_utime, sys_s=usage.ru_stime)
         if proc.returncode != 0:
             raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{stderr[-2000:]}")
-    summary = re.search(r"(\d+) instances; (\d+) AssumeRole calls", stderr)
+    # "N targets: ... ; 123 instances[, 45 clusters]; 7 AssumeRole calls; ..." (one count per
+    # kind since the resource kinds; before them only "123 instances").
+    summary = re.search(r"; ((?:\d+ [a-z-]+(?:, )?)+); (\d+) AssumeRole calls", stderr)
     if summary:
-        result["rows"] = int(summary.group(1))
+        per_kind = {kind: int(n) for n, kind in re.findall(r"(\d+) ([a-z-]+)", summary.group(1))}
+        result["rows_by_kind"] = per_kind
+        result["rows"] = per_kind.get("instances", sum(per_kind.values()))
         result["own_assume_role_count"] = int(summary.group(2))
     if sampler:
         result["peak_fds"] = max((s[0] for s in sampler.samples), default=None)
@@ -790,6 +822,187 @@ class Bench:
                   "noise row); tool CPU and RSS much less.")
         self.emit()
 
+    # -- resource kinds (issue 18 item 7) -------------------------------------------------------
+
+    def alternate(self, contenders, runs, fake, **kw):
+        """Runs each (label, cmd) once per round, in turn, `runs` rounds: load that comes and
+        goes hits every contender alike. Returns {label: [runs]}."""
+        out = {label: [] for label, _ in contenders}
+        for i in range(runs):
+            for label, cmd in contenders:
+                r = run_once(cmd, self.workdir, fake=fake, **kw)
+                c = r.get("counters", {})
+                log(f"  {label} round {i + 1}/{runs}: wall {r['wall_s']:.3f} s, rss "
+                    f"{r['max_rss_kib'] / 1024:.1f} MiB, cpu {cpu(r)['cpu_s']:.2f} s, rows "
+                    f"{r.get('rows_by_kind')}, calls {c.get('calls')}")
+                out[label].append(r)
+        return out
+
+    def old_new(self):
+        if not self.args.baseline_tool:
+            raise SystemExit("bench: scenario 10 needs --baseline-tool PATH (the old binary)")
+        name = self.args.baseline_name or os.path.basename(self.args.baseline_tool)
+        return [(f"old ({name})", self.args.baseline_tool), ("new (this tree)", self.tool)]
+
+    def emit_old_new(self, results, lat, conc, note_bound=True):
+        self.emit("| binary | wall, median (runs) | CPU user+sys, median | peak RSS, median | "
+                  "instances listed | calls at the fake (median run) | wall / bound |")
+        self.emit("| --- | --- | --- | --- | --- | --- | --- |")
+        for label, runs in results.items():
+            c = runs[0]["counters"]
+            bound = lower_bound_all(c, lat, conc) if lat else None
+            wall = median_of(runs, "wall_s")
+            self.emit(
+                f"| {label} | {fmt_runs(runs, 'wall_s')} | "
+                f"{median_of([cpu(r) for r in runs], 'cpu_s'):.2f} s | "
+                f"{median_of(runs, 'max_rss_kib') / 1024:.1f} MiB | "
+                f"{'/'.join(str(x) for x in sorted({r.get('rows') for r in runs}, key=str))} | "
+                + ", ".join(f"{op} {n:,}" for op, n in sorted(c["calls"].items()) if n)
+                + f" (total {c['total_calls']:,}) | "
+                + (f"{wall / bound['bound_s']:.2f} (bound {bound['bound_s']:.2f} s)"
+                   if bound else "n/a (0 ms)") + " |")
+        (old_label, old), (new_label, new) = list(results.items())[:2]
+        oc, nc = old[0]["counters"], new[0]["counters"]
+        extra = nc["total_calls"] - oc["total_calls"]
+        self.emit()
+        self.emit(
+            f"new / old: wall {median_of(new, 'wall_s') / median_of(old, 'wall_s'):.2f}x, CPU "
+            f"{median_of([cpu(r) for r in new], 'cpu_s') / median_of([cpu(r) for r in old], 'cpu_s'):.2f}x, "
+            f"peak RSS {median_of(new, 'max_rss_kib') / median_of(old, 'max_rss_kib'):.2f}x; "
+            f"extra calls {extra:+,} ({extra / oc['total_calls'] * 100:+.1f} %: DescribeDBClusters "
+            f"in {nc['cluster_targets']:,} targets, the ones holding a cluster member)"
+            + (f"; bound {lower_bound_all(oc, lat, conc)['bound_s']:.2f} -> "
+               f"{lower_bound_all(nc, lat, conc)['bound_s']:.2f} s" if lat else "") + ".")
+        self.emit()
+        self.emit("Other processes' CPU during each run (noise), per binary: " + "; ".join(
+            f"{l}: " + ", ".join(f"{r.get('other_cpu_s', 0):.1f}" for r in runs) + " s"
+            for l, runs in results.items()) + ".")
+
+    def s10_kinds_instances(self):
+        """Instances only, old binary vs new, alternating on one fake each: scenario 2's
+        workload, and organization scale (0 ms for CPU, 100 ms for wall)."""
+        q = self.args.quick
+        pair = self.old_new()
+        out = {}
+        # Scenario 2's workload.
+        accounts, regions, inst, lat, conc = (3, 4, 100, 50, 32) if q else (10, 8, 250, 50, 32)
+        regs = REGIONS16[:regions]
+        fake = Fake(self.fake_bin, self.workdir, accounts, regs, inst, lat)
+        try:
+            acc = self.accounts_file(accounts, regs)
+            res = self.alternate([(l, [t, *self.tool_cmd(acc, fake, concurrency=conc)[1:]])
+                                  for l, t in pair], self.args.runs, fake)
+        finally:
+            fake.stop()
+        out["s2"] = dict(results=res, fake=fake.command)
+        self.emit(f"## 10a. Instances only, old vs new: scenario 2's workload ({accounts} accounts "
+                  f"x {regions} regions, ~{inst} instances/target, {lat} ms/call, --concurrency "
+                  f"{conc}; alternating runs, one fake)")
+        self.emit()
+        self.emit(f"fake: `{fake.command}`")
+        self.emit()
+        self.emit_old_new(res, lat, conc)
+        self.emit()
+        # Organization scale.
+        conc, inst = 256, 1
+        cases = [(200, 0), (1000, 100)] if q else [(2000, 0), (10000, 100)]
+        for accounts, lat in cases:
+            acc = self.accounts_file(accounts, REGIONS17)
+            fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat)
+            try:
+                res = self.alternate([(l, [t, *self.tool_cmd(acc, fake, concurrency=conc)[1:]])
+                                      for l, t in pair], self.args.scale_runs, fake)
+            finally:
+                fake.stop()
+            out[f"org_{accounts}_{lat}"] = dict(results=res, fake=fake.command)
+            self.emit(f"## 10b. Instances only, old vs new: organization scale ({accounts:,} "
+                      f"accounts x 17 regions = {accounts * 17:,} targets, ~{inst} instance per "
+                      f"target, {lat} ms/call, --concurrency {conc}; alternating runs)")
+            self.emit()
+            self.emit(f"fake: `{fake.command}`")
+            self.emit()
+            self.emit_old_new(res, lat, conc)
+            self.emit()
+            self.emit("AssumeRole exactly one per account, every run: " + ", ".join(
+                f"{l}: {'yes' if all(one_assume_role_each(r['counters'], accounts) for r in runs) else 'NO'}"
+                for l, runs in res.items()))
+            self.emit()
+        self.results["s10_kinds_instances"] = out
+
+    def s11_kinds_all(self):
+        """--kind all at organization scale, fake with configured clusters (--clusters N), every
+        kind to its own file; the bound counts every call the fake answered."""
+        q = self.args.quick
+        conc, inst, lat = 256, 1, 100
+        extra = ["--clusters", str(self.args.fake_clusters)]
+        sizes = [int(x) for x in self.args.kinds_accounts.split(",")] if self.args.kinds_accounts \
+            else ([200, 1000] if q else [2000, 10000])
+        cols = []
+        for accounts in sizes:
+            acc = self.accounts_file(accounts, REGIONS17)
+            outdir = tempfile.mkdtemp(prefix="kinds-out.", dir=self.workdir)
+            fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat, extra=extra)
+            try:
+                cmd = self.tool_cmd(acc, fake, concurrency=conc) + [
+                    "--kind", "all", "-o", os.path.join(outdir, "{kind}.ndjson")]
+                runs = self.alternate([("new --kind all", cmd)], self.args.kinds_runs, fake)[
+                    "new --kind all"]
+                files = {n: os.path.getsize(os.path.join(outdir, n)) for n in os.listdir(outdir)}
+                lines = {}
+                for n in files:
+                    with open(os.path.join(outdir, n), "rb") as f:
+                        lines[n] = sum(1 for _ in f)
+            finally:
+                fake.stop()
+                shutil.rmtree(outdir, ignore_errors=True)
+            c = runs[0]["counters"]
+            bound = lower_bound_all(c, lat, conc)
+            wall = median_of(runs, "wall_s")
+            cols.append(dict(accounts=accounts, runs=runs, bound=bound, wall_s=wall,
+                             ratio=wall / bound["bound_s"], files=files, lines=lines,
+                             rss_mib=median_of(runs, "max_rss_kib") / 1024,
+                             one_ar=all(one_assume_role_each(r["counters"], accounts)
+                                        for r in runs),
+                             fake=fake.command))
+        self.results["s11_kinds_all"] = dict(concurrency=conc, latency_ms=lat, cases=cols)
+        self.emit(f"## 11. `--kind all` at organization scale (17 regions, ~{inst} instance per "
+                  f"target, fake `{' '.join(extra)}`, {lat} ms/call, --concurrency {conc}, "
+                  f"`-o DIR/{{kind}}.ndjson`)")
+        self.emit()
+        self.emit("| metric | " + " | ".join(
+            f"{c['accounts']:,} x 17 = {c['accounts'] * 17:,} targets" for c in cols) + " |")
+        self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
+
+        def row(label, f):
+            self.emit(f"| {label} | " + " | ".join(f(c) for c in cols) + " |")
+
+        row("fake", lambda c: f"`{c['fake']}`")
+        row("records written (lines per file)",
+            lambda c: ", ".join(f"{n}: {v:,}" for n, v in sorted(c["lines"].items())))
+        row("calls at the fake (first run)",
+            lambda c: ", ".join(f"{op} {n:,}" for op, n in sorted(c["bound"]["calls"].items()) if n)
+            + f"; total {c['bound']['total']:,}")
+        row("targets with a DescribeDBClusters", lambda c: f"{c['runs'][0]['counters']['cluster_targets']:,}")
+        row("wall, median (runs)", lambda c: fmt_runs(c["runs"], "wall_s"))
+        row("lower bound: max(chain, every call x latency / concurrency)",
+            lambda c: f"{c['bound']['bound_s']:.2f} s (chain {c['bound']['chain_s']:.2f} s, "
+                      f"fan-out {c['bound']['fanout_s']:.2f} s)")
+        row("**wall / bound** (goal <= 1.1)",
+            lambda c: f"**{c['ratio']:.3f}** {'met' if c['ratio'] <= 1.1 else 'NOT met'}")
+        row("AssumeRole calls (fake), exactly one per account",
+            lambda c: f"{c['bound']['calls'].get('AssumeRole', 0):,} "
+                      f"{'yes' if c['one_ar'] else 'NO'}; the tool's own count "
+                      + "/".join(str(r.get('own_assume_role_count')) for r in c["runs"]))
+        row("**peak RSS**, median (goal <= 128 MiB)",
+            lambda c: f"**{c['rss_mib']:.1f} MiB** {'met' if c['rss_mib'] <= 128 else 'NOT met'}")
+        row("tool CPU user+sys, median",
+            lambda c: f"{median_of([cpu(r) for r in c['runs']], 'cpu_s'):.2f} s")
+        row("peak requests in flight at the fake",
+            lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"]))
+        row("other processes' CPU during a run, median (noise)",
+            lambda c: f"{median_of(c['runs'], 'other_cpu_s'):.2f} s")
+        self.emit()
+
     def s9_target_profile(self):
         """Callgrind of the per-target path: mostly empty targets at 0 ms, at two sizes, so
         that the difference divided by the extra targets is the cost of one more target (its
@@ -1121,6 +1334,8 @@ SCENARIOS = {
     "7": "s7_build",
     "8": "s8_org_scale",
     "9": "s9_target_profile",
+    "10": "s10_kinds_instances",  # instances only, --baseline-tool vs this tree, alternating
+    "11": "s11_kinds_all",  # --kind all at organization scale
 }
 
 
@@ -1130,7 +1345,7 @@ def main():
     p.add_argument("--python", required=True)
     p.add_argument("--quick", action="store_true", help="small sizes, 1 run each, no build")
     p.add_argument("--only", default=None,
-                   help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7")
+                   help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7,8,9,10,11")
     p.add_argument("--runs", type=int, default=None, help="runs per contender (default 3)")
     p.add_argument("--seed-runs", type=int, default=None, help="seed pattern runs (default 1)")
     p.add_argument("--scale-runs", type=int, default=None,
@@ -1140,6 +1355,14 @@ def main():
     p.add_argument("--command", default="bench/run.sh")
     p.add_argument("--tool", default=None,
                    help="another rds-inventory binary to measure (e.g. a candidate fix)")
+    p.add_argument("--baseline-tool", default=None,
+                   help="an older rds-inventory binary run beside the measured one (10)")
+    p.add_argument("--baseline-name", default=None, help="its label (default: file name)")
+    p.add_argument("--fake-clusters", type=int, default=1,
+                   help="fake-aws --clusters N for scenario 11 (default 1)")
+    p.add_argument("--kinds-accounts", default=None,
+                   help="comma list of account counts for scenario 11 (default 2000,10000)")
+    p.add_argument("--kinds-runs", type=int, default=1, help="runs per size in 11 (default 1)")
     p.add_argument("--profile-tool", default=None,
                    help="binary for the callgrind profile, e.g. built with line tables for our "
                         "crate (see BENCHMARKS.md)")

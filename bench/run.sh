@@ -10,6 +10,11 @@
 #   bench/run.sh --only 8        # organization scale: 2,000 and 10,000 accounts x 17 regions,
 #                                # beside the SDK alone (bench/sdk_call_floor.rs)
 #   bench/run.sh --only 9        # callgrind of the per-target path (mostly empty targets)
+#   bench/run.sh --only 10 --baseline-tool OLD_BIN --baseline-name 7ac9d76
+#                                # instances only, OLD_BIN vs this tree, alternating runs on one
+#                                # fake: scenario 2's workload and organization scale
+#   bench/run.sh --only 11       # --kind all at organization scale (fake --clusters 1; sizes
+#                                # --kinds-accounts 2000,10000, --kinds-runs 1, --fake-clusters N)
 #
 # The profiles (4, 9) need function names: they run a symbolized copy built into
 # target/profiling (strip off, line tables; ~7 min the first time, incremental after) and
