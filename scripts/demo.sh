@@ -96,10 +96,16 @@ step "Aurora instance rows: AWS's own values beside the ones the cluster enforce
 inventory --quiet -f table -a prod -r us-east-1 --columns \
     db_instance_identifier,db_cluster_identifier,cluster_role,deletion_protection,effective_deletion_protection,backup_retention_period,effective_backup_retention_period,storage_encrypted,effective_storage_encrypted
 
-step "both kinds in one run, one file each: rds-inventory --kind all -o '{kind}.ndjson'"
+step "DB snapshots and who can restore each: rds-inventory --kind snapshots -f table (moto makes the automated ones)"
+# Only manual snapshots can be shared; moto also makes automated ones of the Aurora cluster's
+# member instances, which AWS does not (their backups are cluster snapshots).
+inventory --quiet --kind snapshots -f table --columns \
+    account_name,region,db_snapshot_identifier,snapshot_type,db_instance_identifier,shared_publicly,shared_with_accounts,shared_with_outside_accounts
+
+step "every kind in one run, one file each: rds-inventory --kind all -o '{kind}.ndjson'"
 status=0
 inventory --quiet --kind all -o "$WORK/{kind}.ndjson" || status=$?
-echo "exit code: $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters" >&2
+echo "exit code: $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters, $(wc -l <"$WORK/snapshots.ndjson") DB snapshots, $(wc -l <"$WORK/cluster-snapshots.ndjson") cluster snapshots" >&2
 
 step "rds-inventory (NDJSON, the default): first 3 of the lines"
 echo "\$ rds-inventory --endpoint-url $MOTO_URL -c accounts.toml > inventory.ndjson" >&2

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seed a moto server with the sample DB instances of scripts/sample-fleet.json.
+"""Seed a moto server with the sample DB instances, clusters and snapshots of scripts/sample-fleet.json.
 
 Run with the moto venv's python (boto3 comes with moto):
 
@@ -78,6 +78,7 @@ def seed(endpoint: str, fleet: dict) -> list:
                     "tags": inst["tags"],
                 })
             members = seed_clusters(rds, account.get("clusters", {}).get(region, []))
+            seed_snapshots(rds, account.get("snapshots", {}).get(region, []))
             # Check moto filed them under the assumed account, not its default one.
             listed = rds.describe_db_instances()["DBInstances"]
             wrong = [db["DBInstanceArn"] for db in listed if f":{account['id']}:db:" not in db["DBInstanceArn"]]
@@ -119,6 +120,18 @@ def seed_clusters(rds, clusters: list) -> int:
             )
             members += 1
     return members
+
+
+def seed_snapshots(rds, snapshots: list) -> None:
+    """Create the manual DB snapshots of one target and share each with its `restore` list
+    (`all`: public). moto makes the automated ones itself when it creates an instance."""
+    for snapshot in snapshots:
+        rds.create_db_snapshot(DBSnapshotIdentifier=snapshot["id"],
+                               DBInstanceIdentifier=snapshot["instance"])
+        if snapshot["restore"]:
+            rds.modify_db_snapshot_attribute(DBSnapshotIdentifier=snapshot["id"],
+                                             AttributeName="restore",
+                                             ValuesToAdd=snapshot["restore"])
 
 
 def accounts_toml(fleet: dict) -> str:

@@ -410,6 +410,18 @@ pub struct FleetAccount {
     pub id: String,
     pub name: String,
     pub instances: BTreeMap<String, Vec<InstanceSpec>>,
+    /// Manual DB snapshots by region, made after the region's instances (absent: none).
+    #[serde(default)]
+    pub snapshots: BTreeMap<String, Vec<SnapshotSpec>>,
+}
+
+/// A manual DB snapshot of one of the account's instances in that region, shared with the
+/// account ids of `restore` (`all`: public; empty: private).
+#[derive(Debug, Clone, Deserialize)]
+pub struct SnapshotSpec {
+    pub id: String,
+    pub instance: String,
+    pub restore: Vec<String>,
 }
 
 /// What to create for one DB instance.
@@ -467,6 +479,7 @@ impl Fleet {
                 id: account_id.to_string(),
                 name: account_name.to_string(),
                 instances: BTreeMap::from([(region.to_string(), instances)]),
+                snapshots: BTreeMap::new(),
             }],
         }
     }
@@ -574,7 +587,8 @@ pub fn rds_client(
     aws_sdk_rds::Client::new(&super::sdk_config(endpoint, credentials, region))
 }
 
-/// Creates every instance of `fleet` through roles assumed with the base keys.
+/// Creates every instance and manual snapshot of `fleet` through roles assumed with the base
+/// keys (as scripts/seed_moto.py does; the clusters are the demo's only).
 pub async fn seed(endpoint: &str, fleet: &Fleet) {
     let base = (BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY);
     for account in &fleet.accounts {
@@ -593,7 +607,29 @@ pub async fn seed(endpoint: &str, fleet: &Fleet) {
             for spec in specs {
                 create_instance(&rds, spec).await;
             }
+            for snapshot in account.snapshots.get(region).into_iter().flatten() {
+                create_snapshot(&rds, snapshot).await;
+            }
         }
+    }
+}
+
+/// Creates one manual DB snapshot and shares it with its `restore` list.
+pub async fn create_snapshot(rds: &aws_sdk_rds::Client, spec: &SnapshotSpec) {
+    rds.create_db_snapshot()
+        .db_snapshot_identifier(&spec.id)
+        .db_instance_identifier(&spec.instance)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("creating snapshot {}: {e:?}", spec.id));
+    if !spec.restore.is_empty() {
+        rds.modify_db_snapshot_attribute()
+            .db_snapshot_identifier(&spec.id)
+            .attribute_name("restore")
+            .set_values_to_add(Some(spec.restore.clone()))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("sharing snapshot {}: {e:?}", spec.id));
     }
 }
 
