@@ -92,6 +92,22 @@ fn price_list_listings_equal_the_distinct_price_keys_across_many_accounts() {
     for (key, listings) in &counters.price_list_listings {
         assert_eq!(*listings, 1, "one listing per price key for the run: {key}");
     }
+    let priced = records
+        .iter()
+        .filter(|r| r["price_monthly"].is_number())
+        .count();
+    eprintln!("priced {priced} of {} instances", records.len());
+    assert!(
+        priced > 0,
+        "some instances match the fake's catalog and are priced end to end"
+    );
+    let mut reasons: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["price_missing"].as_str())
+        .collect();
+    reasons.sort_unstable();
+    reasons.dedup();
+    eprintln!("reasons: {reasons:?}");
     for record in &records {
         let missing = &record["price_missing"];
         let monthly = &record["price_monthly"];
