@@ -13,6 +13,7 @@ use aws_sdk_rds::config::ProvideCredentials;
 
 use crate::aws::{credential_failure_text, AccountWarning, AwsContext, WarningSink};
 use crate::cli::FieldsFormat;
+use crate::config::Join;
 use crate::config::{output_path_for, ResourceKind, Settings};
 use crate::fetch::{self, Event, FetchOptions};
 use crate::joins::Joins;
@@ -20,6 +21,7 @@ use crate::metrics::MetricsFile;
 use crate::output_file::AtomicFile;
 use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
+use crate::price::PriceService;
 use crate::progress::{warning_line, Progress, Reporter};
 use crate::record::{
     self, ClusterRecord, ClusterSnapshotRecord, InstanceRecord, Page, Record, RecordContext,
@@ -127,8 +129,9 @@ async fn run_inventory(
     interrupt: &mut Interrupt,
 ) -> anyhow::Result<Finished> {
     let started = Instant::now();
+    let run_start = SystemTime::now();
     let options = WriteOptions {
-        context: RecordContext::new(SystemTime::now()),
+        context: RecordContext::new(run_start),
         csv_raw: settings.csv_raw,
     };
     // Open the outputs first, so a bad path fails before any AWS call.
@@ -159,9 +162,17 @@ async fn run_inventory(
         retry_budget: settings.retry_budget,
     };
     let ours = plan.accounts.iter().map(|a| a.spec.id.clone());
-    let joins = Arc::new(
-        Joins::new(&settings.with).with_inside_accounts(ours.chain(organization_accounts)),
-    );
+    let mut joins =
+        Joins::new(&settings.with).with_inside_accounts(ours.chain(organization_accounts));
+    if settings.with.contains(&Join::Price) {
+        // One per run, signed by the base identity (not the accounts' roles).
+        let service = PriceService::new(aws.base(), settings.endpoint_url.as_deref());
+        let now = run_start
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        joins = joins.with_price(Arc::new(service), now);
+    }
+    let joins = Arc::new(joins);
     let fetching = fetch::fetch_all(
         Arc::clone(&aws),
         Arc::clone(&plan.targets),

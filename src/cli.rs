@@ -84,7 +84,9 @@ pub struct Cli {
 
     /// Join more data into each record: pending-maintenance (DescribePendingMaintenanceActions,
     /// one call per target), engine-support (DescribeDBMajorEngineVersions, once per region and
-    /// engine) [default: the file's `with`, else none]
+    /// engine), price (instances' on-demand list price: Price List GetProducts with the base
+    /// identity, once per price key; implies engine-support) [default: the file's `with`, else
+    /// none]
     #[arg(long, value_name = "DATA,...", value_enum, value_delimiter = ',')]
     pub with: Vec<Join>,
 
@@ -255,6 +257,9 @@ pub enum Join {
     PendingMaintenance,
     /// engine_major_version, standard_support_end_date, extended_support_end_date
     EngineSupport,
+    /// price_currency, price_hourly, price_monthly, price_components, price_missing (instances;
+    /// implies engine-support, for the Extended Support surcharge)
+    Price,
 }
 
 /// What a run lists: each kind is one AWS list call and one record type.

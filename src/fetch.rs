@@ -279,6 +279,9 @@ impl Lister<'_> {
                         &mut records,
                     )
                     .await;
+                self.joins
+                    .price_instances(calls.aws, target, &mut records)
+                    .await;
             }
             sent += self.send(Page::Instances(records)).await?;
             marker = next;

@@ -9,10 +9,11 @@ use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
 use tokio::sync::OnceCell;
 
-use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, Phase};
+use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, FailureKind, Phase};
 use crate::config::Join;
 use crate::plan::Target;
-use crate::record::{Joinable, Sharing};
+use crate::price::{InstancePrice, PriceService};
+use crate::record::{InstanceRecord, Joinable, Sharing};
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
@@ -36,6 +37,8 @@ pub struct Joins {
     /// Account ids that are ours: the run's accounts and the organization's members. A
     /// snapshot shared with any other id is shared outside.
     inside_accounts: HashSet<String>,
+    /// `--with price`: the run's price lookups and its start (seconds since the epoch).
+    price: Option<(Arc<PriceService>, i64)>,
 }
 
 /// A target's pending maintenance, by resource ARN; `None` when it could not be asked.
@@ -45,8 +48,53 @@ impl Joins {
     pub fn new(with: &[Join]) -> Joins {
         Joins {
             maintenance: with.contains(&Join::PendingMaintenance),
-            engine_support: with.contains(&Join::EngineSupport),
+            // Extended Support is priced from the engine-support dates: price implies them.
+            engine_support: with.contains(&Join::EngineSupport) || with.contains(&Join::Price),
             ..Joins::default()
+        }
+    }
+
+    /// The same joins, pricing instances with `service` as of `now` (the run's start, seconds
+    /// since the epoch).
+    pub fn with_price(self, service: Arc<PriceService>, now: i64) -> Joins {
+        Joins {
+            price: Some((service, now)),
+            ..self
+        }
+    }
+
+    /// Sets the price fields of a page's instance records (after the engine-support join).
+    /// The page's lookups run together; each price key is listed once per run. A denied price
+    /// list is one warning for the run.
+    pub async fn price_instances(
+        &self,
+        aws: &AwsContext,
+        target: &Target,
+        records: &mut [InstanceRecord],
+    ) {
+        let Some((service, now)) = &self.price else {
+            return;
+        };
+        let prices = futures::future::join_all(records.iter().map(|record| async move {
+            match record.price_facts() {
+                Ok(facts) => service.price(&facts, *now).await,
+                Err(reason) => InstancePrice::missing(reason),
+            }
+        }))
+        .await;
+        for (record, price) in records.iter_mut().zip(prices) {
+            record.set_price(price);
+        }
+        if let Some(message) = service.take_denied_warning() {
+            aws.warn(AccountWarning {
+                account: Arc::clone(&target.account),
+                failure: CallFailure {
+                    phase: Phase::PriceList,
+                    kind: FailureKind::Other,
+                    code: Some("AccessDeniedException".into()),
+                    message,
+                },
+            });
         }
     }
 
@@ -77,7 +125,7 @@ impl Joins {
 
     /// Whether any joined data was asked for.
     pub fn any(&self) -> bool {
-        self.maintenance || self.engine_support
+        self.maintenance || self.engine_support || self.price.is_some()
     }
 
     /// The target's pending maintenance actions (one paginated call for the whole target).

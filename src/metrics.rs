@@ -121,7 +121,36 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
         );
     }
     metrics.extend(snapshot_metrics(counts));
+    metrics.extend(price_metrics(counts));
     metrics
+}
+
+/// `--with price`: the instances' monthly on-demand list price by account and region; only
+/// when records carried price fields. Instances without a price count as 0.
+fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    let samples: Vec<(String, f64)> = counts
+        .list_price_by_account_region()
+        .map(|(id, name, region, currency, sum)| {
+            let labels = labels(&[
+                ("account_id", id),
+                ("account_name", name),
+                ("region", region),
+                ("currency", currency),
+            ]);
+            (labels, sum)
+        })
+        .collect();
+    if samples.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        "rds_inventory_list_price_monthly",
+        "On-demand list price of a 730-hour month of the DB instances (--with price), by account, region and currency; instances without a price count 0.",
+        Box::new(samples.into_iter()),
+    )]
 }
 
 /// Snapshots by account, region and kind, and how many anyone, or an account outside the

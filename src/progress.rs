@@ -78,7 +78,8 @@ pub fn warning_line(warning: &AccountWarning) -> String {
         | Phase::EngineVersions
         | Phase::ClusterLookup
         | Phase::SnapshotAttributes
-        | Phase::ClusterSnapshotAttributes => format!(
+        | Phase::ClusterSnapshotAttributes
+        | Phase::PriceList => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),

@@ -149,6 +149,9 @@ impl Names {
     }
 }
 
+/// (account id, region, currency), names shared.
+type AccountRegionCurrency = (Arc<str>, Arc<str>, Arc<str>);
+
 /// One kind's counts.
 #[derive(Debug, Default)]
 struct KindCounts {
@@ -163,6 +166,8 @@ struct KindCounts {
     /// (account id, region) -> (shared publicly, shared outside), for kinds that can be
     /// shared (snapshots); records whose sharing is unknown are not counted.
     sharing_by_account_region: BTreeMap<(Arc<str>, Arc<str>), (u64, u64)>,
+    /// `--with price`: (account id, region, currency) -> the sum of `price_monthly`.
+    list_price_by_account_region: BTreeMap<AccountRegionCurrency, f64>,
 }
 
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
@@ -237,6 +242,11 @@ impl RunCounts {
             *public += u64::from(sharing.public);
             *outside += u64::from(!sharing.outside.is_empty());
         }
+        if let Some((currency, monthly)) = record.list_price() {
+            let currency = self.names.get(currency.unwrap_or("USD"));
+            let key = (Arc::clone(&key.0), Arc::clone(&key.1), currency);
+            *kind.list_price_by_account_region.entry(key).or_default() += monthly.unwrap_or(0.0);
+        }
         *kind.by_account_region_engine.entry(key).or_default() += 1;
     }
 
@@ -274,6 +284,30 @@ impl RunCounts {
                     .get(&**account)
                     .map_or(&**account, String::as_str);
                 (&**account, name, &**region, &**engine, *n)
+            })
+    }
+
+    /// `--with price`: (account id, account name, region, currency, monthly list price) of the
+    /// instances; empty when no record carried price fields.
+    pub fn list_price_by_account_region(
+        &self,
+    ) -> impl Iterator<Item = (&str, &str, &str, &str, f64)> + '_ {
+        self.kinds
+            .get(&ResourceKind::Instances)
+            .into_iter()
+            .flat_map(|k| k.list_price_by_account_region.iter())
+            .map(|((account, region, currency), sum)| {
+                let name = self
+                    .accounts
+                    .get(&**account)
+                    .map_or(&**account, String::as_str);
+                (
+                    &**account,
+                    name,
+                    &**region,
+                    &**currency,
+                    (*sum * 1e6).round() / 1e6,
+                )
             })
     }
 

@@ -191,6 +191,16 @@ const CHECKS: &[Check] = &[
         },
     },
     Check {
+        needle: "group_by(.account_id) | map({account_id: .[0].account_id, monthly: (map(.price_monthly // 0) | add)})",
+        stage: Stage::Fake,
+        check: monthly_price_by_account,
+    },
+    Check {
+        needle: "sort_by(-(.price_monthly // 0)) | .[:10]",
+        stage: Stage::Fake,
+        check: ten_most_expensive,
+    },
+    Check {
         needle: "jq -e '.targets.failed == 0 and .status == \"complete\"' summary.json",
         stage: Stage::PartialFake,
         check: summary_says_complete,
@@ -254,6 +264,65 @@ fn every_recipe_selects_what_it_says_and_nothing_else() {
 
 // ---------------------------------------------------------------------------------------------
 // The checks.
+
+fn monthly_price_by_account(env: &Env, recipe: &Recipe) {
+    let records = env.records(&["--with", "price"]);
+    let mut sums: BTreeMap<String, f64> = BTreeMap::new();
+    for record in &records {
+        let account = record["account_id"].as_str().expect("an account id");
+        *sums.entry(account.to_string()).or_default() +=
+            record["price_monthly"].as_f64().unwrap_or(0.0);
+    }
+    assert!(sums.len() >= 2, "the stage has several accounts");
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: Value = serde_json::from_str(&out.stdout).expect("one JSON array");
+    let got = got.as_array().expect("an array");
+    assert_eq!(
+        got.len(),
+        sums.len(),
+        "{}: one row per account",
+        recipe.place
+    );
+    for (row, (account, sum)) in got.iter().zip(&sums) {
+        assert_eq!(row["account_id"], account.as_str(), "{}", recipe.place);
+        let monthly = row["monthly"].as_f64().expect("a number");
+        assert!(
+            (monthly - sum).abs() < 1e-3,
+            "{}: {row} vs {sum}",
+            recipe.place
+        );
+    }
+}
+
+fn ten_most_expensive(env: &Env, recipe: &Recipe) {
+    let records = env.records(&["--with", "price"]);
+    let mut prices: Vec<f64> = records
+        .iter()
+        .map(|r| r["price_monthly"].as_f64().unwrap_or(0.0))
+        .collect();
+    prices.sort_by(|a, b| b.total_cmp(a));
+    prices.truncate(10);
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: Vec<f64> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).expect("one JSON object per line");
+            assert!(row["db_instance_identifier"].is_string(), "{row}");
+            row["price_monthly"].as_f64().unwrap_or(0.0)
+        })
+        .collect();
+    assert_eq!(got.len(), prices.len(), "{}: ten rows", recipe.place);
+    for (g, e) in got.iter().zip(&prices) {
+        assert!(
+            (g - e).abs() < 1e-6,
+            "{}: {got:?} vs {prices:?}",
+            recipe.place
+        );
+    }
+}
 
 fn count_by_engine(env: &Env, recipe: &Recipe) {
     let records = env.records(&[]);

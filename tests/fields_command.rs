@@ -89,3 +89,36 @@ fn a_mistyped_nested_member_is_a_usage_error_that_suggests_the_member() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("did you mean valid_till?"), "{stderr}");
 }
+
+#[test]
+fn fields_lists_the_price_fields_last_for_instances() {
+    let output = run(&["fields"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).expect("UTF-8");
+    let rows: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON row"))
+        .collect();
+    let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
+    assert_eq!(
+        names[names.len() - 5..],
+        [
+            "price_currency",
+            "price_hourly",
+            "price_monthly",
+            "price_components",
+            "price_missing"
+        ],
+        "the price fields come after the existing instance fields"
+    );
+    let components = rows
+        .iter()
+        .find(|r| r["name"] == "price_components")
+        .expect("price_components");
+    assert!(
+        components["source"]
+            .as_str()
+            .is_some_and(|s| s.contains("GetProducts")),
+        "{components}"
+    );
+}

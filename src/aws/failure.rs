@@ -44,6 +44,8 @@ pub enum Phase {
     SnapshotAttributes,
     /// DescribeDBClusterSnapshotAttributes for a manual cluster snapshot's sharing fields.
     ClusterSnapshotAttributes,
+    /// `--with price`: Price List GetProducts with the base identity.
+    PriceList,
 }
 
 /// A classified failure of one AWS call.

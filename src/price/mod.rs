@@ -2,8 +2,8 @@
 //! list attributes, the plan of what to price, SKU selection from GetProducts documents, the
 //! computation, and the lookup service. See DESIGN.md here.
 
-// Not wired yet: the record fields, `--with price` and `--metrics` follow
-// (DESIGN.md, "What remains: wiring").
+// Wired through `--with price` (joins, record fields, metrics); some helpers are used by the
+// tests only.
 #![allow(dead_code, unused_imports)]
 
 mod compute;

@@ -285,7 +285,65 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
     effective!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled"),
     effective!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports"),
     effective!(master_user_secret, "MasterUserSecret"),
+    Field {
+        name: "price_currency",
+        meaning: "`--with price`: the currency of the price fields, as the price list states it (`USD`, `CNY`); null unless asked for",
+        source: Source::Joined(PRICE_LIST),
+        shape: || Shape::Text,
+        read: |r, _| r.price().and_then(|p| p.price_currency.as_deref()).map_or(FieldValue::Absent, FieldValue::Text),
+    },
+    Field {
+        name: "price_hourly",
+        meaning: "`--with price`: on-demand list price of one instance hour (0 when stopped); null unless asked for or when not found",
+        source: Source::Joined(PRICE_LIST),
+        shape: || Shape::Number,
+        read: |r, _| number(r.price().and_then(|p| p.price_hourly)),
+    },
+    Field {
+        name: "price_monthly",
+        meaning: "`--with price`: on-demand list price of a 730-hour month: instance hours, storage, provisioned IOPS and throughput, Extended Support; null when any part has no price",
+        source: Source::Joined(PRICE_LIST),
+        shape: || Shape::Number,
+        read: |r, _| number(r.price().and_then(|p| p.price_monthly)),
+    },
+    Field {
+        name: "price_components",
+        meaning: "`--with price`: the parts of `price_monthly`: component, unit, price per unit, quantity, monthly amount, SKU, usage type, note",
+        source: Source::Joined(PRICE_LIST),
+        shape: || Shape::Array(Box::new(Shape::Object(vec![
+            ("component", Shape::Text),
+            ("unit", Shape::Text),
+            ("price_per_unit", Shape::Number),
+            ("quantity", Shape::Number),
+            ("monthly", Shape::Number),
+            ("sku", Shape::Text),
+            ("usage_type", Shape::Text),
+            ("note", Shape::Text),
+        ]))),
+        read: |r, _| match r.price() {
+            Some(p) => FieldValue::Json(serde_json::to_value(&p.price_components).unwrap_or_default()),
+            None => FieldValue::Absent,
+        },
+    },
+    Field {
+        name: "price_missing",
+        meaning: "`--with price`: why there is no price or part of it (serverless, RDS Custom, Outposts, price list denied, no matching SKU...); null when priced or not asked for",
+        source: Source::Joined(PRICE_LIST),
+        shape: || Shape::Text,
+        read: |r, _| r.price().and_then(|p| p.price_missing.as_deref()).map_or(FieldValue::Absent, FieldValue::Text),
+    },
 ];
+
+/// Where the price fields come from.
+const PRICE_LIST: &str =
+    "Price List GetProducts (AmazonRDS, on-demand terms), with the base identity";
+
+/// A price as a JSON number; absent when there is none.
+fn number(value: Option<f64>) -> FieldValue<'static> {
+    value.map_or(FieldValue::Absent, |v| {
+        FieldValue::Json(serde_json::Value::from(v))
+    })
+}
 
 /// Both SDK types hold a governed member with the same type, so an effective field's shape is
 /// the same whichever value it shows (the compiler checks the types; this, the list).
@@ -356,5 +414,10 @@ impl Record for InstanceRecord {
 
     fn tags(&self) -> TagView<'_> {
         TagView::of(&self.instance.tag_list)
+    }
+
+    fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
+        self.price()
+            .map(|p| (p.price_currency.as_deref(), p.price_monthly))
     }
 }

@@ -43,6 +43,11 @@ pub trait Record: Sized + Send + 'static {
     fn sharing(&self) -> Option<&super::sharing::Sharing> {
         None
     }
+    /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
+    /// when price was not asked for.
+    fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
+        None
+    }
 }
 
 /// One output field of records of type `R`.
