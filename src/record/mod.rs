@@ -41,7 +41,7 @@ pub use schema::Field;
 pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
 pub use shape::Shape;
 pub use sharing::Sharing;
-pub use snapshot::{ClusterSnapshotRecord, SnapshotRecord};
+pub use snapshot::{ClusterSnapshotRecord, Snapshot, SnapshotRecord};
 pub use value::FieldValue;
 
 /// The instance schema (tests).

@@ -24,6 +24,20 @@ pub fn is_manual(snapshot_type: Option<&str>) -> bool {
     snapshot_type == Some("manual")
 }
 
+/// What the listing needs of a snapshot of either kind: who to ask about sharing, and where
+/// to put the answers.
+pub trait Snapshot {
+    /// The snapshot's identifier.
+    fn identifier(&self) -> Option<&str>;
+    /// The instance or cluster it was taken from.
+    fn source_identifier(&self) -> Option<&str>;
+    /// Whether it is a manual snapshot, the only kind that can be shared.
+    fn is_manual(&self) -> bool;
+    /// Sets the sharing fields (`None`: the attribute call failed; they stay null).
+    fn set_sharing(&mut self, sharing: Option<Sharing>);
+    fn set_source_exists(&mut self, exists: Option<bool>);
+}
+
 macro_rules! snapshot_record {
     ($record:ident, $sdk:ident, $field:ident, $id:ident, $source:ident, $doc:literal) => {
         #[doc = $doc]
@@ -53,28 +67,26 @@ macro_rules! snapshot_record {
                     extras: SnapshotExtras::default(),
                 }
             }
+        }
 
-            /// The snapshot's identifier.
-            pub fn identifier(&self) -> Option<&str> {
+        impl Snapshot for $record {
+            fn identifier(&self) -> Option<&str> {
                 self.$field.$id.as_deref()
             }
 
-            /// The instance or cluster it was taken from.
-            pub fn source_identifier(&self) -> Option<&str> {
+            fn source_identifier(&self) -> Option<&str> {
                 self.$field.$source.as_deref()
             }
 
-            /// Whether it is a manual snapshot, the only kind that can be shared.
-            pub fn is_manual(&self) -> bool {
+            fn is_manual(&self) -> bool {
                 is_manual(self.$field.snapshot_type.as_deref())
             }
 
-            /// Sets the sharing fields (`None`: the attribute call failed; they stay null).
-            pub fn set_sharing(&mut self, sharing: Option<Sharing>) {
+            fn set_sharing(&mut self, sharing: Option<Sharing>) {
                 self.extras.sharing = sharing;
             }
 
-            pub fn set_source_exists(&mut self, exists: Option<bool>) {
+            fn set_source_exists(&mut self, exists: Option<bool>) {
                 self.extras.source_exists = exists;
             }
         }
