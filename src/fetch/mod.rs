@@ -281,16 +281,21 @@ impl Lister<'_> {
                     .filter_map(|r| r.db_instance_identifier())
                     .map(str::to_ascii_lowercase),
             );
-            if records.iter().any(|r| r.db_cluster_identifier().is_some()) {
-                self.link_clusters(calls, &mut records).await;
+            let has_members = records.iter().any(|r| r.db_cluster_identifier().is_some());
+            if has_members && matches!(self.clusters, Clusters::NotListed) {
+                // The rest of the page goes out first: only the members wait for the
+                // listing, so a page is not held in memory for the length of a call.
+                let (members, others) = records
+                    .into_iter()
+                    .partition(|r| r.db_cluster_identifier().is_some());
+                sent += self.complete_and_send(calls, others).await?;
+                records = members;
+                self.list_clusters(calls).await;
             }
-            self.join(calls, &mut records).await;
-            if self.joins.any() {
-                self.joins
-                    .price_instances(calls.aws, target, &mut records)
-                    .await;
+            if has_members {
+                self.link_clusters(&mut records);
             }
-            sent += self.send(Page::Instances(records)).await?;
+            sent += self.complete_and_send(calls, records).await?;
             marker = next;
             if marker.is_none() {
                 self.instance_ids = Some(ids);
@@ -299,19 +304,36 @@ impl Lister<'_> {
         }
     }
 
-    /// Sets each cluster member's cluster, listing the target's clusters on first need. A
-    /// listing that fails is a warning (once per account); those fields stay null.
-    async fn link_clusters(&mut self, calls: &mut TargetCalls<'_>, records: &mut [InstanceRecord]) {
-        if matches!(self.clusters, Clusters::NotListed) {
-            self.clusters = match list_clusters(calls).await {
-                Ok(listing) => Clusters::Listed(listing),
-                Err(failure) => {
-                    self.joins
-                        .warn_cluster_lookup(calls.aws, self.target, failure.clone());
-                    Clusters::Failed(failure)
-                }
-            };
+    /// Instance records with their joins and prices, sent as one page.
+    async fn complete_and_send(
+        &mut self,
+        calls: &mut TargetCalls<'_>,
+        mut records: Vec<InstanceRecord>,
+    ) -> Result<u64, Stop> {
+        self.join(calls, &mut records).await;
+        if self.joins.any() {
+            self.joins
+                .price_instances(calls.aws, self.target, &mut records)
+                .await;
         }
+        self.send(Page::Instances(records)).await
+    }
+
+    /// Lists the target's clusters for its cluster members. A listing that fails is a
+    /// warning (once per account); the members' cluster fields stay null.
+    async fn list_clusters(&mut self, calls: &mut TargetCalls<'_>) {
+        self.clusters = match list_clusters(calls).await {
+            Ok(listing) => Clusters::Listed(listing),
+            Err(failure) => {
+                self.joins
+                    .warn_cluster_lookup(calls.aws, self.target, failure.clone());
+                Clusters::Failed(failure)
+            }
+        };
+    }
+
+    /// Sets each cluster member's cluster from the listing (none when it failed).
+    fn link_clusters(&self, records: &mut [InstanceRecord]) {
         for record in records {
             let Some(id) = record.db_cluster_identifier() else {
                 continue;
