@@ -177,6 +177,9 @@ pub struct CountersSnapshot {
     pub price_list_regions: BTreeMap<String, u64>,
     /// GetProducts calls answered `AccessDeniedException` (`price_list_denied`).
     pub price_list_denied: u64,
+    /// GetProducts requests signed with keys issued by AssumeRole (an account's role rather
+    /// than the base identity).
+    pub price_list_role_calls: u64,
 }
 
 impl CountersSnapshot {
@@ -427,6 +430,7 @@ pub(crate) struct Counters {
     price_list_listings: Tally<String, u64>,
     price_list_regions: Tally<String, u64>,
     price_list_denied: AtomicU64,
+    price_list_role_calls: AtomicU64,
     /// GetProducts calls that took one of the configured `price_list_throttled_calls`.
     price_list_failures_taken: AtomicU64,
 }
@@ -465,6 +469,7 @@ impl Counters {
             price_list_listings: Tally::new(),
             price_list_regions: Tally::new(),
             price_list_denied: AtomicU64::new(0),
+            price_list_role_calls: AtomicU64::new(0),
             price_list_failures_taken: AtomicU64::new(0),
         }
     }
@@ -576,7 +581,16 @@ impl Counters {
             .update(region.to_string(), |count| *count += 1);
     }
     /// Counts one GetProducts request under its price key and region.
-    pub(crate) fn price_list_call(&self, key: String, region: &str, first_page: bool) {
+    pub(crate) fn price_list_call(
+        &self,
+        key: String,
+        region: &str,
+        first_page: bool,
+        assumed_role: bool,
+    ) {
+        if assumed_role {
+            bump(&self.price_list_role_calls);
+        }
         if first_page {
             self.price_list_listings
                 .update(key.clone(), |count| *count += 1);
@@ -620,6 +634,7 @@ impl Counters {
             &self.rds_access_denied,
             &self.assume_role_duration_rejected,
             &self.price_list_denied,
+            &self.price_list_role_calls,
         ];
         let all_counters = all_scalars
             .into_iter()
@@ -735,6 +750,7 @@ impl Counters {
             price_list_listings: self.price_list_listings.copy(),
             price_list_regions: self.price_list_regions.copy(),
             price_list_denied: load(&self.price_list_denied),
+            price_list_role_calls: load(&self.price_list_role_calls),
         }
     }
 }

@@ -959,10 +959,17 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
             (is_pg || is_mysql_family).then_some(lifecycle),
         ),
     );
+    // Only RDS for Oracle and SQL Server have additional volumes: about half of the typical
+    // ones show one.
+    let additional_volumes = if shape == RecordShape::Typical {
+        ((is_oracle || is_sqlserver) && draw(71) % 2 == 0).then_some(1)
+    } else {
+        list_len(shape, 1, None)
+    };
     s.list(
         "AdditionalStorageVolumes",
         "additional_storage_volumes",
-        list_len(shape, 1, None),
+        additional_volumes,
         |s, _| {
             s.item_object("member", |s| {
                 s.text("VolumeName", "volume_name", Some("rdsdbdata2"));

@@ -72,16 +72,20 @@ pub fn compute(
     // The instance SKU's vCPUs, for Extended Support, which follows it.
     let mut vcpus = known_vcpus;
     for (index, planned) in components.iter().enumerate() {
-        let name = planned.kind.name();
+        let name = planned.label();
         let mut line = PriceComponent {
-            component: name,
+            component: planned.kind.name(),
             unit: None,
             price_per_unit: None,
             quantity: None,
             monthly: None,
             sku: None,
             usage_type: None,
-            note: None,
+            // An additional volume's components name it; a reason below replaces this.
+            note: planned
+                .volume
+                .as_ref()
+                .map(|volume| format!("volume {volume}")),
         };
         match &planned.lookup {
             Lookup::NotBilled { unit, note } => {

@@ -2,10 +2,6 @@
 //! list attributes, the plan of what to price, SKU selection from GetProducts documents, the
 //! computation, and the lookup service. See DESIGN.md here.
 
-// Wired through `--with price` (joins, record fields, metrics); some helpers are used by the
-// tests only.
-#![allow(dead_code, unused_imports)]
-
 mod compute;
 mod mapping;
 mod plan;
@@ -14,6 +10,6 @@ mod service;
 #[cfg(test)]
 mod tests;
 
-pub use compute::{InstancePrice, PriceComponent};
-pub use plan::{ClusterMembership, EngineSupport, InstanceFacts};
-pub use service::{LookupError, PriceService};
+pub use compute::InstancePrice;
+pub use plan::{ClusterMembership, EngineSupport, InstanceFacts, StorageVolume};
+pub use service::PriceService;

@@ -109,6 +109,21 @@ pub struct InstanceFacts {
     pub support: Option<EngineSupport>,
     /// vCPUs of the class when known; else the instance SKU's `vcpu` attribute is used.
     pub vcpus: Option<u32>,
+    /// `AdditionalStorageVolumes` (RDS for Oracle and SQL Server), each priced as its own
+    /// volume.
+    pub additional_volumes: Vec<StorageVolume>,
+}
+
+/// One of an instance's additional storage volumes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StorageVolume {
+    /// `VolumeName`, e.g. `rdsdbdata2`.
+    pub name: String,
+    /// `StorageType` as the API spells it (`GP3`, `IO2`).
+    pub storage_type: Option<String>,
+    pub allocated_gib: i64,
+    pub iops: Option<i64>,
+    pub throughput_mibps: Option<i64>,
 }
 
 /// The components of a price, in output order.
@@ -119,6 +134,10 @@ pub enum ComponentKind {
     Iops,
     Throughput,
     ExtendedSupport,
+    /// An additional storage volume's storage, IOPS and throughput.
+    AdditionalStorage,
+    AdditionalIops,
+    AdditionalThroughput,
     /// Usage-based parts that are not priced (Aurora cluster storage and I/O, magnetic I/O).
     UsageBased,
 }
@@ -131,6 +150,9 @@ impl ComponentKind {
             ComponentKind::Iops => "provisioned IOPS",
             ComponentKind::Throughput => "provisioned throughput",
             ComponentKind::ExtendedSupport => "extended support",
+            ComponentKind::AdditionalStorage => "additional storage",
+            ComponentKind::AdditionalIops => "additional provisioned IOPS",
+            ComponentKind::AdditionalThroughput => "additional provisioned throughput",
             ComponentKind::UsageBased => "usage-based",
         }
     }
@@ -167,6 +189,31 @@ pub enum Lookup {
 pub struct PlannedComponent {
     pub kind: ComponentKind,
     pub lookup: Lookup,
+    /// The additional storage volume this component prices, by name.
+    pub volume: Option<String>,
+}
+
+impl PlannedComponent {
+    fn new(kind: ComponentKind, lookup: Lookup) -> PlannedComponent {
+        PlannedComponent {
+            kind,
+            lookup,
+            volume: None,
+        }
+    }
+
+    /// The component's name, with its volume's when it has one.
+    pub fn label(&self) -> String {
+        label(self.kind, self.volume.as_deref())
+    }
+}
+
+/// A component's name, with its volume's when it has one: `additional storage (rdsdbdata2)`.
+fn label(kind: ComponentKind, volume: Option<&str>) -> String {
+    match volume {
+        Some(volume) => format!("{} ({volume})", kind.name()),
+        None => kind.name().to_string(),
+    }
 }
 
 /// An instance's price plan: its components, or why it has no price at all.
@@ -284,30 +331,41 @@ fn plan_components(facts: &InstanceFacts, now: i64) -> Result<Vec<PlannedCompone
             quantity: Quantity::Hours,
         }
     };
-    components.push(PlannedComponent {
-        kind: ComponentKind::InstanceHours,
-        lookup: instance,
-    });
+    components.push(PlannedComponent::new(
+        ComponentKind::InstanceHours,
+        instance,
+    ));
 
     match storage {
         Some(storage) if storage.volume_type.is_some() => {
             if !reader {
-                components.extend(storage_components(
-                    facts,
-                    row,
+                let volume = Volume {
+                    name: None,
                     storage,
-                    deployment,
-                    region_query(),
-                ));
+                    allocated_gib: facts.allocated_gib,
+                    iops: facts.iops,
+                    throughput_mibps: facts.throughput_mibps,
+                };
+                components.extend(storage_components(&volume, row, deployment, region_query()));
             }
         }
-        _ => components.push(PlannedComponent {
-            kind: ComponentKind::UsageBased,
-            lookup: Lookup::Excluded {
+        _ => components.push(PlannedComponent::new(
+            ComponentKind::UsageBased,
+            Lookup::Excluded {
                 note: "Aurora cluster storage and I/O: usage-based, billed per cluster, not priced"
                     .into(),
             },
-        }),
+        )),
+    }
+    if !reader {
+        for volume in &facts.additional_volumes {
+            components.extend(additional_volume_components(
+                volume,
+                row,
+                deployment,
+                region_query(),
+            ));
+        }
     }
 
     if let Some(component) = extended_support(facts, row, now, stopped, region_query()) {
@@ -316,59 +374,126 @@ fn plan_components(facts: &InstanceFacts, now: i64) -> Result<Vec<PlannedCompone
     Ok(components)
 }
 
-fn storage_components(
-    facts: &InstanceFacts,
+/// One storage volume to price: the instance's own (`name` None) or an additional one.
+struct Volume<'a> {
+    name: Option<&'a str>,
+    storage: &'static StorageRow,
+    allocated_gib: i64,
+    iops: Option<i64>,
+    throughput_mibps: Option<i64>,
+}
+
+/// An additional volume is priced by the primary volume's rules, with its own gp3 baseline.
+fn additional_volume_components(
+    volume: &StorageVolume,
     row: &EngineRow,
-    storage: &StorageRow,
     deployment: Deployment,
     region_query: PriceQuery,
 ) -> Vec<PlannedComponent> {
+    let storage = match volume.storage_type.as_deref().map(|t| (t, storage_row(t))) {
+        Some((_, Some(storage))) if storage.volume_type.is_some() => storage,
+        Some((storage_type, _)) => {
+            return vec![additional_missing(
+                volume,
+                format!("storage type {storage_type} is not in the price mapping"),
+            )]
+        }
+        None => return vec![additional_missing(volume, "storage type unknown".into())],
+    };
+    let spec = Volume {
+        name: Some(&volume.name),
+        storage,
+        allocated_gib: volume.allocated_gib,
+        iops: volume.iops,
+        throughput_mibps: volume.throughput_mibps,
+    };
+    storage_components(&spec, row, deployment, region_query)
+}
+
+fn additional_missing(volume: &StorageVolume, why: String) -> PlannedComponent {
+    let kind = ComponentKind::AdditionalStorage;
+    PlannedComponent {
+        kind,
+        lookup: Lookup::Missing {
+            reason: format!("{}: {why}", label(kind, Some(&volume.name))),
+        },
+        volume: Some(volume.name.clone()),
+    }
+}
+
+fn storage_components(
+    volume: &Volume<'_>,
+    row: &EngineRow,
+    deployment: Deployment,
+    region_query: PriceQuery,
+) -> Vec<PlannedComponent> {
+    let storage = volume.storage;
+    let additional = volume.name.is_some();
     let infix = deployment.storage_usage_infix();
     let usage = |suffix: Option<&str>| Some(format!("RDS:{}{}", infix?, suffix?));
     let mut components = Vec::new();
+    let mut push = |kind: ComponentKind, lookup: Lookup| {
+        components.push(PlannedComponent {
+            kind,
+            lookup,
+            volume: volume.name.map(str::to_string),
+        })
+    };
     let mut selector = Selector::unit("GB-Mo");
     selector.prefer_engine = Some(row.database_engine);
     selector.usage_type = usage(storage.storage_usage);
-    components.push(PlannedComponent {
-        kind: ComponentKind::Storage,
-        lookup: Lookup::Price {
+    push(
+        if additional {
+            ComponentKind::AdditionalStorage
+        } else {
+            ComponentKind::Storage
+        },
+        Lookup::Price {
             query: region_query
                 .clone()
                 .filter("productFamily", "Database Storage")
                 .filter("deploymentOption", deployment.deployment_option())
                 .filter("volumeType", storage.volume_type.unwrap_or_default()),
             selector,
-            quantity: Quantity::Monthly(facts.allocated_gib as f64),
+            quantity: Quantity::Monthly(volume.allocated_gib as f64),
         },
-    });
+    );
     if storage.storage_type == "standard" {
-        components.push(PlannedComponent {
-            kind: ComponentKind::UsageBased,
-            lookup: Lookup::Excluded {
+        push(
+            ComponentKind::UsageBased,
+            Lookup::Excluded {
                 note: "magnetic storage I/O requests: usage-based, not priced".into(),
             },
-        });
+        );
     }
-    let (iops_baseline, throughput_baseline) = gp3_baseline(row.family, facts.allocated_gib);
+    let (iops_baseline, throughput_baseline) = gp3_baseline(row.family, volume.allocated_gib);
     let billed_iops = match storage.iops {
         IopsBilling::Included => 0,
-        IopsBilling::All => facts.iops.unwrap_or(0),
-        IopsBilling::AboveBaseline => facts.iops.unwrap_or(0) - iops_baseline,
+        IopsBilling::All => volume.iops.unwrap_or(0),
+        IopsBilling::AboveBaseline => volume.iops.unwrap_or(0) - iops_baseline,
     };
     let billed_throughput = match storage.throughput_usage {
-        Some(_) => facts.throughput_mibps.unwrap_or(0) - throughput_baseline,
+        Some(_) => volume.throughput_mibps.unwrap_or(0) - throughput_baseline,
         None => 0,
+    };
+    let (iops_kind, throughput_kind) = if additional {
+        (
+            ComponentKind::AdditionalIops,
+            ComponentKind::AdditionalThroughput,
+        )
+    } else {
+        (ComponentKind::Iops, ComponentKind::Throughput)
     };
     for (kind, billed, family, unit, suffix) in [
         (
-            ComponentKind::Iops,
+            iops_kind,
             billed_iops,
             "Provisioned IOPS",
             "IOPS-Mo",
             storage.iops_usage,
         ),
         (
-            ComponentKind::Throughput,
+            throughput_kind,
             billed_throughput,
             "Provisioned Throughput",
             "MBPS-Mo",
@@ -395,12 +520,12 @@ fn storage_components(
             None => Lookup::Missing {
                 reason: format!(
                     "{}: the price list usage type for {} is not mapped",
-                    kind.name(),
+                    label(kind, volume.name),
                     deployment.deployment_option()
                 ),
             },
         };
-        components.push(PlannedComponent { kind, lookup });
+        push(kind, lookup);
     }
     components
 }
@@ -442,10 +567,10 @@ fn extended_support(
             quantity: Quantity::VcpuHours,
         }
     };
-    Some(PlannedComponent {
-        kind: ComponentKind::ExtendedSupport,
+    Some(PlannedComponent::new(
+        ComponentKind::ExtendedSupport,
         lookup,
-    })
+    ))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use aws_config::{Region, SdkConfig};
@@ -51,8 +51,6 @@ pub struct PriceService {
     /// key either, so no further call is made (thousands of instances, one warning).
     denied: AtomicBool,
     warned: AtomicBool,
-    /// GetProducts listings started (each may be several pages).
-    listings_started: AtomicU64,
 }
 
 impl PriceService {
@@ -76,13 +74,7 @@ impl PriceService {
             listings: Mutex::new(HashMap::new()),
             denied: AtomicBool::new(false),
             warned: AtomicBool::new(false),
-            listings_started: AtomicU64::new(0),
         }
-    }
-
-    /// GetProducts listings started so far.
-    pub fn listings_started(&self) -> u64 {
-        self.listings_started.load(Ordering::Relaxed)
     }
 
     /// The denial warning, once per run: `Some` for the first caller after a denial.
@@ -128,7 +120,6 @@ impl PriceService {
                     .map_err(|e| LookupError::Failed(format!("filter {field}={value}: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        self.listings_started.fetch_add(1, Ordering::Relaxed);
         let mut pages = client
             .get_products()
             .service_code("AmazonRDS")

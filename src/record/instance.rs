@@ -9,7 +9,7 @@ use super::engine::major_engine_version;
 use super::shared_fields::SharedSource;
 use super::value::TagView;
 use super::{Joinable, Joined};
-use crate::price::{ClusterMembership, EngineSupport, InstanceFacts, InstancePrice};
+use crate::price::{ClusterMembership, EngineSupport, InstanceFacts, InstancePrice, StorageVolume};
 
 /// What an instance's cluster says, for the `effective_*` fields and `cluster_role`.
 #[derive(Debug, Clone, PartialEq)]
@@ -159,6 +159,17 @@ impl InstanceRecord {
                 facts.allocated_gib = db.allocated_storage.map_or(0, i64::from);
                 facts.iops = db.iops.map(i64::from);
                 facts.throughput_mibps = db.storage_throughput.map(i64::from);
+                facts.additional_volumes = db
+                    .additional_storage_volumes()
+                    .iter()
+                    .map(|volume| StorageVolume {
+                        name: volume.volume_name().unwrap_or_default().to_string(),
+                        storage_type: volume.storage_type().map(str::to_string),
+                        allocated_gib: volume.allocated_storage().map_or(0, i64::from),
+                        iops: volume.iops().map(i64::from),
+                        throughput_mibps: volume.storage_throughput().map(i64::from),
+                    })
+                    .collect();
                 lifecycle = db.engine_lifecycle_support.as_deref();
             }
             ClusterLink::Member { cluster, writer } => {

@@ -600,10 +600,11 @@ fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>
         (Operation::AssumeRole, _, _) => shared
             .counters
             .assume_role_request(call.form_field("RoleArn"), &call.scope.region),
-        (Operation::GetProducts, _, _) => shared.counters.price_list_call(
+        (Operation::GetProducts, caller, _) => shared.counters.price_list_call(
             pricing::price_key(call.json()),
             &call.scope.region,
             call.json().get("NextToken").is_none_or(Value::is_null),
+            matches!(caller, Caller::Issued { .. }),
         ),
         (Operation::ListRegions, caller, _) => {
             if let Some(account_index) = account::list_regions_account(shared, call, caller) {
