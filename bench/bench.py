@@ -130,21 +130,34 @@ def compact(counters):
     """What the report needs from the fake's counters (the full per-target map is big)."""
     pages = [n for regions in counters["describe_calls"].values() for n in regions.values()]
     per_account = list(counters["assume_role_calls"].values())
-    # Every RDS call a target needed (all per-target maps the fake keeps), for the chain.
-    per_target = {}
+    # Every RDS call a target needed (all per-target maps the fake keeps), for the chain; the
+    # attribute calls apart, as they could run side by side after their listing page.
+    per_target, attributes = {}, {}
     for key, value in counters.items():
-        if key.endswith("_calls") and key != "assume_role_calls" and isinstance(value, dict):
+        if key.endswith("_calls") and key not in NOT_PER_TARGET and isinstance(value, dict):
+            into = attributes if "attributes" in key else per_target
             for account, regions in value.items():
                 if isinstance(regions, dict):
                     for region, n in regions.items():
                         if isinstance(n, int):
-                            per_target[(account, region)] = per_target.get((account, region), 0) + n
+                            into[(account, region)] = into.get((account, region), 0) + n
+    side_by_side = {t: n + (1 if attributes.get(t) else 0) for t, n in per_target.items()}
+    for t, n in attributes.items():
+        per_target[t] = per_target.get(t, 0) + n
+    listings = list(counters.get("price_list_listings", {}).values())
     clusters = [n for regions in counters.get("describe_clusters_calls", {}).values()
                 for n in regions.values()]
     return {
         "calls": counters["calls"],
         "total_calls": sum(counters["calls"].values()),
         "max_target_calls": max(per_target.values(), default=0),
+        "max_target_calls_side_by_side": max(side_by_side.values(), default=0),
+        # Price List: listings per price key (first pages) and the most pages of one key.
+        "price_keys": len(listings),
+        "price_listings_min": min(listings, default=0),
+        "price_listings_max": max(listings, default=0),
+        "max_price_key_calls": max(counters.get("price_list_calls", {}).values(), default=0),
+        "engine_version_calls": counters["calls"].get("DescribeDBMajorEngineVersions", 0),
         "cluster_targets": len(clusters),
         "max_cluster_pages": max(clusters, default=0),
         "peak_in_flight": counters["peak_in_flight"],
@@ -155,6 +168,11 @@ def compact(counters):
         "assume_role_max": max(per_account, default=0),
         "faults": counters["faults"],
     }
+
+
+# Maps named *_calls that are not per (account, region): a subset of other calls (throttled),
+# or keyed by region and engine (major engine versions).
+NOT_PER_TARGET = {"assume_role_calls", "throttled_calls", "major_engine_versions_calls"}
 
 
 def symbol_count(path):
@@ -213,14 +231,21 @@ def lower_bound(counters, latency_ms, concurrency):
 
 def lower_bound_all(counters, latency_ms, concurrency):
     """Like lower_bound, counting every call the fake answered (AssumeRole, DescribeDBInstances
-    pages, DescribeDBClusters pages, anything else) and, for the chain, a target's AssumeRole
-    followed by all of that target's RDS calls one after another."""
+    pages, DescribeDBClusters pages, snapshot attribute calls, GetProducts, anything else) and,
+    for the chain, a target's AssumeRole followed by all of that target's RDS calls one after
+    another (snapshot attribute calls included), then one DescribeDBMajorEngineVersions and
+    the pages of one price listing when the run made any."""
     latency = latency_ms / 1000
     total = counters["total_calls"]
-    chain = (1 + counters["max_target_calls"]) * latency
+    after = (1 if counters.get("engine_version_calls") else 0) + counters.get(
+        "max_price_key_calls", 0)
+    chain = (1 + counters["max_target_calls"] + after) * latency
     fan = total * latency / concurrency
     return {"bound_s": max(chain, fan), "chain_s": chain, "fanout_s": fan, "total": total,
-            "calls": dict(counters["calls"]), "max_target_calls": counters["max_target_calls"]}
+            "calls": dict(counters["calls"]), "max_target_calls": counters["max_target_calls"],
+            # The chain if a target's attribute calls ran side by side after its listing.
+            "chain_side_by_side_s": (1 + counters.get("max_target_calls_side_by_side", 0)
+                                     + after) * latency}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -929,16 +954,45 @@ class Bench:
             self.emit()
         self.results["s10_kinds_instances"] = out
 
+    # -- organization scale, one kind or join at a time (issues 18-20) --------------------------
+
+    def org_sizes(self, option):
+        """Account counts from a comma list option, else 200,1000 (--quick) or 2000,10000."""
+        if option:
+            return [int(x) for x in option.split(",")]
+        return [200, 1000] if self.args.quick else [2000, 10000]
+
+    def org_case(self, accounts, runs, lat, conc, variant="", **extra):
+        """One column of an organization-scale table: the runs and what every table shows."""
+        bound = lower_bound_all(runs[0]["counters"], lat, conc)
+        wall = median_of(runs, "wall_s")
+        label = f"{accounts:,} x 17 = {accounts * 17:,} targets{variant}"
+        return dict(label=label, accounts=accounts, runs=runs, bound=bound, wall_s=wall,
+                    ratio=wall / bound["bound_s"], rss_mib=median_of(runs, "max_rss_kib") / 1024,
+                    one_ar=all(one_assume_role_each(r["counters"], accounts) for r in runs),
+                    **extra)
+
+    def org_section(self, key, heading, cols, rows, lat=100, conc=256):
+        """Keeps the columns under results[key] and emits the heading and a metric-by-column
+        table: the fake's command, then rows (label, f(column) -> cell); the common rows of
+        ORG_ROWS (wall, bound, AssumeRole, RSS, CPU...) go where a label is None."""
+        self.results[key] = dict(concurrency=conc, latency_ms=lat, cases=cols)
+        self.emit(heading)
+        self.emit()
+        self.emit("| metric | " + " | ".join(c["label"] for c in cols) + " |")
+        self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
+        for row in [("fake", lambda c: f"`{c['fake']}`")] + rows:
+            for label, f in ORG_ROWS if row[0] is None else [row]:
+                self.emit(f"| {label} | " + " | ".join(f(c) for c in cols) + " |")
+        self.emit()
+
     def s11_kinds_all(self):
         """--kind all at organization scale, fake with configured clusters (--clusters N), every
         kind to its own file; the bound counts every call the fake answered."""
-        q = self.args.quick
         conc, inst, lat = 256, 1, 100
         extra = ["--clusters", str(self.args.fake_clusters)]
-        sizes = [int(x) for x in self.args.kinds_accounts.split(",")] if self.args.kinds_accounts \
-            else ([200, 1000] if q else [2000, 10000])
         cols = []
-        for accounts in sizes:
+        for accounts in self.org_sizes(self.args.kinds_accounts):
             acc = self.accounts_file(accounts, REGIONS17)
             outdir = tempfile.mkdtemp(prefix="kinds-out.", dir=self.workdir)
             fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat, extra=extra)
@@ -955,52 +1009,143 @@ class Bench:
             finally:
                 fake.stop()
                 shutil.rmtree(outdir, ignore_errors=True)
-            c = runs[0]["counters"]
-            bound = lower_bound_all(c, lat, conc)
-            wall = median_of(runs, "wall_s")
-            cols.append(dict(accounts=accounts, runs=runs, bound=bound, wall_s=wall,
-                             ratio=wall / bound["bound_s"], files=files, lines=lines,
-                             rss_mib=median_of(runs, "max_rss_kib") / 1024,
-                             one_ar=all(one_assume_role_each(r["counters"], accounts)
-                                        for r in runs),
-                             fake=fake.command))
-        self.results["s11_kinds_all"] = dict(concurrency=conc, latency_ms=lat, cases=cols)
-        self.emit(f"## 11. `--kind all` at organization scale (17 regions, ~{inst} instance per "
-                  f"target, fake `{' '.join(extra)}`, {lat} ms/call, --concurrency {conc}, "
-                  f"`-o DIR/{{kind}}.ndjson`)")
+            cols.append(self.org_case(accounts, runs, lat, conc, files=files, lines=lines,
+                                      fake=fake.command))
+        self.org_section("s11_kinds_all", (
+            f"## 11. `--kind all` at organization scale (17 regions, ~{inst} instance per "
+            f"target, fake `{' '.join(extra)}`, {lat} ms/call, --concurrency {conc}, "
+            f"`-o DIR/{{kind}}.ndjson`)"), cols, [
+            ("records written (lines per file)",
+             lambda c: ", ".join(f"{n}: {v:,}" for n, v in sorted(c["lines"].items()))),
+            ("calls at the fake (first run)", calls_cell),
+            ("targets with a DescribeDBClusters",
+             lambda c: f"{c['runs'][0]['counters']['cluster_targets']:,}"),
+            (None, None),
+        ])
+
+    def s12_snapshots(self):
+        """--kind snapshots at organization scale, 10 manual snapshots (mean) in 5 % of the
+        targets: one attribute call per manual snapshot; the bound counts every call."""
+        conc, inst, lat = 256, 1, 100
+        extra = ["--snapshots", "10", "--snapshot-targets-percent", "5",
+                 "--automated-snapshots", "0", "--backup-snapshots", "0"]
+        cols = []
+        for accounts in self.org_sizes(self.args.snapshot_accounts):
+            acc = self.accounts_file(accounts, REGIONS17)
+            outdir = tempfile.mkdtemp(prefix="snapshots-out.", dir=self.workdir)
+            out = os.path.join(outdir, "snapshots.ndjson")
+            fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat, extra=extra)
+            try:
+                cmd = self.tool_cmd(acc, fake, concurrency=conc) + [
+                    "--kind", "snapshots", "-o", out]
+                runs = self.alternate([("--kind snapshots", cmd)], self.args.kinds_runs, fake)[
+                    "--kind snapshots"]
+                types, targets = {}, set()
+                for record in ndjson_records(out):
+                    types[record.get("snapshot_type")] = types.get(record.get("snapshot_type"), 0) + 1
+                    targets.add((record.get("account_id"), record.get("region")))
+            finally:
+                fake.stop()
+                shutil.rmtree(outdir, ignore_errors=True)
+            # The file is the last run's: compare it with that run's calls.
+            attribute_calls = runs[-1]["counters"]["calls"].get("DescribeDBSnapshotAttributes", 0)
+            cols.append(self.org_case(accounts, runs, lat, conc, types=types,
+                                      targets_with=len(targets), attribute_calls=attribute_calls,
+                                      fake=fake.command))
+        self.org_section("s12_snapshots", (
+            f"## 12. `--kind snapshots` at organization scale (17 regions, ~{inst} instance per "
+            f"target, ~10 manual snapshots in 5 % of targets, {lat} ms/call, --concurrency "
+            f"{conc}, `-o FILE`)"), cols, [
+            ("records written, by snapshot_type (last run)",
+             lambda c: f"{sum(c['types'].values()):,} ("
+                       + ", ".join(f"{t}: {n:,}" for t, n in sorted(c["types"].items(), key=str))
+                       + f") in {c['targets_with']:,} targets"),
+            ("calls at the fake (first run)", calls_cell),
+            ("DescribeDBSnapshotAttributes calls == manual snapshots listed (last run)",
+             lambda c: f"{c['attribute_calls']:,} vs {c['types'].get('manual', 0):,}: "
+                       + ("yes" if c["attribute_calls"] == c["types"].get("manual", 0) else "NO")),
+            ("chain if a target's attribute calls ran side by side (not in the bound)",
+             lambda c: f"{c['bound']['chain_side_by_side_s']:.2f} s"),
+            (None, None),
+        ])
+        self.emit("The chain counts a target's attribute calls one after another, as the tool "
+                  "makes them. \"Nothing else slower\": instances only, old vs new, is "
+                  "scenario 10.")
         self.emit()
-        self.emit("| metric | " + " | ".join(
-            f"{c['accounts']:,} x 17 = {c['accounts'] * 17:,} targets" for c in cols) + " |")
-        self.emit("| --- | " + " | ".join("---" for _ in cols) + " |")
 
-        def row(label, f):
-            self.emit(f"| {label} | " + " | ".join(f(c) for c in cols) + " |")
+    def s13_price(self):
+        """Instances with --with price at organization scale, the fake's made-up price list for
+        any query, alternating with the same run without price: Price List calls against the
+        distinct keys, records priced, the bound counting every call."""
+        conc, inst, lat = 256, 1, 100
+        # One page per listing, as the real API's 100 per page gives for these keys.
+        extra = ["--price-list-any", "--price-list-page-size", "100"]
+        cols = []
+        for accounts in self.org_sizes(self.args.price_accounts):
+            acc = self.accounts_file(accounts, REGIONS17)
+            outdir = tempfile.mkdtemp(prefix="price-out.", dir=self.workdir)
+            outs = {v: os.path.join(outdir, f"{v}.ndjson") for v in ("price", "no-price")}
+            fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat, extra=extra)
+            try:
+                base = self.tool_cmd(acc, fake, concurrency=conc)
+                res = self.alternate([
+                    ("--with price", base + ["--with", "price", "-o", outs["price"]]),
+                    ("no price", base + ["-o", outs["no-price"]]),
+                ], self.args.kinds_runs, fake)
+                priced, missing, skus = 0, {}, set()
+                for record in ndjson_records(outs["price"]):
+                    if record.get("price_monthly") is not None:
+                        priced += 1
+                    else:
+                        reason = record.get("price_missing") or "(none given)"
+                        missing[reason] = missing.get(reason, 0) + 1
+                    skus.update(p.get("sku") for p in record.get("price_components") or []
+                                if p.get("sku"))
+            finally:
+                fake.stop()
+                shutil.rmtree(outdir, ignore_errors=True)
+            cols.append(self.org_case(accounts, res["--with price"], lat, conc, ", `--with price`",
+                                      priced=priced, missing=missing, skus=len(skus),
+                                      fake=fake.command))
+            cols.append(self.org_case(accounts, res["no price"], lat, conc, ", no price",
+                                      fake=fake.command))
+        def priced(f):
+            return lambda c: f(c) if "priced" in c else ""
 
-        row("fake", lambda c: f"`{c['fake']}`")
-        row("records written (lines per file)",
-            lambda c: ", ".join(f"{n}: {v:,}" for n, v in sorted(c["lines"].items())))
-        row("calls at the fake (first run)",
-            lambda c: ", ".join(f"{op} {n:,}" for op, n in sorted(c["bound"]["calls"].items()) if n)
-            + f"; total {c['bound']['total']:,}")
-        row("targets with a DescribeDBClusters", lambda c: f"{c['runs'][0]['counters']['cluster_targets']:,}")
-        row("wall, median (runs)", lambda c: fmt_runs(c["runs"], "wall_s"))
-        row("lower bound: max(chain, every call x latency / concurrency)",
-            lambda c: f"{c['bound']['bound_s']:.2f} s (chain {c['bound']['chain_s']:.2f} s, "
-                      f"fan-out {c['bound']['fanout_s']:.2f} s)")
-        row("**wall / bound** (goal <= 1.1)",
-            lambda c: f"**{c['ratio']:.3f}** {'met' if c['ratio'] <= 1.1 else 'NOT met'}")
-        row("AssumeRole calls (fake), exactly one per account",
-            lambda c: f"{c['bound']['calls'].get('AssumeRole', 0):,} "
-                      f"{'yes' if c['one_ar'] else 'NO'}; the tool's own count "
-                      + "/".join(str(r.get('own_assume_role_count')) for r in c["runs"]))
-        row("**peak RSS**, median (goal <= 128 MiB)",
-            lambda c: f"**{c['rss_mib']:.1f} MiB** {'met' if c['rss_mib'] <= 128 else 'NOT met'}")
-        row("tool CPU user+sys, median",
-            lambda c: f"{median_of([cpu(r) for r in c['runs']], 'cpu_s'):.2f} s")
-        row("peak requests in flight at the fake",
-            lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"]))
-        row("other processes' CPU during a run, median (noise)",
-            lambda c: f"{median_of(c['runs'], 'other_cpu_s'):.2f} s")
+        self.org_section("s13_price", (
+            f"## 13. Instances `--with price` at organization scale (17 regions, ~{inst} "
+            f"instance per target, the fake's price list for any query, {lat} ms/call, "
+            f"--concurrency {conc}; alternating with the same run without price)"), cols, [
+            ("instances listed", lambda c: "/".join(str(r.get("rows")) for r in c["runs"])),
+            ("priced (price_monthly set) / missing (last run)",
+             priced(lambda c: f"{c['priced']:,} / {sum(c['missing'].values()):,}")),
+            ("price_missing reasons, top 5",
+             priced(lambda c: "; ".join(f"{r}: {n:,}" for r, n in sorted(
+                 c["missing"].items(), key=lambda x: -x[1])[:5]) or "none")),
+            ("calls at the fake (first run)", calls_cell),
+            ("**GetProducts calls / distinct price keys** (fake, first run)",
+             priced(lambda c: f"**{c['runs'][0]['counters']['calls'].get('GetProducts', 0):,} / "
+                              f"{c['runs'][0]['counters']['price_keys']:,}**")),
+            ("every key listed exactly once (every run)",
+             priced(lambda c: "yes" if all(
+                 r["counters"]["price_listings_min"] == r["counters"]["price_listings_max"] == 1
+                 for r in c["runs"]) else "NO")),
+            ("distinct SKUs in the records", priced(lambda c: f"{c['skus']:,}")),
+            (None, None),
+        ])
+        for price, plain in zip(cols[::2], cols[1::2]):
+            extra_calls = price["bound"]["total"] - plain["bound"]["total"]
+            self.emit(
+                f"What price adds at {price['accounts']:,} accounts: wall "
+                f"{price['wall_s'] / plain['wall_s']:.2f}x, CPU "
+                f"{median_of([cpu(r) for r in price['runs']], 'cpu_s') / median_of([cpu(r) for r in plain['runs']], 'cpu_s'):.2f}x, "
+                f"peak RSS {price['rss_mib'] / plain['rss_mib']:.2f}x, calls {extra_calls:+,} "
+                f"(GetProducts and DescribeDBMajorEngineVersions: `--with price` implies "
+                f"engine-support).")
+        self.emit()
+        self.emit("The chain adds one DescribeDBMajorEngineVersions and one listing's pages to "
+                  "the longest target's calls. \"Nothing else slower\": the no-price columns, "
+                  "and instances only old vs new in scenario 10.")
         self.emit()
 
     def s9_target_profile(self):
@@ -1119,6 +1264,43 @@ def fmt_runs(runs, key, ms=False):
     if ms:
         return f"**{m * 1000:.0f} ms** ({', '.join(f'{v * 1000:.0f}' for v in values)})"
     return f"**{m:.3f} s** ({', '.join(f'{v:.2f}' for v in values)})"
+
+
+def ndjson_records(path):
+    """The records of an NDJSON output file, one at a time."""
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                yield json.loads(line)
+
+
+def calls_cell(c):
+    """Calls per operation at the fake (a column's first run) and their total."""
+    return (", ".join(f"{op} {n:,}" for op, n in sorted(c["bound"]["calls"].items()) if n)
+            + f"; total {c['bound']['total']:,}")
+
+
+# The rows every organization-scale table ends with (org_section).
+ORG_ROWS = [
+    ("wall, median (runs)", lambda c: fmt_runs(c["runs"], "wall_s")),
+    ("lower bound: max(chain, every call x latency / concurrency)",
+     lambda c: f"{c['bound']['bound_s']:.2f} s (chain {c['bound']['chain_s']:.2f} s, "
+               f"fan-out {c['bound']['fanout_s']:.2f} s)"),
+    ("**wall / bound** (goal <= 1.1)",
+     lambda c: f"**{c['ratio']:.3f}** {'met' if c['ratio'] <= 1.1 else 'NOT met'}"),
+    ("AssumeRole calls (fake), exactly one per account",
+     lambda c: f"{c['bound']['calls'].get('AssumeRole', 0):,} "
+               f"{'yes' if c['one_ar'] else 'NO'}; the tool's own count "
+               + "/".join(str(r.get('own_assume_role_count')) for r in c["runs"])),
+    ("**peak RSS**, median (goal <= 128 MiB)",
+     lambda c: f"**{c['rss_mib']:.1f} MiB** {'met' if c['rss_mib'] <= 128 else 'NOT met'}"),
+    ("tool CPU user+sys, median",
+     lambda c: f"{median_of([cpu(r) for r in c['runs']], 'cpu_s'):.2f} s"),
+    ("peak requests in flight at the fake",
+     lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"])),
+    ("other processes' CPU during a run, median (noise)",
+     lambda c: f"{median_of(c['runs'], 'other_cpu_s'):.2f} s"),
+]
 
 
 # Inclusive-cost buckets for the callgrind profile. Each bucket takes the largest inclusive
@@ -1336,6 +1518,8 @@ SCENARIOS = {
     "9": "s9_target_profile",
     "10": "s10_kinds_instances",  # instances only, --baseline-tool vs this tree, alternating
     "11": "s11_kinds_all",  # --kind all at organization scale
+    "12": "s12_snapshots",  # --kind snapshots at organization scale
+    "13": "s13_price",  # instances --with price at organization scale, and without
 }
 
 
@@ -1345,7 +1529,8 @@ def main():
     p.add_argument("--python", required=True)
     p.add_argument("--quick", action="store_true", help="small sizes, 1 run each, no build")
     p.add_argument("--only", default=None,
-                   help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7,8,9,10,11")
+                   help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7,8,9,10,11,"
+                        "12,13")
     p.add_argument("--runs", type=int, default=None, help="runs per contender (default 3)")
     p.add_argument("--seed-runs", type=int, default=None, help="seed pattern runs (default 1)")
     p.add_argument("--scale-runs", type=int, default=None,
@@ -1362,7 +1547,12 @@ def main():
                    help="fake-aws --clusters N for scenario 11 (default 1)")
     p.add_argument("--kinds-accounts", default=None,
                    help="comma list of account counts for scenario 11 (default 2000,10000)")
-    p.add_argument("--kinds-runs", type=int, default=1, help="runs per size in 11 (default 1)")
+    p.add_argument("--kinds-runs", type=int, default=1,
+                   help="runs per size in 11, 12 and 13 (default 1)")
+    p.add_argument("--snapshot-accounts", default=None,
+                   help="comma list of account counts for scenario 12 (default 2000,10000)")
+    p.add_argument("--price-accounts", default=None,
+                   help="comma list of account counts for scenario 13 (default 2000,10000)")
     p.add_argument("--profile-tool", default=None,
                    help="binary for the callgrind profile, e.g. built with line tables for our "
                         "crate (see BENCHMARKS.md)")

@@ -15,6 +15,11 @@
 #                                # fake: scenario 2's workload and organization scale
 #   bench/run.sh --only 11       # --kind all at organization scale (fake --clusters 1; sizes
 #                                # --kinds-accounts 2000,10000, --kinds-runs 1, --fake-clusters N)
+#   bench/run.sh --only 12       # --kind snapshots at organization scale (fake: ~10 manual snapshots
+#                                # in 5 % of targets; sizes --snapshot-accounts 2000,10000)
+#   bench/run.sh --only 13       # instances --with price at organization scale, alternating with
+#                                # the same run without price (fake --price-list-any; sizes
+#                                # --price-accounts 2000,10000; both with --kinds-runs N)
 #
 # The profiles (4, 9) need function names: they run a symbolized copy built into
 # target/profiling (strip off, line tables; ~7 min the first time, incremental after) and

@@ -113,6 +113,9 @@ pub struct FakeConfig {
     /// Most documents per GetProducts page, below any `MaxResults` asked for (default 2, so
     /// most listings span pages as real ones may).
     pub price_list_page_size: usize,
+    /// GetProducts answers every query with documents made up to match it (any region, class
+    /// and engine priced) instead of the small us-east-1 catalog: organization-scale runs.
+    pub price_list_any: bool,
 }
 
 impl Default for FakeConfig {
@@ -160,6 +163,7 @@ impl Default for FakeConfig {
             price_list_denied: false,
             price_list_throttled_calls: 0,
             price_list_page_size: 2,
+            price_list_any: false,
         }
     }
 }

@@ -60,6 +60,9 @@ DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
   --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
   --price-list-throttled-calls N  the first N GetProducts calls are throttled (default 0)
   --price-list-page-size N       most documents per GetProducts page (default 2)
+  --price-list-any               GetProducts answers any query with made-up documents that
+                                 match it (one SKU per usage type the tool selects among) instead
+                                 of the small us-east-1 catalog
   -h, --help                     this text
 ";
 
@@ -148,6 +151,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         }
         if arg == "--deny-price-list" {
             options.config.price_list_denied = true;
+            continue;
+        }
+        if arg == "--price-list-any" {
+            options.config.price_list_any = true;
             continue;
         }
         if arg == "--cluster-maintenance" {
@@ -521,11 +528,13 @@ mod tests {
             "--price-list-throttled-calls",
             "3",
             "--price-list-page-size=50",
+            "--price-list-any",
         ])
         .expect("valid flags")
         .expect("not help")
         .config;
         assert!(config.price_list_denied);
+        assert!(config.price_list_any);
         assert_eq!(config.price_list_throttled_calls, 3);
         assert_eq!(config.price_list_page_size, 50);
     }

@@ -3,6 +3,9 @@
 //! <rate>.pricePerUnit`), with decoys that catch a sloppy match: RDS Custom and Outposts twins,
 //! a bring-your-own-license twin, Reserved terms, engine-tagged storage rows and, with the
 //! default page size, listings that span several pages. Prices are made up.
+//!
+//! With `price_list_any` the catalog is replaced by documents made up for each query
+//! (`synthesized`), so any region, class and engine has a price: organization-scale runs.
 
 use serde_json::{json, Map, Value};
 
@@ -12,18 +15,18 @@ const ON_DEMAND_TERM: &str = "JRTCKXETXF";
 const RESERVED_TERM: &str = "HU7G6KETJZ";
 const RATE_CODE: &str = "6YS6EN2CT7";
 
-/// One SKU of the catalog.
-struct Row {
-    sku: &'static str,
-    family: &'static str,
+/// One SKU of the catalog, or one made up for a query.
+struct Row<'a> {
+    sku: &'a str,
+    family: &'a str,
     /// Attributes besides servicecode, regionCode, location and locationType.
-    attributes: &'static [(&'static str, &'static str)],
-    region: &'static str,
-    unit: &'static str,
-    price: &'static str,
-    currency: &'static str,
+    attributes: &'a [(&'a str, &'a str)],
+    region: &'a str,
+    unit: &'a str,
+    price: &'a str,
+    currency: &'a str,
     /// `AWS Outposts` for the Outposts decoys.
-    location_type: &'static str,
+    location_type: &'a str,
     /// Adds a Reserved term with a lower price (instance SKUs).
     reserved: bool,
 }
@@ -34,7 +37,7 @@ const fn row(
     attributes: &'static [(&'static str, &'static str)],
     unit: &'static str,
     price: &'static str,
-) -> Row {
+) -> Row<'static> {
     Row {
         sku,
         family,
@@ -52,21 +55,25 @@ const fn instance(
     sku: &'static str,
     attributes: &'static [(&'static str, &'static str)],
     price: &'static str,
-) -> Row {
+) -> Row<'static> {
     Row {
         reserved: true,
         ..row(sku, "Database Instance", attributes, "Hrs", price)
     }
 }
 
-const fn outposts(row: Row) -> Row {
+const fn outposts(row: Row<'static>) -> Row<'static> {
     Row {
         location_type: "AWS Outposts",
         ..row
     }
 }
 
-const fn in_region(row: Row, region: &'static str, currency: &'static str) -> Row {
+const fn in_region(
+    row: Row<'static>,
+    region: &'static str,
+    currency: &'static str,
+) -> Row<'static> {
     Row {
         region,
         currency,
@@ -226,7 +233,7 @@ macro_rules! iops_attributes {
 
 /// The whole catalog. Storage rows carry one row per engine (same price), as the price list
 /// tags storage per engine.
-const CATALOG: &[Row] = &[
+const CATALOG: &[Row<'static>] = &[
     instance("PGM5LSAZ00000001", PG_M5_LARGE, "0.1780000000"),
     instance("PGM5LCUSTOM00001", PG_M5_LARGE_CUSTOM, "0.7120000000"),
     outposts(instance("PGM5LOUTPOST0001", PG_M5_LARGE, "0.2500000000")),
@@ -528,6 +535,146 @@ pub(crate) fn price_list() -> Vec<Value> {
     CATALOG.iter().map(document).collect()
 }
 
+/// FNV-1a of a text: stable across runs and platforms (made-up SKUs and prices, tokens).
+pub(crate) fn fnv(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// vCPUs of a DB instance class by its size (`large` 2, `xlarge` 4, `Nxlarge` 4N).
+fn vcpus(class: &str) -> u32 {
+    match class.rsplit('.').next().unwrap_or("") {
+        "xlarge" => 4,
+        size => size
+            .strip_suffix("xlarge")
+            .and_then(|n| n.parse::<u32>().ok())
+            .map_or(2, |n| 4 * n),
+    }
+}
+
+/// The documents a listing of `filters` (TERM_MATCH field, value) holds with `price_list_any`:
+/// one SKU per usage type the tool may select among (Aurora's standard and I/O-Optimized
+/// instance hours; gp3, io1 and io2 IOPS), each carrying every filter as an attribute, the
+/// unit of its family and a made-up price derived from the filters. A query of no known
+/// family matches nothing.
+pub(crate) fn synthesized(filters: &[(&str, &str)]) -> Vec<Value> {
+    let get = |name: &str| filters.iter().find(|(f, _)| *f == name).map(|(_, v)| *v);
+    let deployment = get("deploymentOption").unwrap_or("");
+    let storage_infix = match deployment {
+        "Multi-AZ" => "Multi-AZ-",
+        "Multi-AZ (readable standbys)" => "Multi-AZCluster-",
+        _ => "",
+    };
+    let rds = |suffixes: &[&str]| -> Vec<String> {
+        suffixes
+            .iter()
+            .map(|suffix| format!("RDS:{storage_infix}{suffix}"))
+            .collect()
+    };
+    let class = get("instanceType").unwrap_or("");
+    let (family, unit, usage_types) = match get("productFamily") {
+        Some("Database Instance")
+            if get("databaseEngine").is_some_and(|e| e.starts_with("Aurora")) =>
+        {
+            (
+                "Database Instance",
+                "Hrs",
+                vec![
+                    format!("InstanceUsage:{class}"),
+                    format!("InstanceUsageIOOptimized:{class}"),
+                ],
+            )
+        }
+        Some("Database Instance") => {
+            let usage = match deployment {
+                "Multi-AZ" => "Multi-AZUsage",
+                "Multi-AZ (readable standbys)" => "Multi-AZClusterUsage",
+                _ => "InstanceUsage",
+            };
+            ("Database Instance", "Hrs", vec![format!("{usage}:{class}")])
+        }
+        Some("Database Storage") => {
+            let suffix = match get("volumeType").unwrap_or("") {
+                "General Purpose" => "GP2-Storage",
+                "General Purpose-GP3" => "GP3-Storage",
+                "Provisioned IOPS" => "PIOPS-Storage",
+                "Provisioned IOPS-IO2" => "IO2-Storage",
+                _ => "StorageUsage",
+            };
+            ("Database Storage", "GB-Mo", rds(&[suffix]))
+        }
+        Some("Provisioned IOPS") => (
+            "Provisioned IOPS",
+            "IOPS-Mo",
+            rds(&["GP3-PIOPS", "PIOPS", "IO2-PIOPS"]),
+        ),
+        Some("Provisioned Throughput") => (
+            "Provisioned Throughput",
+            "MBPS-Mo",
+            rds(&["GP3-Throughput"]),
+        ),
+        None if get("extendedSupportPricingYear").is_some() => {
+            let year = match get("extendedSupportPricingYear") {
+                Some("Year 3") => "Yr3",
+                _ => "Yr1-Yr2",
+            };
+            let engine: String = get("databaseEngine")
+                .unwrap_or("")
+                .split_whitespace()
+                .collect();
+            let version = get("engineMajorVersion").unwrap_or("");
+            (
+                "Extended Support",
+                "vCPU-hour",
+                vec![format!("ExtendedSupport:{year}:{engine}{version}")],
+            )
+        }
+        _ => return Vec::new(),
+    };
+    let region = get("regionCode").unwrap_or("us-east-1");
+    let currency = if region.starts_with("cn-") {
+        "CNY"
+    } else {
+        "USD"
+    };
+    let vcpu = vcpus(class).to_string();
+    usage_types
+        .iter()
+        .map(|usage_type| {
+            let mut attributes: Vec<(&str, &str)> = filters
+                .iter()
+                .filter(|(field, _)| !matches!(*field, "ServiceCode" | "productFamily" | "sku"))
+                .copied()
+                .collect();
+            attributes.push(("usagetype", usage_type));
+            if get("databaseEngine").is_none() {
+                attributes.push(("databaseEngine", "Any"));
+            }
+            if family == "Database Instance" {
+                attributes.push(("vcpu", &vcpu));
+            }
+            let mut key: Vec<String> = filters.iter().map(|(f, v)| format!("{f}={v}")).collect();
+            key.sort();
+            key.push(usage_type.clone());
+            let hash = fnv(&key.join(","));
+            let sku = format!("ANY{:013X}", hash >> 12);
+            let price = format!("{:.10}", 0.01 + (hash % 1_000_000) as f64 / 1_000_000.0);
+            document(&Row {
+                sku: &sku,
+                family,
+                attributes: &attributes,
+                region,
+                unit,
+                price: &price,
+                currency,
+                location_type: "AWS Region",
+                reserved: family == "Database Instance",
+            })
+        })
+        .collect()
+}
+
 /// Whether a document matches one TERM_MATCH filter: `ServiceCode` and `productFamily` are
 /// read from their own places, everything else from `product.attributes`; values are exact.
 pub(crate) fn term_match(document: &Value, field: &str, value: &str) -> bool {
@@ -565,5 +712,90 @@ mod tests {
             assert_eq!(price.len(), 1);
             assert!(term_match(document, "ServiceCode", "AmazonRDS"));
         }
+    }
+
+    fn on_demand(document: &Value) -> (&str, &str, &str) {
+        let sku = document.pointer("/product/sku").and_then(Value::as_str);
+        let sku = sku.expect("sku");
+        let dimension = document
+            .pointer(&format!(
+                "/terms/OnDemand/{sku}.{ON_DEMAND_TERM}/priceDimensions/{sku}.{ON_DEMAND_TERM}.{RATE_CODE}"
+            ))
+            .expect("on-demand dimension");
+        let text = |pointer: &str| dimension.pointer(pointer).and_then(Value::as_str);
+        let usage = document.pointer("/product/attributes/usagetype");
+        (
+            text("/unit").expect("unit"),
+            text("/pricePerUnit/USD").expect("a USD price"),
+            usage.and_then(Value::as_str).expect("usagetype"),
+        )
+    }
+
+    /// A query's filters, the unit its documents carry and their usage types, in order.
+    type Case<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a [&'a str]);
+
+    #[test]
+    fn synthesized_documents_match_their_query_with_the_unit_and_usage_types_asked_for() {
+        let instance = [
+            ("regionCode", "ap-northeast-3"),
+            ("productFamily", "Database Instance"),
+            ("instanceType", "db.r6g.2xlarge"),
+            ("databaseEngine", "MySQL"),
+            ("deploymentOption", "Multi-AZ"),
+        ];
+        let aurora = [
+            ("regionCode", "sa-east-1"),
+            ("productFamily", "Database Instance"),
+            ("instanceType", "db.r6g.large"),
+            ("databaseEngine", "Aurora PostgreSQL"),
+        ];
+        let iops = [
+            ("regionCode", "eu-west-2"),
+            ("productFamily", "Provisioned IOPS"),
+            ("deploymentOption", "Single-AZ"),
+        ];
+        let support = [
+            ("regionCode", "eu-west-2"),
+            ("databaseEngine", "PostgreSQL"),
+            ("engineMajorVersion", "11"),
+            ("extendedSupportPricingYear", "Year 3"),
+        ];
+        let cases: [Case; 4] = [
+            (&instance, "Hrs", &["Multi-AZUsage:db.r6g.2xlarge"]),
+            (
+                &aurora,
+                "Hrs",
+                &[
+                    "InstanceUsage:db.r6g.large",
+                    "InstanceUsageIOOptimized:db.r6g.large",
+                ],
+            ),
+            (
+                &iops,
+                "IOPS-Mo",
+                &["RDS:GP3-PIOPS", "RDS:PIOPS", "RDS:IO2-PIOPS"],
+            ),
+            (&support, "vCPU-hour", &["ExtendedSupport:Yr3:PostgreSQL11"]),
+        ];
+        for (filters, unit, usage_types) in cases {
+            let documents = synthesized(filters);
+            let found: Vec<_> = documents.iter().map(on_demand).collect();
+            assert_eq!(
+                found.iter().map(|f| f.2).collect::<Vec<_>>(),
+                usage_types,
+                "{filters:?}"
+            );
+            for (document, (found_unit, price, _)) in documents.iter().zip(&found) {
+                assert!(filters.iter().all(|(f, v)| term_match(document, f, v)));
+                assert_eq!(*found_unit, unit);
+                assert!(price.parse::<f64>().expect("a number") > 0.0);
+            }
+            assert_eq!(documents, synthesized(filters), "deterministic");
+        }
+        assert_eq!(
+            synthesized(&instance)[0].pointer("/product/attributes/vcpu"),
+            Some(&json!("8"))
+        );
+        assert!(synthesized(&[("regionCode", "us-east-1")]).is_empty());
     }
 }

@@ -700,6 +700,38 @@ async fn price_list_listings_equal_the_distinct_keys_across_accounts() {
     );
 }
 
+/// fake-aws's `price_list_any` (the price list of the organization-scale benchmark) prices
+/// every scenario in any region: its made-up documents pass selection component by component.
+#[tokio::test]
+async fn the_fakes_any_query_price_list_prices_every_scenario_in_any_region() {
+    let fake = start(FakeConfig {
+        price_list_any: true,
+        ..FakeConfig::default()
+    })
+    .await;
+    let prices = service(&fake).await;
+    for region in ["eu-central-1", "ap-northeast-3"] {
+        for mut facts in all_scenarios() {
+            facts.region = region.into();
+            let price = prices.price(&facts, NOW).await;
+            assert_eq!(price.price_missing, None, "{facts:?}");
+            assert!(price.price_monthly.is_some_and(|m| m > 0.0), "{facts:?}");
+            let skus = price
+                .price_components
+                .iter()
+                .filter_map(|c| c.sku.as_deref());
+            assert!(skus.clone().count() > 0 && skus.clone().all(|s| s.starts_with("ANY")));
+        }
+    }
+    let mut iopt = aurora_postgresql("aurora-iopt1");
+    iopt.region = "eu-central-1".into();
+    let price = prices.price(&iopt, NOW).await;
+    assert_eq!(
+        price.price_components[0].usage_type.as_deref(),
+        Some("InstanceUsageIOOptimized:db.r6g.large")
+    );
+}
+
 #[tokio::test]
 async fn concurrent_asks_share_one_call() {
     let fake = start(FakeConfig {

@@ -1,9 +1,9 @@
 //! Price List `GetProducts` (awsJson1.1, `X-Amz-Target: AWSPriceListService.GetProducts`):
-//! TERM_MATCH filters over the fixed AmazonRDS catalog in `crate::pricing`, paged by
-//! `NextToken`.
+//! TERM_MATCH filters over the fixed AmazonRDS catalog in `crate::pricing` (or, with
+//! `price_list_any`, over documents made up for the query), paged by `NextToken`.
 
 use super::{caller_arn, error_reply, with_request_id, Call, Reply, Shared};
-use crate::pricing::{price_list, term_match};
+use crate::pricing::{fnv, price_list, synthesized, term_match};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::StatusCode;
 use serde_json::{json, Value};
@@ -35,12 +35,6 @@ fn next_token(key: &str, offset: usize) -> String {
         "{offset}:{:016x}",
         crate::rng::hash_parts(&[key.len() as u64, fnv(key)])
     )
-}
-
-fn fnv(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
 }
 
 pub(super) fn get_products(shared: &Shared, call: &Call) -> Reply {
@@ -123,7 +117,12 @@ pub(super) fn get_products(shared: &Shared, call: &Call) -> Reply {
         }
     }
     let key = price_key(params);
-    let matching: Vec<String> = price_list()
+    let catalog = if shared.config.price_list_any {
+        synthesized(&filters)
+    } else {
+        price_list()
+    };
+    let matching: Vec<String> = catalog
         .into_iter()
         .filter(|document| {
             filters
