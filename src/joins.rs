@@ -132,13 +132,13 @@ impl Joins {
     pub async fn maintenance(
         &self,
         aws: &AwsContext,
-        client: &aws_sdk_rds::Client,
+        client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
     ) -> Maintenance {
         if !self.maintenance {
             return None;
         }
-        match pending_maintenance(client).await {
+        match pending_maintenance(&client()).await {
             Ok(actions) => Some(actions),
             Err(failure) => {
                 self.warn(aws, target, Phase::PendingMaintenance, failure);
@@ -148,11 +148,12 @@ impl Joins {
     }
 
     /// Fills the joined fields of a page's records, of any kind: one pending-maintenance
-    /// listing per target serves every kind (resources are told apart by ARN).
+    /// listing per target serves every kind (resources are told apart by ARN). `client` gives
+    /// the account's client, for the calls not answered yet.
     pub async fn fill<R: Joinable>(
         &self,
         aws: &AwsContext,
-        client: &aws_sdk_rds::Client,
+        client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
         maintenance: &mut Maintenance,
         records: &mut [R],
@@ -174,7 +175,7 @@ impl Joins {
     async fn fill_engine_support<R: Joinable>(
         &self,
         aws: &AwsContext,
-        client: &aws_sdk_rds::Client,
+        client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
         record: &mut R,
     ) {
@@ -191,7 +192,7 @@ impl Joins {
         };
         // Concurrent targets of one (region, engine) wait on one call.
         match cell
-            .get_or_try_init(|| engine_lifecycles(client, &engine))
+            .get_or_try_init(|| engine_lifecycles(client(), &engine))
             .await
         {
             Ok(lifecycles) => {
@@ -276,7 +277,7 @@ async fn pending_maintenance(
 }
 
 async fn engine_lifecycles(
-    client: &aws_sdk_rds::Client,
+    client: aws_sdk_rds::Client,
     engine: &str,
 ) -> Result<EngineLifecycles, CallFailure> {
     let mut pages = client

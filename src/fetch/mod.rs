@@ -1,7 +1,7 @@
 //! Targets -> a stream of pages of records and one outcome per target, with bounded concurrency.
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use std::future::Future;
@@ -179,7 +179,9 @@ async fn fetch_target(
         events,
         // Before the first page, so that records still stream page by page.
         maintenance: if joins.any() {
-            joins.maintenance(aws, &calls.joins_client(), target).await
+            joins
+                .maintenance(aws, &|| calls.joins_client(), target)
+                .await
         } else {
             None
         },
@@ -413,11 +415,10 @@ impl Lister<'_> {
     /// The `--with` joins (maintenance, engine support) for one page of records.
     async fn join<R: Joinable>(&mut self, calls: &mut TargetCalls<'_>, records: &mut [R]) {
         if self.joins.any() {
-            let client = calls.joins_client();
             self.joins
                 .fill(
                     calls.aws,
-                    &client,
+                    &|| calls.joins_client(),
                     self.target,
                     &mut self.maintenance,
                     records,
@@ -560,7 +561,8 @@ struct TargetCalls<'a> {
     signer: SharedCredentialsProvider,
     client: aws_sdk_rds::Client,
     /// Built on first use for `--with` (its paginators take no per-call signer), for `signer`.
-    joins_client: Option<aws_sdk_rds::Client>,
+    /// Most targets never need it: the engine-support answers are shared by the whole run.
+    joins_client: OnceLock<aws_sdk_rds::Client>,
     refreshes: u32,
     credential_rounds: u32,
     throttled: Option<Throttled>,
@@ -585,7 +587,7 @@ impl<'a> TargetCalls<'a> {
         TargetCalls {
             client: aws.rds_client(&target.region),
             signer: provider,
-            joins_client: None,
+            joins_client: OnceLock::new(),
             aws,
             target,
             options,
@@ -598,11 +600,12 @@ impl<'a> TargetCalls<'a> {
         }
     }
 
-    /// A client signed as the account, for the joins' paginated calls: one per target.
-    fn joins_client(&mut self) -> aws_sdk_rds::Client {
+    /// A client signed as the account, for the joins' paginated calls: at most one per target,
+    /// built when a join first has to call.
+    fn joins_client(&self) -> aws_sdk_rds::Client {
         let (aws, region, signer) = (self.aws, &self.target.region, &self.signer);
         self.joins_client
-            .get_or_insert_with(|| aws.account_rds_client(region, signer.clone()))
+            .get_or_init(|| aws.account_rds_client(region, signer.clone()))
             .clone()
     }
 
@@ -635,7 +638,7 @@ impl<'a> TargetCalls<'a> {
                 let (generation, provider) = self.credentials.current();
                 self.generation = generation;
                 self.signer = provider;
-                self.joins_client = None;
+                self.joins_client = OnceLock::new();
                 Ok(())
             }
             FailureKind::Throttled => self.wait_out_throttling(failure).await,
