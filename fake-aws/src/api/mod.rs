@@ -5,6 +5,7 @@ use crate::config::FakeConfig;
 use crate::counters::{Counters, Operation};
 use crate::request::{parse_credential_scope, parse_form, CredentialScope};
 use crate::rng::{hash_parts, SharedSplitMix64};
+use crate::snapshot::{FakeSnapshot, SnapshotKind};
 use crate::xml::{self, RDS_NAMESPACE, STS_NAMESPACE};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -85,7 +86,16 @@ pub(crate) struct Shared {
     /// By flat target index; `has_runtime_failures` keeps the common path lock-free.
     runtime_failures: RwLock<HashMap<usize, TargetFailure>>,
     has_runtime_failures: AtomicBool,
+    /// A target's snapshots as last made, for the attribute calls: each asks about one, and
+    /// remaking all of them per call made the fake the bottleneck of a benchmark.
+    snapshot_memo: Mutex<HashMap<SnapshotMemoKey, Arc<Vec<FakeSnapshot>>>>,
 }
+
+/// (generation, account index, region index, kind).
+type SnapshotMemoKey = (u64, usize, usize, SnapshotKind);
+
+/// Targets whose snapshots the memo keeps before it starts over.
+const SNAPSHOT_MEMO_TARGETS: usize = 4096;
 
 impl Shared {
     pub(crate) fn new(config: FakeConfig) -> Shared {
@@ -147,8 +157,33 @@ impl Shared {
             generation: AtomicU64::new(config.generation),
             runtime_failures: RwLock::new(HashMap::new()),
             has_runtime_failures: AtomicBool::new(false),
+            snapshot_memo: Mutex::new(HashMap::new()),
             config,
         }
+    }
+
+    /// The snapshots of `kind` the target lists now (as `FakeConfig::snapshots_in`), made once
+    /// and kept while the target is asked about them.
+    pub(crate) fn target_snapshots(
+        &self,
+        account_index: usize,
+        region_index: usize,
+        kind: SnapshotKind,
+    ) -> Arc<Vec<FakeSnapshot>> {
+        let key = (self.generation(), account_index, region_index, kind);
+        let mut memo = self
+            .snapshot_memo
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(snapshots) = memo.get(&key) {
+            return Arc::clone(snapshots);
+        }
+        if memo.len() >= SNAPSHOT_MEMO_TARGETS {
+            memo.clear();
+        }
+        let snapshots = Arc::new(self.config.snapshots_in(key.0, key.1, key.2, kind));
+        memo.insert(key, Arc::clone(&snapshots));
+        snapshots
     }
 
     pub(crate) fn generation(&self) -> u64 {

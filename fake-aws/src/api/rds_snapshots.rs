@@ -222,11 +222,8 @@ pub(super) async fn describe_snapshot_attributes(
             &format!("The request must contain the parameter {}", api.id_param),
         );
     };
-    let snapshot = shared
-        .config
-        .snapshots_in(shared.generation(), account_index, region_index, api.kind)
-        .into_iter()
-        .find(|snapshot| snapshot.is_named(wanted));
+    let snapshots = shared.target_snapshots(account_index, region_index, api.kind);
+    let snapshot = snapshots.iter().find(|snapshot| snapshot.is_named(wanted));
     let Some(snapshot) = snapshot else {
         return api.not_found_reply(shared, call, wanted);
     };
