@@ -8,9 +8,7 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-
-use common::boto3::snake_case;
+use common::boto3::{api_fields, assert_members_equal, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
 use common::{once, Account, AccountsFile, Run, Tool};
 use serde_json::{Map, Value};
@@ -109,103 +107,21 @@ fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
     tool.args(args.iter().copied()).run()
 }
 
-/// The NDJSON file `name` of a run, by the value of `key`.
-fn records_by(run: &Run, name: &str, key: &str) -> BTreeMap<String, Map<String, Value>> {
-    let text =
-        std::fs::read_to_string(run.path(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"));
-    text.lines()
-        .map(|line| {
-            let record: Map<String, Value> = serde_json::from_str(line).expect("an NDJSON record");
-            let id = record[key].as_str().expect("an identifier").to_owned();
-            (id, record)
-        })
-        .collect()
-}
-
-/// The cluster schema's API fields: AWS name under `DBCluster` -> field name.
-fn cluster_api_fields() -> BTreeMap<String, String> {
-    let run = Tool::new()
-        .args(["fields", "--kind", "clusters", "-f", "ndjson"])
-        .run();
-    run.assert_code(0, "fields --kind clusters");
-    run.json_lines()
-        .iter()
-        .filter_map(|row| {
-            let path = row["source"].as_str()?.strip_prefix(API_SOURCE)?.to_owned();
-            Some((path, row["name"].as_str()?.to_owned()))
-        })
-        .collect()
-}
-
-/// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.
-fn as_record_value(aws_name: &str, value: &Value) -> Value {
-    match value {
-        Value::Array(tags) if aws_name == "TagList" => Value::Object(
-            tags.iter()
-                .map(|t| {
-                    let key = t["Key"].as_str().expect("key").to_owned();
-                    (key, t["Value"].clone())
-                })
-                .collect(),
-        ),
-        Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (snake_case(k), as_record_value(k, v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| as_record_value("", v)).collect()),
-        other => other.clone(),
-    }
-}
-
 #[test]
 fn every_member_boto3_returns_for_a_cluster_is_in_its_record_with_the_same_value() {
     let scenario = scenario();
     let clusters: Vec<Map<String, Value>> =
         serde_json::from_str(&boto3("clusters", &scenario.moto)).expect("boto3's answer");
-    let mut records = records_by(&scenario.run, "clusters.ndjson", "db_cluster_identifier");
-    let fields = cluster_api_fields();
+    let records = records_by(&scenario.run, "clusters.ndjson", "db_cluster_identifier");
+    let fields = api_fields("clusters", API_SOURCE);
     assert!(fields.len() >= 88, "{}", fields.len());
     assert_eq!(clusters.len(), 2, "ledger and multi");
-    for aws in &clusters {
-        let id = aws["DBClusterIdentifier"].as_str().expect("an identifier");
-        let record = records
-            .remove(id)
-            .unwrap_or_else(|| panic!("cluster {id} is not in the inventory"));
-        assert_eq!(record["account_id"], ACCOUNT);
-        assert_eq!(record["region"], REGION);
-        for (name, value) in aws {
-            let field = fields
-                .get(name)
-                .unwrap_or_else(|| panic!("{id}: boto3 returned {name}, which no field carries"));
-            assert_eq!(
-                field,
-                &if name == "TagList" {
-                    "tags".to_owned()
-                } else {
-                    snake_case(name)
-                },
-                "{id}: {name} keeps its snake_case name"
-            );
-            let got = &record[field.as_str()];
-            if MOVING.contains(&name.as_str()) {
-                assert!(got.is_string(), "{id}: {field} is {got}");
-                continue;
-            }
-            assert_eq!(got, &as_record_value(name, value), "{id}: {field}");
-        }
-        for (name, field) in &fields {
-            if !aws.contains_key(name) && name != "TagList" {
-                assert_eq!(record[field.as_str()], Value::Null, "{id}: {field}");
-            }
-        }
+    for (id, record) in &records {
+        assert_eq!(record["account_id"], ACCOUNT, "{id}");
+        assert_eq!(record["region"], REGION, "{id}");
         assert_eq!(record["service"], "rds", "{id}");
     }
-    assert!(
-        records.is_empty(),
-        "clusters boto3 did not see: {records:?}"
-    );
+    assert_members_equal(&clusters, records, &fields, "DBClusterIdentifier", MOVING);
 }
 
 #[test]

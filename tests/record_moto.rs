@@ -10,7 +10,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 
 use common::block_on;
-use common::boto3::snake_case;
+use common::boto3::{api_fields, as_record_value};
 use common::moto::{seed, Fleet, MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
 use common::Tool;
 use serde_json::{Map, Value};
@@ -105,49 +105,6 @@ fn inventory(args: &[&str]) -> String {
     run.stdout.clone()
 }
 
-/// The schema's `DescribeDBInstances` fields: AWS path under `DBInstance` -> field name.
-fn api_fields() -> BTreeMap<String, String> {
-    inventory(&["fields", "-f", "ndjson"])
-        .lines()
-        .filter_map(|line| {
-            let row: Value = serde_json::from_str(line).expect("a fields row");
-            let path = row["source"].as_str()?.strip_prefix(API_SOURCE)?.to_owned();
-            Some((path, row["name"].as_str()?.to_owned()))
-        })
-        .collect()
-}
-
-/// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.
-fn as_record_value(aws_name: &str, value: &Value) -> Value {
-    if aws_name == "TagList" {
-        let tags = value.as_array().expect("TagList is a list");
-        return Value::Object(
-            tags.iter()
-                .map(|t| {
-                    (
-                        t["Key"].as_str().expect("key").to_owned(),
-                        t["Value"].clone(),
-                    )
-                })
-                .collect(),
-        );
-    }
-    snake_keys(value)
-}
-
-fn snake_keys(value: &Value) -> Value {
-    match value {
-        Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (snake_case(k), snake_keys(v)))
-                .collect::<Map<_, _>>(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(snake_keys).collect()),
-        other => other.clone(),
-    }
-}
-
 /// Compares one instance: every member boto3 returned is in the record, with the same value;
 /// every schema field whose member boto3 did not return is null (tags: `{}`).
 fn compare(
@@ -178,7 +135,7 @@ fn compare(
         for (path, field) in mapped {
             let expected = match path.split_once('.') {
                 None => as_record_value(name, value),
-                Some((_, member)) => snake_keys(&value.get(member).cloned().unwrap_or(Value::Null)),
+                Some((_, member)) => as_record_value("", value.get(member).unwrap_or(&Value::Null)),
             };
             let got = &record[field.as_str()];
             if MOVING.contains(&name.as_str()) {
@@ -250,7 +207,7 @@ fn every_member_boto3_returns_is_in_the_record_with_the_same_value() {
         &targets,
     ]))
     .expect("boto3's answer");
-    let fields = api_fields();
+    let fields = api_fields("instances", API_SOURCE);
     let mut compared = 0;
     for (target, instances) in &answer {
         let (account, region) = target.split_once('/').expect("account/region");
@@ -279,7 +236,7 @@ fn every_member_boto3_returns_is_in_the_record_with_the_same_value() {
 fn every_aws_name_in_the_schema_is_a_member_of_botocores_model() {
     let model: BTreeMap<String, Vec<String>> =
         serde_json::from_str(&boto3(&["model"])).expect("botocore's DBInstance members");
-    let fields = api_fields();
+    let fields = api_fields("instances", API_SOURCE);
     assert!(fields.len() > 90, "{}", fields.len());
     let unknown: BTreeSet<&String> = fields
         .keys()

@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::boto3::snake_case;
+use common::boto3::{api_fields, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
 use common::{once, Account, AccountsFile, Run, Tool};
 use serde_json::{json, Map, Value};
@@ -137,105 +137,24 @@ fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
     tool.args(args.iter().copied()).run()
 }
 
-/// The NDJSON file `name` of a run, by the value of `key`.
-fn records_by(run: &Run, name: &str, key: &str) -> BTreeMap<String, Map<String, Value>> {
-    let text =
-        std::fs::read_to_string(run.path(name)).unwrap_or_else(|e| panic!("reading {name}: {e}"));
-    text.lines()
-        .map(|line| {
-            let record: Map<String, Value> = serde_json::from_str(line).expect("an NDJSON record");
-            let id = record[key].as_str().expect("an identifier").to_owned();
-            (id, record)
-        })
-        .collect()
-}
-
-/// The schema's API fields of `kind` from `call` (e.g. `DescribeDBSnapshots DBSnapshot.`):
-/// AWS name -> field name.
-fn api_fields(kind: &str, call: &str) -> BTreeMap<String, String> {
-    let run = Tool::new()
-        .args(["fields", "--kind", kind, "-f", "ndjson"])
-        .run();
-    run.assert_code(0, "fields");
-    run.json_lines()
-        .iter()
-        .filter_map(|row| {
-            let path = row["source"].as_str()?.strip_prefix(call)?.to_owned();
-            Some((path, row["name"].as_str()?.to_owned()))
-        })
-        .collect()
-}
-
-/// A boto3 value as the record writes it: nested keys in snake_case, `TagList` as a map.
-fn as_record_value(aws_name: &str, value: &Value) -> Value {
-    match value {
-        Value::Array(tags) if aws_name == "TagList" => Value::Object(
-            tags.iter()
-                .map(|t| {
-                    let key = t["Key"].as_str().expect("key").to_owned();
-                    (key, t["Value"].clone())
-                })
-                .collect(),
-        ),
-        Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (snake_case(k), as_record_value(k, v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(|v| as_record_value("", v)).collect()),
-        other => other.clone(),
-    }
-}
-
-/// Every member boto3 returned for each snapshot is in its record, equal; members boto3 left
-/// out are null; nothing is listed that boto3 did not see. Returns the records by identifier.
+/// Every member boto3 listed for each snapshot (`mode`) is in its record, equal; each record
+/// is of ACCOUNT ("prod") in REGION, of the `rds` service.
 fn assert_members_equal(
-    boto3_json: &str,
-    mut records: BTreeMap<String, Map<String, Value>>,
+    mode: &str,
+    records: BTreeMap<String, Map<String, Value>>,
     fields: &BTreeMap<String, String>,
     id_member: &str,
 ) {
-    let listed: Vec<Map<String, Value>> = serde_json::from_str(boto3_json).expect("boto3's answer");
-    assert!(!listed.is_empty(), "boto3 lists snapshots");
-    for aws in &listed {
-        let id = aws[id_member].as_str().expect("an identifier");
-        let record = records
-            .remove(id)
-            .unwrap_or_else(|| panic!("snapshot {id} is not in the inventory"));
+    let scenario = scenario();
+    let listed: Vec<Map<String, Value>> =
+        serde_json::from_str(&boto3(mode, &scenario.moto)).expect("boto3's answer");
+    for (id, record) in &records {
         assert_eq!(record["account_id"], ACCOUNT, "{id}");
         assert_eq!(record["account_name"], "prod", "{id}");
         assert_eq!(record["region"], REGION, "{id}");
         assert_eq!(record["service"], "rds", "{id}");
-        for (name, value) in aws {
-            let field = fields
-                .get(name)
-                .unwrap_or_else(|| panic!("{id}: boto3 returned {name}, which no field carries"));
-            let expected_name = if name == "TagList" {
-                "tags".to_owned()
-            } else {
-                snake_case(name)
-            };
-            assert_eq!(
-                field, &expected_name,
-                "{id}: {name} keeps its snake_case name"
-            );
-            assert_eq!(
-                record[field.as_str()],
-                as_record_value(name, value),
-                "{id}: {field}"
-            );
-        }
-        for (name, field) in fields {
-            if !aws.contains_key(name) && name != "TagList" {
-                assert_eq!(record[field.as_str()], Value::Null, "{id}: {field}");
-            }
-        }
     }
-    assert!(
-        records.is_empty(),
-        "snapshots boto3 did not see: {records:?}"
-    );
+    common::boto3::assert_members_equal(&listed, records, fields, id_member, &[]);
 }
 
 #[test]
@@ -244,12 +163,7 @@ fn every_member_boto3_returns_for_a_db_snapshot_is_in_its_record_with_the_same_v
     let fields = api_fields("snapshots", "DescribeDBSnapshots DBSnapshot.");
     assert!(fields.len() >= 42, "{}", fields.len());
     let records = records_by(&scenario.run, "snapshots.ndjson", "db_snapshot_identifier");
-    assert_members_equal(
-        &boto3("snapshots", &scenario.moto),
-        records,
-        &fields,
-        "DBSnapshotIdentifier",
-    );
+    assert_members_equal("snapshots", records, &fields, "DBSnapshotIdentifier");
 }
 
 #[test]
@@ -266,7 +180,7 @@ fn every_member_boto3_returns_for_a_cluster_snapshot_is_in_its_record_with_the_s
         "db_cluster_snapshot_identifier",
     );
     assert_members_equal(
-        &boto3("cluster-snapshots", &scenario.moto),
+        "cluster-snapshots",
         records,
         &fields,
         "DBClusterSnapshotIdentifier",
