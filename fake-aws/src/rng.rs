@@ -48,6 +48,16 @@ impl SplitMix64 {
         &items[self.below(items.len() as u64) as usize]
     }
 
+    /// Uniform in `[0, 1)` with 53 bits of precision.
+    pub(crate) fn unit_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    /// True with probability `rate`.
+    pub(crate) fn chance(&mut self, rate: f64) -> bool {
+        rate > 0.0 && self.unit_f64() < rate
+    }
+
     /// `len` characters drawn from `alphabet` (ASCII).
     pub(crate) fn string_from(&mut self, alphabet: &[u8], len: usize) -> String {
         (0..len).map(|_| char::from(*self.pick(alphabet))).collect()
@@ -77,11 +87,6 @@ impl SharedSplitMix64 {
     /// Uniform in `[0, 1)` with 53 bits of precision.
     pub(crate) fn unit_f64(&self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// True with probability `rate` (0 never draws, so fault-free runs cost nothing).
-    pub(crate) fn chance(&self, rate: f64) -> bool {
-        rate > 0.0 && self.unit_f64() < rate
     }
 
     /// A fresh independent stream, e.g. to draw a whole secret without contention.
@@ -117,7 +122,7 @@ mod tests {
 
     #[test]
     fn chance_respects_extremes() {
-        let rng = SharedSplitMix64::new(7);
+        let mut rng = SplitMix64::new(7);
         assert!((0..1000).all(|_| !rng.chance(0.0)));
         assert!((0..1000).all(|_| rng.chance(1.0)));
         let hits = (0..10_000).filter(|_| rng.chance(0.25)).count();

@@ -562,3 +562,64 @@ fn assume_role_counters_record_arn_region_and_duration_over_http() {
         serde_json::json!([900])
     );
 }
+
+/// The outcomes of 12 arrivals of one AssumeRole, with `interleaved` AssumeRoles of another
+/// account sent before each: `true` for throttled.
+fn throttled_attempts(interleaved: usize, session_names_vary: bool) -> Vec<bool> {
+    let config = FakeConfig {
+        throttle_rate: 0.5,
+        seed: 3,
+        ..FakeConfig::with_accounts(2)
+    };
+    let fake = FakeAws::start_in_background(config).expect("fake starts");
+    let [ours, other] = [0, 1].map(|i| fake.config().accounts[i].clone());
+    let form = |account: &str, session: usize| {
+        format!(
+            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A{account}%3Arole\
+             %2FReader&RoleSessionName=s{session}"
+        )
+    };
+    (0..12)
+        .map(|attempt| {
+            for _ in 0..interleaved {
+                query(
+                    fake.port(),
+                    "AKIDBASE",
+                    "us-east-1",
+                    "sts",
+                    &form(&other, 0),
+                );
+            }
+            let session = if session_names_vary { attempt } else { 0 };
+            let reply = query(
+                fake.port(),
+                "AKIDBASE",
+                "us-east-1",
+                "sts",
+                &form(&ours, session),
+            );
+            match reply.status {
+                200 => false,
+                400 if reply.xml_field("Code") == "Throttling" => true,
+                _ => panic!("unexpected answer {}: {}", reply.status, reply.body),
+            }
+        })
+        .collect()
+}
+
+/// A request's nth attempt meets the same faults whatever else arrives around it: a test that
+/// passes with a seed cannot fail because a loaded machine reordered its requests.
+#[test]
+fn fault_draws_follow_the_request_not_the_arrival_order() {
+    let alone = throttled_attempts(0, false);
+    assert!(
+        alone.contains(&true) && alone.contains(&false),
+        "both outcomes occur: {alone:?}"
+    );
+    assert_eq!(
+        throttled_attempts(3, false),
+        alone,
+        "other traffic in between"
+    );
+    assert_eq!(throttled_attempts(1, true), alone, "session names vary");
+}

@@ -3,8 +3,9 @@
 
 use crate::config::FakeConfig;
 use crate::counters::{Counters, Operation};
+use crate::db_instance::hash_str;
 use crate::request::{parse_credential_scope, parse_form, CredentialScope};
-use crate::rng::{hash_parts, SharedSplitMix64};
+use crate::rng::{hash_parts, SharedSplitMix64, SplitMix64};
 use crate::snapshot::{FakeSnapshot, SnapshotKind};
 use crate::xml::{self, RDS_NAMESPACE, STS_NAMESPACE};
 use bytes::Bytes;
@@ -76,7 +77,11 @@ pub(crate) struct Shared {
     target_flags: Vec<u8>,
     sessions: Mutex<HashMap<String, Session>>,
     issued_secrets: Mutex<Vec<String>>,
-    fault_rng: SharedSplitMix64,
+    /// For the latency jitter (timing only: faults are drawn per request, see `fault_draws`).
+    jitter_rng: SharedSplitMix64,
+    /// Arrivals so far per request identity (see `request_identity`): the nth attempt of a
+    /// request draws its faults from (seed, identity, n).
+    attempts: Mutex<HashMap<u64, u64>>,
     /// For secrets and request ids: varies per server so no two runs issue the same keys.
     entropy: SharedSplitMix64,
     /// By flat target index (`account * regions + region`).
@@ -146,7 +151,8 @@ impl Shared {
             .unwrap_or_default();
         Shared {
             counters: Arc::new(Counters::new(config.accounts.len(), config.regions.len())),
-            fault_rng: SharedSplitMix64::new(config.seed),
+            jitter_rng: SharedSplitMix64::new(config.seed),
+            attempts: Mutex::new(HashMap::new()),
             entropy: SharedSplitMix64::new(hash_parts(&[config.seed, clock_entropy])),
             account_index,
             region_index,
@@ -668,8 +674,9 @@ fn throttling_reply(shared: &Shared, protocol: Protocol, target: Option<(usize, 
 }
 
 /// Latency first, then one independent draw per fault kind; `None` lets the call through.
-/// The draws come from one stream seeded by `seed`: the sequence of outcomes is fixed, and
-/// which request gets which depends only on arrival order.
+/// The draws depend on the request and on how many times it arrived before, not on what else
+/// is in flight: for a seed, the nth attempt of a request meets the same faults in every run,
+/// however the runtime interleaves the callers.
 async fn inject_faults(
     shared: &Shared,
     call: &Call,
@@ -677,7 +684,7 @@ async fn inject_faults(
 ) -> Option<Reply> {
     let config = &shared.config;
     let protocol = call.protocol;
-    let jitter = config.jitter.mul_f64(shared.fault_rng.unit_f64());
+    let jitter = config.jitter.mul_f64(shared.jitter_rng.unit_f64());
     let latency = match (call.operation, config.sts_latency) {
         (Operation::AssumeRole, Some(sts_latency)) => sts_latency,
         _ => config.latency,
@@ -686,13 +693,17 @@ async fn inject_faults(
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
-    if shared.fault_rng.chance(config.hang_rate) {
+    if config.hang_rate <= 0.0 && config.throttle_rate <= 0.0 && config.unavailable_rate <= 0.0 {
+        return None;
+    }
+    let mut draws = fault_draws(shared, call);
+    if draws.chance(config.hang_rate) {
         return Some(hang(shared).await);
     }
-    if shared.fault_rng.chance(config.throttle_rate) {
+    if draws.chance(config.throttle_rate) {
         return Some(throttling_reply(shared, protocol, target));
     }
-    if shared.fault_rng.chance(config.unavailable_rate) {
+    if draws.chance(config.unavailable_rate) {
         shared.counters.unavailable();
         return Some(error_reply(
             shared,
@@ -703,6 +714,58 @@ async fn inject_faults(
         ));
     }
     None
+}
+
+/// The fault draws of this arrival of `call`: seeded by (seed, its identity, its attempt).
+fn fault_draws(shared: &Shared, call: &Call) -> SplitMix64 {
+    let identity = request_identity(call);
+    let attempt = {
+        let mut attempts = shared
+            .attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let seen = attempts.entry(identity).or_insert(0);
+        *seen += 1;
+        *seen
+    };
+    SplitMix64::new(hash_parts(&[
+        shared.config.seed,
+        identity,
+        attempt,
+        FAULT_SALT,
+    ]))
+}
+
+const FAULT_SALT: u64 = 0xFA17;
+
+/// What makes two arrivals the same request (a retry): the operation, the region it is
+/// signed for, whose keys sign it (the account, not the key: refreshed keys retry the same
+/// request) and its parameters. An AssumeRole's session name is left out: a caller may make
+/// it unique per attempt.
+fn request_identity(call: &Call) -> u64 {
+    let caller = match call.caller {
+        Caller::Base => 0,
+        Caller::Issued { account_index, .. } => account_index as u64 + 1,
+    };
+    let params = match &call.params {
+        Params::Form(form) => {
+            let mut fields: Vec<(&String, &String)> = form
+                .iter()
+                .filter(|(name, _)| name.as_str() != "RoleSessionName")
+                .collect();
+            fields.sort_unstable();
+            fields.iter().fold(0, |acc, (name, value)| {
+                hash_parts(&[acc, hash_str(name), hash_str(value)])
+            })
+        }
+        Params::Json(value) => hash_str(&value.to_string()),
+    };
+    hash_parts(&[
+        hash_str(&format!("{:?}", call.operation)),
+        hash_str(&call.scope.region),
+        caller,
+        params,
+    ])
 }
 
 /// Never answers. hyper drops this future (and with it the in-flight guard) when the
