@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{docs, Run, Tool};
+use common::{docs, Account, AccountsFile, Run, Tool};
 
 fn run(args: &[&str]) -> Run {
     Tool::new().args(args).run()
@@ -99,6 +99,34 @@ fn unknown_flag_is_a_usage_error() {
     run.assert_code(2, "unknown flag");
     assert_eq!(run.stdout, "", "nothing on stdout");
     run.assert_stderr_contains("--no-such-flag");
+}
+
+/// An endpoint that is not a URL is refused before any call (exit 2, naming where it came
+/// from): an empty one used to crash the SDK inside every target and end the run with exit 0
+/// and no records.
+#[test]
+fn an_endpoint_that_is_not_a_url_is_a_usage_error() {
+    let with_accounts = |tool: Tool| {
+        AccountsFile::new()
+            .regions(["us-east-1"])
+            .role_name("Reader")
+            .account(Account::new("111111111111"))
+            .write(tool.workdir());
+        tool.base_keys("AKIDEXAMPLE", "not-a-secret")
+    };
+    for (url, says) in [
+        ("", "--endpoint-url is empty"),
+        ("localhost:4566", "http://"),
+    ] {
+        let run = with_accounts(Tool::new().args(["--endpoint-url", url])).run();
+        run.assert_code(2, &format!("--endpoint-url {url:?}"));
+        run.assert_stderr_contains(says).assert_no_panic();
+        assert_eq!(run.stdout, "", "no records");
+    }
+    let run = with_accounts(Tool::new().env("AWS_ENDPOINT_URL", "")).run();
+    run.assert_code(2, "AWS_ENDPOINT_URL set but empty");
+    run.assert_stderr_contains("AWS_ENDPOINT_URL is empty")
+        .assert_no_panic();
 }
 
 /// Every long flag in `--help` is documented in the docs (beyond the generated help block).

@@ -61,7 +61,11 @@ impl Settings {
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
         let file = read_accounts_file(&path)?;
-        Ok(Settings::resolve(cli, file)?)
+        let settings = Settings::resolve(cli, file)?;
+        if settings.endpoint_url.is_none() {
+            check_endpoint_variables(|name| std::env::var_os(name))?;
+        }
+        Ok(settings)
     }
 
     /// Merges flags (clap has already put env values into them) over the file over defaults.
@@ -101,6 +105,10 @@ impl Settings {
                 .map_err(|m| usage(&format!("--retry-budget: {m}")))?,
             None => file.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET),
         };
+        if let Some(url) = &cli.endpoint_url {
+            super::validate::endpoint_url(url)
+                .map_err(|m| usage(&format!("--endpoint-url {m}")))?;
+        }
         let kinds = KindChoice::resolve(match cli.kind.as_slice() {
             [] => file.kinds.as_deref().unwrap_or_default(),
             flags => flags,
@@ -184,6 +192,36 @@ pub fn output_path_for(path: &Path, kind: ResourceKind) -> PathBuf {
     }
 }
 
+/// The SDK's endpoint variables for the services the tool calls (read by aws-config when no
+/// `--endpoint-url` is given).
+const ENDPOINT_VARIABLES: [&str; 6] = [
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_STS",
+    "AWS_ENDPOINT_URL_RDS",
+    "AWS_ENDPOINT_URL_PRICING",
+    "AWS_ENDPOINT_URL_ORGANIZATIONS",
+    "AWS_ENDPOINT_URL_ACCOUNT",
+];
+
+/// A set endpoint variable that is not a URL would fail every call (an empty one makes the
+/// SDK panic): a usage error before any call, unless the SDK is told to ignore them.
+fn check_endpoint_variables(
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+) -> Result<(), UsageError> {
+    let ignored = var("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .is_some_and(|v| v.to_string_lossy().eq_ignore_ascii_case("true"));
+    if ignored {
+        return Ok(());
+    }
+    for name in ENDPOINT_VARIABLES {
+        if let Some(value) = var(name) {
+            super::validate::endpoint_url(&value.to_string_lossy())
+                .map_err(|m| UsageError(format!("{name} {m}")))?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -216,6 +254,46 @@ external_id = "other-id"
     pub fn settings(args: &[&str], text: &str) -> Result<Settings, UsageError> {
         let file = parse_accounts(Path::new("accounts.toml"), text).expect("valid file");
         Settings::resolve(&cli(args), file)
+    }
+
+    #[test]
+    fn an_endpoint_url_that_is_not_a_url_is_a_usage_error() {
+        let message = |args: &[&str]| settings(args, GOOD).expect_err("refused").0;
+        assert!(message(&["--endpoint-url", ""]).contains("--endpoint-url is empty"));
+        assert!(message(&["--endpoint-url", "localhost:4566"]).contains("http://"));
+        let s = settings(&["--endpoint-url", "http://127.0.0.1:5000"], GOOD).expect("a URL");
+        assert_eq!(s.endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
+    }
+
+    #[test]
+    fn endpoint_variables_are_checked_unless_the_sdk_ignores_them() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        assert!(check_endpoint_variables(env(&[])).is_ok());
+        assert!(
+            check_endpoint_variables(env(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:1")])).is_ok()
+        );
+        let empty = check_endpoint_variables(env(&[("AWS_ENDPOINT_URL", "")]));
+        assert!(empty
+            .expect_err("empty")
+            .0
+            .starts_with("AWS_ENDPOINT_URL is empty"));
+        let pricing = check_endpoint_variables(env(&[("AWS_ENDPOINT_URL_PRICING", "pricing:80")]));
+        assert!(pricing
+            .expect_err("no scheme")
+            .0
+            .starts_with("AWS_ENDPOINT_URL_PRICING"));
+        let ignored = env(&[
+            ("AWS_ENDPOINT_URL", ""),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ]);
+        assert!(check_endpoint_variables(ignored).is_ok());
     }
 
     #[test]

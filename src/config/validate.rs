@@ -97,6 +97,26 @@ pub fn session_duration(text: &str) -> Result<Duration, String> {
     Ok(duration)
 }
 
+/// An endpoint as the SDK takes it: an `http://` or `https://` URL with a host, checked with
+/// the parser the SDK uses. Refused here, `localhost:4566` would fail every target and an
+/// empty value would make the SDK panic.
+pub fn endpoint_url(text: &str) -> Result<(), String> {
+    let example = "e.g. http://127.0.0.1:5000";
+    if text.trim().is_empty() {
+        return Err(format!("is empty: give a URL ({example}) or leave it out"));
+    }
+    let uri: http::Uri = text
+        .parse()
+        .map_err(|e| format!("{text:?} is not a URL ({e}); {example}"))?;
+    match uri.scheme_str() {
+        Some("http" | "https") if uri.host().is_some_and(|h| !h.is_empty()) => Ok(()),
+        Some("http" | "https") => Err(format!("{text:?} has no host; {example}")),
+        _ => Err(format!(
+            "{text:?} does not start with http:// or https://; {example}"
+        )),
+    }
+}
+
 /// A retry budget: a duration, or a plain number of seconds; `0` turns it off.
 pub fn retry_budget(text: &str) -> Result<Duration, String> {
     match text.trim().parse::<u64>() {
@@ -172,6 +192,29 @@ mod tests {
         assert!(session_duration("14m59s").is_err());
         assert!(session_duration("1").is_err());
         assert!(session_duration("h").is_err());
+    }
+
+    #[test]
+    fn endpoint_urls_are_http_or_https_urls_with_a_host() {
+        for good in [
+            "http://127.0.0.1:5000",
+            "https://rds.eu-west-1.amazonaws.com",
+            "http://localhost:4566/",
+            "http://[::1]:8080",
+        ] {
+            assert_eq!(endpoint_url(good), Ok(()), "{good}");
+        }
+        for (bad, says) in [
+            ("", "is empty"),
+            ("  ", "is empty"),
+            ("localhost:4566", "http:// or https://"),
+            ("ftp://127.0.0.1:1", "http:// or https://"),
+            ("not a url", "not a URL"),
+            ("http://", "not a URL"),
+        ] {
+            let message = endpoint_url(bad).expect_err(bad);
+            assert!(message.contains(says), "{bad:?}: {message}");
+        }
     }
 
     #[test]

@@ -5,10 +5,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use aws_sdk_rds::types::DbCluster;
 
+use futures::FutureExt;
 use tokio::sync::{mpsc, Notify, Semaphore};
 use tokio::task::JoinSet;
 
@@ -135,11 +137,21 @@ pub async fn fetch_all(
         running.spawn(async move {
             let _slot = slot;
             let started = Instant::now();
-            let fetched =
-                fetch_target(&aws, &target, &kinds, options, &window, &joins, &events).await;
+            let fetched = guarded(fetch_target(
+                &aws, &target, &kinds, options, &window, &joins, &events,
+            ))
+            .await;
             window.target_done();
-            let Ok((records, failures)) = fetched else {
-                return;
+            let (records, failures) = match fetched {
+                Ok(Ok(listed)) => listed,
+                Ok(Err(ReceiverGone)) => return,
+                Err(failure) => (
+                    Vec::new(),
+                    vec![KindFailure {
+                        kind: None,
+                        failure,
+                    }],
+                ),
             };
             let outcome = TargetOutcome {
                 target,
@@ -153,6 +165,29 @@ pub async fn fetch_all(
         while running.try_join_next().is_some() {}
     }
     while running.join_next().await.is_some() {}
+}
+
+/// Runs one target's work; a panic in it (a bug) becomes the target's failure, reported and
+/// counted like any other, instead of a target that silently drops out of the run.
+async fn guarded<F: Future>(work: F) -> Result<F::Output, CallFailure> {
+    AssertUnwindSafe(work)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| panic.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic");
+            CallFailure {
+                phase: Phase::Describe,
+                kind: FailureKind::Other,
+                code: Some("InternalError".to_owned()),
+                message: format!(
+                    "internal error (a bug in rds-inventory; please report it): {what}"
+                ),
+            }
+        })
 }
 
 enum Stop {
@@ -750,6 +785,28 @@ fn backoff(initial: Duration, round: u32) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_target_that_panics_fails_with_the_panic_message_instead_of_vanishing() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let failure = runtime
+            .block_on(guarded(async {
+                let url = String::new();
+                assert!(!url.is_empty(), "URL was unset");
+            }))
+            .expect_err("the panic is a failure");
+        assert_eq!(failure.kind, FailureKind::Other);
+        assert!(
+            failure.message.contains("URL was unset"),
+            "{}",
+            failure.message
+        );
+        assert!(failure.message.contains("a bug"), "{}", failure.message);
+        let fine = runtime.block_on(guarded(async { 7 }));
+        assert_eq!(fine.ok(), Some(7));
+    }
 
     #[test]
     fn the_window_halves_on_throttling_and_grows_back_by_one() {
