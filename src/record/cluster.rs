@@ -86,13 +86,14 @@ pub struct ClusterListing {
 impl ClusterListing {
     /// Takes the SDK's clusters; tag lists are sorted (output stays stable).
     pub fn new(clusters: Vec<DbCluster>) -> ClusterListing {
-        let clusters: Vec<Arc<DbCluster>> = clusters
-            .into_iter()
-            .map(|mut cluster| {
-                TagView::sort(&mut cluster.tag_list);
-                Arc::new(cluster)
-            })
-            .collect();
+        // A fresh Vec, not `.map(Arc::new).collect()`: that collects in place and keeps the
+        // SDK's buffer (2 KB per cluster) to hold 8-byte pointers for the target's lifetime.
+        let mut shared = Vec::with_capacity(clusters.len());
+        for mut cluster in clusters {
+            TagView::sort(&mut cluster.tag_list);
+            shared.push(Arc::new(cluster));
+        }
+        let clusters = shared;
         let by_id = clusters
             .iter()
             .enumerate()
@@ -113,5 +114,27 @@ impl ClusterListing {
 
     pub fn clusters(&self) -> &[Arc<DbCluster>] {
         &self.clusters
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The listing lives as long as its target: it must not keep the SDK's buffer of whole
+    /// clusters to hold its pointers (an in-place collect would keep 267 slots per cluster).
+    #[test]
+    fn a_listing_holds_one_pointer_slot_per_cluster() {
+        let clusters: Vec<DbCluster> = (0..3)
+            .map(|i| {
+                DbCluster::builder()
+                    .db_cluster_identifier(format!("c{i}"))
+                    .build()
+            })
+            .collect();
+        let listing = ClusterListing::new(clusters);
+        assert_eq!(listing.clusters.len(), 3);
+        assert_eq!(listing.clusters.capacity(), 3);
+        assert!(listing.get("c1").is_some());
     }
 }
