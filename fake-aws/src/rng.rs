@@ -19,6 +19,11 @@ pub(crate) fn hash_parts(parts: &[u64]) -> u64 {
     })
 }
 
+/// 64 random bits as a uniform `f64` in `[0, 1)`, with 53 bits of precision.
+fn unit(bits: u64) -> f64 {
+    (bits >> 11) as f64 / (1u64 << 53) as f64
+}
+
 /// A single-owner splitmix64 stream.
 pub(crate) struct SplitMix64 {
     state: u64,
@@ -48,9 +53,9 @@ impl SplitMix64 {
         &items[self.below(items.len() as u64) as usize]
     }
 
-    /// Uniform in `[0, 1)` with 53 bits of precision.
+    /// Uniform in `[0, 1)`.
     pub(crate) fn unit_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        unit(self.next_u64())
     }
 
     /// True with probability `rate`.
@@ -84,9 +89,9 @@ impl SharedSplitMix64 {
         mix64(state)
     }
 
-    /// Uniform in `[0, 1)` with 53 bits of precision.
+    /// Uniform in `[0, 1)`.
     pub(crate) fn unit_f64(&self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        unit(self.next_u64())
     }
 
     /// A fresh independent stream, e.g. to draw a whole secret without contention.
