@@ -13,8 +13,7 @@ use aws_sdk_rds::config::ProvideCredentials;
 
 use crate::aws::{credential_failure_text, AccountWarning, AwsContext, WarningSink};
 use crate::cli::FieldsFormat;
-use crate::config::Join;
-use crate::config::{output_path_for, ResourceKind, Settings};
+use crate::config::{output_path_for, Settings};
 use crate::fetch::{self, Event, FetchOptions};
 use crate::joins::Joins;
 use crate::metrics::MetricsFile;
@@ -23,10 +22,7 @@ use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::price::PriceService;
 use crate::progress::{warning_line, Progress, Reporter};
-use crate::record::{
-    self, ClusterRecord, ClusterSnapshotRecord, InstanceRecord, Page, Record, RecordContext,
-    SnapshotRecord,
-};
+use crate::record::{self, Join, Kind, KindVisitor, Page, RecordContext, ResourceKind};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
 use crate::status::{reader_gone, RunStatus};
 use crate::summary::{RunCounts, RunEnd, SummaryFile};
@@ -317,26 +313,28 @@ pub fn fields(
     } else {
         FieldsFormat::Ndjson
     });
-    let rendered = match kind {
-        ResourceKind::Instances => render_fields::<InstanceRecord>(format),
-        ResourceKind::Clusters => render_fields::<ClusterRecord>(format),
-        ResourceKind::Snapshots => render_fields::<SnapshotRecord>(format),
-        ResourceKind::ClusterSnapshots => render_fields::<ClusterSnapshotRecord>(format),
-    };
+    let rendered = kind.visit(RenderFields(format));
     let written = stdout
         .write_all(rendered.as_bytes())
         .and_then(|()| stdout.flush());
     RunStatus::after_writing(written, "cannot write the field list")
 }
 
-fn render_fields<R: Record>(format: FieldsFormat) -> String {
-    match format {
-        FieldsFormat::Table => {
-            let (header, rows) = record::table_rows::<R>();
-            table::render_rows(&header, &rows)
+/// One kind's field list in `format`.
+struct RenderFields(FieldsFormat);
+
+impl KindVisitor for RenderFields {
+    type Output = String;
+
+    fn visit<K: Kind>(self) -> String {
+        match self.0 {
+            FieldsFormat::Table => {
+                let (header, rows) = record::table_rows::<K>();
+                table::render_rows(&header, &rows)
+            }
+            FieldsFormat::Ndjson => record::ndjson_rows::<K>(),
+            FieldsFormat::Markdown => record::markdown_table::<K>(),
         }
-        FieldsFormat::Ndjson => record::ndjson_rows::<R>(),
-        FieldsFormat::Markdown => record::markdown_table::<R>(),
     }
 }
 
@@ -368,20 +366,11 @@ impl Outputs {
                         None => anyhow::bail!("several kinds cannot share stdout"),
                     },
                 };
-            let writer = match kind {
-                ResourceKind::Instances => {
-                    open_writer::<InstanceRecord>(settings, options, destination)
-                }
-                ResourceKind::Clusters => {
-                    open_writer::<ClusterRecord>(settings, options, destination)
-                }
-                ResourceKind::Snapshots => {
-                    open_writer::<SnapshotRecord>(settings, options, destination)
-                }
-                ResourceKind::ClusterSnapshots => {
-                    open_writer::<ClusterSnapshotRecord>(settings, options, destination)
-                }
-            }?;
+            let writer = kind.visit(OpenWriter {
+                settings,
+                options,
+                destination,
+            })?;
             writers.push((kind, writer));
         }
         Ok(Outputs { writers })
@@ -397,22 +386,12 @@ impl Outputs {
 
     /// Writes a page and counts its records.
     fn write(&mut self, page: &Page, counts: &mut RunCounts) -> io::Result<()> {
-        match page {
-            Page::Instances(records) => {
-                write_records(self.writer(ResourceKind::Instances)?, records, counts)
-            }
-            Page::Clusters(records) => {
-                write_records(self.writer(ResourceKind::Clusters)?, records, counts)
-            }
-            Page::Snapshots(records) => {
-                write_records(self.writer(ResourceKind::Snapshots)?, records, counts)
-            }
-            Page::ClusterSnapshots(records) => write_records(
-                self.writer(ResourceKind::ClusterSnapshots)?,
-                records,
-                counts,
-            ),
-        }
+        let writer = self.writer(page.kind())?;
+        page.kind().visit(WritePage {
+            page,
+            writer,
+            counts,
+        })
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -421,25 +400,43 @@ impl Outputs {
 }
 
 /// One kind's writer, its columns checked against the kind's schema.
-fn open_writer<R: Record>(
-    settings: &Settings,
+struct OpenWriter<'a> {
+    settings: &'a Settings,
     options: WriteOptions,
     destination: Destination,
-) -> anyhow::Result<RecordWriter<Destination>> {
-    let columns = output_columns::<R>(settings.format, &settings.columns, &settings.tag_columns)?;
-    RecordWriter::new::<R>(settings.format, &columns, options, destination)
-        .context("cannot write output")
 }
 
-fn write_records<R: Record>(
-    writer: &mut RecordWriter<Destination>,
-    records: &[R],
-    counts: &mut RunCounts,
-) -> io::Result<()> {
-    records.iter().try_for_each(|r| {
-        counts.record(r);
-        writer.write(r)
-    })
+impl KindVisitor for OpenWriter<'_> {
+    type Output = anyhow::Result<RecordWriter<Destination>>;
+
+    fn visit<K: Kind>(self) -> Self::Output {
+        let settings = self.settings;
+        let columns =
+            output_columns::<K>(settings.format, &settings.columns, &settings.tag_columns)?;
+        RecordWriter::new::<K>(settings.format, &columns, self.options, self.destination)
+            .context("cannot write output")
+    }
+}
+
+/// One page's records written and counted.
+struct WritePage<'a> {
+    page: &'a Page,
+    writer: &'a mut RecordWriter<Destination>,
+    counts: &'a mut RunCounts,
+}
+
+impl KindVisitor for WritePage<'_> {
+    type Output = io::Result<()>;
+
+    fn visit<K: Kind>(self) -> io::Result<()> {
+        let records = self.page.records::<K>().ok_or_else(|| {
+            io::Error::other(format!("a page of {} holds another kind", K::SPEC.name))
+        })?;
+        records.iter().try_for_each(|r| {
+            self.counts.record(r);
+            self.writer.write(r)
+        })
+    }
 }
 
 /// SIGINT, registered at once (a plain `ctrl_c()` future registers only when first polled).

@@ -3,7 +3,11 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValue;
 use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::record::kinds::{self, KindChoice, CHOICES};
+pub use crate::record::{Join, ResourceKind};
 
 const EXAMPLES: &str = "\
 Examples:
@@ -76,17 +80,17 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub summary: Option<PathBuf>,
 
-    /// Resource kinds to list: instances (DescribeDBInstances), clusters (DescribeDBClusters),
-    /// snapshots (DescribeDBSnapshots), cluster-snapshots (DescribeDBClusterSnapshots), or all;
-    /// with several kinds, -o must contain {kind} [default: the file's `kinds`, else instances]
+    /// Resource kinds to list (`rds-inventory fields --kind KIND` shows each kind's fields), or
+    /// all; with several kinds, -o must contain {kind} [default: the file's `kinds`, else
+    /// instances]
     #[arg(long, value_name = "KIND,...", value_enum, value_delimiter = ',')]
     pub kind: Vec<KindChoice>,
 
-    /// Join more data into each record: pending-maintenance (DescribePendingMaintenanceActions,
-    /// one call per target), engine-support (DescribeDBMajorEngineVersions, once per region and
-    /// engine), price (instances' on-demand list price: Price List GetProducts with the base
-    /// identity, once per price key; implies engine-support) [default: the file's `with`, else
-    /// none]
+    /// Join more data into instance and cluster records: pending-maintenance
+    /// (DescribePendingMaintenanceActions, one call per target), engine-support
+    /// (DescribeDBMajorEngineVersions, once per region and engine), price (instances' on-demand
+    /// list price: Price List GetProducts with the base identity, once per price key; implies
+    /// engine-support) [default: the file's `with`, else none]
     #[arg(long, value_name = "DATA,...", value_enum, value_delimiter = ',')]
     pub with: Vec<Join>,
 
@@ -188,9 +192,9 @@ pub enum Command {
         /// How to print the list [default: table on a terminal, else ndjson]
         #[arg(short = 'f', long, value_enum)]
         format: Option<FieldsFormat>,
-        /// Whose fields: instances or clusters
-        #[arg(long, value_enum, default_value_t = ResourceKind::Instances)]
-        kind: ResourceKind,
+        /// Whose fields: one kind of `--kind`
+        #[arg(long, value_enum, default_value = "instances")]
+        kind: OneKind,
     },
 }
 
@@ -247,112 +251,52 @@ pub enum FieldsFormat {
     Markdown,
 }
 
-/// Data joined into the records with `--with`.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, ValueEnum, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Join {
-    /// pending_maintenance_actions
-    PendingMaintenance,
-    /// engine_major_version, standard_support_end_date, extended_support_end_date
-    EngineSupport,
-    /// price_currency, price_hourly, price_monthly, price_components, price_missing (instances;
-    /// implies engine-support, for the Extended Support surcharge)
-    Price,
-}
-
-/// What a run lists: each kind is one AWS list call and one record type.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    ValueEnum,
-    serde::Deserialize,
-    serde::Serialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResourceKind {
-    /// DB instances (DescribeDBInstances)
-    Instances,
-    /// DB clusters: Aurora, Multi-AZ DB clusters, DocumentDB, Neptune (DescribeDBClusters)
-    Clusters,
-    /// The account's own DB snapshots: manual, automated, AWS Backup (DescribeDBSnapshots)
-    Snapshots,
-    /// The account's own DB cluster snapshots (DescribeDBClusterSnapshots)
-    ClusterSnapshots,
-}
-
-impl ResourceKind {
-    /// Every kind, in the order a run lists them: a snapshot kind after its source's kind, so
-    /// that `source_exists` can be answered from the same run.
-    pub const ALL: [ResourceKind; 4] = [
-        ResourceKind::Instances,
-        ResourceKind::Clusters,
-        ResourceKind::Snapshots,
-        ResourceKind::ClusterSnapshots,
-    ];
-
-    /// The AWS call that lists the kind.
-    pub fn call(self) -> &'static str {
-        match self {
-            ResourceKind::Instances => "DescribeDBInstances",
-            ResourceKind::Clusters => "DescribeDBClusters",
-            ResourceKind::Snapshots => "DescribeDBSnapshots",
-            ResourceKind::ClusterSnapshots => "DescribeDBClusterSnapshots",
-        }
+/// `--with DATA`: clap reads the joins from the domain's list.
+impl ValueEnum for Join {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Join::ALL
     }
 
-    /// The name in `--kind`, `kinds = [...]`, `{kind}` and the summary.
-    pub fn name(self) -> &'static str {
-        match self {
-            ResourceKind::Instances => "instances",
-            ResourceKind::Clusters => "clusters",
-            ResourceKind::Snapshots => "snapshots",
-            ResourceKind::ClusterSnapshots => "cluster-snapshots",
-        }
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.name()).help(self.fields()))
     }
 }
 
-/// A value of `--kind` or `kinds = [...]`: one kind, or all of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum KindChoice {
-    /// DB instances
-    Instances,
-    /// DB clusters
-    Clusters,
-    /// DB snapshots
-    Snapshots,
-    /// DB cluster snapshots
-    ClusterSnapshots,
-    /// Every kind
-    All,
+/// `--kind KIND`: clap reads the kinds from the registry, so a new kind needs no line here.
+impl ValueEnum for KindChoice {
+    fn value_variants<'a>() -> &'a [Self] {
+        &CHOICES
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        let help = match self {
+            KindChoice::One(kind) => format!("{} ({})", kind.spec().about, kind.call()),
+            KindChoice::All => "every kind".to_owned(),
+        };
+        Some(PossibleValue::new(self.name()).help(help))
+    }
 }
 
-impl KindChoice {
-    /// The kinds the choices name, each once, in [`ResourceKind::ALL`] order; none: instances.
-    pub fn resolve(choices: &[KindChoice]) -> Vec<ResourceKind> {
-        if choices.is_empty() {
-            return vec![ResourceKind::Instances];
-        }
-        ResourceKind::ALL
-            .into_iter()
-            .filter(|kind| {
-                choices.iter().any(|c| match c {
-                    KindChoice::All => true,
-                    KindChoice::Instances => *kind == ResourceKind::Instances,
-                    KindChoice::Clusters => *kind == ResourceKind::Clusters,
-                    KindChoice::Snapshots => *kind == ResourceKind::Snapshots,
-                    KindChoice::ClusterSnapshots => *kind == ResourceKind::ClusterSnapshots,
-                })
-            })
-            .collect()
+/// `fields --kind KIND`: one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OneKind(pub ResourceKind);
+
+impl ValueEnum for OneKind {
+    fn value_variants<'a>() -> &'a [Self] {
+        const ONE: [OneKind; kinds::COUNT] = {
+            let mut one = [OneKind(kinds::ALL[0]); kinds::COUNT];
+            let mut i = 0;
+            while i < kinds::COUNT {
+                one[i] = OneKind(kinds::ALL[i]);
+                i += 1;
+            }
+            one
+        };
+        &ONE
+    }
+
+    fn to_possible_value(&self) -> Option<PossibleValue> {
+        Some(PossibleValue::new(self.0.name()).help(self.0.spec().about))
     }
 }
 

@@ -10,10 +10,9 @@ use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
 use tokio::sync::OnceCell;
 
 use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, FailureKind, Phase};
-use crate::config::Join;
 use crate::plan::Target;
 use crate::price::{InstancePrice, PriceService};
-use crate::record::{InstanceRecord, Joinable, Sharing};
+use crate::record::{InstanceRecord, Join, Joinable, Sharing};
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
@@ -150,15 +149,15 @@ impl Joins {
     /// Fills the joined fields of a page's records, of any kind: one pending-maintenance
     /// listing per target serves every kind (resources are told apart by ARN). `client` gives
     /// the account's client, for the calls not answered yet.
-    pub async fn fill<R: Joinable>(
+    pub async fn fill(
         &self,
         aws: &AwsContext,
         client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
         maintenance: &mut Maintenance,
-        records: &mut [R],
+        records: &mut [&mut (dyn Joinable + Send)],
     ) {
-        for record in records {
+        for record in records.iter_mut() {
             if let Some(by_arn) = maintenance {
                 let actions = record
                     .arn()
@@ -167,17 +166,18 @@ impl Joins {
                 record.set_maintenance(actions);
             }
             if self.engine_support {
-                self.fill_engine_support(aws, client, target, record).await;
+                self.fill_engine_support(aws, client, target, &mut **record)
+                    .await;
             }
         }
     }
 
-    async fn fill_engine_support<R: Joinable>(
+    async fn fill_engine_support(
         &self,
         aws: &AwsContext,
         client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
-        record: &mut R,
+        record: &mut (dyn Joinable + Send),
     ) {
         let Some((engine, major)) = record
             .engine_major_key()

@@ -63,7 +63,7 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
         }
         Some(Command::Fields { format, kind }) => {
             let terminal = io::stdout().is_terminal();
-            return app::fields(*format, *kind, io::stdout().lock(), terminal);
+            return app::fields(*format, kind.0, io::stdout().lock(), terminal);
         }
         Some(Command::Plan { .. } | Command::Diff(_)) | None => {}
     }

@@ -8,8 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
-use crate::config::ResourceKind;
 use crate::output_file::AtomicFile;
+use crate::record::kinds::{self, MetricLabel};
+use crate::record::ResourceKind;
 use crate::status::RunStatus;
 use crate::summary::{RunCounts, RunEnd};
 
@@ -73,56 +74,79 @@ fn render(
     Ok(())
 }
 
-/// Instances and targets, from the run's counters (zero when it never got a plan).
+/// Each kind's records and the targets, from the run's counters (zero when it never got a
+/// plan). A kind's metric is written when the run lists it (instances always); kinds that
+/// share a metric name are told apart by a `kind` label.
 fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
-    let by_kind = |kind: ResourceKind| {
-        counts
+    let mut metrics: Vec<Metric<'_>> = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
+    for kind in kinds::ALL {
+        let metric = kind.spec().metric;
+        if done.contains(&metric.name) {
+            continue;
+        }
+        let sharing: Vec<ResourceKind> = kinds::ALL
             .into_iter()
-            .flat_map(move |c| c.by_account_region_engine(kind))
-            .map(|(id, name, region, engine, n)| {
-                let labels = labels(&[
-                    ("account_id", id),
-                    ("account_name", name),
-                    ("region", region),
-                    ("engine", engine),
-                ]);
-                (labels, n as f64)
-            })
-    };
-    let instances = by_kind(ResourceKind::Instances);
-    let clusters = by_kind(ResourceKind::Clusters);
+            .filter(|k| k.spec().metric.name == metric.name)
+            .filter(|k| metric.always || counts.is_some_and(|c| c.lists(*k)))
+            .collect();
+        if sharing.is_empty() {
+            continue;
+        }
+        done.push(metric.name);
+        let samples = sharing
+            .into_iter()
+            .flat_map(move |kind| kind_samples(counts, kind, metric.label));
+        metrics.push((metric.name, metric.help, Box::new(samples)));
+    }
     let (ok, failed, unfinished) = counts.map_or((0, 0, 0), |c| {
         (c.targets.ok, c.targets.failed, c.unfinished_count())
     });
     let targets = [("ok", ok), ("failed", failed), ("unfinished", unfinished)]
         .into_iter()
         .map(|(status, n)| (labels(&[("status", status)]), n as f64));
-    let lists_clusters = counts.is_some_and(|c| c.lists(ResourceKind::Clusters));
-    let mut metrics: Vec<Metric<'_>> = vec![
-        (
-            "rds_inventory_instances",
-            "DB instances listed by the last run, by account, region and engine.",
-            Box::new(instances),
-        ),
-        (
-            "rds_inventory_targets",
-            "Targets (account x region) of the last run, by how they ended.",
-            Box::new(targets),
-        ),
-    ];
-    if lists_clusters {
-        metrics.insert(
-            1,
-            (
-                "rds_inventory_clusters",
-                "DB clusters listed by the last run, by account, region and engine.",
-                Box::new(clusters),
-            ),
-        );
-    }
+    metrics.push((
+        "rds_inventory_targets",
+        "Targets (account x region) of the last run, by how they ended.",
+        Box::new(targets),
+    ));
     metrics.extend(snapshot_metrics(counts));
     metrics.extend(price_metrics(counts));
     metrics
+}
+
+/// One kind's records by account, region and engine (or kind).
+fn kind_samples(
+    counts: Option<&RunCounts>,
+    kind: ResourceKind,
+    label: MetricLabel,
+) -> Vec<(String, f64)> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    let mut by: BTreeMap<(&str, &str, &str, &str), u64> = BTreeMap::new();
+    for (id, name, region, engine, n) in counts.by_account_region_engine(kind) {
+        let last = match label {
+            MetricLabel::Engine => engine,
+            MetricLabel::Kind => kind.name(),
+        };
+        *by.entry((id, name, region, last)).or_default() += n;
+    }
+    let last_label = match label {
+        MetricLabel::Engine => "engine",
+        MetricLabel::Kind => "kind",
+    };
+    by.into_iter()
+        .map(|((id, name, region, last), n)| {
+            let labels = labels(&[
+                ("account_id", id),
+                ("account_name", name),
+                ("region", region),
+                (last_label, last),
+            ]);
+            (labels, n as f64)
+        })
+        .collect()
 }
 
 /// `--with price`: the instances' monthly on-demand list price by account and region; only
@@ -153,15 +177,15 @@ fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     )]
 }
 
-/// Snapshots by account, region and kind, and how many anyone, or an account outside the
-/// run and organization, may restore; only when the run lists a snapshot kind.
+/// How many snapshots anyone, or an account outside the run and organization, may restore,
+/// by account, region and kind; only when the run lists a kind that can be shared.
 fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     let Some(counts) = counts else {
         return Vec::new();
     };
-    let kinds: Vec<ResourceKind> = [ResourceKind::Snapshots, ResourceKind::ClusterSnapshots]
+    let kinds: Vec<ResourceKind> = kinds::ALL
         .into_iter()
-        .filter(|k| counts.lists(*k))
+        .filter(|k| k.shareable() && counts.lists(*k))
         .collect();
     if kinds.is_empty() {
         return Vec::new();
@@ -174,30 +198,15 @@ fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
             ("kind", kind.name()),
         ])
     };
-    let mut listed = Vec::new();
     let mut public = Vec::new();
     let mut outside = Vec::new();
     for kind in kinds {
-        let mut by_region: BTreeMap<(&str, &str, &str), u64> = BTreeMap::new();
-        for (id, name, region, _, n) in counts.by_account_region_engine(kind) {
-            *by_region.entry((id, name, region)).or_default() += n;
-        }
-        listed.extend(
-            by_region
-                .into_iter()
-                .map(|((id, name, region), n)| (label(id, name, region, kind), n as f64)),
-        );
         for (id, name, region, p, o) in counts.sharing_by_account_region(kind) {
             public.push((label(id, name, region, kind), p as f64));
             outside.push((label(id, name, region, kind), o as f64));
         }
     }
     vec![
-        (
-            "rds_inventory_snapshots",
-            "DB snapshots and DB cluster snapshots listed by the last run, by account, region and kind.",
-            Box::new(listed.into_iter()),
-        ),
         (
             "rds_inventory_snapshots_shared_publicly",
             "Manual snapshots anyone may restore (restore attribute `all`), by account, region and kind.",

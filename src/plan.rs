@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::accounts::AccountSpec;
-use crate::config::ResourceKind;
+use crate::record::ResourceKind;
 
 /// An account with the regions it will be listed in (`enabled` already resolved).
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct Target {
     pub account: Arc<AccountSpec>,
     /// Shared by every target in the region: an organization-wide plan has 17 per account.
     pub region: Arc<str>,
+    /// The account's first target, which lists the account-wide kinds (once per account).
+    pub lists_account_kinds: bool,
 }
 
 /// Every target of a run, interleaved across accounts (each account's first region, then
@@ -53,13 +55,14 @@ impl Plan {
         let mut names: HashMap<&str, Arc<str>> = HashMap::new();
         let targets = (0..rounds)
             .flat_map(|round| {
-                accounts
-                    .iter()
-                    .filter_map(move |account| Some((&account.spec, account.regions.get(round)?)))
+                accounts.iter().filter_map(move |account| {
+                    Some((round, &account.spec, account.regions.get(round)?))
+                })
             })
             .enumerate()
-            .map(|(index, (account, region))| Target {
+            .map(|(index, (round, account, region))| Target {
                 index,
+                lists_account_kinds: round == 0,
                 account: Arc::clone(account),
                 region: Arc::clone(
                     names
@@ -71,7 +74,7 @@ impl Plan {
         Plan {
             accounts,
             targets,
-            kinds: Arc::from([ResourceKind::Instances]),
+            kinds: Arc::from([ResourceKind::INSTANCES]),
         }
     }
 }
@@ -208,20 +211,20 @@ pub(crate) mod tests {
         let plan = plan_of(&[account("111111111111", &["us-east-1"])]);
         let rows = PlanRow::all(&plan, &[]);
         assert_eq!(rows[0].kinds, "instances", "the default kind");
-        let plan = plan.with_kinds(&ResourceKind::ALL);
+        let plan = plan.with_kinds(&crate::record::kinds::ALL);
         let rows = PlanRow::all(&plan, &[]);
         assert_eq!(
             rows[0].kinds,
-            "instances,clusters,snapshots,cluster-snapshots"
+            "instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters"
         );
         let (header, cells) = PlanRow::table(&rows);
         assert_eq!(header.last(), Some(&"KINDS"));
         assert_eq!(
             cells[0].last().map(String::as_str),
-            Some("instances,clusters,snapshots,cluster-snapshots")
+            Some("instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters")
         );
         assert!(render_ndjson(&rows)
-            .contains(r#""kinds":"instances,clusters,snapshots,cluster-snapshots""#));
+            .contains(r#""kinds":"instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters""#));
     }
 
     #[test]

@@ -158,7 +158,7 @@ impl Reporter {
         failed: &KindFailure,
     ) -> Option<String> {
         let failure = &failed.failure;
-        let kind = failed.kind.unwrap_or(ResourceKind::Instances);
+        let kind = failed.kind.unwrap_or(ResourceKind::INSTANCES);
         let t = &outcome.target;
         if failure.kind == FailureKind::CannotAssumeRole {
             if !self.refused_accounts.insert(t.account.id.clone()) {
@@ -235,10 +235,10 @@ mod tests {
     fn outcome(plan: &Plan, index: usize, kind: FailureKind, phase: Phase) -> TargetOutcome {
         TargetOutcome {
             target: plan.targets[index].clone(),
-            records: vec![(ResourceKind::Instances, 0)],
+            records: vec![(ResourceKind::INSTANCES, 0)],
             elapsed: Duration::ZERO,
             failures: vec![KindFailure {
-                kind: Some(ResourceKind::Instances),
+                kind: Some(ResourceKind::INSTANCES),
                 failure: CallFailure {
                     phase,
                     kind,

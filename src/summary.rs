@@ -222,7 +222,7 @@ impl RunCounts {
     }
 
     pub fn record<R: Record>(&mut self, record: &R) {
-        if R::KIND == ResourceKind::Instances {
+        if R::KIND == ResourceKind::INSTANCES {
             self.instances += 1;
         }
         let kind = self.kinds.entry(R::KIND).or_default();
@@ -293,7 +293,7 @@ impl RunCounts {
         &self,
     ) -> impl Iterator<Item = (&str, &str, &str, &str, f64)> + '_ {
         self.kinds
-            .get(&ResourceKind::Instances)
+            .get(&ResourceKind::INSTANCES)
             .into_iter()
             .flat_map(|k| k.list_price_by_account_region.iter())
             .map(|((account, region, currency), sum)| {
@@ -442,7 +442,7 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
     let instances = counts.kind_summary(
         counts
             .kinds
-            .get(&ResourceKind::Instances)
+            .get(&ResourceKind::INSTANCES)
             .unwrap_or(&no_instances),
     );
     RunSummary {
@@ -511,12 +511,12 @@ pub(crate) mod tests {
     fn outcome(plan: &Plan, index: usize, failure: Option<CallFailure>) -> TargetOutcome {
         TargetOutcome {
             target: plan.targets[index].clone(),
-            records: vec![(ResourceKind::Instances, 0)],
+            records: vec![(ResourceKind::INSTANCES, 0)],
             elapsed: Duration::ZERO,
             failures: failure
                 .into_iter()
                 .map(|failure| crate::fetch::KindFailure {
-                    kind: Some(ResourceKind::Instances),
+                    kind: Some(ResourceKind::INSTANCES),
                     failure,
                 })
                 .collect(),

@@ -30,7 +30,7 @@ struct RawFile {
     max_attempts: Option<Spanned<u32>>,
     retry_budget: Option<Spanned<String>>,
     with: Option<Vec<crate::cli::Join>>,
-    kinds: Option<Vec<crate::cli::KindChoice>>,
+    kinds: Option<Vec<crate::record::KindChoice>>,
     organization: Option<Spanned<RawOrganization>>,
     #[serde(default)]
     accounts: Vec<Spanned<RawAccount>>,
@@ -89,7 +89,7 @@ pub struct FileSettings {
     /// Joined data (`with = ["pending-maintenance", "engine-support"]`).
     pub with: Option<Vec<crate::cli::Join>>,
     /// Resource kinds (`kinds = ["instances", "clusters"]` or `["all"]`).
-    pub kinds: Option<Vec<crate::cli::KindChoice>>,
+    pub kinds: Option<Vec<crate::record::KindChoice>>,
 }
 
 /// Reads and validates an accounts file.
@@ -406,7 +406,7 @@ mod tests {
             (
                 format!("{top}kinds = [\"instances\", \"volumes\"]\n{account}"),
                 Some(2),
-                "unknown variant `volumes`",
+                "unknown kind `volumes`",
             ),
             (
                 format!("{top}[[accounts]]\nid = \"1234\"\n"),

@@ -9,7 +9,7 @@ pub mod validate;
 
 pub use validate::human_duration;
 
-pub use crate::cli::{Join, ResourceKind};
+pub use crate::record::ResourceKind;
 #[cfg(test)]
 pub use file::parse_accounts;
 pub use regions::{partition_of, Regions, STANDARD_REGIONS};

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::cli::{Cli, Format, KindChoice, ResourceKind};
+use crate::cli::{Cli, Format};
+use crate::record::{KindChoice, ResourceKind};
 
 use super::file::{read_accounts_file, FileSettings};
 use super::regions::parse_regions;
@@ -343,24 +344,27 @@ external_id = "other-id"
 
     #[test]
     fn kinds_come_from_the_flag_over_the_file_over_the_default() {
-        use crate::cli::ResourceKind::{Clusters, Instances};
-        assert_eq!(settings(&[], GOOD).expect("ok").kinds, [Instances]);
+        let (instances, clusters) = (ResourceKind::INSTANCES, ResourceKind::named("clusters"));
+        assert_eq!(settings(&[], GOOD).expect("ok").kinds, [instances]);
         let file = format!("kinds = [\"clusters\"]\n{GOOD}");
-        assert_eq!(settings(&[], &file).expect("ok").kinds, [Clusters]);
+        assert_eq!(settings(&[], &file).expect("ok").kinds, [clusters]);
         let both = settings(
             &["--kind", "clusters,instances", "-o", "x-{kind}.csv"],
             &file,
         );
-        assert_eq!(both.expect("ok").kinds, [Instances, Clusters]);
+        assert_eq!(both.expect("ok").kinds, [instances, clusters]);
         let all = settings(&["--kind", "all,clusters", "-o", "{kind}"], GOOD).expect("ok");
-        assert_eq!(all.kinds, ResourceKind::ALL);
+        assert_eq!(all.kinds, crate::record::kinds::ALL);
         let snaps = settings(
             &["--kind", "cluster-snapshots,snapshots", "-o", "{kind}"],
             GOOD,
         );
         assert_eq!(
             snaps.expect("ok").kinds,
-            [ResourceKind::Snapshots, ResourceKind::ClusterSnapshots]
+            [
+                ResourceKind::named("snapshots"),
+                ResourceKind::named("cluster-snapshots")
+            ]
         );
     }
 
@@ -376,11 +380,11 @@ external_id = "other-id"
         assert!(plain.0.contains("must contain {kind}"), "{}", plain.0);
         let path = Path::new("/var/lib/rds/{kind}.ndjson");
         assert_eq!(
-            output_path_for(path, ResourceKind::Clusters),
+            output_path_for(path, ResourceKind::named("clusters")),
             Path::new("/var/lib/rds/clusters.ndjson")
         );
         assert_eq!(
-            output_path_for(Path::new("a.csv"), ResourceKind::Instances),
+            output_path_for(Path::new("a.csv"), ResourceKind::INSTANCES),
             Path::new("a.csv")
         );
     }

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::record::{diff_keys_of, DIFF_KEYS};
+use crate::record::kinds::{self, kind_of_record};
 
 /// Where a record is in its file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -384,7 +384,10 @@ impl CsvReader {
             .map(|h| h.trim_start_matches('\u{feff}').to_owned())
             .collect();
         let has = |key: &str| headers.iter().any(|h| h == key);
-        let identifiers: Vec<&str> = DIFF_KEYS.iter().map(|k| k.identifier).collect();
+        let identifiers: Vec<&str> = kinds::ALL
+            .iter()
+            .map(|k| k.diff_keys().identifier)
+            .collect();
         let identifiers = identifiers.join(" or ");
         for key in ["account_id", "region"] {
             if !has(key) {
@@ -394,7 +397,7 @@ impl CsvReader {
                 ));
             }
         }
-        if diff_keys_of(has).is_none() {
+        if kind_of_record(has).is_none() {
             return Err(format!(
                 "{name}:1: not an rds-inventory output (NDJSON, a JSON array, or CSV with \
                  columns account_id, region, {identifiers}): no {identifiers} column"

@@ -18,7 +18,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::cli::{DiffArgs, DiffFormat};
-use crate::record::{diff_keys_of, DiffKeys, DIFF_KEYS};
+use crate::record::kinds::{self, kind_of_record};
+use crate::record::{DiffKeys, ResourceKind};
 use crate::status::reader_gone;
 use input::{Input, Loc};
 use output::{escape, ChangeLine, ChangeWriter, Identifier, Kind};
@@ -82,7 +83,7 @@ fn kind_of_both(old: &Path, new: &Path) -> Result<&'static DiffKeys, String> {
             b.kind.name()
         )),
         (Some(keys), _) | (None, Some(keys)) => Ok(keys),
-        (None, None) => Ok(DIFF_KEYS[0]),
+        (None, None) => Ok(ResourceKind::INSTANCES.diff_keys()),
     }
 }
 
@@ -95,10 +96,13 @@ fn kind_of(path: &Path) -> Result<Option<&'static DiffKeys>, String> {
     };
     let located = |e: String| format!("{}: {e}", input.at(loc.line));
     let record = RawRecord::parse(&buf).map_err(located)?;
-    match diff_keys_of(|name| record.raw(name).is_some()) {
+    match kind_of_record(|name| record.raw(name).is_some()).map(ResourceKind::diff_keys) {
         Some(keys) => Ok(Some(keys)),
         None => {
-            let names: Vec<&str> = DIFF_KEYS.iter().map(|k| k.identifier).collect();
+            let names: Vec<&str> = kinds::ALL
+                .iter()
+                .map(|k| k.diff_keys().identifier)
+                .collect();
             Err(located(format!("not a record: no {}", names.join(" or "))))
         }
     }

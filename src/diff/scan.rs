@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::ResourceKind;
 use crate::record::DiffKeys;
 
 use super::input::{Input, Loc};
@@ -81,12 +80,7 @@ fn parse_record<'b>(input: &Input, bytes: &'b [u8], loc: Loc) -> Result<RawRecor
 
 fn duplicate(input: &Input, keys: &DiffKeys, first: u32, second: u32, key: &str) -> String {
     let (account, region, identifier) = split_key(key);
-    let what = match keys.kind {
-        ResourceKind::Instances => "instance",
-        ResourceKind::Clusters => "cluster",
-        ResourceKind::Snapshots => "snapshot",
-        ResourceKind::ClusterSnapshots => "cluster snapshot",
-    };
+    let what = keys.kind.spec().noun;
     format!(
         "{} and {}: the same {what} twice (account {account}, region {region}, \
          {} {identifier})",

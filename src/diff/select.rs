@@ -378,7 +378,7 @@ mod tests {
     #[test]
     fn docs_list_the_default_ignore_list_of_every_kind() {
         let doc = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/diff.md"));
-        for keys in crate::record::DIFF_KEYS {
+        for keys in crate::record::kinds::ALL.map(|k| k.diff_keys()) {
             let header = format!("| ignored by default ({}) | why |", keys.kind.name());
             let table = doc
                 .split(&header)

@@ -189,7 +189,7 @@ mod tests {
 
     fn parse(text: &str) -> (Result<UnknownTargets, String>, String) {
         let mut err = Vec::new();
-        let result = UnknownTargets::from_json(text, "s.json", ResourceKind::Instances, &mut err);
+        let result = UnknownTargets::from_json(text, "s.json", ResourceKind::INSTANCES, &mut err);
         (result, String::from_utf8(err).expect("utf-8"))
     }
 

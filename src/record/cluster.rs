@@ -38,6 +38,15 @@ impl ClusterRecord {
         }
     }
 
+    pub fn db_cluster_identifier(&self) -> Option<&str> {
+        self.cluster.db_cluster_identifier.as_deref()
+    }
+
+    /// The cluster's immutable resource id (`cluster-...`).
+    pub fn db_cluster_resource_id(&self) -> Option<&str> {
+        self.cluster.db_cluster_resource_id.as_deref()
+    }
+
     /// The record as one JSON object with every field, in schema order (tests).
     #[cfg(test)]
     pub fn to_json(&self, context: &super::RecordContext) -> String {
@@ -46,10 +55,6 @@ impl ClusterRecord {
 }
 
 impl SharedSource for ClusterRecord {
-    fn engine_name(&self) -> Option<&str> {
-        self.cluster.engine.as_deref()
-    }
-
     fn certificate(&self) -> Option<&CertificateDetails> {
         self.cluster.certificate_details.as_ref()
     }

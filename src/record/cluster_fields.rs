@@ -4,122 +4,99 @@
 use aws_sdk_rds::types::DbCluster;
 
 use super::cluster::ClusterRecord;
-use crate::cli::ResourceKind;
+use super::kinds::{Join, KindMetric, KindSpec, MetricLabel, Scope};
 
-use super::schema::{DiffKeys, Field, Record, Source};
-use super::shape::{shape_of, Shape};
+use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
+use super::shape::Shape;
 use super::shared_fields;
-use super::value::{AsFieldValue, FieldValue, TagView};
+use super::value::{FieldValue, TagView};
 
 /// Where the cluster's own members come from.
 const CALL: &str = "DescribeDBClusters DBCluster";
 
 /// A member of `DbCluster` under its own snake_case name.
-macro_rules! member {
-    ($name:ident, $aws:literal, $meaning:literal) => {
-        Field {
-            name: stringify!($name),
-            meaning: $meaning,
-            source: Source::Api {
-                call: CALL,
-                aws: $aws,
-                sdk: stringify!($name),
-            },
-            shape: || shape_of(|c: &DbCluster| &c.$name),
-            read: |r, _| r.cluster.$name.field_value(),
-        }
-    };
+macro_rules! m {
+    ($($member:tt)*) => { member!(DbCluster, CALL, $($member)*) };
+}
+
+impl HasItem for ClusterRecord {
+    type Item = DbCluster;
+    fn item(&self) -> &DbCluster {
+        &self.cluster
+    }
 }
 
 /// Every field, in output order: who and where, then the SDK's members in the SDK's order,
 /// then the fields rds-inventory computes or joins from other calls.
 #[rustfmt::skip]
 pub const CLUSTER_FIELDS: &[Field<ClusterRecord>] = &[
-    Field {
-        name: "account_id",
-        meaning: "the account's 12-digit id",
-        source: Source::Run("`id` in the accounts file"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.account_id),
-    },
-    Field {
-        name: "account_name",
-        meaning: "the account's name (default: its id)",
-        source: Source::Run("`name` in the accounts file"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.account_name),
-    },
-    Field {
-        name: "region",
-        meaning: "the region the cluster was listed in",
-        source: Source::Run("the region listed"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.region),
-    },
-    member!(allocated_storage, "AllocatedStorage", "allocated storage in GiB (Multi-AZ DB clusters; `1` on Aurora, whose storage grows by itself)"),
-    member!(availability_zones, "AvailabilityZones", "list of Availability Zones (AZs) where instances in the DB cluster can be created"),
-    member!(backup_retention_period, "BackupRetentionPeriod", "number of days for which automatic DB snapshots are retained"),
-    member!(character_set_name, "CharacterSetName", "character set the cluster is associated with"),
-    member!(database_name, "DatabaseName", "name of the initial database that was specified for the DB cluster when it was created, if one was provided"),
-    member!(db_cluster_identifier, "DBClusterIdentifier", "the cluster's name, unique per account and region"),
-    member!(db_cluster_parameter_group, "DBClusterParameterGroup", "name of the DB cluster parameter group for the DB cluster"),
-    member!(db_subnet_group, "DBSubnetGroup", "the DB subnet group's name"),
-    member!(status, "Status", "state, e.g. `available`, `stopped`, `modifying`"),
-    member!(percent_progress, "PercentProgress", "progress of the operation as a percentage"),
-    member!(earliest_restorable_time, "EarliestRestorableTime", "earliest time to which a database can be restored with point-in-time restore"),
-    member!(endpoint, "Endpoint", "the writer endpoint (DNS name)"),
-    member!(reader_endpoint, "ReaderEndpoint", "the reader endpoint (DNS name), load-balanced over the readers"),
-    member!(custom_endpoints, "CustomEndpoints", "custom endpoints associated with the DB cluster"),
-    member!(multi_az, "MultiAZ", "whether the DB cluster has instances in multiple Availability Zones"),
-    member!(engine, "Engine", "database engine, e.g. `aurora-postgresql`, `aurora-mysql`, `postgres`, `docdb`, `neptune`"),
-    member!(engine_version, "EngineVersion", "engine version, e.g. `16.4`"),
-    member!(latest_restorable_time, "LatestRestorableTime", "latest time to which a database can be restored with point-in-time restore"),
-    member!(port, "Port", "port that the database engine is listening on"),
-    member!(master_username, "MasterUsername", "the master user's name (never a password)"),
-    member!(db_cluster_option_group_memberships, "DBClusterOptionGroupMemberships", "option groups: name and status"),
-    member!(preferred_backup_window, "PreferredBackupWindow", "daily backup window, UTC, `hh24:mi-hh24:mi`"),
-    member!(preferred_maintenance_window, "PreferredMaintenanceWindow", "weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`"),
-    member!(upgrade_rollout_order, "UpgradeRolloutOrder", "order in which this cluster gets upgrades: `first`, `second`, `last`"),
-    member!(replication_source_identifier, "ReplicationSourceIdentifier", "identifier of the source DB cluster if this DB cluster is a read replica"),
-    member!(read_replica_identifiers, "ReadReplicaIdentifiers", "one or more identifiers of the read replicas associated with this DB cluster"),
-    member!(status_infos, "StatusInfos", "status details: type, normal, status, message"),
-    member!(db_cluster_members, "DBClusterMembers", "the member instances: identifier, writer or not, parameter group status, promotion tier"),
-    member!(vpc_security_groups, "VpcSecurityGroups", "list of VPC security groups that the DB cluster belongs to"),
-    member!(hosted_zone_id, "HostedZoneId", "the Route 53 hosted zone of the endpoints"),
-    member!(storage_encrypted, "StorageEncrypted", "whether storage is encrypted at rest"),
-    member!(storage_encryption_type, "StorageEncryptionType", "type of encryption used to protect data at rest in the DB cluster"),
-    member!(kms_key_id, "KmsKeyId", "KMS key encrypting storage"),
-    member!(db_cluster_resource_id, "DbClusterResourceId", "the cluster's immutable resource id (`cluster-...`)"),
-    member!(db_cluster_arn, "DBClusterArn", "the cluster's ARN"),
-    member!(associated_roles, "AssociatedRoles", "IAM roles associated with the cluster: ARN, status, feature"),
-    member!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled", "whether IAM database authentication is on"),
-    member!(clone_group_id, "CloneGroupId", "the clone group the cluster belongs to"),
-    member!(cluster_create_time, "ClusterCreateTime", "when the cluster was created"),
-    member!(earliest_backtrack_time, "EarliestBacktrackTime", "earliest time to which a DB cluster can be backtracked"),
-    member!(backtrack_window, "BacktrackWindow", "Aurora MySQL Backtrack target window in seconds; 0 is off"),
-    member!(backtrack_consumed_change_records, "BacktrackConsumedChangeRecords", "number of change records stored for Backtrack"),
-    member!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports", "a list of log types that this DB cluster is configured to export to CloudWatch Logs"),
-    member!(capacity, "Capacity", "current capacity of an Aurora Serverless v1 DB cluster"),
-    member!(pending_modified_values, "PendingModifiedValues", "changes waiting to be applied (a pending master password is shown as `****`)"),
-    member!(engine_mode, "EngineMode", "`provisioned`, `serverless` (v1), `parallelquery`, `global`, `multimaster`"),
-    member!(scaling_configuration_info, "ScalingConfigurationInfo", "Aurora Serverless v1 scaling: min, max, auto pause, timeout action"),
-    member!(rds_custom_cluster_configuration, "RdsCustomClusterConfiguration", "RDS Custom cluster settings (reserved by AWS)"),
-    member!(db_cluster_instance_class, "DBClusterInstanceClass", "for a Multi-AZ DB cluster: the class of its instances"),
-    member!(storage_type, "StorageType", "storage type, e.g. `aurora`, `aurora-iopt1`, `io1`, `gp3`"),
-    member!(iops, "Iops", "provisioned IOPS (Multi-AZ DB clusters)"),
-    member!(storage_throughput, "StorageThroughput", "provisioned storage throughput, MiB/s"),
-    member!(io_optimized_next_allowed_modification_time, "IOOptimizedNextAllowedModificationTime", "next time the cluster may switch to or from `aurora-iopt1` storage"),
-    member!(publicly_accessible, "PubliclyAccessible", "whether the DB cluster is publicly accessible"),
-    member!(auto_minor_version_upgrade, "AutoMinorVersionUpgrade", "whether minor version patches are applied automatically"),
-    member!(deletion_protection, "DeletionProtection", "whether the DB cluster has deletion protection enabled"),
-    member!(http_endpoint_enabled, "HttpEndpointEnabled", "whether the HTTP endpoint is enabled for an Aurora DB cluster"),
-    member!(activity_stream_mode, "ActivityStreamMode", "mode of the database activity stream"),
-    member!(activity_stream_status, "ActivityStreamStatus", "status of the database activity stream"),
-    member!(activity_stream_kms_key_id, "ActivityStreamKmsKeyId", "KMS key encrypting the activity stream"),
-    member!(activity_stream_kinesis_stream_name, "ActivityStreamKinesisStreamName", "name of the Amazon Kinesis data stream used for the database activity stream"),
-    member!(copy_tags_to_snapshot, "CopyTagsToSnapshot", "whether tags are copied from the DB cluster to snapshots of the DB cluster"),
-    member!(cross_account_clone, "CrossAccountClone", "whether the DB cluster is a clone of a DB cluster owned by a different Amazon Web Services account"),
-    member!(domain_memberships, "DomainMemberships", "active Directory Domain membership records associated with the DB cluster"),
+    shared_fields::account_id(),
+    shared_fields::account_name(),
+    shared_fields::region("the region the cluster was listed in"),
+    m!(allocated_storage, "AllocatedStorage", "allocated storage in GiB (Multi-AZ DB clusters; `1` on Aurora, whose storage grows by itself)"),
+    m!(availability_zones, "AvailabilityZones", "list of Availability Zones (AZs) where instances in the DB cluster can be created"),
+    m!(backup_retention_period, "BackupRetentionPeriod", "number of days for which automatic DB snapshots are retained"),
+    m!(character_set_name, "CharacterSetName", "character set the cluster is associated with"),
+    m!(database_name, "DatabaseName", "name of the initial database that was specified for the DB cluster when it was created, if one was provided"),
+    m!(db_cluster_identifier, "DBClusterIdentifier", "the cluster's name, unique per account and region"),
+    m!(db_cluster_parameter_group, "DBClusterParameterGroup", "name of the DB cluster parameter group for the DB cluster"),
+    m!(db_subnet_group, "DBSubnetGroup", "the DB subnet group's name"),
+    m!(status, "Status", "state, e.g. `available`, `stopped`, `modifying`"),
+    m!(percent_progress, "PercentProgress", "progress of the operation as a percentage"),
+    m!(earliest_restorable_time, "EarliestRestorableTime", "earliest time to which a database can be restored with point-in-time restore"),
+    m!(endpoint, "Endpoint", "the writer endpoint (DNS name)"),
+    m!(reader_endpoint, "ReaderEndpoint", "the reader endpoint (DNS name), load-balanced over the readers"),
+    m!(custom_endpoints, "CustomEndpoints", "custom endpoints associated with the DB cluster"),
+    m!(multi_az, "MultiAZ", "whether the DB cluster has instances in multiple Availability Zones"),
+    m!(engine, "Engine", "database engine, e.g. `aurora-postgresql`, `aurora-mysql`, `postgres`, `docdb`, `neptune`"),
+    m!(engine_version, "EngineVersion", "engine version, e.g. `16.4`"),
+    m!(latest_restorable_time, "LatestRestorableTime", "latest time to which a database can be restored with point-in-time restore"),
+    m!(port, "Port", "port that the database engine is listening on"),
+    m!(master_username, "MasterUsername", "the master user's name (never a password)"),
+    m!(db_cluster_option_group_memberships, "DBClusterOptionGroupMemberships", "option groups: name and status"),
+    m!(preferred_backup_window, "PreferredBackupWindow", "daily backup window, UTC, `hh24:mi-hh24:mi`"),
+    m!(preferred_maintenance_window, "PreferredMaintenanceWindow", "weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`"),
+    m!(upgrade_rollout_order, "UpgradeRolloutOrder", "order in which this cluster gets upgrades: `first`, `second`, `last`"),
+    m!(replication_source_identifier, "ReplicationSourceIdentifier", "identifier of the source DB cluster if this DB cluster is a read replica"),
+    m!(read_replica_identifiers, "ReadReplicaIdentifiers", "one or more identifiers of the read replicas associated with this DB cluster"),
+    m!(status_infos, "StatusInfos", "status details: type, normal, status, message"),
+    m!(db_cluster_members, "DBClusterMembers", "the member instances: identifier, writer or not, parameter group status, promotion tier"),
+    m!(vpc_security_groups, "VpcSecurityGroups", "list of VPC security groups that the DB cluster belongs to"),
+    m!(hosted_zone_id, "HostedZoneId", "the Route 53 hosted zone of the endpoints"),
+    m!(storage_encrypted, "StorageEncrypted", "whether storage is encrypted at rest"),
+    m!(storage_encryption_type, "StorageEncryptionType", "type of encryption used to protect data at rest in the DB cluster"),
+    m!(kms_key_id, "KmsKeyId", "KMS key encrypting storage"),
+    m!(db_cluster_resource_id, "DbClusterResourceId", "the cluster's immutable resource id (`cluster-...`)"),
+    m!(db_cluster_arn, "DBClusterArn", "the cluster's ARN"),
+    m!(associated_roles, "AssociatedRoles", "IAM roles associated with the cluster: ARN, status, feature"),
+    m!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled", "whether IAM database authentication is on"),
+    m!(clone_group_id, "CloneGroupId", "the clone group the cluster belongs to"),
+    m!(cluster_create_time, "ClusterCreateTime", "when the cluster was created"),
+    m!(earliest_backtrack_time, "EarliestBacktrackTime", "earliest time to which a DB cluster can be backtracked"),
+    m!(backtrack_window, "BacktrackWindow", "Aurora MySQL Backtrack target window in seconds; 0 is off"),
+    m!(backtrack_consumed_change_records, "BacktrackConsumedChangeRecords", "number of change records stored for Backtrack"),
+    m!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports", "a list of log types that this DB cluster is configured to export to CloudWatch Logs"),
+    m!(capacity, "Capacity", "current capacity of an Aurora Serverless v1 DB cluster"),
+    m!(pending_modified_values, "PendingModifiedValues", "changes waiting to be applied (a pending master password is shown as `****`)"),
+    m!(engine_mode, "EngineMode", "`provisioned`, `serverless` (v1), `parallelquery`, `global`, `multimaster`"),
+    m!(scaling_configuration_info, "ScalingConfigurationInfo", "Aurora Serverless v1 scaling: min, max, auto pause, timeout action"),
+    m!(rds_custom_cluster_configuration, "RdsCustomClusterConfiguration", "RDS Custom cluster settings (reserved by AWS)"),
+    m!(db_cluster_instance_class, "DBClusterInstanceClass", "for a Multi-AZ DB cluster: the class of its instances"),
+    m!(storage_type, "StorageType", "storage type, e.g. `aurora`, `aurora-iopt1`, `io1`, `gp3`"),
+    m!(iops, "Iops", "provisioned IOPS (Multi-AZ DB clusters)"),
+    m!(storage_throughput, "StorageThroughput", "provisioned storage throughput, MiB/s"),
+    m!(io_optimized_next_allowed_modification_time, "IOOptimizedNextAllowedModificationTime", "next time the cluster may switch to or from `aurora-iopt1` storage"),
+    m!(publicly_accessible, "PubliclyAccessible", "whether the DB cluster is publicly accessible"),
+    m!(auto_minor_version_upgrade, "AutoMinorVersionUpgrade", "whether minor version patches are applied automatically"),
+    m!(deletion_protection, "DeletionProtection", "whether the DB cluster has deletion protection enabled"),
+    m!(http_endpoint_enabled, "HttpEndpointEnabled", "whether the HTTP endpoint is enabled for an Aurora DB cluster"),
+    m!(activity_stream_mode, "ActivityStreamMode", "mode of the database activity stream"),
+    m!(activity_stream_status, "ActivityStreamStatus", "status of the database activity stream"),
+    m!(activity_stream_kms_key_id, "ActivityStreamKmsKeyId", "KMS key encrypting the activity stream"),
+    m!(activity_stream_kinesis_stream_name, "ActivityStreamKinesisStreamName", "name of the Amazon Kinesis data stream used for the database activity stream"),
+    m!(copy_tags_to_snapshot, "CopyTagsToSnapshot", "whether tags are copied from the DB cluster to snapshots of the DB cluster"),
+    m!(cross_account_clone, "CrossAccountClone", "whether the DB cluster is a clone of a DB cluster owned by a different Amazon Web Services account"),
+    m!(domain_memberships, "DomainMemberships", "active Directory Domain membership records associated with the DB cluster"),
     Field {
         name: "tags",
         meaning: "tags as key -> value (the SDK member `tag_list`; a key given twice keeps its last value)",
@@ -127,29 +104,29 @@ pub const CLUSTER_FIELDS: &[Field<ClusterRecord>] = &[
         shape: || Shape::Tags,
         read: |r, _| FieldValue::Tags(TagView::of(&r.cluster.tag_list)),
     },
-    member!(global_cluster_identifier, "GlobalClusterIdentifier", "a user-supplied global database cluster identifier"),
-    member!(global_write_forwarding_status, "GlobalWriteForwardingStatus", "status of write forwarding for a secondary cluster in an Aurora global database"),
-    member!(global_write_forwarding_requested, "GlobalWriteForwardingRequested", "whether write forwarding is enabled for a secondary cluster in an Aurora global database"),
-    member!(network_type, "NetworkType", "network type: `IPV4` or `DUAL`"),
-    member!(automatic_restart_time, "AutomaticRestartTime", "time when a stopped DB cluster is restarted automatically"),
-    member!(serverless_v2_scaling_configuration, "ServerlessV2ScalingConfiguration", "Aurora Serverless v2 scaling: minimum and maximum capacity (ACUs), seconds until auto-pause"),
-    member!(serverless_v2_platform_version, "ServerlessV2PlatformVersion", "the Aurora Serverless v2 platform version"),
-    member!(monitoring_interval, "MonitoringInterval", "interval, in seconds, between points when Enhanced Monitoring metrics are collected for the DB cluster"),
-    member!(monitoring_role_arn, "MonitoringRoleArn", "IAM role that sends Enhanced Monitoring metrics"),
-    member!(database_insights_mode, "DatabaseInsightsMode", "mode of Database Insights that is enabled for the DB cluster"),
-    member!(performance_insights_enabled, "PerformanceInsightsEnabled", "whether Performance Insights is enabled for the DB cluster"),
-    member!(performance_insights_kms_key_id, "PerformanceInsightsKMSKeyId", "KMS key encrypting Performance Insights data"),
-    member!(performance_insights_retention_period, "PerformanceInsightsRetentionPeriod", "number of days to retain Performance Insights data"),
-    member!(db_system_id, "DBSystemId", "Oracle SID (RDS Custom)"),
-    member!(master_user_secret, "MasterUserSecret", "Secrets Manager secret of the master password: ARN, status, KMS key (not the password)"),
-    member!(local_write_forwarding_status, "LocalWriteForwardingStatus", "in-cluster write forwarding: `enabled`, `disabled`, `requested`,, ..."),
-    member!(aws_backup_recovery_point_arn, "AwsBackupRecoveryPointArn", "AWS Backup recovery point"),
-    member!(limitless_database, "LimitlessDatabase", "details for Aurora Limitless Database"),
-    member!(cluster_scalability_type, "ClusterScalabilityType", "scalability mode of the Aurora DB cluster"),
-    member!(certificate_details, "CertificateDetails", "the server certificate: CA identifier and expiry (`valid_till`)"),
-    member!(engine_lifecycle_support, "EngineLifecycleSupport", "lifecycle support type: `open-source-rds-extended-support` or `...-disabled`"),
-    member!(vpc_networking_enabled, "VPCNetworkingEnabled", "whether the DB cluster uses VPC-based networking"),
-    member!(internet_access_gateway_enabled, "InternetAccessGatewayEnabled", "whether the DB cluster has internet-based connectivity enabled through an internet access gateway"),
+    m!(global_cluster_identifier, "GlobalClusterIdentifier", "a user-supplied global database cluster identifier"),
+    m!(global_write_forwarding_status, "GlobalWriteForwardingStatus", "status of write forwarding for a secondary cluster in an Aurora global database"),
+    m!(global_write_forwarding_requested, "GlobalWriteForwardingRequested", "whether write forwarding is enabled for a secondary cluster in an Aurora global database"),
+    m!(network_type, "NetworkType", "network type: `IPV4` or `DUAL`"),
+    m!(automatic_restart_time, "AutomaticRestartTime", "time when a stopped DB cluster is restarted automatically"),
+    m!(serverless_v2_scaling_configuration, "ServerlessV2ScalingConfiguration", "Aurora Serverless v2 scaling: minimum and maximum capacity (ACUs), seconds until auto-pause"),
+    m!(serverless_v2_platform_version, "ServerlessV2PlatformVersion", "the Aurora Serverless v2 platform version"),
+    m!(monitoring_interval, "MonitoringInterval", "interval, in seconds, between points when Enhanced Monitoring metrics are collected for the DB cluster"),
+    m!(monitoring_role_arn, "MonitoringRoleArn", "IAM role that sends Enhanced Monitoring metrics"),
+    m!(database_insights_mode, "DatabaseInsightsMode", "mode of Database Insights that is enabled for the DB cluster"),
+    m!(performance_insights_enabled, "PerformanceInsightsEnabled", "whether Performance Insights is enabled for the DB cluster"),
+    m!(performance_insights_kms_key_id, "PerformanceInsightsKMSKeyId", "KMS key encrypting Performance Insights data"),
+    m!(performance_insights_retention_period, "PerformanceInsightsRetentionPeriod", "number of days to retain Performance Insights data"),
+    m!(db_system_id, "DBSystemId", "Oracle SID (RDS Custom)"),
+    m!(master_user_secret, "MasterUserSecret", "Secrets Manager secret of the master password: ARN, status, KMS key (not the password)"),
+    m!(local_write_forwarding_status, "LocalWriteForwardingStatus", "in-cluster write forwarding: `enabled`, `disabled`, `requested`,, ..."),
+    m!(aws_backup_recovery_point_arn, "AwsBackupRecoveryPointArn", "AWS Backup recovery point"),
+    m!(limitless_database, "LimitlessDatabase", "details for Aurora Limitless Database"),
+    m!(cluster_scalability_type, "ClusterScalabilityType", "scalability mode of the Aurora DB cluster"),
+    m!(certificate_details, "CertificateDetails", "the server certificate: CA identifier and expiry (`valid_till`)"),
+    m!(engine_lifecycle_support, "EngineLifecycleSupport", "lifecycle support type: `open-source-rds-extended-support` or `...-disabled`"),
+    m!(vpc_networking_enabled, "VPCNetworkingEnabled", "whether the DB cluster uses VPC-based networking"),
+    m!(internet_access_gateway_enabled, "InternetAccessGatewayEnabled", "whether the DB cluster has internet-based connectivity enabled through an internet access gateway"),
     shared_fields::certificate_valid_till(),
     shared_fields::certificate_days_left(),
     shared_fields::pending_maintenance_actions(
@@ -177,9 +154,23 @@ const TABLE_COLUMNS: &[&str] = &[
 ];
 
 impl Record for ClusterRecord {
-    const KIND: ResourceKind = ResourceKind::Clusters;
+    const SPEC: KindSpec = KindSpec {
+        name: "clusters",
+        noun: "cluster",
+        about: "DB clusters: Aurora, Multi-AZ DB clusters, DocumentDB, Neptune",
+        call: "DescribeDBClusters",
+        scope: Scope::Region,
+        iam_actions: &["rds:DescribeDBClusters"],
+        joins: &[Join::PendingMaintenance, Join::EngineSupport],
+        metric: KindMetric {
+            name: "rds_inventory_clusters",
+            help: "DB clusters listed by the last run, by account, region and engine.",
+            label: MetricLabel::Engine,
+            always: false,
+        },
+    };
     const DIFF: DiffKeys = DiffKeys {
-        kind: ResourceKind::Clusters,
+        kind: Self::KIND,
         identifier: "db_cluster_identifier",
         rename: "db_cluster_resource_id",
         volatile: &[
@@ -201,6 +192,10 @@ impl Record for ClusterRecord {
 
     fn account_id(&self) -> &str {
         &self.account_id
+    }
+
+    fn account_name(&self) -> &str {
+        &self.account_name
     }
 
     fn region(&self) -> &str {

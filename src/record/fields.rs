@@ -6,9 +6,9 @@ use aws_sdk_rds::types::DbCluster;
 use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
 
 use super::instance::{ClusterLink, InstanceRecord};
-use crate::cli::ResourceKind;
+use super::kinds::{Join, KindMetric, KindSpec, MetricLabel, Scope};
 
-use super::schema::{DiffKeys, Field, Record, Source};
+use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::value::{AsFieldValue, FieldValue, TagView};
@@ -16,21 +16,16 @@ use super::value::{AsFieldValue, FieldValue, TagView};
 /// Where the instance's own members come from.
 const CALL: &str = "DescribeDBInstances DBInstance";
 
-/// A member of `DbInstance` output under its own snake_case name.
-macro_rules! member {
-    ($name:ident, $aws:literal, $meaning:literal) => {
-        Field {
-            name: stringify!($name),
-            meaning: $meaning,
-            source: Source::Api {
-                call: CALL,
-                aws: $aws,
-                sdk: stringify!($name),
-            },
-            shape: || shape_of(|d: &DbInstance| &d.$name),
-            read: |r, _| r.instance.$name.field_value(),
-        }
-    };
+/// A member of `DbInstance` under its own snake_case name.
+macro_rules! m {
+    ($($member:tt)*) => { member!(DbInstance, CALL, $($member)*) };
+}
+
+impl HasItem for InstanceRecord {
+    type Item = DbInstance;
+    fn item(&self) -> &DbInstance {
+        &self.instance
+    }
 }
 
 /// A member of a structure inside `DbInstance`, flattened to its own field.
@@ -112,31 +107,13 @@ pub const GOVERNED: &[&str] = &[
 /// rds-inventory computes or joins from other calls.
 #[rustfmt::skip]
 pub const FIELDS: &[Field<InstanceRecord>] = &[
-    Field {
-        name: "account_id",
-        meaning: "the account's 12-digit id",
-        source: Source::Run("`id` in the accounts file"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.account_id),
-    },
-    Field {
-        name: "account_name",
-        meaning: "the account's name (default: its id)",
-        source: Source::Run("`name` in the accounts file"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.account_name),
-    },
-    Field {
-        name: "region",
-        meaning: "the region the instance was listed in",
-        source: Source::Run("the region listed"),
-        shape: || Shape::Text,
-        read: |r, _| FieldValue::Text(&r.region),
-    },
-    member!(db_instance_identifier, "DBInstanceIdentifier", "the instance's name, unique per account and region"),
-    member!(db_instance_arn, "DBInstanceArn", "the instance's ARN"),
-    member!(dbi_resource_id, "DbiResourceId", "the instance's immutable resource id (`db-...`)"),
-    member!(db_instance_class, "DBInstanceClass", "compute and memory class, e.g. `db.r6g.large`"),
+    shared_fields::account_id(),
+    shared_fields::account_name(),
+    shared_fields::region("the region the instance was listed in"),
+    m!(db_instance_identifier, "DBInstanceIdentifier", "the instance's name, unique per account and region"),
+    m!(db_instance_arn, "DBInstanceArn", "the instance's ARN"),
+    m!(dbi_resource_id, "DbiResourceId", "the instance's immutable resource id (`db-...`)"),
+    m!(db_instance_class, "DBInstanceClass", "compute and memory class, e.g. `db.r6g.large`"),
     Field {
         name: "engine",
         meaning: "database engine, e.g. `postgres`, `aurora-mysql`, `sqlserver-se`",
@@ -145,21 +122,21 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
         // Kept beside the instance (not in it) because the run summary counts by engine.
         read: |r, _| r.engine.field_value(),
     },
-    member!(engine_version, "EngineVersion", "engine version, e.g. `16.3`"),
-    member!(db_instance_status, "DBInstanceStatus", "state, e.g. `available`, `stopped`, `modifying`"),
+    m!(engine_version, "EngineVersion", "engine version, e.g. `16.3`"),
+    m!(db_instance_status, "DBInstanceStatus", "state, e.g. `available`, `stopped`, `modifying`"),
     flattened!(endpoint_address, endpoint: Endpoint.address, "Endpoint.Address", "DNS name clients connect to"),
     flattened!(endpoint_port, endpoint: Endpoint.port, "Endpoint.Port", "port clients connect to"),
-    member!(allocated_storage, "AllocatedStorage", "allocated storage in GiB"),
-    member!(storage_type, "StorageType", "storage type, e.g. `gp3`, `io2`, `aurora`"),
-    member!(storage_encrypted, "StorageEncrypted", "whether storage is encrypted at rest"),
-    member!(multi_az, "MultiAZ", "whether the instance is a Multi-AZ deployment"),
-    member!(availability_zone, "AvailabilityZone", "the Availability Zone the instance runs in"),
-    member!(publicly_accessible, "PubliclyAccessible", "whether the endpoint resolves to a public IP address"),
-    member!(deletion_protection, "DeletionProtection", "whether the instance cannot be deleted until this is turned off"),
+    m!(allocated_storage, "AllocatedStorage", "allocated storage in GiB"),
+    m!(storage_type, "StorageType", "storage type, e.g. `gp3`, `io2`, `aurora`"),
+    m!(storage_encrypted, "StorageEncrypted", "whether storage is encrypted at rest"),
+    m!(multi_az, "MultiAZ", "whether the instance is a Multi-AZ deployment"),
+    m!(availability_zone, "AvailabilityZone", "the Availability Zone the instance runs in"),
+    m!(publicly_accessible, "PubliclyAccessible", "whether the endpoint resolves to a public IP address"),
+    m!(deletion_protection, "DeletionProtection", "whether the instance cannot be deleted until this is turned off"),
     flattened!(db_subnet_group, db_subnet_group: DbSubnetGroup.db_subnet_group_name, "DBSubnetGroup.DBSubnetGroupName", "the DB subnet group's name (the rest of the group is in `db_subnet_group_*` and `vpc_id`)"),
     flattened!(vpc_id, db_subnet_group: DbSubnetGroup.vpc_id, "DBSubnetGroup.VpcId", "the VPC of the DB subnet group"),
-    member!(db_cluster_identifier, "DBClusterIdentifier", "the cluster the instance belongs to (Aurora, Multi-AZ clusters)"),
-    member!(instance_create_time, "InstanceCreateTime", "when the instance was created"),
+    m!(db_cluster_identifier, "DBClusterIdentifier", "the cluster the instance belongs to (Aurora, Multi-AZ clusters)"),
+    m!(instance_create_time, "InstanceCreateTime", "when the instance was created"),
     Field {
         name: "tags",
         meaning: "tags as key -> value (the SDK member `tag_list`; a key given twice keeps its last value)",
@@ -167,87 +144,87 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
         shape: || Shape::Tags,
         read: |r, _| FieldValue::Tags(TagView::of(&r.instance.tag_list)),
     },
-    member!(master_username, "MasterUsername", "the master user's name (never a password)"),
-    member!(db_name, "DBName", "the database created with the instance (for Oracle: the PDB name)"),
+    m!(master_username, "MasterUsername", "the master user's name (never a password)"),
+    m!(db_name, "DBName", "the database created with the instance (for Oracle: the PDB name)"),
     flattened!(endpoint_hosted_zone_id, endpoint: Endpoint.hosted_zone_id, "Endpoint.HostedZoneId", "the Route 53 hosted zone of the endpoint (`endpoint_address` and `endpoint_port` hold the rest of `Endpoint`)"),
-    member!(preferred_backup_window, "PreferredBackupWindow", "daily backup window, UTC, `hh24:mi-hh24:mi`"),
-    member!(backup_retention_period, "BackupRetentionPeriod", "days automated backups are kept; 0 means automated backups are off"),
-    member!(db_security_groups, "DBSecurityGroups", "EC2-Classic DB security groups: name and status"),
-    member!(vpc_security_groups, "VpcSecurityGroups", "VPC security groups: id and status"),
-    member!(db_parameter_groups, "DBParameterGroups", "DB parameter groups: name and apply status"),
+    m!(preferred_backup_window, "PreferredBackupWindow", "daily backup window, UTC, `hh24:mi-hh24:mi`"),
+    m!(backup_retention_period, "BackupRetentionPeriod", "days automated backups are kept; 0 means automated backups are off"),
+    m!(db_security_groups, "DBSecurityGroups", "EC2-Classic DB security groups: name and status"),
+    m!(vpc_security_groups, "VpcSecurityGroups", "VPC security groups: id and status"),
+    m!(db_parameter_groups, "DBParameterGroups", "DB parameter groups: name and apply status"),
     flattened!(db_subnet_group_description, db_subnet_group: DbSubnetGroup.db_subnet_group_description, "DBSubnetGroup.DBSubnetGroupDescription", "the DB subnet group's description"),
     flattened!(db_subnet_group_status, db_subnet_group: DbSubnetGroup.subnet_group_status, "DBSubnetGroup.SubnetGroupStatus", "the DB subnet group's status"),
     flattened!(db_subnet_group_subnets, db_subnet_group: DbSubnetGroup.subnets, "DBSubnetGroup.Subnets", "the DB subnet group's subnets: id, Availability Zone, Outpost, status"),
     flattened!(db_subnet_group_arn, db_subnet_group: DbSubnetGroup.db_subnet_group_arn, "DBSubnetGroup.DBSubnetGroupArn", "the DB subnet group's ARN"),
     flattened!(db_subnet_group_supported_network_types, db_subnet_group: DbSubnetGroup.supported_network_types, "DBSubnetGroup.SupportedNetworkTypes", "network types the DB subnet group supports: `IPV4`, `DUAL`"),
-    member!(preferred_maintenance_window, "PreferredMaintenanceWindow", "weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`"),
-    member!(upgrade_rollout_order, "UpgradeRolloutOrder", "order in which this instance gets upgrades: `first`, `second`, `last`"),
-    member!(pending_modified_values, "PendingModifiedValues", "changes waiting to be applied (a pending master password is shown as `****`)"),
-    member!(latest_restorable_time, "LatestRestorableTime", "latest time point-in-time restore can reach"),
-    member!(auto_minor_version_upgrade, "AutoMinorVersionUpgrade", "whether minor engine upgrades are applied automatically"),
-    member!(read_replica_source_db_instance_identifier, "ReadReplicaSourceDBInstanceIdentifier", "for a read replica: its source instance"),
-    member!(read_replica_db_instance_identifiers, "ReadReplicaDBInstanceIdentifiers", "this instance's read replicas"),
-    member!(read_replica_db_cluster_identifiers, "ReadReplicaDBClusterIdentifiers", "Aurora clusters that replicate from this instance"),
-    member!(replica_mode, "ReplicaMode", "for an Oracle or SQL Server replica: `open-read-only` or `mounted`"),
-    member!(license_model, "LicenseModel", "license model, e.g. `license-included`, `bring-your-own-license`"),
-    member!(iops, "Iops", "provisioned IOPS"),
-    member!(storage_throughput, "StorageThroughput", "provisioned storage throughput, MiB/s"),
-    member!(option_group_memberships, "OptionGroupMemberships", "option groups: name and status"),
-    member!(character_set_name, "CharacterSetName", "character set (Oracle, Db2)"),
-    member!(nchar_character_set_name, "NcharCharacterSetName", "national character set (Oracle)"),
-    member!(secondary_availability_zone, "SecondaryAvailabilityZone", "for Multi-AZ: the standby's Availability Zone"),
-    member!(status_infos, "StatusInfos", "read replica status: type, normal, status, message"),
-    member!(storage_encryption_type, "StorageEncryptionType", "how storage is encrypted: `none`, `sse-rds`, `sse-kms`"),
-    member!(tde_credential_arn, "TdeCredentialArn", "ARN of the TDE credential (Oracle, SQL Server)"),
-    member!(db_instance_port, "DbInstancePort", "the port, for an instance in a cluster (may differ from the cluster's)"),
-    member!(kms_key_id, "KmsKeyId", "KMS key encrypting storage"),
-    member!(ca_certificate_identifier, "CACertificateIdentifier", "CA of the server certificate, e.g. `rds-ca-rsa2048-g1`"),
-    member!(domain_memberships, "DomainMemberships", "Active Directory domains the instance is joined to"),
-    member!(copy_tags_to_snapshot, "CopyTagsToSnapshot", "whether tags are copied to snapshots"),
-    member!(monitoring_interval, "MonitoringInterval", "Enhanced Monitoring interval in seconds; 0 is off"),
-    member!(enhanced_monitoring_resource_arn, "EnhancedMonitoringResourceArn", "CloudWatch Logs stream receiving Enhanced Monitoring metrics"),
-    member!(monitoring_role_arn, "MonitoringRoleArn", "IAM role that sends Enhanced Monitoring metrics"),
-    member!(promotion_tier, "PromotionTier", "Aurora failover priority, 0 (first) to 15"),
-    member!(timezone, "Timezone", "time zone (SQL Server)"),
-    member!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled", "whether IAM database authentication is on"),
-    member!(database_insights_mode, "DatabaseInsightsMode", "Database Insights mode: `standard` or `advanced`"),
-    member!(performance_insights_enabled, "PerformanceInsightsEnabled", "whether Performance Insights is on"),
-    member!(performance_insights_kms_key_id, "PerformanceInsightsKMSKeyId", "KMS key encrypting Performance Insights data"),
-    member!(performance_insights_retention_period, "PerformanceInsightsRetentionPeriod", "days Performance Insights data is kept"),
-    member!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports", "log types exported to CloudWatch Logs"),
-    member!(processor_features, "ProcessorFeatures", "CPU settings of the class: name and value"),
-    member!(associated_roles, "AssociatedRoles", "IAM roles associated with the instance: ARN, feature, status"),
-    member!(listener_endpoint, "ListenerEndpoint", "SQL Server Always On listener endpoint: address, port, hosted zone"),
-    member!(max_allocated_storage, "MaxAllocatedStorage", "storage autoscaling limit in GiB"),
-    member!(automation_mode, "AutomationMode", "RDS Custom automation: `full` or `all-paused`"),
-    member!(resume_full_automation_mode_time, "ResumeFullAutomationModeTime", "RDS Custom: when paused automation resumes"),
-    member!(customer_owned_ip_enabled, "CustomerOwnedIpEnabled", "RDS on Outposts: whether a customer-owned IP address is used"),
-    member!(network_type, "NetworkType", "network type: `IPV4` or `DUAL`"),
-    member!(activity_stream_status, "ActivityStreamStatus", "database activity stream: `stopped`, `starting`, `started`, `stopping`"),
-    member!(activity_stream_kms_key_id, "ActivityStreamKmsKeyId", "KMS key encrypting the activity stream"),
-    member!(activity_stream_kinesis_stream_name, "ActivityStreamKinesisStreamName", "Kinesis stream of the activity stream"),
-    member!(activity_stream_mode, "ActivityStreamMode", "activity stream mode: `sync` or `async`"),
-    member!(activity_stream_engine_native_audit_fields_included, "ActivityStreamEngineNativeAuditFieldsIncluded", "whether the activity stream includes engine-native audit fields"),
-    member!(aws_backup_recovery_point_arn, "AwsBackupRecoveryPointArn", "AWS Backup recovery point"),
-    member!(db_instance_automated_backups_replications, "DBInstanceAutomatedBackupsReplications", "cross-Region replications of automated backups"),
-    member!(backup_target, "BackupTarget", "where backups are stored: `region`, `outposts` or `local`"),
-    member!(automatic_restart_time, "AutomaticRestartTime", "when a stopped instance is restarted automatically"),
-    member!(custom_iam_instance_profile, "CustomIamInstanceProfile", "RDS Custom: the EC2 instance profile"),
-    member!(activity_stream_policy_status, "ActivityStreamPolicyStatus", "activity stream policy: `locked`, `unlocked`, ..."),
-    member!(certificate_details, "CertificateDetails", "the server certificate: CA identifier and expiry (`valid_till`)"),
-    member!(db_system_id, "DBSystemId", "Oracle SID (the CDB name for a CDB)"),
-    member!(master_user_secret, "MasterUserSecret", "Secrets Manager secret of the master password: ARN, status, KMS key (not the password)"),
-    member!(read_replica_source_db_cluster_identifier, "ReadReplicaSourceDBClusterIdentifier", "for a replica of a Multi-AZ cluster: the source cluster"),
-    member!(percent_progress, "PercentProgress", "progress of the current storage operation, in percent"),
-    member!(multi_tenant, "MultiTenant", "whether an Oracle CDB holds several tenant databases"),
-    member!(dedicated_log_volume, "DedicatedLogVolume", "whether a dedicated log volume is on"),
-    member!(is_storage_config_upgrade_available, "IsStorageConfigUpgradeAvailable", "whether a storage file system upgrade is available"),
-    member!(engine_lifecycle_support, "EngineLifecycleSupport", "lifecycle support type: `open-source-rds-extended-support` or `...-disabled`"),
-    member!(additional_storage_volumes, "AdditionalStorageVolumes", "additional storage volumes and their settings"),
-    member!(storage_volume_status, "StorageVolumeStatus", "status of the storage volume"),
-    member!(storage_operation_status, "StorageOperationStatus", "status of the current storage operation"),
-    member!(storage_operation_percent_progress, "StorageOperationPercentProgress", "progress of the current storage operation, in percent"),
-    member!(db_capacity_reservation_identifier, "DBCapacityReservationIdentifier", "capacity reservation the instance uses"),
+    m!(preferred_maintenance_window, "PreferredMaintenanceWindow", "weekly maintenance window, UTC, `ddd:hh24:mi-ddd:hh24:mi`"),
+    m!(upgrade_rollout_order, "UpgradeRolloutOrder", "order in which this instance gets upgrades: `first`, `second`, `last`"),
+    m!(pending_modified_values, "PendingModifiedValues", "changes waiting to be applied (a pending master password is shown as `****`)"),
+    m!(latest_restorable_time, "LatestRestorableTime", "latest time point-in-time restore can reach"),
+    m!(auto_minor_version_upgrade, "AutoMinorVersionUpgrade", "whether minor engine upgrades are applied automatically"),
+    m!(read_replica_source_db_instance_identifier, "ReadReplicaSourceDBInstanceIdentifier", "for a read replica: its source instance"),
+    m!(read_replica_db_instance_identifiers, "ReadReplicaDBInstanceIdentifiers", "this instance's read replicas"),
+    m!(read_replica_db_cluster_identifiers, "ReadReplicaDBClusterIdentifiers", "Aurora clusters that replicate from this instance"),
+    m!(replica_mode, "ReplicaMode", "for an Oracle or SQL Server replica: `open-read-only` or `mounted`"),
+    m!(license_model, "LicenseModel", "license model, e.g. `license-included`, `bring-your-own-license`"),
+    m!(iops, "Iops", "provisioned IOPS"),
+    m!(storage_throughput, "StorageThroughput", "provisioned storage throughput, MiB/s"),
+    m!(option_group_memberships, "OptionGroupMemberships", "option groups: name and status"),
+    m!(character_set_name, "CharacterSetName", "character set (Oracle, Db2)"),
+    m!(nchar_character_set_name, "NcharCharacterSetName", "national character set (Oracle)"),
+    m!(secondary_availability_zone, "SecondaryAvailabilityZone", "for Multi-AZ: the standby's Availability Zone"),
+    m!(status_infos, "StatusInfos", "read replica status: type, normal, status, message"),
+    m!(storage_encryption_type, "StorageEncryptionType", "how storage is encrypted: `none`, `sse-rds`, `sse-kms`"),
+    m!(tde_credential_arn, "TdeCredentialArn", "ARN of the TDE credential (Oracle, SQL Server)"),
+    m!(db_instance_port, "DbInstancePort", "the port, for an instance in a cluster (may differ from the cluster's)"),
+    m!(kms_key_id, "KmsKeyId", "KMS key encrypting storage"),
+    m!(ca_certificate_identifier, "CACertificateIdentifier", "CA of the server certificate, e.g. `rds-ca-rsa2048-g1`"),
+    m!(domain_memberships, "DomainMemberships", "Active Directory domains the instance is joined to"),
+    m!(copy_tags_to_snapshot, "CopyTagsToSnapshot", "whether tags are copied to snapshots"),
+    m!(monitoring_interval, "MonitoringInterval", "Enhanced Monitoring interval in seconds; 0 is off"),
+    m!(enhanced_monitoring_resource_arn, "EnhancedMonitoringResourceArn", "CloudWatch Logs stream receiving Enhanced Monitoring metrics"),
+    m!(monitoring_role_arn, "MonitoringRoleArn", "IAM role that sends Enhanced Monitoring metrics"),
+    m!(promotion_tier, "PromotionTier", "Aurora failover priority, 0 (first) to 15"),
+    m!(timezone, "Timezone", "time zone (SQL Server)"),
+    m!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled", "whether IAM database authentication is on"),
+    m!(database_insights_mode, "DatabaseInsightsMode", "Database Insights mode: `standard` or `advanced`"),
+    m!(performance_insights_enabled, "PerformanceInsightsEnabled", "whether Performance Insights is on"),
+    m!(performance_insights_kms_key_id, "PerformanceInsightsKMSKeyId", "KMS key encrypting Performance Insights data"),
+    m!(performance_insights_retention_period, "PerformanceInsightsRetentionPeriod", "days Performance Insights data is kept"),
+    m!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports", "log types exported to CloudWatch Logs"),
+    m!(processor_features, "ProcessorFeatures", "CPU settings of the class: name and value"),
+    m!(associated_roles, "AssociatedRoles", "IAM roles associated with the instance: ARN, feature, status"),
+    m!(listener_endpoint, "ListenerEndpoint", "SQL Server Always On listener endpoint: address, port, hosted zone"),
+    m!(max_allocated_storage, "MaxAllocatedStorage", "storage autoscaling limit in GiB"),
+    m!(automation_mode, "AutomationMode", "RDS Custom automation: `full` or `all-paused`"),
+    m!(resume_full_automation_mode_time, "ResumeFullAutomationModeTime", "RDS Custom: when paused automation resumes"),
+    m!(customer_owned_ip_enabled, "CustomerOwnedIpEnabled", "RDS on Outposts: whether a customer-owned IP address is used"),
+    m!(network_type, "NetworkType", "network type: `IPV4` or `DUAL`"),
+    m!(activity_stream_status, "ActivityStreamStatus", "database activity stream: `stopped`, `starting`, `started`, `stopping`"),
+    m!(activity_stream_kms_key_id, "ActivityStreamKmsKeyId", "KMS key encrypting the activity stream"),
+    m!(activity_stream_kinesis_stream_name, "ActivityStreamKinesisStreamName", "Kinesis stream of the activity stream"),
+    m!(activity_stream_mode, "ActivityStreamMode", "activity stream mode: `sync` or `async`"),
+    m!(activity_stream_engine_native_audit_fields_included, "ActivityStreamEngineNativeAuditFieldsIncluded", "whether the activity stream includes engine-native audit fields"),
+    m!(aws_backup_recovery_point_arn, "AwsBackupRecoveryPointArn", "AWS Backup recovery point"),
+    m!(db_instance_automated_backups_replications, "DBInstanceAutomatedBackupsReplications", "cross-Region replications of automated backups"),
+    m!(backup_target, "BackupTarget", "where backups are stored: `region`, `outposts` or `local`"),
+    m!(automatic_restart_time, "AutomaticRestartTime", "when a stopped instance is restarted automatically"),
+    m!(custom_iam_instance_profile, "CustomIamInstanceProfile", "RDS Custom: the EC2 instance profile"),
+    m!(activity_stream_policy_status, "ActivityStreamPolicyStatus", "activity stream policy: `locked`, `unlocked`, ..."),
+    m!(certificate_details, "CertificateDetails", "the server certificate: CA identifier and expiry (`valid_till`)"),
+    m!(db_system_id, "DBSystemId", "Oracle SID (the CDB name for a CDB)"),
+    m!(master_user_secret, "MasterUserSecret", "Secrets Manager secret of the master password: ARN, status, KMS key (not the password)"),
+    m!(read_replica_source_db_cluster_identifier, "ReadReplicaSourceDBClusterIdentifier", "for a replica of a Multi-AZ cluster: the source cluster"),
+    m!(percent_progress, "PercentProgress", "progress of the current storage operation, in percent"),
+    m!(multi_tenant, "MultiTenant", "whether an Oracle CDB holds several tenant databases"),
+    m!(dedicated_log_volume, "DedicatedLogVolume", "whether a dedicated log volume is on"),
+    m!(is_storage_config_upgrade_available, "IsStorageConfigUpgradeAvailable", "whether a storage file system upgrade is available"),
+    m!(engine_lifecycle_support, "EngineLifecycleSupport", "lifecycle support type: `open-source-rds-extended-support` or `...-disabled`"),
+    m!(additional_storage_volumes, "AdditionalStorageVolumes", "additional storage volumes and their settings"),
+    m!(storage_volume_status, "StorageVolumeStatus", "status of the storage volume"),
+    m!(storage_operation_status, "StorageOperationStatus", "status of the current storage operation"),
+    m!(storage_operation_percent_progress, "StorageOperationPercentProgress", "progress of the current storage operation, in percent"),
+    m!(db_capacity_reservation_identifier, "DBCapacityReservationIdentifier", "capacity reservation the instance uses"),
     shared_fields::certificate_valid_till(),
     shared_fields::certificate_days_left(),
     shared_fields::pending_maintenance_actions(
@@ -380,9 +357,23 @@ const TABLE_COLUMNS: &[&str] = &[
 ];
 
 impl Record for InstanceRecord {
-    const KIND: ResourceKind = ResourceKind::Instances;
+    const SPEC: KindSpec = KindSpec {
+        name: "instances",
+        noun: "instance",
+        about: "DB instances",
+        call: "DescribeDBInstances",
+        scope: Scope::Region,
+        iam_actions: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+        joins: &[Join::PendingMaintenance, Join::EngineSupport, Join::Price],
+        metric: KindMetric {
+            name: "rds_inventory_instances",
+            help: "DB instances listed by the last run, by account, region and engine.",
+            label: MetricLabel::Engine,
+            always: true,
+        },
+    };
     const DIFF: DiffKeys = DiffKeys {
-        kind: ResourceKind::Instances,
+        kind: Self::KIND,
         identifier: "db_instance_identifier",
         rename: "dbi_resource_id",
         volatile: &[
@@ -402,6 +393,10 @@ impl Record for InstanceRecord {
 
     fn account_id(&self) -> &str {
         &self.account_id
+    }
+
+    fn account_name(&self) -> &str {
+        &self.account_name
     }
 
     fn region(&self) -> &str {

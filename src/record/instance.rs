@@ -77,6 +77,11 @@ impl InstanceRecord {
     }
 
     /// The cluster the instance belongs to, when it is a member of one.
+    /// The instance's immutable resource id (`db-...`).
+    pub fn dbi_resource_id(&self) -> Option<&str> {
+        self.instance.dbi_resource_id.as_deref()
+    }
+
     pub fn db_cluster_identifier(&self) -> Option<&str> {
         self.instance.db_cluster_identifier.as_deref()
     }
@@ -222,10 +227,6 @@ impl InstanceRecord {
 }
 
 impl SharedSource for InstanceRecord {
-    fn engine_name(&self) -> Option<&str> {
-        self.engine.as_deref()
-    }
-
     fn certificate(&self) -> Option<&CertificateDetails> {
         self.instance.certificate_details.as_ref()
     }

@@ -12,7 +12,9 @@ mod columns;
 mod engine;
 mod fields;
 mod instance;
+mod item;
 mod json;
+pub mod kinds;
 mod schema;
 mod sdk_types;
 mod shape;
@@ -23,7 +25,7 @@ mod snapshot_fields;
 mod value;
 
 #[cfg(test)]
-mod guard_tests;
+pub(crate) mod guard_tests;
 #[cfg(test)]
 mod kind_tests;
 #[cfg(test)]
@@ -36,6 +38,10 @@ pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};
 pub use instance::InstanceRecord;
 pub use json::ToJson;
+pub use kinds::{
+    Calls, Join, Kind, KindChoice, KindVisitor, Page, Place, ResourceKind, RestoreAttributes,
+    Scope, Shareable,
+};
 #[cfg(test)]
 pub use schema::Field;
 pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
@@ -75,49 +81,6 @@ impl RecordContext {
         const NANOS_PER_DAY: i128 = 86_400 * 1_000_000_000;
         let days = (self.now.as_nanos() - time.as_nanos()).div_euclid(NANOS_PER_DAY);
         i64::try_from(days).unwrap_or(if days < 0 { i64::MIN } else { i64::MAX })
-    }
-}
-
-/// Every kind's `diff` keys, most specific identifier first: a record is of the first kind
-/// whose identifier it has (a snapshot also names its instance or cluster, an instance record
-/// its cluster). `DIFF_KEYS[0]` is the instances kind (two empty files).
-pub const DIFF_KEYS: [&DiffKeys; 4] = [
-    &InstanceRecord::DIFF,
-    &SnapshotRecord::DIFF,
-    &ClusterSnapshotRecord::DIFF,
-    &ClusterRecord::DIFF,
-];
-
-/// The kind of a record that has the fields `has` says it has, when it is one of ours.
-pub fn diff_keys_of(has: impl Fn(&str) -> bool) -> Option<&'static DiffKeys> {
-    let specific = [&SnapshotRecord::DIFF, &ClusterSnapshotRecord::DIFF];
-    specific
-        .into_iter()
-        .chain(DIFF_KEYS)
-        .find(|keys| has(keys.identifier))
-}
-
-/// One page of records of one kind, as the fetchers send them to the writer.
-#[derive(Debug)]
-pub enum Page {
-    Instances(Vec<InstanceRecord>),
-    Clusters(Vec<ClusterRecord>),
-    Snapshots(Vec<SnapshotRecord>),
-    ClusterSnapshots(Vec<ClusterSnapshotRecord>),
-}
-
-impl Page {
-    pub fn len(&self) -> usize {
-        match self {
-            Page::Instances(records) => records.len(),
-            Page::Clusters(records) => records.len(),
-            Page::Snapshots(records) => records.len(),
-            Page::ClusterSnapshots(records) => records.len(),
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 

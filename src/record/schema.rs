@@ -1,9 +1,9 @@
-//! What a field is: name, type, meaning, source and how it is read. The fields themselves are
-//! listed once, in `fields.rs`.
+//! What a field is: name, type, meaning, source and how it is read; what every kind's record
+//! provides ([`Record`]); and the one macro that makes a field of an SDK member ([`member!`]).
 
 use std::fmt;
 
-use crate::cli::ResourceKind;
+use super::kinds::{KindSpec, ResourceKind};
 
 use super::json::write_str;
 use super::shape::Shape;
@@ -23,10 +23,13 @@ pub struct DiffKeys {
 }
 
 /// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
-/// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters).
+/// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters, the
+/// kind's file in `kinds/` for the others).
 pub trait Record: Sized + Send + 'static {
+    /// What the kind is: name, call, scope, IAM actions, joins, metric.
+    const SPEC: KindSpec;
     /// The kind this record is one of.
-    const KIND: ResourceKind;
+    const KIND: ResourceKind = ResourceKind::named(Self::SPEC.name);
     /// The `table` format's columns when `--columns` is not given: what a person scans for.
     const TABLE_COLUMNS: &'static [&'static str];
     /// How `diff` matches and compares records of this kind.
@@ -34,6 +37,7 @@ pub trait Record: Sized + Send + 'static {
     /// Every field, in output order.
     fn fields() -> &'static [Field<Self>];
     fn account_id(&self) -> &str;
+    fn account_name(&self) -> &str;
     fn region(&self) -> &str;
     fn engine(&self) -> Option<&str>;
     /// The tags as a map.
@@ -49,6 +53,36 @@ pub trait Record: Sized + Send + 'static {
         None
     }
 }
+
+/// A record that holds one SDK item, the value its kind's call returned: what [`member!`] reads.
+pub trait HasItem {
+    type Item;
+    fn item(&self) -> &Self::Item;
+}
+
+/// A member of the kind's SDK item under its own snake_case name: the one way every kind's
+/// table names an SDK member. `$item` is the SDK type, `$call` the call and item it comes
+/// from (`"DescribeDBProxies DBProxy"`), `$aws` the member as AWS spells it.
+macro_rules! member {
+    ($item:ty, $call:expr, $name:ident, $aws:literal, $meaning:literal) => {
+        $crate::record::schema::Field {
+            name: stringify!($name),
+            meaning: $meaning,
+            source: $crate::record::schema::Source::Api {
+                call: $call,
+                aws: $aws,
+                sdk: stringify!($name),
+            },
+            shape: || $crate::record::shape::shape_of(|v: &$item| &v.$name),
+            read: |r, _| {
+                $crate::record::value::AsFieldValue::field_value(
+                    &$crate::record::schema::HasItem::item(r).$name,
+                )
+            },
+        }
+    };
+}
+pub(crate) use member;
 
 /// One output field of records of type `R`.
 pub struct Field<R> {
@@ -161,21 +195,21 @@ mod tests {
 
     /// A kind's generated table, as `rds-inventory fields --kind KIND -f markdown` prints it.
     fn markdown_table_of(kind: ResourceKind) -> String {
-        match kind {
-            ResourceKind::Instances => markdown_table::<InstanceRecord>(),
-            ResourceKind::Clusters => markdown_table::<crate::record::ClusterRecord>(),
-            ResourceKind::Snapshots => markdown_table::<crate::record::SnapshotRecord>(),
-            ResourceKind::ClusterSnapshots => {
-                markdown_table::<crate::record::ClusterSnapshotRecord>()
+        struct Markdown;
+        impl crate::record::KindVisitor for Markdown {
+            type Output = String;
+            fn visit<K: crate::record::Kind>(self) -> String {
+                markdown_table::<K>()
             }
         }
+        kind.visit(Markdown)
     }
 
     #[test]
     fn docs_field_tables_are_the_schema_of_every_kind() {
         let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fields.md"))
             .expect("docs/fields.md");
-        for kind in ResourceKind::ALL {
+        for kind in crate::record::kinds::ALL {
             let start = format!("<!-- fields:{}:start -->\n", kind.name());
             let end = format!("<!-- fields:{}:end -->", kind.name());
             let table = doc

@@ -15,30 +15,27 @@ use aws_sdk_rds::types::{
     UpgradeRolloutOrder, VpcSecurityGroupMembership, WriteForwardingStatus,
 };
 
-use super::json::{write_str, Object, ToJson};
-use super::shape::{shape_of, HasShape, Shape};
-use super::value::{AsFieldValue, FieldValue};
-
 /// An enum of the SDK is written as AWS spells it.
 macro_rules! sdk_enums {
     ($($ty:ident)*) => {$(
-        impl ToJson for $ty {
+        impl $crate::record::json::ToJson for $ty {
             fn write_json(&self, out: &mut Vec<u8>) {
-                write_str(out, self.as_str());
+                $crate::record::json::write_str(out, self.as_str());
             }
         }
-        impl AsFieldValue for $ty {
-            fn field_value(&self) -> FieldValue<'_> {
-                FieldValue::Text(self.as_str())
+        impl $crate::record::value::AsFieldValue for $ty {
+            fn field_value(&self) -> $crate::record::value::FieldValue<'_> {
+                $crate::record::value::FieldValue::Text(self.as_str())
             }
         }
-        impl HasShape for $ty {
-            fn shape() -> Shape {
-                Shape::Text
+        impl $crate::record::shape::HasShape for $ty {
+            fn shape() -> $crate::record::shape::Shape {
+                $crate::record::shape::Shape::Text
             }
         }
     )*};
 }
+pub(crate) use sdk_enums;
 
 sdk_enums! {
     ActivityStreamMode ActivityStreamPolicyStatus ActivityStreamStatus AutomationMode
@@ -53,21 +50,24 @@ macro_rules! sdk_structs {
     (@value $value:expr, $via:path) => { $via(&$value) };
     ($($ty:ident { $($member:ident $(=> $via:path)?),* $(,)? })*) => {
     $(
-        impl ToJson for $ty {
+        impl $crate::record::json::ToJson for $ty {
             fn write_json(&self, out: &mut Vec<u8>) {
-                let mut object = Object::start(out);
-                $(object.member(stringify!($member), &sdk_structs!(@value self.$member $(, $via)?));)*
+                let mut object = $crate::record::json::Object::start(out);
+                $(object.member(stringify!($member), &$crate::record::sdk_types::sdk_structs!(@value self.$member $(, $via)?));)*
                 object.end();
             }
         }
-        impl AsFieldValue for $ty {
-            fn field_value(&self) -> FieldValue<'_> {
-                FieldValue::Nested(self)
+        impl $crate::record::value::AsFieldValue for $ty {
+            fn field_value(&self) -> $crate::record::value::FieldValue<'_> {
+                $crate::record::value::FieldValue::Nested(self)
             }
         }
-        impl HasShape for $ty {
-            fn shape() -> Shape {
-                Shape::Object(vec![$((stringify!($member), shape_of(|v: &$ty| &v.$member))),*])
+        impl $crate::record::shape::HasShape for $ty {
+            fn shape() -> $crate::record::shape::Shape {
+                $crate::record::shape::Shape::Object(vec![$((
+                    stringify!($member),
+                    $crate::record::shape::shape_of(|v: &$ty| &v.$member),
+                )),*])
             }
         }
     )*
@@ -75,7 +75,7 @@ macro_rules! sdk_structs {
         /// empty value (which names every member the SDK has), for the test that notices
         /// new SDK members.
         #[cfg(test)]
-        pub fn sdk_structs() -> Vec<(&'static str, &'static [&'static str], String)> {
+        pub(crate) fn nested_structs() -> Vec<(&'static str, &'static [&'static str], String)> {
             vec![$((
                 stringify!($ty),
                 &[$(stringify!($member)),*],
@@ -84,6 +84,8 @@ macro_rules! sdk_structs {
         }
     };
 }
+
+pub(crate) use sdk_structs;
 
 /// A password AWS reports as pending: its presence is kept, never its value.
 fn redacted(value: &Option<String>) -> Option<&'static str> {

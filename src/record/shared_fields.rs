@@ -4,14 +4,74 @@
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::CertificateDetails;
 
-use super::schema::{Field, Source};
+use super::item::Derived;
+use super::schema::{Field, Record, Source};
 use super::shape::{shape_of, Shape};
 use super::value::{AsFieldValue, FieldValue};
 use super::{service_of, Joined};
 
+/// The run's own fields, first in every kind: the account the record was listed in.
+pub const fn account_id<R: Record>() -> Field<R> {
+    Field {
+        name: "account_id",
+        meaning: "the account's 12-digit id",
+        source: Source::Run("`id` in the accounts file"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(r.account_id()),
+    }
+}
+
+pub const fn account_name<R: Record>() -> Field<R> {
+    Field {
+        name: "account_name",
+        meaning: "the account's name (default: its id)",
+        source: Source::Run("`name` in the accounts file"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(r.account_name()),
+    }
+}
+
+/// `meaning` says what was listed there ("the region the cluster was listed in").
+pub const fn region<R: Record>(meaning: &'static str) -> Field<R> {
+    Field {
+        name: "region",
+        meaning,
+        source: Source::Run("the region listed"),
+        shape: || Shape::Text,
+        read: |r, _| FieldValue::Text(r.region()),
+    }
+}
+
+/// Whole days since the resource was created.
+pub const fn age_days<R: Derived>(meaning: &'static str, source: &'static str) -> Field<R> {
+    Field {
+        name: "age_days",
+        meaning,
+        source: Source::Derived(source),
+        shape: || Shape::Number,
+        read: |r, context| match r.created() {
+            Some(created) => FieldValue::Int(context.days_since(created)),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+/// Whether the resource the record was made from is still there.
+pub const fn source_exists<R: Derived>(meaning: &'static str, source: &'static str) -> Field<R> {
+    Field {
+        name: "source_exists",
+        meaning,
+        source: Source::Derived(source),
+        shape: || Shape::Boolean,
+        read: |r, _| match r.source_exists() {
+            Some(exists) => FieldValue::Bool(exists),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
 /// What the shared fields read from a record of any kind.
 pub trait SharedSource: 'static {
-    fn engine_name(&self) -> Option<&str>;
     fn certificate(&self) -> Option<&CertificateDetails>;
     fn joined(&self) -> &Joined;
 }
@@ -91,12 +151,12 @@ pub const fn extended_support_end_date<R: SharedSource>() -> Field<R> {
     }
 }
 
-pub const fn service<R: SharedSource>() -> Field<R> {
+pub const fn service<R: Record>() -> Field<R> {
     Field {
         name: "service",
         meaning: "the AWS service: `rds`, `docdb` (DocumentDB) or `neptune`, from the engine",
         source: Source::Derived("engine"),
         shape: || Shape::Text,
-        read: |r, _| service_of(r.engine_name()).map_or(FieldValue::Absent, FieldValue::Text),
+        read: |r, _| service_of(r.engine()).map_or(FieldValue::Absent, FieldValue::Text),
     }
 }

@@ -92,10 +92,6 @@ macro_rules! snapshot_record {
         }
 
         impl SharedSource for $record {
-            fn engine_name(&self) -> Option<&str> {
-                self.$field.engine.as_deref()
-            }
-
             fn certificate(&self) -> Option<&CertificateDetails> {
                 None
             }

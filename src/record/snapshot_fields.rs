@@ -5,50 +5,48 @@
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{DbClusterSnapshot, DbSnapshot};
 
-use super::schema::{DiffKeys, Field, Record, Source};
+use super::item::Derived;
+use super::kinds::{KindMetric, KindSpec, MetricLabel, Scope};
+use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::sharing::Sharing;
 use super::snapshot::{ClusterSnapshotRecord, SnapshotExtras, SnapshotRecord};
 use super::value::{AsFieldValue, FieldValue, TagView};
-use crate::cli::ResourceKind;
 
 /// What the derived snapshot fields read from a record of either snapshot kind.
-trait SnapshotSource: 'static {
+trait SnapshotSource: Derived + 'static {
     fn extras(&self) -> &SnapshotExtras;
-    fn created(&self) -> Option<&DateTime>;
 }
 
-impl SnapshotSource for SnapshotRecord {
-    fn extras(&self) -> &SnapshotExtras {
-        &self.extras
-    }
-    fn created(&self) -> Option<&DateTime> {
-        self.snapshot.snapshot_create_time.as_ref()
-    }
-}
+/// The two snapshot records hold their SDK value alike.
+macro_rules! snapshot_source {
+    ($record:ident, $sdk:ident) => {
+        impl SnapshotSource for $record {
+            fn extras(&self) -> &SnapshotExtras {
+                &self.extras
+            }
+        }
 
-impl SnapshotSource for ClusterSnapshotRecord {
-    fn extras(&self) -> &SnapshotExtras {
-        &self.extras
-    }
-    fn created(&self) -> Option<&DateTime> {
-        self.snapshot.snapshot_create_time.as_ref()
-    }
-}
+        impl Derived for $record {
+            fn created(&self) -> Option<&DateTime> {
+                self.snapshot.snapshot_create_time.as_ref()
+            }
+            fn source_exists(&self) -> Option<bool> {
+                self.extras.source_exists
+            }
+        }
 
-/// The run's own fields: which account and region the snapshot was listed in.
-macro_rules! run_field {
-    ($name:ident, $meaning:literal, $source:literal) => {
-        Field {
-            name: stringify!($name),
-            meaning: $meaning,
-            source: Source::Run($source),
-            shape: || Shape::Text,
-            read: |r, _| FieldValue::Text(&r.$name),
+        impl HasItem for $record {
+            type Item = $sdk;
+            fn item(&self) -> &$sdk {
+                &self.snapshot
+            }
         }
     };
 }
+snapshot_source!(SnapshotRecord, DbSnapshot);
+snapshot_source!(ClusterSnapshotRecord, DbClusterSnapshot);
 
 const fn shared_publicly<R: SnapshotSource>(call: &'static str) -> Field<R> {
     Field {
@@ -89,56 +87,21 @@ const fn shared_with_outside_accounts<R: SnapshotSource>() -> Field<R> {
     }
 }
 
-const fn age_days<R: SnapshotSource>() -> Field<R> {
-    Field {
-        name: "age_days",
-        meaning: "whole days from `snapshot_create_time` to the run's start, rounded down",
-        source: Source::Derived("snapshot_create_time and the run's start"),
-        shape: || Shape::Number,
-        read: |r, context| match r.created() {
-            Some(created) => FieldValue::Int(context.days_since(created)),
-            None => FieldValue::Absent,
-        },
-    }
-}
-
-const fn source_exists<R: SnapshotSource>(meaning: &'static str, source: &'static str) -> Field<R> {
-    Field {
-        name: "source_exists",
-        meaning,
-        source: Source::Derived(source),
-        shape: || Shape::Boolean,
-        read: |r, _| r.extras().source_exists.field_value(),
-    }
-}
-
 /// Where a DB snapshot's own members come from.
 const SNAPSHOT_CALL: &str = "DescribeDBSnapshots DBSnapshot";
 
 /// A member of `DbSnapshot` under its own snake_case name.
 macro_rules! snapshot_member {
-    ($name:ident, $aws:literal, $meaning:literal) => {
-        Field {
-            name: stringify!($name),
-            meaning: $meaning,
-            source: Source::Api {
-                call: SNAPSHOT_CALL,
-                aws: $aws,
-                sdk: stringify!($name),
-            },
-            shape: || shape_of(|s: &DbSnapshot| &s.$name),
-            read: |r: &SnapshotRecord, _| r.snapshot.$name.field_value(),
-        }
-    };
+    ($($member:tt)*) => { member!(DbSnapshot, SNAPSHOT_CALL, $($member)*) };
 }
 
 /// Every DB snapshot field, in output order: who and where, the SDK's members in the SDK's
 /// order, then who can restore it and what rds-inventory derives.
 #[rustfmt::skip]
 pub const SNAPSHOT_FIELDS: &[Field<SnapshotRecord>] = &[
-    run_field!(account_id, "the account's 12-digit id", "`id` in the accounts file"),
-    run_field!(account_name, "the account's name (default: its id)", "`name` in the accounts file"),
-    run_field!(region, "the region the snapshot was listed in", "the region listed"),
+    shared_fields::account_id(),
+    shared_fields::account_name(),
+    shared_fields::region("the region the snapshot was listed in"),
     snapshot_member!(db_snapshot_identifier, "DBSnapshotIdentifier", "the snapshot's name, unique per account and region (`rds:` prefix: automated; `awsbackup:`: AWS Backup)"),
     snapshot_member!(db_instance_identifier, "DBInstanceIdentifier", "the DB instance the snapshot was taken from"),
     snapshot_member!(snapshot_create_time, "SnapshotCreateTime", "when the snapshot was taken"),
@@ -190,8 +153,11 @@ pub const SNAPSHOT_FIELDS: &[Field<SnapshotRecord>] = &[
     shared_publicly("DescribeDBSnapshotAttributes restore (manual snapshots)"),
     shared_with_accounts("DescribeDBSnapshotAttributes restore (manual snapshots)"),
     shared_with_outside_accounts(),
-    age_days(),
-    source_exists(
+    shared_fields::age_days(
+        "whole days from `snapshot_create_time` to the run's start, rounded down",
+        "snapshot_create_time and the run's start",
+    ),
+    shared_fields::source_exists(
         "whether `db_instance_identifier` is an instance of this account-region in this run; null unless the run lists instances",
         "db_instance_identifier and the run's instances",
     ),
@@ -203,27 +169,15 @@ const CLUSTER_SNAPSHOT_CALL: &str = "DescribeDBClusterSnapshots DBClusterSnapsho
 
 /// A member of `DbClusterSnapshot` under its own snake_case name.
 macro_rules! cluster_snapshot_member {
-    ($name:ident, $aws:literal, $meaning:literal) => {
-        Field {
-            name: stringify!($name),
-            meaning: $meaning,
-            source: Source::Api {
-                call: CLUSTER_SNAPSHOT_CALL,
-                aws: $aws,
-                sdk: stringify!($name),
-            },
-            shape: || shape_of(|s: &DbClusterSnapshot| &s.$name),
-            read: |r: &ClusterSnapshotRecord, _| r.snapshot.$name.field_value(),
-        }
-    };
+    ($($member:tt)*) => { member!(DbClusterSnapshot, CLUSTER_SNAPSHOT_CALL, $($member)*) };
 }
 
 /// Every DB cluster snapshot field, in output order.
 #[rustfmt::skip]
 pub const CLUSTER_SNAPSHOT_FIELDS: &[Field<ClusterSnapshotRecord>] = &[
-    run_field!(account_id, "the account's 12-digit id", "`id` in the accounts file"),
-    run_field!(account_name, "the account's name (default: its id)", "`name` in the accounts file"),
-    run_field!(region, "the region the snapshot was listed in", "the region listed"),
+    shared_fields::account_id(),
+    shared_fields::account_name(),
+    shared_fields::region("the region the snapshot was listed in"),
     cluster_snapshot_member!(availability_zones, "AvailabilityZones", "Availability Zones where instances restored from it can be created"),
     cluster_snapshot_member!(db_cluster_snapshot_identifier, "DBClusterSnapshotIdentifier", "the snapshot's name, unique per account and region (`rds:` prefix: automated)"),
     cluster_snapshot_member!(db_cluster_identifier, "DBClusterIdentifier", "the DB cluster the snapshot was taken from"),
@@ -262,8 +216,11 @@ pub const CLUSTER_SNAPSHOT_FIELDS: &[Field<ClusterSnapshotRecord>] = &[
     shared_publicly("DescribeDBClusterSnapshotAttributes restore (manual snapshots)"),
     shared_with_accounts("DescribeDBClusterSnapshotAttributes restore (manual snapshots)"),
     shared_with_outside_accounts(),
-    age_days(),
-    source_exists(
+    shared_fields::age_days(
+        "whole days from `snapshot_create_time` to the run's start, rounded down",
+        "snapshot_create_time and the run's start",
+    ),
+    shared_fields::source_exists(
         "whether `db_cluster_identifier` is a cluster of this account-region in this run; null unless the run lists clusters",
         "db_cluster_identifier and the run's clusters",
     ),
@@ -274,11 +231,25 @@ pub const CLUSTER_SNAPSHOT_FIELDS: &[Field<ClusterSnapshotRecord>] = &[
 const SNAPSHOT_VOLATILE: &[&str] = &["age_days", "percent_progress"];
 
 impl Record for SnapshotRecord {
-    const KIND: ResourceKind = ResourceKind::Snapshots;
+    const SPEC: KindSpec = KindSpec {
+        name: "snapshots",
+        noun: "snapshot",
+        about: "the account's own DB snapshots: manual, automated, AWS Backup",
+        call: "DescribeDBSnapshots",
+        scope: Scope::Region,
+        iam_actions: &["rds:DescribeDBSnapshots", "rds:DescribeDBSnapshotAttributes"],
+        joins: &[],
+        metric: KindMetric {
+            name: "rds_inventory_snapshots",
+            help: "DB snapshots and DB cluster snapshots listed by the last run, by account, region and kind.",
+            label: MetricLabel::Kind,
+            always: false,
+        },
+    };
     // Snapshots cannot be renamed: the ARN (which holds the identifier) never pairs a removal
     // with an addition.
     const DIFF: DiffKeys = DiffKeys {
-        kind: ResourceKind::Snapshots,
+        kind: Self::KIND,
         identifier: "db_snapshot_identifier",
         rename: "db_snapshot_arn",
         volatile: SNAPSHOT_VOLATILE,
@@ -304,6 +275,10 @@ impl Record for SnapshotRecord {
         &self.account_id
     }
 
+    fn account_name(&self) -> &str {
+        &self.account_name
+    }
+
     fn region(&self) -> &str {
         &self.region
     }
@@ -322,9 +297,26 @@ impl Record for SnapshotRecord {
 }
 
 impl Record for ClusterSnapshotRecord {
-    const KIND: ResourceKind = ResourceKind::ClusterSnapshots;
+    const SPEC: KindSpec = KindSpec {
+        name: "cluster-snapshots",
+        noun: "cluster snapshot",
+        about: "the account's own DB cluster snapshots: manual and automated",
+        call: "DescribeDBClusterSnapshots",
+        scope: Scope::Region,
+        iam_actions: &[
+            "rds:DescribeDBClusterSnapshots",
+            "rds:DescribeDBClusterSnapshotAttributes",
+        ],
+        joins: &[],
+        metric: KindMetric {
+            name: "rds_inventory_snapshots",
+            help: "DB snapshots and DB cluster snapshots listed by the last run, by account, region and kind.",
+            label: MetricLabel::Kind,
+            always: false,
+        },
+    };
     const DIFF: DiffKeys = DiffKeys {
-        kind: ResourceKind::ClusterSnapshots,
+        kind: Self::KIND,
         identifier: "db_cluster_snapshot_identifier",
         rename: "db_cluster_snapshot_arn",
         volatile: SNAPSHOT_VOLATILE,
@@ -348,6 +340,10 @@ impl Record for ClusterSnapshotRecord {
 
     fn account_id(&self) -> &str {
         &self.account_id
+    }
+
+    fn account_name(&self) -> &str {
+        &self.account_name
     }
 
     fn region(&self) -> &str {

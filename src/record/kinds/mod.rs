@@ -1,0 +1,588 @@
+//! The kind registry: every resource kind rds-inventory lists, each defined once, in one file
+//! of this folder (or, for the first four, beside its schema in `record/`), and registered by
+//! one line in [`registry!`] below. Everything that differs between kinds — name, API call and
+//! paging, scope, IAM actions, schema, `diff` keys, table columns, metrics, accepted `--with`
+//! joins, and the listing hooks (cluster link, snapshot sharing, `source_exists`) — is in the
+//! kind's definition; plan, fetch, sinks, summary, metrics, progress, `diff`, `fields`, clap
+//! and the generated docs iterate [`ALL`] or [`ResourceKind::visit`], and match on no kind.
+
+/// Builds the registry from one list of record types: [`ALL`], the specs and the dispatch from
+/// a [`ResourceKind`] to its type. Not a `match` to keep in step: the list is the only place
+/// a kind is named.
+macro_rules! registry {
+    ($($module:ident :: $kind:ident),+ $(,)?) => {
+        $(pub mod $module;)+
+        $(pub use $module::$kind;)+
+
+        /// Every kind's spec, in registry order.
+        const SPECS: &[&KindSpec] = &[$(&<$kind as Record>::SPEC),+];
+
+        /// Every kind's `diff` keys, in registry order.
+        const DIFFS: &[&super::DiffKeys] = &[$(&<$kind as Record>::DIFF),+];
+
+        /// How many kinds there are.
+        pub const COUNT: usize = SPECS.len();
+
+        impl ResourceKind {
+            /// Calls `visitor` with the record type of this kind.
+            pub fn visit<V: KindVisitor>(self, visitor: V) -> V::Output {
+                let mut position = 0u8;
+                $(
+                    if self.0 == position {
+                        return visitor.visit::<$kind>();
+                    }
+                    position += 1;
+                )+
+                unreachable!("kind {} of {position}: only the registry makes kinds", self.0)
+            }
+        }
+    };
+}
+
+/// One page of a paginated Describe call at `marker`, as a kind's [`Kind::page`] returns it:
+/// `$operation` is the SDK's method, `$items` the output member holding the page's items.
+macro_rules! list_page {
+    ($calls:expr, $marker:expr, $operation:ident, $items:ident) => {{
+        let marker: Option<String> = $marker;
+        let calls = $calls;
+        async move {
+            let page = calls
+                .call(|client, signed| {
+                    client
+                        .$operation()
+                        .max_records($crate::record::kinds::PAGE_SIZE)
+                        .set_marker(marker.clone())
+                        .customize()
+                        .config_override(signed)
+                        .send()
+                })
+                .await?;
+            Ok($crate::record::kinds::Listed {
+                items: page.$items.unwrap_or_default(),
+                marker: page.marker,
+            })
+        }
+    }};
+}
+
+use std::any::Any;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use aws_sdk_rds::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_rds::types::DbCluster;
+
+use super::schema::Record;
+use super::{ClusterListing, Joinable, Sharing};
+
+/// The largest page every listing call allows: fewest calls per item. (DescribeDBProxies and
+/// DescribeBlueGreenDeployments take 20-100, the others 20-100 too.)
+pub const PAGE_SIZE: i32 = 100;
+
+/// One page of a listing: its items and the marker of the next page (None: the last).
+#[derive(Debug)]
+pub struct Listed<T> {
+    pub items: Vec<T>,
+    pub marker: Option<String>,
+}
+
+// The kinds, in the order a run lists them: a kind after the kinds its `source_exists`
+// looks in, so that the answer can come from the same run. ONE line per kind.
+registry! {
+    instances::InstanceRecord,
+    clusters::ClusterRecord,
+    snapshots::SnapshotRecord,
+    cluster_snapshots::ClusterSnapshotRecord,
+    automated_backups::AutomatedBackupRecord,
+    cluster_automated_backups::ClusterAutomatedBackupRecord,
+    proxies::ProxyRecord,
+    blue_green_deployments::BlueGreenDeploymentRecord,
+    global_clusters::GlobalClusterRecord,
+}
+
+/// A resource kind: a position in the registry. Made only by the registry, so every value
+/// names a registered kind.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceKind(u8);
+
+/// Where a kind's resources live, which decides how often a run lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Per region: every (account, region) target lists it.
+    Region,
+    /// Account-wide: the API answers the same from every region, so it is listed once per
+    /// account, by the account's first target.
+    Account,
+}
+
+/// Data `--with` joins into records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Join {
+    /// pending_maintenance_actions
+    PendingMaintenance,
+    /// engine_major_version, standard_support_end_date, extended_support_end_date
+    EngineSupport,
+    /// price_currency, price_hourly, price_monthly, price_components, price_missing
+    Price,
+}
+
+impl Join {
+    pub const ALL: [Join; 3] = [Join::PendingMaintenance, Join::EngineSupport, Join::Price];
+
+    /// The name in `--with` and `with = [...]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Join::PendingMaintenance => "pending-maintenance",
+            Join::EngineSupport => "engine-support",
+            Join::Price => "price",
+        }
+    }
+
+    /// The fields it fills, for `--help`.
+    pub fn fields(self) -> &'static str {
+        match self {
+            Join::PendingMaintenance => "pending_maintenance_actions",
+            Join::EngineSupport => {
+                "engine_major_version, standard_support_end_date, extended_support_end_date"
+            }
+            Join::Price => {
+                "price_currency, price_hourly, price_monthly, price_components, price_missing \
+                 (implies engine-support, for the Extended Support surcharge)"
+            }
+        }
+    }
+}
+
+/// How `--metrics` counts a kind's records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindMetric {
+    /// The metric's name; kinds may share one, told apart by a `kind` label.
+    pub name: &'static str,
+    pub help: &'static str,
+    /// The labels after account and region.
+    pub label: MetricLabel,
+    /// Written even when the run does not list the kind (zero samples), as the instances
+    /// metric always was.
+    pub always: bool,
+}
+
+/// The last label of a kind's count metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MetricLabel {
+    /// `engine`, from the record's engine (`unknown` when it has none).
+    Engine,
+    /// `kind`, the kind's name (for a metric several kinds share).
+    Kind,
+}
+
+/// What a kind is, as data: everything but its record type and calls.
+#[derive(Debug)]
+pub struct KindSpec {
+    /// The name in `--kind`, `kinds = [...]`, `{kind}`, the summary and the metrics.
+    pub name: &'static str,
+    /// One resource, in messages ("the same snapshot twice").
+    pub noun: &'static str,
+    /// One line for `--kind`'s help and docs.
+    pub about: &'static str,
+    /// The AWS call that lists it.
+    pub call: &'static str,
+    pub scope: Scope,
+    /// The IAM actions listing it needs (every call of the kind, follow-up calls included).
+    pub iam_actions: &'static [&'static str],
+    /// The `--with` joins that fill its records.
+    pub joins: &'static [Join],
+    pub metric: KindMetric,
+}
+
+/// A kind's record type chosen by its [`ResourceKind`]: what generic code does with each kind.
+pub trait KindVisitor {
+    type Output;
+    fn visit<K: Kind>(self) -> Self::Output;
+}
+
+/// Every kind, in the order a run lists them.
+pub const ALL: [ResourceKind; COUNT] = {
+    let mut all = [ResourceKind(0); COUNT];
+    let mut i = 0;
+    while i < COUNT {
+        all[i] = ResourceKind(i as u8);
+        i += 1;
+    }
+    all
+};
+
+/// Byte-wise string equality, usable in `const` (kinds are looked up by name at compile time).
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+impl ResourceKind {
+    /// The kind named `name`; a name no kind has fails the build (this runs in `const`).
+    pub const fn named(name: &str) -> ResourceKind {
+        let mut i = 0;
+        while i < COUNT {
+            if same(SPECS[i].name, name) {
+                return ResourceKind(i as u8);
+            }
+            i += 1;
+        }
+        panic!("no kind of that name in the registry")
+    }
+
+    /// The kind named `name` in `--kind`, the accounts file or a summary.
+    pub fn from_name(name: &str) -> Option<ResourceKind> {
+        ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The default kind of a run: DB instances.
+    pub const INSTANCES: ResourceKind = ResourceKind::named("instances");
+
+    pub fn spec(self) -> &'static KindSpec {
+        SPECS[usize::from(self.0)]
+    }
+
+    /// The name in `--kind`, `kinds = [...]`, `{kind}` and the summary.
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The AWS call that lists the kind.
+    pub fn call(self) -> &'static str {
+        self.spec().call
+    }
+
+    pub fn scope(self) -> Scope {
+        self.spec().scope
+    }
+
+    /// How `diff` matches and compares records of this kind.
+    pub fn diff_keys(self) -> &'static super::DiffKeys {
+        DIFFS[usize::from(self.0)]
+    }
+
+    /// The `table` format's default columns.
+    pub fn table_columns(self) -> &'static [&'static str] {
+        struct Columns;
+        impl KindVisitor for Columns {
+            type Output = &'static [&'static str];
+            fn visit<K: Kind>(self) -> Self::Output {
+                K::TABLE_COLUMNS
+            }
+        }
+        self.visit(Columns)
+    }
+
+    /// Whether its records can be shared (snapshots): who may restore them is asked.
+    pub fn shareable(self) -> bool {
+        struct Shares;
+        impl KindVisitor for Shares {
+            type Output = bool;
+            fn visit<K: Kind>(self) -> bool {
+                K::RESTORE_ATTRIBUTES.is_some()
+            }
+        }
+        self.visit(Shares)
+    }
+
+    /// The names of the kind's fields, in output order.
+    pub fn field_names(self) -> Vec<&'static str> {
+        struct Names;
+        impl KindVisitor for Names {
+            type Output = Vec<&'static str>;
+            fn visit<K: Kind>(self) -> Self::Output {
+                K::fields().iter().map(|f| f.name).collect()
+            }
+        }
+        self.visit(Names)
+    }
+}
+
+impl fmt::Debug for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for ResourceKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for ResourceKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ResourceKind {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        ResourceKind::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown kind `{name}`, expected {}", names()))
+        })
+    }
+}
+
+/// "instances, clusters, ..." for messages.
+pub fn names() -> String {
+    ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// A value of `--kind` or `kinds = [...]`: one kind, or all of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindChoice {
+    One(ResourceKind),
+    All,
+}
+
+/// Every choice, for clap: each kind, then `all`.
+pub const CHOICES: [KindChoice; COUNT + 1] = {
+    let mut choices = [KindChoice::All; COUNT + 1];
+    let mut i = 0;
+    while i < COUNT {
+        choices[i] = KindChoice::One(ALL[i]);
+        i += 1;
+    }
+    choices
+};
+
+impl KindChoice {
+    pub fn name(self) -> &'static str {
+        match self {
+            KindChoice::One(kind) => kind.name(),
+            KindChoice::All => "all",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<KindChoice> {
+        CHOICES.into_iter().find(|c| c.name() == name)
+    }
+
+    /// The kinds the choices name, each once, in [`ALL`] order; none: instances.
+    pub fn resolve(choices: &[KindChoice]) -> Vec<ResourceKind> {
+        if choices.is_empty() {
+            return vec![ResourceKind::INSTANCES];
+        }
+        ALL.into_iter()
+            .filter(|kind| {
+                choices
+                    .iter()
+                    .any(|c| *c == KindChoice::All || *c == KindChoice::One(*kind))
+            })
+            .collect()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for KindChoice {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        KindChoice::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown kind `{name}`, expected one of {}, all",
+                names()
+            ))
+        })
+    }
+}
+
+/// Which account and region a record was listed in.
+#[derive(Debug, Clone, Copy)]
+pub struct Place<'a> {
+    pub account_id: &'a str,
+    pub account_name: &'a str,
+    pub region: &'a str,
+}
+
+/// The one way a kind's calls are made: signed as the target's account, retried, refreshed
+/// and throttled by the fetch layer (`fetch::TargetCalls`). `request` builds the call from the
+/// region's client and the per-call signing override.
+pub trait Calls: Send {
+    /// A call that failed for good.
+    type Failure: Send;
+
+    fn call<T, E, F, Fut>(
+        &mut self,
+        request: F,
+    ) -> impl Future<Output = Result<T, Self::Failure>> + Send
+    where
+        T: Send,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+        F: Fn(&aws_sdk_rds::Client, aws_sdk_rds::config::Builder) -> Fut + Send + Sync,
+        Fut: Future<Output = Result<T, SdkError<E>>> + Send;
+}
+
+/// Which attribute call says who may restore a kind's records (the phase its failures are
+/// reported under).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestoreAttributes {
+    DbSnapshot,
+    DbClusterSnapshot,
+}
+
+/// Whether a record can be shared, for the sharing hook.
+pub enum Shareable<'a> {
+    /// Manual: ask who may restore the one named so.
+    Ask(&'a str),
+    /// Automated or AWS Backup: nobody else may restore it.
+    Never,
+    /// Manual, but without an identifier to ask with.
+    Unknown,
+}
+
+/// A resource kind's definition: its schema (through [`Record`]), its listing call and the
+/// hooks the generic listing (`fetch`) calls. Every hook has a default that does nothing.
+pub trait Kind: Record + Send + Sync {
+    /// One item of the listing, as the SDK returns it.
+    type Item: Send + std::fmt::Debug;
+
+    /// One page of the listing at `marker` (None: the first).
+    fn page<C: Calls>(
+        calls: &mut C,
+        marker: Option<String>,
+    ) -> impl Future<Output = Result<Listed<Self::Item>, C::Failure>> + Send;
+
+    fn from_item(place: &Place<'_>, item: Self::Item) -> Self;
+
+    /// The names other kinds' records give this resource (identifier, resource id), for
+    /// their `source_exists`.
+    fn names(&self) -> [Option<&str>; 2] {
+        [None, None]
+    }
+
+    /// The kind and name of the resource this record was made from, whose existence
+    /// `source_exists` reports.
+    fn source(&self) -> Option<(ResourceKind, &str)> {
+        None
+    }
+
+    fn set_source_exists(&mut self, _exists: Option<bool>) {}
+
+    /// Who may restore it: the attribute call that asks, when the kind can be shared.
+    const RESTORE_ATTRIBUTES: Option<RestoreAttributes> = None;
+
+    fn shareable(&self) -> Shareable<'_> {
+        Shareable::Never
+    }
+
+    /// The values of the `restore` attribute of the record named `id`: account ids, or `all`.
+    fn restore_values<C: Calls>(
+        _calls: &mut C,
+        _id: &str,
+    ) -> impl Future<Output = Result<Vec<String>, C::Failure>> + Send {
+        async { Ok(Vec::new()) }
+    }
+
+    fn set_sharing(&mut self, _sharing: Option<Sharing>) {}
+
+    /// The DB cluster whose settings are in force for this record (instances).
+    fn cluster_member(&self) -> Option<&str> {
+        None
+    }
+
+    fn set_cluster(&mut self, _cluster: Option<Arc<DbCluster>>) {}
+
+    /// The records of this kind in a DB cluster listing the run already made for cluster
+    /// members: `Some` only for the clusters kind, which then needs no call of its own.
+    fn from_cluster_listing(_listing: &ClusterListing, _place: &Place<'_>) -> Option<Vec<Self>> {
+        None
+    }
+
+    /// The record as `--with pending-maintenance` / `engine-support` fill it.
+    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send)> {
+        None
+    }
+
+    /// The records as `--with price` prices them (instances).
+    fn priced(_records: &mut [Self]) -> Option<&mut [InstanceRecord]> {
+        None
+    }
+
+    /// An item with no member set, whose `Debug` names every member the SDK has (the guard
+    /// test that notices members the SDK adds).
+    #[cfg(test)]
+    fn empty_item() -> Self::Item;
+
+    /// The SDK structures inside the item that the kind writes (`sdk_structs!`), for the
+    /// same guard test.
+    #[cfg(test)]
+    fn nested_structs() -> Vec<(&'static str, &'static [&'static str], String)> {
+        Vec::new()
+    }
+}
+
+/// One page of records of one kind, as the fetchers send them to the writer.
+pub struct Page {
+    kind: ResourceKind,
+    len: usize,
+    records: Box<dyn Any + Send>,
+}
+
+impl Page {
+    pub fn new<K: Kind>(records: Vec<K>) -> Page {
+        Page {
+            kind: K::KIND,
+            len: records.len(),
+            records: Box::new(records),
+        }
+    }
+
+    pub fn kind(&self) -> ResourceKind {
+        self.kind
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The records, when they are of kind `K`.
+    pub fn records<K: Kind>(&self) -> Option<&[K]> {
+        self.records.downcast_ref::<Vec<K>>().map(Vec::as_slice)
+    }
+}
+
+impl fmt::Debug for Page {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Page({} {})", self.len, self.kind.name())
+    }
+}
+
+/// The kind of a record that has the fields `has` says it has, when it is one of ours: of the
+/// kinds whose identifier it has, the one whose schema names all the others' identifiers (a
+/// snapshot also names its instance, an instance its cluster).
+pub fn kind_of_record(has: impl Fn(&str) -> bool) -> Option<ResourceKind> {
+    let candidates: Vec<ResourceKind> = ALL
+        .into_iter()
+        .filter(|k| has(k.diff_keys().identifier))
+        .collect();
+    candidates
+        .iter()
+        .copied()
+        .find(|kind| {
+            let fields = kind.field_names();
+            candidates
+                .iter()
+                .all(|other| fields.contains(&other.diff_keys().identifier))
+        })
+        .or_else(|| candidates.first().copied())
+}
+
+#[cfg(test)]
+mod tests;
