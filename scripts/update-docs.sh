@@ -2,6 +2,7 @@
 # Rewrites the generated blocks of docs/ from the freshly built binary:
 #   docs/usage.md   the `rds-inventory --help` block (between help:start and help:end)
 #   docs/fields.md  the field table of each kind (between fields:KIND:start and fields:KIND:end)
+#   docs/permissions.md  the table of kinds (between kinds:start and kinds:end)
 # Tests fail while a block and the binary differ (tests/cli.rs, src/record/schema.rs).
 set -euo pipefail
 
@@ -68,4 +69,7 @@ for kind in "${kinds[@]}"; do
     env -i PATH="$PATH" "$bin" fields --kind "$kind" -f markdown >"$table"
     replace_block docs/fields.md "<!-- fields:$kind:start -->" "<!-- fields:$kind:end -->" "$table"
 done
+require_markers docs/permissions.md "<!-- kinds:start -->" "<!-- kinds:end -->"
+env -i PATH="$PATH" "$bin" kinds -f markdown >"$table"
+replace_block docs/permissions.md "<!-- kinds:start -->" "<!-- kinds:end -->" "$table"
 echo "docs/usage.md and docs/fields.md (${kinds[*]}): generated blocks updated from $bin" >&2

@@ -320,6 +320,31 @@ pub fn fields(
     RunStatus::after_writing(written, "cannot write the field list")
 }
 
+/// `rds-inventory kinds`: every kind of the registry, one row each.
+pub fn kinds(
+    format: Option<FieldsFormat>,
+    mut stdout: impl Write,
+    terminal: bool,
+) -> anyhow::Result<RunStatus> {
+    let format = format.unwrap_or(if terminal {
+        FieldsFormat::Table
+    } else {
+        FieldsFormat::Ndjson
+    });
+    let rendered = match format {
+        FieldsFormat::Table => {
+            let (header, rows) = record::kinds::table_rows();
+            table::render_rows(&header, &rows)
+        }
+        FieldsFormat::Ndjson => record::kinds::ndjson_rows(),
+        FieldsFormat::Markdown => record::kinds::markdown_table(),
+    };
+    let written = stdout
+        .write_all(rendered.as_bytes())
+        .and_then(|()| stdout.flush());
+    RunStatus::after_writing(written, "cannot write the kind list")
+}
+
 /// One kind's field list in `format`.
 struct RenderFields(FieldsFormat);
 

@@ -186,6 +186,13 @@ pub enum Command {
     /// Compare two outputs of rds-inventory (NDJSON, JSON or CSV) and print what changed:
     /// exit 0 no differences, 1 differences, 2 trouble
     Diff(DiffArgs),
+    /// List every resource kind: name, API call, scope, IAM actions, `--with` joins, default
+    /// table columns (a table on a terminal, NDJSON when piped)
+    Kinds {
+        /// How to print the list [default: table on a terminal, else ndjson]
+        #[arg(short = 'f', long, value_enum)]
+        format: Option<FieldsFormat>,
+    },
     /// List every output field: name, type, meaning, source (a table on a terminal, NDJSON
     /// when piped)
     Fields {

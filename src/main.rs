@@ -61,6 +61,10 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
             let written = clap_mangen::Man::new(Cli::command()).render(&mut io::stdout());
             return RunStatus::after_writing(written, "cannot write the man page");
         }
+        Some(Command::Kinds { format }) => {
+            let terminal = io::stdout().is_terminal();
+            return app::kinds(*format, io::stdout().lock(), terminal);
+        }
         Some(Command::Fields { format, kind }) => {
             let terminal = io::stdout().is_terminal();
             return app::fields(*format, kind.0, io::stdout().lock(), terminal);

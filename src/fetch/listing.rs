@@ -137,7 +137,7 @@ impl Lister<'_> {
     /// Every page of kind `K`, each sent as it is complete.
     async fn list<K: Kind>(&mut self, calls: &mut TargetCalls<'_>) -> Result<u64, Stop> {
         let mut names = HashSet::new();
-        let listed = match self.from_clusters::<K>() {
+        let listed = match self.held_by_clusters::<K>() {
             Some(held) => self.send_held(calls, held, &mut names).await,
             None => self.list_pages::<K>(calls, &mut names).await,
         };
@@ -150,7 +150,7 @@ impl Lister<'_> {
 
     /// The records of `K` that the cluster listing already holds (the clusters kind after
     /// instance rows needed it), or its failure.
-    fn from_clusters<K: Kind>(&mut self) -> Option<Result<Vec<K>, CallFailure>> {
+    fn held_by_clusters<K: Kind>(&mut self) -> Option<Result<Vec<K>, CallFailure>> {
         let place = self.place();
         match &self.clusters {
             Clusters::NotListed => None,

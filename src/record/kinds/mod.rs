@@ -342,6 +342,65 @@ pub fn names() -> String {
     ALL.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
 }
 
+/// What `rds-inventory kinds` shows of a kind, in its columns' order.
+fn kind_row(kind: ResourceKind) -> [(&'static str, String); 7] {
+    let spec = kind.spec();
+    let joins: Vec<&str> = spec.joins.iter().map(|j| j.name()).collect();
+    let scope = match spec.scope {
+        Scope::Region => "region",
+        Scope::Account => "account",
+    };
+    [
+        ("kind", spec.name.to_owned()),
+        ("call", spec.call.to_owned()),
+        ("scope", scope.to_owned()),
+        ("iam_actions", spec.iam_actions.join(", ")),
+        ("with", joins.join(", ")),
+        ("about", spec.about.to_owned()),
+        ("table_columns", kind.table_columns().join(",")),
+    ]
+}
+
+/// The kinds as table rows (the table leaves out the default columns: too wide).
+pub fn table_rows() -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let header = vec!["KIND", "CALL", "SCOPE", "IAM ACTIONS", "WITH", "ABOUT"];
+    let rows = ALL
+        .into_iter()
+        .map(|k| kind_row(k).into_iter().take(6).map(|(_, v)| v).collect())
+        .collect();
+    (header, rows)
+}
+
+/// One JSON object per kind and line.
+pub fn ndjson_rows() -> String {
+    let mut out = String::new();
+    for kind in ALL {
+        let object: serde_json::Map<String, serde_json::Value> = kind_row(kind)
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), serde_json::Value::from(value)))
+            .collect();
+        out.push_str(&serde_json::Value::Object(object).to_string());
+        out.push('\n');
+    }
+    out
+}
+
+/// The kinds as docs/permissions.md shows them (between its `kinds:start` markers).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| kind | call | scope | IAM actions | `--with` |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for kind in ALL {
+        let [name, call, scope, iam, with, ..] = kind_row(kind).map(|(_, v)| v);
+        let iam: Vec<String> = iam.split(", ").map(|a| format!("`{a}`")).collect();
+        out.push_str(&format!(
+            "| `{name}` | {call} | {scope} | {} | {with} |\n",
+            iam.join(", ")
+        ));
+    }
+    out
+}
+
 /// A value of `--kind` or `kinds = [...]`: one kind, or all of them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KindChoice {

@@ -184,3 +184,20 @@ fn global_clusters_are_account_wide_and_the_rest_regional() {
         assert_eq!(kind.scope(), expected, "{kind}");
     }
 }
+
+#[test]
+fn docs_kinds_table_is_the_registry() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/permissions.md"))
+        .expect("docs/permissions.md");
+    let (start, end) = ("<!-- kinds:start -->\n", "<!-- kinds:end -->");
+    let table = doc
+        .split_once(start)
+        .and_then(|(_, rest)| rest.split_once(end))
+        .map(|(table, _)| table)
+        .expect("docs/permissions.md has the kinds:start / kinds:end markers");
+    assert!(
+        table == markdown_table(),
+        "docs/permissions.md's kinds table differs from the registry; run scripts/update-docs.sh"
+    );
+    assert_eq!(ndjson_rows().lines().count(), COUNT);
+}
