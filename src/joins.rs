@@ -75,7 +75,7 @@ impl Joins {
             return;
         };
         let prices = futures::future::join_all(records.iter().map(|record| async move {
-            match record.price_facts() {
+            match crate::price::facts_of(record) {
                 Ok(facts) => service.price(&facts, *now).await,
                 Err(reason) => InstancePrice::missing(reason),
             }

@@ -3,6 +3,7 @@
 //! computation, and the lookup service. See DESIGN.md here.
 
 mod compute;
+mod facts;
 mod mapping;
 mod plan;
 mod select;
@@ -11,5 +12,5 @@ mod service;
 mod tests;
 
 pub use compute::InstancePrice;
-pub use plan::{ClusterMembership, EngineSupport, InstanceFacts, StorageVolume};
+pub use facts::facts_of;
 pub use service::PriceService;

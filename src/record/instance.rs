@@ -3,17 +3,18 @@
 
 use std::sync::Arc;
 
+use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{CertificateDetails, DbCluster, DbInstance};
 
 use super::engine::major_engine_version;
+use super::price_fields::InstancePrice;
 use super::shared_fields::SharedSource;
 use super::value::TagView;
 use super::{Joinable, Joined};
-use crate::price::{ClusterMembership, EngineSupport, InstanceFacts, InstancePrice, StorageVolume};
 
 /// What an instance's cluster says, for the `effective_*` fields and `cluster_role`.
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum ClusterLink {
+pub enum ClusterLink {
     /// Not in a cluster: the instance's own values are in force.
     NotMember,
     /// In a cluster that could not be listed (denied, or gone since): effective values unknown.
@@ -129,94 +130,20 @@ impl InstanceRecord {
         self.price.as_deref()
     }
 
-    /// What decides the instance's list price: its own values, for a cluster member the
-    /// cluster's storage and role, and the engine-support join's dates (Extended Support).
-    /// `Err` says why it cannot be priced.
-    pub fn price_facts(&self) -> Result<InstanceFacts, String> {
-        let db = &self.instance;
-        let engine = self.engine.clone().ok_or("engine unknown")?;
-        let class = db
-            .db_instance_class
-            .clone()
-            .ok_or("DB instance class unknown")?;
-        let aurora = engine.starts_with("aurora");
-        let lifecycle;
-        let mut facts = InstanceFacts {
-            region: self.region.clone(),
-            class,
-            engine_version: db.engine_version.clone().unwrap_or_default(),
-            license_model: db.license_model.clone(),
-            multi_az: db.multi_az.unwrap_or(false),
-            status: db.db_instance_status.clone().unwrap_or_default(),
-            on_outposts: db.db_subnet_group.as_ref().is_some_and(|group| {
-                group.subnets().iter().any(|subnet| {
-                    subnet
-                        .subnet_outpost()
-                        .and_then(|o| o.arn())
-                        .is_some_and(|arn| !arn.is_empty())
-                })
-            }),
-            ..InstanceFacts::default()
-        };
-        match &self.cluster {
-            ClusterLink::NotMember => {
-                facts.storage_type = db.storage_type.clone();
-                facts.allocated_gib = db.allocated_storage.map_or(0, i64::from);
-                facts.iops = db.iops.map(i64::from);
-                facts.throughput_mibps = db.storage_throughput.map(i64::from);
-                facts.additional_volumes = db
-                    .additional_storage_volumes()
-                    .iter()
-                    .map(|volume| StorageVolume {
-                        name: volume.volume_name().unwrap_or_default().to_string(),
-                        storage_type: volume.storage_type().map(str::to_string),
-                        allocated_gib: volume.allocated_storage().map_or(0, i64::from),
-                        iops: volume.iops().map(i64::from),
-                        throughput_mibps: volume.storage_throughput().map(i64::from),
-                    })
-                    .collect();
-                lifecycle = db.engine_lifecycle_support.as_deref();
-            }
-            ClusterLink::Member { cluster, writer } => {
-                if aurora {
-                    facts.cluster = ClusterMembership::Aurora;
-                    facts.storage_type = Some(
-                        cluster
-                            .storage_type
-                            .clone()
-                            .unwrap_or_else(|| "aurora".into()),
-                    );
-                } else {
-                    facts.cluster = ClusterMembership::MultiAzCluster {
-                        writer: writer.unwrap_or(false),
-                    };
-                    facts.storage_type = cluster.storage_type.clone();
-                    facts.allocated_gib = cluster.allocated_storage.map_or(0, i64::from);
-                    facts.iops = cluster.iops.map(i64::from);
-                    facts.throughput_mibps = cluster.storage_throughput.map(i64::from);
-                }
-                lifecycle = cluster.engine_lifecycle_support.as_deref();
-            }
-            ClusterLink::Unknown if aurora => {
-                // Instance hours need no cluster facts; storage is per cluster anyway.
-                facts.cluster = ClusterMembership::Aurora;
-                lifecycle = db.engine_lifecycle_support.as_deref();
-            }
-            ClusterLink::Unknown => {
-                return Err("the DB cluster could not be listed (rds:DescribeDBClusters)".into())
-            }
-        }
-        facts.support = self
-            .joined
-            .engine_major_version
-            .as_ref()
-            .map(|major| EngineSupport {
-                major_version: major.clone(),
-                standard_end: self.joined.standard_support_end.map(|t| t.secs()),
-                enrolled: lifecycle != Some("open-source-rds-extended-support-disabled"),
-            });
-        facts.engine = engine;
-        Ok(facts)
+    /// The SDK's instance as listed.
+    pub fn instance(&self) -> &DbInstance {
+        &self.instance
+    }
+
+    /// The DB cluster that governs it, for a member (see [`ClusterLink`]).
+    pub fn cluster_link(&self) -> &ClusterLink {
+        &self.cluster
+    }
+
+    /// `--with engine-support`: the major version and the end of its standard support.
+    pub fn engine_support(&self) -> Option<(&str, Option<DateTime>)> {
+        let major = self.joined.engine_major_version.as_deref()?;
+        Some((major, self.joined.standard_support_end))
     }
 
     /// The record as one JSON object with every field, in schema order (tests, benchmarks).

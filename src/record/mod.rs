@@ -15,6 +15,7 @@ mod instance;
 mod item;
 mod json;
 pub mod kinds;
+mod price_fields;
 mod schema;
 mod sdk_types;
 mod shape;
@@ -36,12 +37,13 @@ use aws_sdk_rds::types::PendingMaintenanceAction;
 
 pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};
-pub use instance::InstanceRecord;
+pub use instance::{ClusterLink, InstanceRecord};
 pub use json::ToJson;
 pub use kinds::{
     Calls, Join, Kind, KindChoice, KindVisitor, Page, Place, ResourceKind, RestoreAttributes,
     Scope, Shareable,
 };
+pub use price_fields::{InstancePrice, PriceComponent};
 #[cfg(test)]
 pub use schema::Field;
 pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};

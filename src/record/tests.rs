@@ -413,36 +413,3 @@ fn every_sdk_field_reads_its_member() {
         );
     }
 }
-
-#[test]
-fn price_facts_carry_the_additional_storage_volumes() {
-    use aws_sdk_rds::types::AdditionalStorageVolumeOutput;
-
-    use crate::price::StorageVolume;
-
-    let record = record_with(|b| {
-        b.engine("oracle-se2")
-            .db_instance_class("db.m5.large")
-            .storage_type("gp3")
-            .allocated_storage(200)
-            .additional_storage_volumes(
-                AdditionalStorageVolumeOutput::builder()
-                    .volume_name("rdsdbdata2")
-                    .storage_type("IO2")
-                    .allocated_storage(300)
-                    .iops(5000)
-                    .build(),
-            )
-    });
-    let facts = record.price_facts().expect("facts");
-    assert_eq!(
-        facts.additional_volumes,
-        [StorageVolume {
-            name: "rdsdbdata2".into(),
-            storage_type: Some("IO2".into()),
-            allocated_gib: 300,
-            iops: Some(5000),
-            throughput_mibps: None,
-        }]
-    );
-}
