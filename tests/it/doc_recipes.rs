@@ -9,7 +9,7 @@
 //! expected answer from the records themselves; each check must match a recipe. Needs `jq` on
 //! the PATH (Debian: `apt-get install jq`) and moto (`scripts/setup-moto.sh`).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};

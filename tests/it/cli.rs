@@ -1,7 +1,7 @@
 //! The command line itself: help, version, completions, man page, and the docs (README.md and
 //! docs/*.md) staying in step.
 
-mod common;
+use crate::common;
 
 use common::{docs, Account, AccountsFile, Run, Tool};
 
