@@ -2,7 +2,7 @@
 # Rewrites the generated blocks of docs/ from the freshly built binary:
 #   docs/usage.md   the `rds-inventory --help` block (between help:start and help:end)
 #   docs/fields.md  the field table of each kind (between fields:KIND:start and fields:KIND:end)
-# Tests fail while a block and the binary differ (tests/cli.rs, src/record/schema.rs).
+# Tests fail while a block and the binary differ (tests/it/cli.rs, src/record/schema.rs).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
