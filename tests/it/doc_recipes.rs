@@ -623,11 +623,8 @@ impl Env {
             ),
         )
         .expect("writing .aws/credentials");
-        std::os::unix::fs::symlink(
-            env!("CARGO_BIN_EXE_rds-inventory"),
-            bin.path().join("rds-inventory"),
-        )
-        .expect("linking rds-inventory into the bin directory");
+        std::os::unix::fs::symlink(common::tool::BIN, bin.path().join("rds-inventory"))
+            .expect("linking rds-inventory into the bin directory");
         Env {
             dir,
             bin,

@@ -1,6 +1,7 @@
 //! The integration tests, one crate: the helpers in `tests/common/` compile once and the suite
-//! links once. Every test runs the real binary through [`common::Tool`], against moto, against
-//! the fault-injecting fake (`fake-aws`), or against nothing at all.
+//! links once. The tests run the real binary through [`common::Tool`] (the documented recipes
+//! through bash, as written), against moto, against the fault-injecting fake (`fake-aws`), or
+//! against nothing at all.
 //!
 //! A new test goes into the module of what it tests (the kind, the flag, the command); a new
 //! file directly under `tests/` would be a test binary of its own, compiling the helpers again.

@@ -10,7 +10,7 @@ use crate::common;
 
 use common::boto3::{api_fields, assert_members_equal, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run, Tool};
+use common::{once, Account, AccountsFile, Run};
 use serde_json::{Map, Value};
 
 const ACCOUNT: &str = "111111111111";
@@ -74,9 +74,8 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for the one account and region, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = Tool::new()
-        .endpoint(moto.url())
-        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
+    let tool = moto
+        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
         .arg("--no-progress");
     AccountsFile::new()
         .regions([REGION])

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use common::boto3::{api_fields, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run, Tool};
+use common::{once, Account, AccountsFile, Run};
 use serde_json::{json, Map, Value};
 
 /// The account the snapshots are made in.
@@ -102,9 +102,8 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for ACCOUNT and OTHER in REGION, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = Tool::new()
-        .endpoint(moto.url())
-        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
+    let tool = moto
+        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
         .arg("--no-progress");
     AccountsFile::new()
         .regions([REGION])
