@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full check: formatting, clippy, then every test (unit, fake-endpoint and moto end-to-end).
-# Extra arguments go to `cargo test`, e.g. `scripts/test.sh --test e2e_moto`.
+# Extra arguments go to `cargo test`, e.g. `scripts/test.sh --test it inventory::`.
 #
 # Clippy lints the workspace's own crates while they compile for the tests (clippy-driver as
 # cargo's RUSTC_WORKSPACE_WRAPPER, which is how `cargo clippy` itself runs it), so the

@@ -3,7 +3,8 @@
 #   docs/usage.md   the `rds-inventory --help` block (between help:start and help:end)
 #   docs/fields.md  the field table of each kind (between fields:KIND:start and fields:KIND:end)
 #   docs/permissions.md  the table of kinds (between kinds:start and kinds:end)
-# Tests fail while a block and the binary differ (tests/cli.rs, src/record/schema.rs).
+# Tests fail while a block and the binary differ (tests/it/cli.rs, src/record/schema.rs,
+# src/record/kinds/tests.rs).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

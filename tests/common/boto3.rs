@@ -3,48 +3,44 @@
 //! a kind's records to what boto3 listed.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::{Map, Value};
 
-use super::moto::moto_server_path;
+use super::moto::run_python;
 use super::tool::{Run, Tool};
 
-/// moto's virtualenv's python, next to its `moto_server`.
-pub fn python() -> PathBuf {
-    let python = moto_server_path().with_file_name("python");
-    assert!(
-        python.is_file(),
-        "no python next to moto_server at {}: run scripts/setup-moto.sh",
-        python.display()
-    );
-    python
-}
+/// The start of every boto3 script: `client(service, endpoint, account, region, role)` builds a
+/// client acting in `account` through `role`, assumed with moto's base keys (moto files what
+/// it creates under that account), and `rfc3339` is a `json.dumps` default that writes
+/// timestamps as the SDK does.
+const PRELUDE: &str = r#"
+import datetime, json, sys
+import boto3
 
-/// Runs the inline boto3 `script` with `args`, without the user's AWS files; panics with its
-/// stderr unless it succeeds, else returns its stdout.
+def client(service, endpoint, account, region, role):
+    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
+                region_name=region, endpoint_url=endpoint)
+    creds = boto3.client("sts", **base).assume_role(
+        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="boto3-test")["Credentials"]
+    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
+                        aws_secret_access_key=creds["SecretAccessKey"],
+                        aws_session_token=creds["SessionToken"],
+                        region_name=region, endpoint_url=endpoint)
+
+def rfc3339(value):
+    if not isinstance(value, datetime.datetime):
+        raise TypeError(type(value))
+    value = value.astimezone(datetime.timezone.utc)
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if value.microsecond:
+        text += ("." + "%06d" % value.microsecond).rstrip("0")
+    return text + "Z"
+"#;
+
+/// Runs the inline boto3 `script` after [`PRELUDE`] with `args`; panics with its stderr
+/// unless it succeeds, else returns its stdout.
 pub fn run_script(script: &str, args: &[&str]) -> String {
-    let output = Command::new(python())
-        .arg("-c")
-        .arg(script)
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/rds-inventory-tests/credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("NO_PROXY", "127.0.0.1,localhost")
-        .output()
-        .expect("running boto3");
-    assert!(
-        output.status.success(),
-        "boto3 {args:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).expect("boto3 prints UTF-8")
+    run_python(&format!("{PRELUDE}{script}"), args)
 }
 
 /// botocore's `DBSubnetGroupName` as the SDK's snake_case: `db_subnet_group_name`.

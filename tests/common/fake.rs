@@ -95,7 +95,7 @@ pub fn report(fake: &FakeAws, run: Run) -> Run {
 }
 
 /// A finished run and what the fake saw, kept for several tests that each check one side of
-/// one scenario (held in a `static OnceLock`, so the scenario runs once per test binary).
+/// one scenario (held in a `static OnceLock`, so the scenario runs once per test process).
 pub struct Outcome {
     pub run: Run,
     pub counters: CountersSnapshot,

@@ -31,7 +31,7 @@
 //!   `region_opt_statuses`; `Outcome::new(&fake, run, files)` keeps a run with the fake's
 //!   counters and config (`assert_complete(code, what)`, `denied_account()`,
 //!   `disabled_target()`, `json_file(name)`, `entries`).
-//! - [`once!`]`(T, init)`: a `&'static T` built once per test binary, for a scenario several
+//! - [`once!`]`(T, init)`: a `&'static T` built once per test process, for a scenario several
 //!   one-behaviour tests look at.
 //! - [`moto`]: a real moto server (`MotoServer::start()`, `.tool(keys)`), the sample fleet
 //!   (`Fleet::sample()`, `.accounts_file()`, `.expected()`) and SDK helpers to seed it.
@@ -59,18 +59,14 @@
 //! AccountsFile::new().regions(["us-east-1"]).account(Account::new("111111111111"))
 //! .write(tool.workdir()); let run = tool.run();`
 
-// Each test crate uses a different part of these helpers.
-#![allow(dead_code, unused_macros)]
-
 /// `once!(T, init)`: a `&'static T` that `init` builds the first time, for a scenario that
-/// several tests look at from different sides: it runs once per test binary.
+/// several tests look at from different sides: it runs once per test process.
 macro_rules! once {
     ($ty:ty, $init:expr) => {{
         static CELL: std::sync::OnceLock<$ty> = std::sync::OnceLock::new();
         CELL.get_or_init(|| $init)
     }};
 }
-#[allow(unused_imports)]
 pub(crate) use once;
 
 pub mod accounts;
@@ -81,8 +77,6 @@ pub mod moto;
 pub mod text;
 pub mod tool;
 
-// Not every test crate uses every re-export.
-#[allow(unused_imports)]
 pub use accounts::{Account, AccountsFile, Organization};
 pub use tool::{Run, Running, Tool};
 

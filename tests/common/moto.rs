@@ -309,8 +309,8 @@ pub fn moto_server_path() -> PathBuf {
     }
 }
 
-/// The Python of moto's virtualenv (next to `moto_server`), for tests that need JSON written by
-/// another program. Panics when it is missing, as [`MotoServer::start`] does.
+/// The Python of moto's virtualenv (next to `moto_server`), which also holds boto3 and
+/// prometheus_client. Panics when it is missing, as [`MotoServer::start`] does.
 pub fn venv_python() -> PathBuf {
     let python = moto_server_path().with_file_name("python");
     if !python.is_file() {
@@ -320,6 +320,32 @@ pub fn venv_python() -> PathBuf {
         );
     }
     python
+}
+
+/// Runs the inline Python `script` of moto's virtualenv with `args`, without the user's AWS
+/// files; panics with its stderr unless it succeeds, else returns its stdout.
+pub fn run_python(script: &str, args: &[impl AsRef<std::ffi::OsStr>]) -> String {
+    let output = Command::new(venv_python())
+        .arg("-c")
+        .arg(script)
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env("AWS_CONFIG_FILE", "/nonexistent/rds-inventory-tests/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/rds-inventory-tests/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .output()
+        .expect("running python");
+    assert!(
+        output.status.success(),
+        "python {:?} failed:\n{}",
+        args.iter().map(AsRef::as_ref).collect::<Vec<_>>(),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("python prints UTF-8")
 }
 
 fn free_port() -> u16 {

@@ -126,12 +126,14 @@ impl Tool {
     }
 
     /// Bytes written to the binary's stdin (else stdin is empty).
+    #[allow(dead_code)] // a documented option of the runner, unused by the tests of today
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Tool {
         self.stdin = Some(bytes.into());
         self
     }
 
     /// Replaces the [`WATCHDOG`] limit.
+    #[allow(dead_code)] // a documented option of the runner, unused by the tests of today
     pub fn watchdog(mut self, limit: Duration) -> Tool {
         self.watchdog = limit;
         self
@@ -227,11 +229,6 @@ pub struct Running {
 }
 
 impl Running {
-    /// The working directory of the run.
-    pub fn workdir(&self) -> &Path {
-        self.workdir.path()
-    }
-
     /// Stdout as it is written; dropping the reader closes the pipe, as `| head -1` does.
     /// [`Run::stdout`] is then empty.
     pub fn take_stdout(&mut self) -> BufReader<ChildStdout> {

@@ -9,7 +9,7 @@
 //! expected answer from the records themselves; each check must match a recipe. Needs `jq` on
 //! the PATH (Debian: `apt-get install jq`) and moto (`scripts/setup-moto.sh`).
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
@@ -623,11 +623,8 @@ impl Env {
             ),
         )
         .expect("writing .aws/credentials");
-        std::os::unix::fs::symlink(
-            env!("CARGO_BIN_EXE_rds-inventory"),
-            bin.path().join("rds-inventory"),
-        )
-        .expect("linking rds-inventory into the bin directory");
+        std::os::unix::fs::symlink(common::tool::BIN, bin.path().join("rds-inventory"))
+            .expect("linking rds-inventory into the bin directory");
         Env {
             dir,
             bin,

@@ -2,7 +2,7 @@
 //! comes out field for field, pending maintenance is one call per target, engine support one
 //! call per (region, engine), and a denied join is a warning, not a failed target.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -6,13 +6,13 @@
 //!
 //! The expected members come from boto3 in moto's virtualenv, not from values the test wrote.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 
 use common::boto3::{api_fields, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run, Tool};
+use common::{once, Account, AccountsFile, Run};
 use serde_json::{json, Map, Value};
 
 /// The account the snapshots are made in.
@@ -24,35 +24,13 @@ const OUTSIDE: &str = "999900001111";
 const REGION: &str = "eu-west-1";
 const ROLE: &str = "InventoryReadOnly";
 
-/// boto3 in moto's virtualenv: `seed` creates two instances (`orders`, kept, and `retired`,
-/// snapshotted and then deleted) and an Aurora cluster `ledger` in ACCOUNT; manual snapshots of
+/// boto3, after the prelude in `common::boto3` (`client`, `rfc3339`): `seed` creates two
+/// instances (`orders`, kept, and `retired`, snapshotted and then deleted) and an Aurora cluster `ledger` in ACCOUNT; manual snapshots of
 /// `orders` made public, shared with OTHER, shared with OUTSIDE (and OTHER), kept private; one
 /// of `retired` (an orphan); a manual cluster snapshot of `ledger` made public. moto makes the
 /// automated `rds:orders-<date>` itself. `snapshots` / `cluster-snapshots` print the
 /// describe call's members as JSON (timestamps formatted like the SDK's RFC 3339).
 const BOTO3: &str = r#"
-import datetime, json, sys
-import boto3
-
-def client(service, endpoint, account, region, role):
-    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
-                region_name=region, endpoint_url=endpoint)
-    creds = boto3.client("sts", **base).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="snapshots-test")["Credentials"]
-    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"],
-                        region_name=region, endpoint_url=endpoint)
-
-def rfc3339(value):
-    if not isinstance(value, datetime.datetime):
-        raise TypeError(type(value))
-    value = value.astimezone(datetime.timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += ("." + "%06d" % value.microsecond).rstrip("0")
-    return text + "Z"
-
 mode, endpoint, account, region, role, other, outside = sys.argv[1:8]
 rds = client("rds", endpoint, account, region, role)
 if mode == "seed":
@@ -124,9 +102,8 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for ACCOUNT and OTHER in REGION, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = Tool::new()
-        .endpoint(moto.url())
-        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
+    let tool = moto
+        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
         .arg("--no-progress");
     AccountsFile::new()
         .regions([REGION])

@@ -4,7 +4,7 @@
 //! listings of several pages (one call per page), throttled attribute calls retried until every
 //! snapshot has its sharing fields, and `diff` of a snapshot made public between two runs.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

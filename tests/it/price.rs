@@ -3,7 +3,7 @@
 //! price list (one warning, null prices, exit code unchanged), and each promise of
 //! docs/price.md that the fake's fleet can show: every record's figures agree with each other.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 

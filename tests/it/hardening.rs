@@ -1,7 +1,7 @@
 //! Hardening: throttling is a slow-down within a budget, every AWS partition gets its own
 //! role ARNs and STS, errors read as words, and `plan` needs no credentials it does not use.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -2,14 +2,13 @@
 //! them (fake-aws generation 0, then 1), the second with one target failing; the changes
 //! `diff` reports are exactly the fake's, and the failed target is `unknown`, not removed.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use common::fake::{self, base_config};
-use common::moto::venv_python;
+use common::moto::run_python;
 use common::Tool;
 use fake_aws::{ChangeKind, FakeConfig, TargetFailure};
 use serde_json::Value;
@@ -172,17 +171,9 @@ with open(sys.argv[1], encoding="utf-8") as i, open(sys.argv[2], "w", encoding="
 "#;
 
 fn python_reformat(from: &Path, to: &Path, escapes: &str) {
-    let out = Command::new(venv_python())
-        .args(["-c", REFORMAT])
-        .args([from, to])
-        .arg(escapes)
-        .env_clear()
-        .output()
-        .expect("run python");
-    assert!(
-        out.status.success(),
-        "python: {}",
-        String::from_utf8_lossy(&out.stderr)
+    run_python(
+        REFORMAT,
+        &[from.as_os_str(), to.as_os_str(), escapes.as_ref()],
     );
 }
 

@@ -3,7 +3,7 @@
 //! paged across pages, a denied DescribeDBClusters (a warning for instance rows, a failure of
 //! the clusters kind only), throttling, and pending maintenance joined by cluster ARN.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

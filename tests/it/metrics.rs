@@ -1,20 +1,18 @@
 //! `--metrics FILE`: read back by the Prometheus project's own parser (`prometheus_client`,
 //! installed beside moto by scripts/setup-moto.sh), and held to the run's summary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
-use std::process::Command;
 
 use common::fake::{self, base_config};
-use common::moto::moto_server_path;
+use common::moto::run_python;
 use common::Run;
 use fake_aws::FakeConfig;
 use serde_json::Value;
 
 /// `path` parsed by prometheus_client: `{metric name: [{labels, value}]}`.
 fn parse_with_prometheus_client(path: &Path) -> Value {
-    let python = moto_server_path().with_file_name("python");
     let script = r#"
 import json, sys
 from prometheus_client.parser import text_string_to_metric_families
@@ -24,18 +22,7 @@ for family in text_string_to_metric_families(open(sys.argv[1], encoding="utf-8")
         out.setdefault(s.name, []).append({"labels": s.labels, "value": s.value})
 print(json.dumps(out))
 "#;
-    let output = Command::new(&python)
-        .arg("-c")
-        .arg(script)
-        .arg(path)
-        .output()
-        .unwrap_or_else(|e| panic!("running {}: {e}", python.display()));
-    assert!(
-        output.status.success(),
-        "prometheus_client refused the file:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("the parser's JSON")
+    serde_json::from_str(&run_python(script, &[path])).expect("the parser's JSON")
 }
 
 fn summary(run: &Run) -> Value {

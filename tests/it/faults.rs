@@ -1,11 +1,11 @@
 //! Reliability suite: the real binary against our fault-injecting fake AWS endpoint.
 //! Every scenario asserts on the fake's counters and compares the output with its inventory;
-//! every run prints one line of figures (`cargo test --test faults -- --nocapture`).
+//! every run prints one line of figures (`cargo test --test it faults:: -- --nocapture`).
 //!
-//! A scenario that several tests look at from different sides runs once per test binary
+//! A scenario that several tests look at from different sides runs once per test process
 //! (`common::once!`); each test checks one behaviour of its [`Outcome`].
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, Read};

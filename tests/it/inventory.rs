@@ -5,7 +5,7 @@
 //! without moto these tests fail, they never skip. The output schema they hold the binary to
 //! is the field table of docs/fields.md.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

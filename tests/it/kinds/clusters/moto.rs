@@ -6,11 +6,11 @@
 //!
 //! The expected values come from boto3 in moto's virtualenv, not from values the test wrote.
 
-mod common;
+use crate::common;
 
 use common::boto3::{api_fields, assert_members_equal, records_by};
 use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run, Tool};
+use common::{once, Account, AccountsFile, Run};
 use serde_json::{Map, Value};
 
 const ACCOUNT: &str = "111111111111";
@@ -21,32 +21,11 @@ const API_SOURCE: &str = "DescribeDBClusters DBCluster.";
 /// Members moto recomputes on every call ("now"), so two calls never agree on their value.
 const MOVING: &[&str] = &["LatestRestorableTime", "EarliestRestorableTime"];
 
-/// boto3 in moto's virtualenv: `seed`s an Aurora cluster with deletion protection and two
-/// public instances, a plain public instance without it and a Multi-AZ DB cluster; `clusters`
-/// prints `describe_db_clusters` as JSON (timestamps formatted like the SDK's RFC 3339).
+/// boto3, after the prelude in `common::boto3` (`client`, `rfc3339`): `seed`s an Aurora
+/// cluster with deletion protection and two public instances, a plain public instance without
+/// it and a Multi-AZ DB cluster; `clusters` prints `describe_db_clusters` as JSON (timestamps
+/// formatted like the SDK's RFC 3339).
 const BOTO3: &str = r#"
-import datetime, json, sys
-import boto3
-
-def client(service, endpoint, account, region, role):
-    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
-                region_name=region, endpoint_url=endpoint)
-    creds = boto3.client("sts", **base).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="kinds-test")["Credentials"]
-    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"],
-                        region_name=region, endpoint_url=endpoint)
-
-def rfc3339(value):
-    if not isinstance(value, datetime.datetime):
-        raise TypeError(type(value))
-    value = value.astimezone(datetime.timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += ("." + "%06d" % value.microsecond).rstrip("0")
-    return text + "Z"
-
 mode, endpoint, account, region, role = sys.argv[1:6]
 rds = client("rds", endpoint, account, region, role)
 if mode == "seed":
@@ -95,9 +74,8 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for the one account and region, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = Tool::new()
-        .endpoint(moto.url())
-        .base_keys(BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY)
+    let tool = moto
+        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
         .arg("--no-progress");
     AccountsFile::new()
         .regions([REGION])

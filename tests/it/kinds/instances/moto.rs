@@ -5,7 +5,7 @@
 //!
 //! The expected values come from boto3 in moto's virtualenv, not from values the test wrote.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -20,31 +20,10 @@ const API_SOURCE: &str = "DescribeDBInstances DBInstance.";
 /// Members moto recomputes on every call ("now"), so two calls never agree on their value.
 const MOVING: &[&str] = &["LatestRestorableTime"];
 
-/// boto3 in moto's virtualenv: `seed`s a richly configured instance, `describe`s targets as
-/// JSON (timestamps formatted like the SDK's RFC 3339), or prints the DBInstance `model`.
+/// boto3, after the prelude in `common::boto3` (`client`, `rfc3339`): `seed`s a richly
+/// configured instance, `describe`s targets as JSON (timestamps formatted like the SDK's
+/// RFC 3339), or prints the DBInstance `model`.
 const BOTO3: &str = r#"
-import datetime, json, sys
-import boto3
-
-def client(service, endpoint, account, region, role):
-    base = dict(aws_access_key_id="testing", aws_secret_access_key="testing",
-                region_name=region, endpoint_url=endpoint)
-    creds = boto3.client("sts", **base).assume_role(
-        RoleArn=f"arn:aws:iam::{account}:role/{role}", RoleSessionName="record-test")["Credentials"]
-    return boto3.client(service, aws_access_key_id=creds["AccessKeyId"],
-                        aws_secret_access_key=creds["SecretAccessKey"],
-                        aws_session_token=creds["SessionToken"],
-                        region_name=region, endpoint_url=endpoint)
-
-def rfc3339(value):
-    if not isinstance(value, datetime.datetime):
-        raise TypeError(type(value))
-    value = value.astimezone(datetime.timezone.utc)
-    text = value.strftime("%Y-%m-%dT%H:%M:%S")
-    if value.microsecond:
-        text += ("." + "%06d" % value.microsecond).rstrip("0")
-    return text + "Z"
-
 mode = sys.argv[1]
 if mode == "seed":
     endpoint, account, region, role = sys.argv[2:6]
