@@ -2,8 +2,36 @@
 
 use crate::cluster::ClusterEngine;
 use crate::snapshot::SnapshotSharing;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
+
+/// A resource kind listed by one RDS Describe operation of its own (see `kinds`): how many the
+/// fake makes is `FakeConfig::kind_counts`, who is refused `kind_denied_accounts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    /// `DescribeDBInstanceAutomatedBackups` (`--automated-backups`).
+    AutomatedBackups,
+    /// `DescribeDBClusterAutomatedBackups` (`--cluster-automated-backups`).
+    ClusterAutomatedBackups,
+    /// `DescribeDBProxies` (`--proxies`).
+    Proxies,
+    /// `DescribeBlueGreenDeployments` (`--blue-green`).
+    BlueGreen,
+    /// `DescribeGlobalClusters` (`--global-clusters`), account-wide.
+    GlobalClusters,
+}
+
+impl ResourceKind {
+    /// Every kind, in registry order.
+    pub const ALL: [ResourceKind; 5] = [
+        ResourceKind::AutomatedBackups,
+        ResourceKind::ClusterAutomatedBackups,
+        ResourceKind::Proxies,
+        ResourceKind::BlueGreen,
+        ResourceKind::GlobalClusters,
+    ];
+}
 
 /// An `(account id, region)` pair, e.g. `("100000000000".into(), "eu-west-1".into())`.
 pub type Target = (String, String);
@@ -116,6 +144,14 @@ pub struct FakeConfig {
     /// GetProducts answers every query with documents made up to match it (any region, class
     /// and engine priced) instead of the small us-east-1 catalog: organization-scale runs.
     pub price_list_any: bool,
+    /// Per `ResourceKind`: the mean number per (account, region) (50%..150% of it per target),
+    /// or for the account-wide global clusters exactly this many per account. Absent: 0.
+    pub kind_counts: BTreeMap<ResourceKind, usize>,
+    /// `(kind, account)`: the kind's Describe operation answers 403 `AccessDenied` there.
+    pub kind_denied_accounts: HashSet<(ResourceKind, String)>,
+    /// Mean number of AWS Backup DB snapshots per target that has snapshots; DescribeDBSnapshots
+    /// lists them only when asked for `SnapshotType=awsbackup`, as AWS documents.
+    pub awsbackup_snapshots_per_target: usize,
 }
 
 impl Default for FakeConfig {
@@ -164,6 +200,9 @@ impl Default for FakeConfig {
             price_list_throttled_calls: 0,
             price_list_page_size: 2,
             price_list_any: false,
+            kind_counts: BTreeMap::new(),
+            kind_denied_accounts: HashSet::new(),
+            awsbackup_snapshots_per_target: 0,
         }
     }
 }
@@ -182,6 +221,11 @@ impl FakeConfig {
         (0..count)
             .map(|i| format!("{:012}", 100_000_000_000u64 + i as u64))
             .collect()
+    }
+
+    /// How many of `kind` the config asks for (0 when absent from `kind_counts`).
+    pub fn kind_count(&self, kind: ResourceKind) -> usize {
+        self.kind_counts.get(&kind).copied().unwrap_or(0)
     }
 
     /// Builds one `(account, region)` key for the per-target controls.

@@ -12,6 +12,7 @@ mod counters;
 mod db_instance;
 mod generation;
 mod inventory;
+mod kinds;
 mod lifecycle;
 mod maintenance;
 mod pricing;
@@ -25,11 +26,12 @@ mod xml;
 
 pub use api::TargetFailure;
 pub use cluster::{ClusterEngine, FakeCluster, FakeClusterMember};
-pub use config::{FakeConfig, Target};
+pub use config::{FakeConfig, ResourceKind, Target};
 pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};
 pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
+pub use kinds::{kind_by_flag, FakeResource};
 pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
     STANDARD_SUPPORT,

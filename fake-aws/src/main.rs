@@ -1,7 +1,7 @@
 //! `fake-aws`: runs the fake endpoint until killed. Prints exactly one line on stdout,
 //! `listening on http://127.0.0.1:PORT`, so scripts can wait for it and read the port.
 
-use fake_aws::{ClusterEngine, FakeAws, FakeConfig, SnapshotSharing};
+use fake_aws::{kind_by_flag, ClusterEngine, FakeAws, FakeConfig, SnapshotSharing};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -57,6 +57,19 @@ DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
   --deny-snapshots ACCOUNT       DescribeDBSnapshots and DescribeDBClusterSnapshots are denied
                                  (repeatable)
   --deny-snapshot-attributes ACCOUNT  both snapshot attribute calls are denied (repeatable)
+  --awsbackup-snapshots N        mean AWS Backup DB snapshots per account and region, listed only
+                                 for SnapshotType=awsbackup (default 0)
+  --automated-backups N          mean DescribeDBInstanceAutomatedBackups items per account and
+                                 region, about a third retained (default 0)
+  --cluster-automated-backups N  mean DescribeDBClusterAutomatedBackups items per account and
+                                 region, about a third retained (default 0)
+  --proxies N                    mean DescribeDBProxies items per account and region (default 0)
+  --blue-green N                 mean DescribeBlueGreenDeployments items per account and region
+                                 (default 0)
+  --global-clusters N            DescribeGlobalClusters items per account, the same from every
+                                 region (default 0)
+  --deny-kind KIND:ACCOUNT       that kind's Describe call is denied in ACCOUNT; KIND is one of
+                                 the five flag names above without -- (repeatable)
   --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
   --price-list-throttled-calls N  the first N GetProducts calls are throttled (default 0)
   --price-list-page-size N       most documents per GetProducts page (default 2)
@@ -282,11 +295,32 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--deny-snapshot-attributes" => {
                 config.snapshot_attributes_denied_accounts.insert(value);
             }
+            "--awsbackup-snapshots" => {
+                config.awsbackup_snapshots_per_target = parse_number(&flag, &value)?
+            }
+            "--deny-kind" => {
+                let (name, account) = value
+                    .split_once(':')
+                    .ok_or_else(|| format!("{flag}: expected KIND:ACCOUNT, got '{value}'"))?;
+                let kind =
+                    kind_by_flag(name).ok_or_else(|| format!("{flag}: unknown kind '{name}'"))?;
+                config
+                    .kind_denied_accounts
+                    .insert((kind, account.to_string()));
+            }
             "--price-list-throttled-calls" => {
                 config.price_list_throttled_calls = parse_number(&flag, &value)?
             }
             "--price-list-page-size" => config.price_list_page_size = parse_number(&flag, &value)?,
-            _ => return Err(format!("unknown option {flag}")),
+            // `--automated-backups N`, `--proxies N`, ...: one flag per registered kind.
+            other => match other.strip_prefix("--").and_then(kind_by_flag) {
+                Some(kind) => {
+                    config
+                        .kind_counts
+                        .insert(kind, parse_number(&flag, &value)?);
+                }
+                None => return Err(format!("unknown option {flag}")),
+            },
         }
     }
     let config = &options.config;
@@ -334,6 +368,7 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fake_aws::ResourceKind;
 
     fn parse(args: &[&str]) -> Result<Option<Options>, String> {
         parse_args(args.iter().map(|arg| arg.to_string()))
@@ -519,6 +554,40 @@ mod tests {
         assert!(parse(&["--automated-snapshots", "101"]).is_err());
         assert!(parse(&["--automated-snapshots", "80", "--backup-snapshots", "30"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
+    }
+
+    #[test]
+    fn parses_the_kind_flags() {
+        let config = parse(&[
+            "--automated-backups",
+            "6",
+            "--cluster-automated-backups=3",
+            "--proxies",
+            "4",
+            "--blue-green",
+            "2",
+            "--global-clusters",
+            "5",
+            "--awsbackup-snapshots",
+            "7",
+            "--deny-kind",
+            "proxies:100000000001",
+        ])
+        .expect("valid flags")
+        .expect("not help")
+        .config;
+        let counts: Vec<usize> = ResourceKind::ALL
+            .iter()
+            .map(|k| config.kind_count(*k))
+            .collect();
+        assert_eq!(counts, [6, 3, 4, 2, 5]);
+        assert_eq!(config.awsbackup_snapshots_per_target, 7);
+        assert!(config
+            .kind_denied_accounts
+            .contains(&(ResourceKind::Proxies, "100000000001".to_string())));
+        assert!(parse(&["--deny-kind", "proxies"]).is_err());
+        assert!(parse(&["--deny-kind", "bogus:100000000001"]).is_err());
+        assert!(parse(&["--proxies", "x"]).is_err());
     }
 
     #[test]

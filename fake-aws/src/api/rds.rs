@@ -235,6 +235,56 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
     with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
 }
 
+/// One page of a target's listing of `len` records: the Marker sent (bound to the target by
+/// `prefix`), hang targets held, and the next Marker (the same one again on stuck targets).
+pub(super) struct Page {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) next_marker: Option<String>,
+}
+
+/// Reads `Marker` against `len` records and `page_size`; refuses a marker not issued for this
+/// target, and holds hang targets (after the parameter checks, as for every operation).
+pub(super) async fn target_page(
+    shared: &Shared,
+    call: &Call,
+    (prefix, (account_index, region_index)): (&str, (usize, usize)),
+    len: usize,
+    page_size: usize,
+) -> Result<Page, Reply> {
+    let start = match call.form_field("Marker") {
+        None => 0,
+        Some(marker) => {
+            match parse_target_marker(prefix, shared, account_index, region_index, marker) {
+                Some(offset) if offset <= len => offset,
+                _ => {
+                    return Err(invalid_parameter(
+                        shared,
+                        call,
+                        &format!("The parameter Marker is not a valid pagination token: {marker}"),
+                    ))
+                }
+            }
+        }
+    };
+    if shared.target_has(account_index, region_index, TARGET_HANGS) {
+        return Err(hang(shared).await);
+    }
+    let marker_at = |offset| target_marker(prefix, shared, account_index, region_index, offset);
+    let end = len.min(start + page_size);
+    let stuck = start > 0 && shared.target_has(account_index, region_index, TARGET_STUCK);
+    let next_marker = if stuck {
+        Some(marker_at(start))
+    } else {
+        (end < len).then(|| marker_at(end))
+    };
+    Ok(Page {
+        start,
+        end,
+        next_marker,
+    })
+}
+
 /// `malformed_targets` and `truncated_targets`: cuts a page so that the SDK fails, or so
 /// that it parses fewer records without error.
 /// `boolean` names a boolean element of every record, where the malformed cut goes.

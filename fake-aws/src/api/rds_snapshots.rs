@@ -149,10 +149,18 @@ pub(super) async fn describe_snapshots(api: &SnapshotApi, shared: &Shared, call:
         Ok(records) => records,
         Err(reply) => return *reply,
     };
-    let all =
-        shared
+    let generation = shared.generation();
+    let mut all = shared
+        .config
+        .snapshots_in(generation, account_index, region_index, api.kind);
+    // AWS documents that a listing without SnapshotType holds manual and automated ones only:
+    // the AWS Backup ones of `awsbackup_snapshots_per_target` come only when asked for.
+    if api.kind == SnapshotKind::Instance && call.form_field("SnapshotType") == Some("awsbackup") {
+        let backups = shared
             .config
-            .snapshots_in(shared.generation(), account_index, region_index, api.kind);
+            .awsbackup_snapshots_in(generation, account_index, region_index);
+        all.extend(backups);
+    }
     let snapshots = match select(api, shared, call, all) {
         Ok(snapshots) => snapshots,
         Err(reply) => return *reply,

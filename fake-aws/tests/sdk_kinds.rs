@@ -1,0 +1,333 @@
+//! The Describe operation of every `ResourceKind` (automated backups, proxies, blue/green
+//! deployments, global clusters) and AWS Backup DB snapshots through the real AWS SDK for
+//! Rust: complete paging, every member set, denial, counters.
+
+#[macro_use]
+mod common;
+
+use aws_config::retry::RetryConfig;
+use aws_sdk_rds::error::ProvideErrorMetadata;
+use common::{rds_for, REGION};
+use fake_aws::{FakeAws, FakeConfig, FakeResource, ResourceKind};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+
+const OTHER_REGION: &str = "eu-west-1";
+
+/// Two regions, every kind at `count` (mean), clusters so cluster backups have sources.
+fn with_kinds(accounts: usize, count: usize) -> FakeConfig {
+    let mut config = FakeConfig {
+        regions: vec![REGION.to_string(), OTHER_REGION.to_string()],
+        clusters_per_target: 2,
+        instances_per_target: 30,
+        ..FakeConfig::with_accounts(accounts)
+    };
+    for kind in ResourceKind::ALL {
+        config.kind_counts.insert(kind, count);
+    }
+    config
+}
+
+/// The top-level field names of an SDK value's `{:#?}`, and the paths of members that are
+/// `None` or an empty list at any depth (a global cluster's reader members list no readers,
+/// as AWS reports them).
+fn debug_fields(item: &impl Debug) -> (BTreeSet<String>, Vec<String>) {
+    let text = format!("{item:#?}");
+    let mut top = BTreeSet::new();
+    let mut unset = Vec::new();
+    let mut previous = "";
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        // `Some([])` spreads over lines: `name: Some(`, then `[],`.
+        if line.trim() == "[]," && previous != "readers" {
+            unset.push(format!("{previous} at depth {}", indent / 4));
+        }
+        let Some((name, value)) = line.trim().split_once(": ") else {
+            continue;
+        };
+        previous = name;
+        if indent == 4 {
+            top.insert(name.to_string());
+        }
+        if (value == "None," || value == "[],") && name != "readers" {
+            unset.push(format!("{name} at depth {}", indent / 4));
+        }
+    }
+    (top, unset)
+}
+
+/// The SDK's item agrees with the fake's record: the same member names, every one set.
+fn assert_complete(item: &impl Debug, expected: &FakeResource) {
+    let (fields, unset) = debug_fields(item);
+    assert!(unset.is_empty(), "{}: unset {unset:?}", expected.identifier);
+    let Value::Object(record) = expected.record_json() else {
+        panic!("a record is an object");
+    };
+    let keys: BTreeSet<String> = record.keys().cloned().collect();
+    assert_eq!(fields, keys, "{:?} member names", expected.kind);
+}
+
+async fn client(fake: &FakeAws, account: &str, region: &str) -> aws_sdk_rds::Client {
+    rds_for(fake, account, region, RetryConfig::disabled()).await
+}
+
+/// Every item of one kind through the paginator, 20 a page, as the SDK parses them.
+macro_rules! list_all {
+    ($client:expr, $kind:expr) => {
+        match $kind {
+            ResourceKind::AutomatedBackups => {
+                listed(all_pages!($client.describe_db_instance_automated_backups()))
+            }
+            ResourceKind::ClusterAutomatedBackups => {
+                listed(all_pages!($client.describe_db_cluster_automated_backups()))
+            }
+            ResourceKind::Proxies => listed(all_pages!($client.describe_db_proxies())),
+            ResourceKind::BlueGreen => {
+                listed(all_pages!($client.describe_blue_green_deployments()))
+            }
+            ResourceKind::GlobalClusters => listed(all_pages!($client.describe_global_clusters())),
+        }
+    };
+}
+
+type Listed = Vec<Box<dyn Debug>>;
+
+/// One kind's listing as Debug values (the error as text), so one loop covers every kind.
+fn listed<T: Debug + 'static, E: Debug>(result: Result<Vec<T>, E>) -> Result<Listed, String> {
+    let items = result.map_err(|error| format!("{error:?}"))?;
+    Ok(items
+        .into_iter()
+        .map(|item| Box::new(item) as Box<dyn Debug>)
+        .collect())
+}
+
+/// The identifier the lookup parameter matches, read from the SDK's Debug.
+fn identifier_of(kind: ResourceKind, item: &dyn Debug) -> String {
+    let field = match kind {
+        ResourceKind::AutomatedBackups => "db_instance_identifier",
+        ResourceKind::ClusterAutomatedBackups => "db_cluster_identifier",
+        ResourceKind::Proxies => "db_proxy_name",
+        ResourceKind::BlueGreen => "blue_green_deployment_identifier",
+        ResourceKind::GlobalClusters => "global_cluster_identifier",
+    };
+    let text = format!("{item:#?}");
+    let opener = format!("{field}: Some(");
+    let mut lines = text.lines().map(str::trim);
+    lines
+        .find(|line| *line == opener)
+        .and_then(|_| lines.next())
+        .map(|value| value.trim_end_matches(',').trim_matches('"').to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_pages_completely_with_every_member_set() {
+    let fake = FakeAws::start(with_kinds(1, 45))
+        .await
+        .expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    for kind in ResourceKind::ALL {
+        let expected = fake.config().target_resources(kind, &account, REGION);
+        assert!(expected.len() > 20, "{kind:?}: more than one page");
+        let listed = list_all!(rds, kind).expect("listing succeeds");
+        let names: Vec<String> = listed.iter().map(|i| identifier_of(kind, i)).collect();
+        let wanted: Vec<String> = expected.iter().map(|r| r.identifier.clone()).collect();
+        assert_eq!(names, wanted, "{kind:?}");
+        for (item, resource) in listed.iter().zip(&expected) {
+            assert_complete(item, resource);
+        }
+        let counters = fake.counters();
+        let pages = expected.len().div_ceil(20) as u64;
+        assert_eq!(
+            counters.target_calls_for(kind.operation_name(), &account, REGION),
+            pages,
+            "{kind:?}"
+        );
+        assert_eq!(counters.calls_of(kind.operation_name()), pages);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn automated_backups_are_active_for_listed_instances_and_retained_for_deleted_ones() {
+    let fake = FakeAws::start(with_kinds(1, 9)).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    let instances: BTreeSet<String> = fake
+        .config()
+        .target_inventory(&account, REGION)
+        .into_iter()
+        .map(|instance| instance.identifier)
+        .collect();
+    let backups = all_pages!(rds.describe_db_instance_automated_backups()).expect("listing");
+    assert!(backups.iter().any(|b| b.status() == Some("retained")));
+    for backup in &backups {
+        let listed = instances.contains(backup.db_instance_identifier().unwrap_or_default());
+        assert_eq!(listed, backup.status() != Some("retained"), "{backup:?}");
+    }
+    let retained = rds
+        .describe_db_instance_automated_backups()
+        .filters(
+            aws_sdk_rds::types::Filter::builder()
+                .name("status")
+                .values("retained")
+                .build(),
+        )
+        .send()
+        .await
+        .expect("filtered listing");
+    let count = backups
+        .iter()
+        .filter(|b| b.status() == Some("retained"))
+        .count();
+    assert_eq!(retained.db_instance_automated_backups().len(), count);
+    let clusters: BTreeSet<String> = fake
+        .config()
+        .target_clusters(&account, REGION)
+        .into_iter()
+        .map(|cluster| cluster.identifier)
+        .collect();
+    let cluster_backups =
+        all_pages!(rds.describe_db_cluster_automated_backups()).expect("cluster listing");
+    assert!(cluster_backups
+        .iter()
+        .any(|b| b.status() == Some("retained")));
+    for backup in &cluster_backups {
+        let listed = clusters.contains(backup.db_cluster_identifier().unwrap_or_default());
+        assert_eq!(listed, backup.status() != Some("retained"), "{backup:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proxies_come_with_and_without_required_tls() {
+    let fake = FakeAws::start(with_kinds(1, 4)).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    let proxies = all_pages!(rds.describe_db_proxies()).expect("listing");
+    let tls: BTreeSet<Option<bool>> = proxies.iter().map(|p| p.require_tls()).collect();
+    assert_eq!(tls, BTreeSet::from([Some(false), Some(true)]));
+    let named = rds
+        .describe_db_proxies()
+        .db_proxy_name(proxies[0].db_proxy_name().unwrap_or_default())
+        .send()
+        .await
+        .expect("lookup");
+    assert_eq!(named.db_proxies().len(), 1);
+    let missing = rds
+        .describe_db_proxies()
+        .db_proxy_name("no-such-proxy")
+        .send()
+        .await
+        .expect_err("not found");
+    assert_eq!(missing.code(), Some("DBProxyNotFoundFault"));
+    let small_page = rds.describe_db_proxies().max_records(10).send().await;
+    assert_eq!(
+        small_page.expect_err("MaxRecords 10").code(),
+        Some("InvalidParameterValue")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn global_clusters_are_the_same_from_every_region_of_an_account() {
+    let fake = FakeAws::start(with_kinds(2, 3)).await.expect("fake starts");
+    let account = fake.config().accounts[1].clone();
+    let mut answers = Vec::new();
+    for region in [REGION, OTHER_REGION] {
+        let rds = client(&fake, &account, region).await;
+        let clusters = all_pages!(rds.describe_global_clusters()).expect("listing");
+        answers.push(format!("{clusters:?}"));
+        let writers: BTreeSet<String> = clusters
+            .iter()
+            .flat_map(|c| c.global_cluster_members())
+            .filter(|m| m.is_writer() == Some(true))
+            .filter_map(|m| {
+                m.db_cluster_arn()
+                    .map(|arn| arn.split(':').nth(3).unwrap_or_default().to_string())
+            })
+            .collect();
+        assert_eq!(writers.len(), 2, "writers in two regions: {writers:?}");
+        assert_eq!(clusters.len(), 3);
+    }
+    assert_eq!(answers[0], answers[1]);
+    let counters = fake.counters();
+    assert_eq!(
+        counters.account_calls_for("DescribeGlobalClusters", &account),
+        2
+    );
+    assert_eq!(
+        fake.config().resources(ResourceKind::GlobalClusters).len(),
+        6
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_denied_kind_leaves_the_others_working() {
+    let mut config = with_kinds(2, 3);
+    let denied = config.accounts[0].clone();
+    config
+        .kind_denied_accounts
+        .insert((ResourceKind::Proxies, denied.clone()));
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let rds = client(&fake, &denied, REGION).await;
+    let refused = rds.describe_db_proxies().send().await.expect_err("denied");
+    assert_eq!(refused.code(), Some("AccessDenied"));
+    assert!(refused
+        .message()
+        .unwrap_or_default()
+        .contains("rds:DescribeDBProxies"));
+    for kind in ResourceKind::ALL {
+        if kind != ResourceKind::Proxies {
+            list_all!(rds, kind).expect("other kinds still answer");
+        }
+    }
+    let other = client(&fake, &fake.config().accounts[1], REGION).await;
+    all_pages!(other.describe_db_proxies()).expect("another account is not denied");
+    assert_eq!(fake.counters().rds_access_denied, 1);
+    let reachable = fake.config().reachable_resources(ResourceKind::Proxies);
+    assert!(reachable.iter().all(|proxy| proxy.account_id != denied));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn awsbackup_snapshots_are_listed_only_by_their_type() {
+    let config = FakeConfig {
+        regions: vec![REGION.to_string()],
+        snapshots_per_target: 6,
+        backup_snapshot_percent: 0,
+        awsbackup_snapshots_per_target: 4,
+        ..FakeConfig::with_accounts(1)
+    };
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    let default = all_pages!(rds.describe_db_snapshots()).expect("listing");
+    let expected = fake.config().target_snapshots(&account, REGION);
+    assert_eq!(default.len(), expected.len());
+    assert!(default
+        .iter()
+        .all(|s| matches!(s.snapshot_type(), Some("manual" | "automated"))));
+    let backups =
+        all_pages!(rds.describe_db_snapshots().snapshot_type("awsbackup")).expect("awsbackup");
+    let wanted: Vec<String> = fake
+        .config()
+        .target_awsbackup_snapshots(&account, REGION)
+        .into_iter()
+        .map(|s| s.identifier)
+        .collect();
+    assert!(!wanted.is_empty());
+    let got: Vec<String> = backups
+        .iter()
+        .filter_map(|s| s.db_snapshot_identifier().map(str::to_string))
+        .collect();
+    assert_eq!(got, wanted);
+    assert!(backups
+        .iter()
+        .all(|s| s.snapshot_type() == Some("awsbackup")
+            && s.db_snapshot_identifier()
+                .is_some_and(|id| id.starts_with("awsbackup:"))));
+    let cluster = all_pages!(rds
+        .describe_db_cluster_snapshots()
+        .snapshot_type("awsbackup"))
+    .expect("cluster listing");
+    assert!(cluster.is_empty());
+}
