@@ -314,10 +314,18 @@ mod tests {
         for kind in ResourceKind::ALL {
             config.kind_counts.insert(kind, 4);
         }
-        for kind in ResourceKind::ALL {
+        // Members of the SDK types (aws-sdk-rds 1.159), in `ResourceKind` order.
+        let members = [35, 28, 18, 11, 15];
+        for (kind, members) in ResourceKind::ALL.into_iter().zip(members) {
             let all = config.resources(kind);
             assert!(!all.is_empty(), "{kind:?}");
             for resource in all {
+                let record = resource.record_json();
+                assert_eq!(
+                    record.as_object().map(|o| o.len()),
+                    Some(members),
+                    "{kind:?}"
+                );
                 let mut found = Vec::new();
                 unpopulated(&resource.record_json(), "", &mut found);
                 // A secondary of a global cluster has no readers, as AWS reports it.

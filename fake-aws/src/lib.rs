@@ -1,7 +1,9 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
 //! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
 //! `DescribeDBMajorEngineVersions`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
-//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, Account
+//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, the operations of
+//! the `kinds` registry (automated backups, proxies, blue/green deployments, global clusters),
+//! Account
 //! `ListRegions` and Price List `GetProducts`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
 //! README.md for the controls and counters.
 

@@ -11,8 +11,10 @@ usage: fake-aws [OPTIONS]
 
 Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribeDBClusters,
 DescribePendingMaintenanceActions, DescribeDBMajorEngineVersions, DescribeDBSnapshots,
-DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes and
-DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
+DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes,
+DescribeDBClusterSnapshotAttributes, DescribeDBInstanceAutomatedBackups,
+DescribeDBClusterAutomatedBackups, DescribeDBProxies, DescribeBlueGreenDeployments and
+DescribeGlobalClusters, Account ListRegions and Price List GetProducts on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
