@@ -1,13 +1,61 @@
 //! The knobs of the fake: what it serves and which faults it injects.
 
-use crate::cluster::ClusterEngine;
-use crate::snapshot::SnapshotSharing;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
+/// The kinds of DB cluster the fake generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterEngine {
+    AuroraPostgresql,
+    AuroraMysql,
+    /// A Multi-AZ DB cluster of engine `postgres` (`DBClusterInstanceClass` set).
+    MultiAzPostgres,
+    /// A Multi-AZ DB cluster of engine `mysql`.
+    MultiAzMysql,
+    /// Amazon DocumentDB (`docdb`).
+    DocDb,
+    /// Amazon Neptune (`neptune`).
+    Neptune,
+}
+
+impl ClusterEngine {
+    /// Every kind, in the order `cluster_engines` defaults to.
+    pub const ALL: [ClusterEngine; 6] = [
+        ClusterEngine::AuroraPostgresql,
+        ClusterEngine::AuroraMysql,
+        ClusterEngine::MultiAzPostgres,
+        ClusterEngine::MultiAzMysql,
+        ClusterEngine::DocDb,
+        ClusterEngine::Neptune,
+    ];
+}
+
+/// Who may restore manual snapshots, in percent of them; the rest are private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SnapshotSharing {
+    /// `restore` = `all`.
+    pub public: u8,
+    /// `restore` = 1-2 other accounts of the config.
+    pub accounts: u8,
+    /// `restore` holds one of `OUTSIDE_ACCOUNTS` (sometimes after an account of the config).
+    pub outside: u8,
+}
+
+impl Default for SnapshotSharing {
+    fn default() -> SnapshotSharing {
+        SnapshotSharing {
+            public: 10,
+            accounts: 20,
+            outside: 10,
+        }
+    }
+}
+
 /// A resource kind listed by one RDS Describe operation of its own (see `kinds`): how many the
 /// fake makes is `FakeConfig::kind_counts`, who is refused `kind_denied_accounts`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResourceKind {
     /// `DescribeDBInstanceAutomatedBackups` (`--automated-backups`).

@@ -18,6 +18,7 @@ mod kinds;
 mod lifecycle;
 mod maintenance;
 mod pricing;
+mod record_parts;
 mod request;
 mod rng;
 mod server;
@@ -27,10 +28,9 @@ mod time;
 mod xml;
 
 pub use api::TargetFailure;
-pub use cluster::{ClusterEngine, FakeCluster, FakeClusterMember};
-pub use config::{FakeConfig, ResourceKind, Target};
+pub use cluster::{FakeCluster, FakeClusterMember};
+pub use config::{ClusterEngine, FakeConfig, ResourceKind, SnapshotSharing, Target};
 pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};
-pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
 pub use kinds::{kind_by_flag, FakeResource};
@@ -38,9 +38,9 @@ pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
     STANDARD_SUPPORT,
 };
+pub use record_parts::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use snapshot::{
-    FakeSnapshot, SnapshotKind, SnapshotSharing, SnapshotType, OUTSIDE_ACCOUNTS,
-    SNAPSHOT_REFERENCE_TIME,
+    FakeSnapshot, SnapshotKind, SnapshotType, OUTSIDE_ACCOUNTS, SNAPSHOT_REFERENCE_TIME,
 };
 
 use api::Shared;

@@ -4,11 +4,11 @@
 
 use crate::cluster::FakeCluster;
 use crate::config::FakeConfig;
-use crate::db_instance::{hash_str, partition, RecordShape, Uuid, DAY};
 use crate::inventory::{
     account_suffix, generate_tags, spread_around, FakeInstance, CREATE_TIME_SPAN_SECS,
     ENVIRONMENTS, OLDEST_CREATE_TIME,
 };
+use crate::record_parts::{hash_str, partition, RecordShape, Uuid, DAY};
 use crate::rng::{hash_parts, SplitMix64, UPPER_ALNUM};
 use crate::sink::JsonSink;
 use crate::time::iso8601;
@@ -34,27 +34,6 @@ const SNAPSHOT_SALT: u64 = 0x5C;
 const RETIRED_SALT: u64 = 0x5D;
 const ORPHANED_PERCENT: u64 = 25;
 const BACKUP_COUNT_SALT: u64 = 0x5E;
-
-/// Who may restore manual snapshots, in percent of them; the rest are private.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SnapshotSharing {
-    /// `restore` = `all`.
-    pub public: u8,
-    /// `restore` = 1-2 other accounts of the config.
-    pub accounts: u8,
-    /// `restore` holds one of `OUTSIDE_ACCOUNTS` (sometimes after an account of the config).
-    pub outside: u8,
-}
-
-impl Default for SnapshotSharing {
-    fn default() -> SnapshotSharing {
-        SnapshotSharing {
-            public: 10,
-            accounts: 20,
-            outside: 10,
-        }
-    }
-}
 
 /// `SnapshotType` as AWS names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -3,8 +3,8 @@
 
 use crate::config::{FakeConfig, ResourceKind};
 use crate::counters::{Counters, Operation};
-use crate::db_instance::hash_str;
 use crate::kinds::{self, FakeResource};
+use crate::record_parts::hash_str;
 use crate::request::{parse_credential_scope, parse_form, CredentialScope};
 use crate::rng::{hash_parts, SharedSplitMix64, SplitMix64};
 use crate::snapshot::{FakeSnapshot, SnapshotKind};

@@ -5,7 +5,7 @@ use super::{caller_arn, error_reply, hang, reply, throttling_reply, with_request
 use super::{Call, Caller, Reply, Shared, TargetFailure};
 use super::{TARGET_ACCESS_DENIED, TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED};
 use super::{TARGET_STUCK, TARGET_TRUNCATED};
-use crate::db_instance::partition;
+use crate::record_parts::partition;
 use crate::rng::hash_parts;
 use crate::xml;
 use hyper::StatusCode;

@@ -4,11 +4,11 @@
 
 use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
 use crate::config::{FakeConfig, ResourceKind};
-use crate::db_instance::{
+use crate::inventory::account_suffix;
+use crate::record_parts::{
     emit_additional_storage_volumes, emit_tags, license_model, partition, Alnum, DAY,
     REFERENCE_UNIX,
 };
-use crate::inventory::account_suffix;
 use crate::rng::SplitMix64;
 use crate::sink::Sink;
 use crate::time::iso8601;
@@ -182,7 +182,7 @@ fn build(
                 ),
                 kms_arn: format!(
                     "arn:{p}:kms:{region}:{account}:key/{}",
-                    crate::db_instance::Uuid(u128::from(rng.next_u64()) << 64)
+                    crate::record_parts::Uuid(u128::from(rng.next_u64()) << 64)
                 ),
                 master_username: if source.engine.contains("postgres") {
                     "postgres"

@@ -4,8 +4,8 @@
 
 use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
 use crate::config::{FakeConfig, ResourceKind};
-use crate::db_instance::{emit_tags, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::inventory::{account_suffix, identifier_for};
+use crate::record_parts::{emit_tags, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::rng::LOWER_ALNUM;
 use crate::sink::Sink;
 use std::sync::Arc;

@@ -4,8 +4,8 @@
 
 use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
 use crate::config::{FakeConfig, ResourceKind};
-use crate::db_instance::{emit_tags, partition, Alnum};
 use crate::inventory::account_suffix;
+use crate::record_parts::{emit_tags, partition, Alnum};
 use crate::sink::Sink;
 use std::sync::Arc;
 

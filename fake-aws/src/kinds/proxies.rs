@@ -3,8 +3,8 @@
 
 use super::{item_rng, Emit, FakeResource, KindSpec};
 use crate::config::{FakeConfig, ResourceKind};
-use crate::db_instance::{dns_suffix, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::inventory::account_suffix;
+use crate::record_parts::{dns_suffix, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::rng::HEX;
 use crate::sink::Sink;
 use std::sync::Arc;
