@@ -35,6 +35,15 @@ pub(super) fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> 
     )
 }
 
+/// 400 `InvalidParameterValue` for a Marker this target did not issue.
+pub(super) fn bad_marker(shared: &Shared, call: &Call, marker: &str) -> Reply {
+    invalid_parameter(
+        shared,
+        call,
+        &format!("The parameter Marker is not a valid pagination token: {marker}"),
+    )
+}
+
 fn marker_for(shared: &Shared, account_index: usize, region_index: usize, offset: usize) -> String {
     target_marker("m1", shared, account_index, region_index, offset)
 }
@@ -192,13 +201,7 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
         None => 0,
         Some(marker) => match parse_marker(shared, account_index, region_index, marker) {
             Some(offset) if offset <= count => offset,
-            _ => {
-                return invalid_parameter(
-                    shared,
-                    call,
-                    &format!("The parameter Marker is not a valid pagination token: {marker}"),
-                )
-            }
+            _ => return bad_marker(shared, call, marker),
         },
     };
     if shared.target_has(account_index, region_index, TARGET_HANGS) {
@@ -257,13 +260,7 @@ pub(super) async fn target_page(
         Some(marker) => {
             match parse_target_marker(prefix, shared, account_index, region_index, marker) {
                 Some(offset) if offset <= len => offset,
-                _ => {
-                    return Err(invalid_parameter(
-                        shared,
-                        call,
-                        &format!("The parameter Marker is not a valid pagination token: {marker}"),
-                    ))
-                }
+                _ => return Err(bad_marker(shared, call, marker)),
             }
         }
     };
