@@ -54,7 +54,7 @@ impl Default for SnapshotSharing {
 }
 
 /// A resource kind listed by one RDS Describe operation of its own (see `kinds`): how many the
-/// fake makes is `FakeConfig::kind_counts`, who is refused `kind_denied_accounts`.
+/// fake makes is `FakeConfig::kind_counts`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ResourceKind {
@@ -195,8 +195,9 @@ pub struct FakeConfig {
     /// Per `ResourceKind`: the mean number per (account, region) (50%..150% of it per target),
     /// or for the account-wide global clusters exactly this many per account. Absent: 0.
     pub kind_counts: BTreeMap<ResourceKind, usize>,
-    /// `(kind, account)`: the kind's Describe operation answers 403 `AccessDenied` there.
-    pub kind_denied_accounts: HashSet<(ResourceKind, String)>,
+    /// `(operation, account)`: that RDS operation (its AWS name, e.g. `DescribeDBProxies`)
+    /// answers 403 `AccessDenied` in that account; every other call still works.
+    pub denied_operations: HashSet<(String, String)>,
     /// Mean number of AWS Backup DB snapshots per target that has snapshots; DescribeDBSnapshots
     /// lists them only when asked for `SnapshotType=awsbackup`, as AWS documents.
     pub awsbackup_snapshots_per_target: usize,
@@ -249,7 +250,7 @@ impl Default for FakeConfig {
             price_list_page_size: 2,
             price_list_any: false,
             kind_counts: BTreeMap::new(),
-            kind_denied_accounts: HashSet::new(),
+            denied_operations: HashSet::new(),
             awsbackup_snapshots_per_target: 0,
         }
     }
@@ -274,6 +275,14 @@ impl FakeConfig {
     /// How many of `kind` the config asks for (0 when absent from `kind_counts`).
     pub fn kind_count(&self, kind: ResourceKind) -> usize {
         self.kind_counts.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Whether `denied_operations` refuses `operation` in `account`.
+    pub fn operation_denied(&self, operation: &str, account: &str) -> bool {
+        !self.denied_operations.is_empty()
+            && self
+                .denied_operations
+                .contains(&(operation.to_string(), account.to_string()))
     }
 
     /// Builds one `(account, region)` key for the per-target controls.

@@ -20,7 +20,7 @@ pub(crate) struct KindSpec {
     pub(crate) kind: ResourceKind,
     /// The AWS operation, also the counter key.
     pub(crate) action: &'static str,
-    /// The CLI flag without `--` (`--deny-kind` takes the same name).
+    /// The CLI flag without `--` that sets its count.
     pub(crate) flag: &'static str,
     /// The result's list element and its item element.
     pub(crate) list: &'static str,
@@ -255,7 +255,7 @@ impl FakeConfig {
         for (a, account) in self.accounts.iter().enumerate() {
             if reachable_only
                 && (self.denied_accounts.contains(account)
-                    || self.kind_denied_accounts.contains(&(kind, account.clone())))
+                    || self.operation_denied(kind.operation_name(), account))
             {
                 continue;
             }
@@ -281,7 +281,7 @@ impl FakeConfig {
     }
 
     /// The resources of `kind` a correct client can list: as `reachable_inventory`, and
-    /// without `kind_denied_accounts`; an account-wide kind counts when any of the account's
+    /// without accounts where `denied_operations` refuses its operation; an account-wide kind counts when any of the account's
     /// regions is reachable.
     pub fn reachable_resources(&self, kind: ResourceKind) -> Vec<FakeResource> {
         self.all_resources(kind, true)

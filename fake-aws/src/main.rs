@@ -70,8 +70,8 @@ DescribeGlobalClusters, Account ListRegions and Price List GetProducts on 127.0.
                                  (default 0)
   --global-clusters N            DescribeGlobalClusters items per account, the same from every
                                  region (default 0)
-  --deny-kind KIND:ACCOUNT       that kind's Describe call is denied in ACCOUNT; KIND is one of
-                                 the five flag names above without -- (repeatable)
+  --deny-operation OPERATION:ACCOUNT  that RDS operation (AWS name, e.g. DescribeDBProxies) is
+                                 denied in ACCOUNT; other calls still work (repeatable)
   --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
   --price-list-throttled-calls N  the first N GetProducts calls are throttled (default 0)
   --price-list-page-size N       most documents per GetProducts page (default 2)
@@ -300,16 +300,13 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--awsbackup-snapshots" => {
                 config.awsbackup_snapshots_per_target = parse_number(&flag, &value)?
             }
-            "--deny-kind" => {
-                let (name, account) = value
-                    .split_once(':')
-                    .ok_or_else(|| format!("{flag}: expected KIND:ACCOUNT, got '{value}'"))?;
-                let kind =
-                    kind_by_flag(name).ok_or_else(|| format!("{flag}: unknown kind '{name}'"))?;
-                config
-                    .kind_denied_accounts
-                    .insert((kind, account.to_string()));
-            }
+            "--deny-operation" => match value.split_once(':') {
+                Some((operation, account)) if !operation.is_empty() && !account.is_empty() => {
+                    let denied = (operation.to_string(), account.to_string());
+                    config.denied_operations.insert(denied);
+                }
+                _ => return Err(format!("{flag}: expected OPERATION:ACCOUNT, got '{value}'")),
+            },
             "--price-list-throttled-calls" => {
                 config.price_list_throttled_calls = parse_number(&flag, &value)?
             }
@@ -572,8 +569,8 @@ mod tests {
             "5",
             "--awsbackup-snapshots",
             "7",
-            "--deny-kind",
-            "proxies:100000000001",
+            "--deny-operation",
+            "DescribeDBProxies:100000000001",
         ])
         .expect("valid flags")
         .expect("not help")
@@ -584,11 +581,9 @@ mod tests {
             .collect();
         assert_eq!(counts, [6, 3, 4, 2, 5]);
         assert_eq!(config.awsbackup_snapshots_per_target, 7);
-        assert!(config
-            .kind_denied_accounts
-            .contains(&(ResourceKind::Proxies, "100000000001".to_string())));
-        assert!(parse(&["--deny-kind", "proxies"]).is_err());
-        assert!(parse(&["--deny-kind", "bogus:100000000001"]).is_err());
+        assert!(config.operation_denied("DescribeDBProxies", "100000000001"));
+        assert!(!config.operation_denied("DescribeDBProxies", "100000000000"));
+        assert!(parse(&["--deny-operation", "DescribeDBProxies"]).is_err());
         assert!(parse(&["--proxies", "x"]).is_err());
     }
 

@@ -266,8 +266,8 @@ async fn one_denied_kind_leaves_the_others_working() {
     let mut config = with_kinds(2, 3);
     let denied = config.accounts[0].clone();
     config
-        .kind_denied_accounts
-        .insert((ResourceKind::Proxies, denied.clone()));
+        .denied_operations
+        .insert(("DescribeDBProxies".to_string(), denied.clone()));
     let fake = FakeAws::start(config).await.expect("fake starts");
     let rds = client(&fake, &denied, REGION).await;
     let refused = rds.describe_db_proxies().send().await.expect_err("denied");

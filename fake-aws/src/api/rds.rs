@@ -119,7 +119,8 @@ pub(super) fn access_denied(shared: &Shared, call: &Call, action: &str, account:
 }
 
 /// The checks every RDS operation makes first, in order: an issued key, a served region,
-/// a runtime failure, throttled targets, access-denied targets, disabled regions. Gives the
+/// a runtime failure, throttled targets, access-denied targets, `denied_operations`,
+/// disabled regions. Gives the
 /// target's (account, region) config indices.
 pub(super) fn rds_target_checks(
     shared: &Shared,
@@ -158,6 +159,11 @@ pub(super) fn rds_target_checks(
         ))));
     }
     if shared.target_has(account_index, region_index, TARGET_ACCESS_DENIED) {
+        return Err(Refusal::Reply(Box::new(access_denied(
+            shared, call, action, account,
+        ))));
+    }
+    if shared.config.operation_denied(action, account) {
         return Err(Refusal::Reply(Box::new(access_denied(
             shared, call, action, account,
         ))));
