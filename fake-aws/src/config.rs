@@ -68,16 +68,37 @@ pub enum ResourceKind {
     BlueGreen,
     /// `DescribeGlobalClusters` (`--global-clusters`), account-wide.
     GlobalClusters,
+    /// `DescribeReservedDBInstances` (`--reserved-instances`).
+    ReservedInstances,
+    /// `DescribeDBParameterGroups` (`--parameter-groups`).
+    ParameterGroups,
+    /// `DescribeDBClusterParameterGroups` (`--cluster-parameter-groups`).
+    ClusterParameterGroups,
+    /// `DescribeDBParameters`: the parameters of one DB parameter group.
+    Parameters,
+    /// `DescribeDBClusterParameters`: the parameters of one DB cluster parameter group.
+    ClusterParameters,
+    /// `DescribeEngineDefaultParameters`: the defaults of one parameter group family.
+    EngineDefaultParameters,
+    /// `DescribeEngineDefaultClusterParameters`: the defaults of one cluster family.
+    EngineDefaultClusterParameters,
 }
 
 impl ResourceKind {
     /// Every kind, in registry order.
-    pub const ALL: [ResourceKind; 5] = [
+    pub const ALL: [ResourceKind; 12] = [
         ResourceKind::AutomatedBackups,
         ResourceKind::ClusterAutomatedBackups,
         ResourceKind::Proxies,
         ResourceKind::BlueGreen,
         ResourceKind::GlobalClusters,
+        ResourceKind::ReservedInstances,
+        ResourceKind::ParameterGroups,
+        ResourceKind::ClusterParameterGroups,
+        ResourceKind::Parameters,
+        ResourceKind::ClusterParameters,
+        ResourceKind::EngineDefaultParameters,
+        ResourceKind::EngineDefaultClusterParameters,
     ];
 }
 

@@ -13,15 +13,34 @@ use std::sync::Arc;
 mod backups;
 mod blue_green;
 mod global_clusters;
+mod parameters;
 mod proxies;
+mod reserved;
+
+pub use parameters::{
+    engine_default_parameters, group_parameters, CLUSTER_PARAMETER_FAMILIES, PARAMETER_FAMILIES,
+};
+
+/// How an operation answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Serve {
+    /// Pages of the target's resources (`generate`).
+    List,
+    /// Pages of the parameters of the group its lookup parameter names (required; 404 when
+    /// the target has no such group of kind `groups`); `Source` filters.
+    GroupParameters { groups: ResourceKind, cluster: bool },
+    /// `EngineDefaults` of the family `DBParameterGroupFamily` names (required), paged
+    /// inside it.
+    EngineDefaults { cluster: bool },
+}
 
 /// What the API layer needs to serve one kind.
 pub(crate) struct KindSpec {
     pub(crate) kind: ResourceKind,
     /// The AWS operation, also the counter key.
     pub(crate) action: &'static str,
-    /// The CLI flag without `--` that sets its count.
-    pub(crate) flag: &'static str,
+    /// The CLI flag without `--` that sets its count (listing kinds only).
+    pub(crate) flag: Option<&'static str>,
     /// The result's list element and its item element.
     pub(crate) list: &'static str,
     pub(crate) item: &'static str,
@@ -37,15 +56,28 @@ pub(crate) struct KindSpec {
     /// The resources of target (a, r) in a generation, `count` of them asked for (the
     /// region index is ignored by account-wide kinds).
     pub(crate) generate: fn(&FakeConfig, u64, (usize, usize), usize) -> Vec<FakeResource>,
+    pub(crate) serve: Serve,
+}
+
+/// `generate` of the operations that are not listings of a target's resources.
+pub(crate) fn nothing(_: &FakeConfig, _: u64, _: (usize, usize), _: usize) -> Vec<FakeResource> {
+    Vec::new()
 }
 
 /// The registry, in `ResourceKind` order.
-pub(crate) const KINDS: [&KindSpec; 5] = [
+pub(crate) const KINDS: [&KindSpec; 12] = [
     &backups::INSTANCE_BACKUPS,
     &backups::CLUSTER_BACKUPS,
     &proxies::SPEC,
     &blue_green::SPEC,
     &global_clusters::SPEC,
+    &reserved::SPEC,
+    &parameters::GROUPS,
+    &parameters::CLUSTER_GROUPS,
+    &parameters::PARAMETERS,
+    &parameters::CLUSTER_PARAMETERS,
+    &parameters::ENGINE_DEFAULTS,
+    &parameters::CLUSTER_ENGINE_DEFAULTS,
 ];
 
 /// The registry entry of a kind.
@@ -62,7 +94,7 @@ pub(crate) fn by_action(action: &str) -> Option<&'static KindSpec> {
 pub fn kind_by_flag(flag: &str) -> Option<ResourceKind> {
     KINDS
         .iter()
-        .find(|spec| spec.flag == flag)
+        .find(|spec| spec.flag == Some(flag))
         .map(|spec| spec.kind)
 }
 
@@ -72,10 +104,18 @@ impl ResourceKind {
         spec(self).action
     }
 
-    /// The CLI name: `automated-backups`, `cluster-automated-backups`, `proxies`,
-    /// `blue-green`, `global-clusters`.
-    pub fn flag(self) -> &'static str {
+    /// The CLI name of a listing kind's count: `automated-backups`,
+    /// `cluster-automated-backups`, `proxies`, `blue-green`, `global-clusters`,
+    /// `reserved-instances`, `parameter-groups`, `cluster-parameter-groups`; `None` for the
+    /// parameter calls, which list what their groups or families hold.
+    pub fn flag(self) -> Option<&'static str> {
         spec(self).flag
+    }
+
+    /// Lists a target's own resources (made by `kind_counts`), rather than the parameters of
+    /// a group or family.
+    pub fn is_listing(self) -> bool {
+        spec(self).serve == Serve::List
     }
 
     /// Global clusters: listed once per account, not per region.
@@ -301,7 +341,10 @@ mod tests {
                 by_action(kind.operation_name()).map(|s| s.kind),
                 Some(*kind)
             );
-            assert_eq!(kind_by_flag(kind.flag()), Some(*kind));
+            if let Some(flag) = kind.flag() {
+                assert_eq!(kind_by_flag(flag), Some(*kind));
+            }
+            assert_eq!(kind.flag().is_some(), kind.is_listing());
         }
     }
 
@@ -315,7 +358,7 @@ mod tests {
             config.kind_counts.insert(kind, 4);
         }
         // Members of the SDK types (aws-sdk-rds 1.159), in `ResourceKind` order.
-        let members = [35, 28, 18, 11, 15];
+        let members = [35, 28, 18, 11, 15, 16, 4, 4];
         for (kind, members) in ResourceKind::ALL.into_iter().zip(members) {
             let all = config.resources(kind);
             assert!(!all.is_empty(), "{kind:?}");

@@ -33,7 +33,10 @@ pub use config::{ClusterEngine, FakeConfig, ResourceKind, SnapshotSharing, Targe
 pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};
 pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
-pub use kinds::{kind_by_flag, FakeResource};
+pub use kinds::{
+    engine_default_parameters, group_parameters, kind_by_flag, FakeResource,
+    CLUSTER_PARAMETER_FAMILIES, PARAMETER_FAMILIES,
+};
 pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
     STANDARD_SUPPORT,

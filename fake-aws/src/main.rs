@@ -70,6 +70,11 @@ DescribeGlobalClusters, Account ListRegions and Price List GetProducts on 127.0.
                                  (default 0)
   --global-clusters N            DescribeGlobalClusters items per account, the same from every
                                  region (default 0)
+  --reserved-instances N         mean DescribeReservedDBInstances items per account and region
+                                 (default 0)
+  --parameter-groups N           DB parameter groups per account and region, two default.* then
+                                 custom ones (mean, default 0)
+  --cluster-parameter-groups N   the same for DB cluster parameter groups (default 0)
   --deny-operation OPERATION:ACCOUNT  that RDS operation (AWS name, e.g. DescribeDBProxies) is
                                  denied in ACCOUNT; other calls still work (repeatable)
   --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
@@ -569,6 +574,11 @@ mod tests {
             "5",
             "--awsbackup-snapshots",
             "7",
+            "--reserved-instances",
+            "8",
+            "--parameter-groups=9",
+            "--cluster-parameter-groups",
+            "10",
             "--deny-operation",
             "DescribeDBProxies:100000000001",
         ])
@@ -579,7 +589,11 @@ mod tests {
             .iter()
             .map(|k| config.kind_count(*k))
             .collect();
-        assert_eq!(counts, [6, 3, 4, 2, 5]);
+        assert_eq!(counts, [6, 3, 4, 2, 5, 8, 9, 10, 0, 0, 0, 0]);
+        assert!(
+            parse(&["--parameters", "3"]).is_err(),
+            "no count for parameter calls"
+        );
         assert_eq!(config.awsbackup_snapshots_per_target, 7);
         assert!(config.operation_denied("DescribeDBProxies", "100000000001"));
         assert!(!config.operation_denied("DescribeDBProxies", "100000000000"));

@@ -87,6 +87,18 @@ macro_rules! list_all {
                 listed(all_pages!($client.describe_blue_green_deployments()))
             }
             ResourceKind::GlobalClusters => listed(all_pages!($client.describe_global_clusters())),
+            ResourceKind::ReservedInstances => {
+                listed(all_pages!($client.describe_reserved_db_instances()))
+            }
+            ResourceKind::ParameterGroups => {
+                listed(all_pages!($client.describe_db_parameter_groups()))
+            }
+            ResourceKind::ClusterParameterGroups => {
+                listed(all_pages!($client.describe_db_cluster_parameter_groups()))
+            }
+            other => Err(format!(
+                "{other:?} lists the parameters of a group or family"
+            )),
         }
     };
 }
@@ -110,6 +122,10 @@ fn identifier_of(kind: ResourceKind, item: &dyn Debug) -> String {
         ResourceKind::Proxies => "db_proxy_name",
         ResourceKind::BlueGreen => "blue_green_deployment_identifier",
         ResourceKind::GlobalClusters => "global_cluster_identifier",
+        ResourceKind::ReservedInstances => "reserved_db_instance_id",
+        ResourceKind::ParameterGroups => "db_parameter_group_name",
+        ResourceKind::ClusterParameterGroups => "db_cluster_parameter_group_name",
+        _ => "parameter_name",
     };
     let text = format!("{item:#?}");
     let opener = format!("{field}: Some(");
@@ -128,7 +144,7 @@ async fn every_kind_pages_completely_with_every_member_set() {
         .expect("fake starts");
     let account = fake.config().accounts[0].clone();
     let rds = client(&fake, &account, REGION).await;
-    for kind in ResourceKind::ALL {
+    for kind in ResourceKind::ALL.into_iter().filter(|k| k.is_listing()) {
         let expected = fake.config().target_resources(kind, &account, REGION);
         assert!(expected.len() > 20, "{kind:?}: more than one page");
         let listed = list_all!(rds, kind).expect("listing succeeds");
@@ -276,7 +292,7 @@ async fn one_denied_kind_leaves_the_others_working() {
         .message()
         .unwrap_or_default()
         .contains("rds:DescribeDBProxies"));
-    for kind in ResourceKind::ALL {
+    for kind in ResourceKind::ALL.into_iter().filter(|k| k.is_listing()) {
         if kind != ResourceKind::Proxies {
             list_all!(rds, kind).expect("other kinds still answer");
         }
@@ -330,4 +346,143 @@ async fn awsbackup_snapshots_are_listed_only_by_their_type() {
         .snapshot_type("awsbackup"))
     .expect("cluster listing");
     assert!(cluster.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn parameters_of_a_group_page_completely_and_filter_by_source() {
+    let fake = FakeAws::start(with_kinds(1, 6)).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    let groups = all_pages!(rds.describe_db_parameter_groups()).expect("groups");
+    let custom = groups
+        .iter()
+        .filter_map(|g| g.db_parameter_group_name())
+        .find(|name| !name.starts_with("default."))
+        .expect("a custom group")
+        .to_string();
+    let parameters = all_pages!(rds
+        .describe_db_parameters()
+        .db_parameter_group_name(&custom))
+    .expect("all");
+    let expected = fake_aws::group_parameters(&custom, false);
+    assert!(parameters.len() > 20, "spans pages");
+    assert_eq!(parameters.len(), expected.len());
+    for (parameter, resource) in parameters.iter().zip(&expected) {
+        assert_eq!(
+            parameter.parameter_name(),
+            Some(resource.identifier.as_str())
+        );
+        assert_complete(parameter, resource);
+    }
+    let user = all_pages!(rds
+        .describe_db_parameters()
+        .db_parameter_group_name(&custom)
+        .source("user"))
+    .expect("user ones");
+    assert!(!user.is_empty());
+    assert!(user.iter().all(|p| p.source() == Some("user")));
+    let wanted = expected.iter().filter(|r| r.status == "user").count();
+    assert_eq!(user.len(), wanted);
+    let missing = rds
+        .describe_db_parameters()
+        .db_parameter_group_name("no-such-group")
+        .send()
+        .await
+        .expect_err("not found");
+    assert_eq!(missing.code(), Some("DBParameterGroupNotFound"));
+    let cluster_groups = all_pages!(rds.describe_db_cluster_parameter_groups()).expect("groups");
+    let cluster_group = cluster_groups[0]
+        .db_cluster_parameter_group_name()
+        .unwrap_or_default()
+        .to_string();
+    let cluster_parameters = all_pages!(rds
+        .describe_db_cluster_parameters()
+        .db_cluster_parameter_group_name(&cluster_group))
+    .expect("cluster parameters");
+    assert_eq!(
+        cluster_parameters.len(),
+        fake_aws::group_parameters(&cluster_group, true).len()
+    );
+    let counters = fake.counters();
+    assert_eq!(
+        counters.target_calls_for("DescribeDBParameters", &account, REGION),
+        expected.len().div_ceil(20) as u64 + user.len().div_ceil(20) as u64 + 1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn engine_defaults_set_force_ssl_per_family() {
+    let fake = FakeAws::start(with_kinds(1, 0)).await.expect("fake starts");
+    let account = fake.config().accounts[0].clone();
+    let rds = client(&fake, &account, REGION).await;
+    for (family, force_ssl) in fake_aws::PARAMETER_FAMILIES {
+        let defaults = rds
+            .describe_engine_default_parameters()
+            .db_parameter_group_family(family)
+            .max_records(20)
+            .into_paginator()
+            .items()
+            .send()
+            .collect::<Result<Vec<_>, _>>()
+            .await
+            .expect("defaults");
+        let expected = fake_aws::engine_default_parameters(family, false);
+        assert_eq!(defaults.len(), expected.len());
+        assert!(defaults.len() > 20, "spans pages");
+        let ssl = defaults
+            .iter()
+            .find(|p| p.parameter_name() == Some("rds.force_ssl"))
+            .and_then(|p| p.parameter_value());
+        assert_eq!(ssl, Some(force_ssl), "{family}");
+    }
+    for (family, force_ssl) in fake_aws::CLUSTER_PARAMETER_FAMILIES {
+        let first = rds
+            .describe_engine_default_cluster_parameters()
+            .db_parameter_group_family(family)
+            .send()
+            .await
+            .expect("defaults");
+        let defaults = first.engine_defaults().expect("EngineDefaults");
+        assert_eq!(defaults.db_parameter_group_family(), Some(family));
+        let ssl = defaults
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_name() == Some("rds.force_ssl"))
+            .and_then(|p| p.parameter_value());
+        assert_eq!(ssl, Some(force_ssl), "{family}");
+    }
+    let unknown = rds
+        .describe_engine_default_parameters()
+        .db_parameter_group_family("mysql8.0")
+        .send()
+        .await
+        .expect("an unknown family answers");
+    assert!(unknown
+        .engine_defaults()
+        .is_some_and(|d| d.parameters().is_empty()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_denied_parameter_call_leaves_the_group_listing_working() {
+    let mut config = with_kinds(1, 4);
+    let account = config.accounts[0].clone();
+    config
+        .denied_operations
+        .insert(("DescribeDBParameters".to_string(), account.clone()));
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let rds = client(&fake, &account, REGION).await;
+    let groups = all_pages!(rds.describe_db_parameter_groups()).expect("groups still listed");
+    let name = groups[0].db_parameter_group_name().unwrap_or_default();
+    let refused = rds
+        .describe_db_parameters()
+        .db_parameter_group_name(name)
+        .send()
+        .await
+        .expect_err("denied");
+    assert_eq!(refused.code(), Some("AccessDenied"));
+    rds.describe_engine_default_parameters()
+        .db_parameter_group_family("postgres16")
+        .send()
+        .await
+        .expect("engine defaults still answer");
 }

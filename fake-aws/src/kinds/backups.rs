@@ -2,7 +2,7 @@
 //! `creating`) backups of the target's listed instances / clusters, then `retained` ones of
 //! instances / clusters that were deleted (no longer listed).
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
+use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{
@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub(crate) const INSTANCE_BACKUPS: KindSpec = KindSpec {
     kind: ResourceKind::AutomatedBackups,
     action: "DescribeDBInstanceAutomatedBackups",
-    flag: "automated-backups",
+    flag: Some("automated-backups"),
     list: "DBInstanceAutomatedBackups",
     item: "DBInstanceAutomatedBackup",
     marker: "ab1",
@@ -25,12 +25,13 @@ pub(crate) const INSTANCE_BACKUPS: KindSpec = KindSpec {
     lookup: ("DBInstanceIdentifier", None),
     status_filter: true,
     generate: instance_backups,
+    serve: Serve::List,
 };
 
 pub(crate) const CLUSTER_BACKUPS: KindSpec = KindSpec {
     kind: ResourceKind::ClusterAutomatedBackups,
     action: "DescribeDBClusterAutomatedBackups",
-    flag: "cluster-automated-backups",
+    flag: Some("cluster-automated-backups"),
     list: "DBClusterAutomatedBackups",
     item: "DBClusterAutomatedBackup",
     marker: "cab1",
@@ -38,6 +39,7 @@ pub(crate) const CLUSTER_BACKUPS: KindSpec = KindSpec {
     lookup: ("DBClusterIdentifier", None),
     status_filter: true,
     generate: cluster_backups,
+    serve: Serve::List,
 };
 
 /// What a backup copies from its source (a listed instance or cluster, or a deleted one).

@@ -2,7 +2,7 @@
 //! instances (or a made-up one when it has none) to a green copy, with switchover details
 //! and tasks.
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
+use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::{account_suffix, identifier_for};
 use crate::record_parts::{emit_tags, partition, Alnum, DAY, REFERENCE_UNIX};
@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::BlueGreen,
     action: "DescribeBlueGreenDeployments",
-    flag: "blue-green",
+    flag: Some("blue-green"),
     list: "BlueGreenDeployments",
     item: "member",
     marker: "bg1",
@@ -24,6 +24,7 @@ pub(crate) const SPEC: KindSpec = KindSpec {
     ),
     status_filter: false,
     generate: deployments,
+    serve: Serve::List,
 };
 
 /// (deployment Status, SwitchoverDetail Status), cycled by index.

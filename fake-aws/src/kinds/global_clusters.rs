@@ -2,7 +2,7 @@
 //! endpoint of an account answers the same list; each has a writer member in one region
 //! and a reader member in another.
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec};
+use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{emit_tags, partition, Alnum};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::GlobalClusters,
     action: "DescribeGlobalClusters",
-    flag: "global-clusters",
+    flag: Some("global-clusters"),
     list: "GlobalClusters",
     item: "GlobalClusterMember",
     marker: "gc1",
@@ -23,6 +23,7 @@ pub(crate) const SPEC: KindSpec = KindSpec {
     ),
     status_filter: false,
     generate: global_clusters,
+    serve: Serve::List,
 };
 
 /// (Engine, EngineVersion, DatabaseName).

@@ -1,7 +1,7 @@
 //! DescribeDBProxies: RDS Proxies of the target; even-numbered ones require TLS, odd ones do
 //! not, so every target with two or more has both.
 
-use super::{item_rng, Emit, FakeResource, KindSpec};
+use super::{item_rng, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{dns_suffix, partition, Alnum, DAY, REFERENCE_UNIX};
@@ -12,7 +12,7 @@ use std::sync::Arc;
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::Proxies,
     action: "DescribeDBProxies",
-    flag: "proxies",
+    flag: Some("proxies"),
     list: "DBProxies",
     item: "member",
     marker: "px1",
@@ -20,6 +20,7 @@ pub(crate) const SPEC: KindSpec = KindSpec {
     lookup: ("DBProxyName", Some("DBProxyNotFoundFault")),
     status_filter: false,
     generate: proxies,
+    serve: Serve::List,
 };
 
 /// (EngineFamily, ClientPasswordAuthType).
