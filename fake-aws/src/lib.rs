@@ -2,7 +2,8 @@
 //! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
 //! `DescribeDBMajorEngineVersions`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
 //! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, the operations of
-//! the `kinds` registry (automated backups, proxies, blue/green deployments, global clusters),
+//! the `kinds` registry (automated backups, proxies, blue/green deployments, global clusters,
+//! reserved instances, parameter groups, parameters, engine defaults),
 //! Account
 //! `ListRegions` and Price List `GetProducts`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
 //! README.md for the controls and counters.

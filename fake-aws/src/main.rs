@@ -13,8 +13,11 @@ Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribeDBClusters,
 DescribePendingMaintenanceActions, DescribeDBMajorEngineVersions, DescribeDBSnapshots,
 DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes,
 DescribeDBClusterSnapshotAttributes, DescribeDBInstanceAutomatedBackups,
-DescribeDBClusterAutomatedBackups, DescribeDBProxies, DescribeBlueGreenDeployments and
-DescribeGlobalClusters, Account ListRegions and Price List GetProducts on 127.0.0.1.
+DescribeDBClusterAutomatedBackups, DescribeDBProxies, DescribeBlueGreenDeployments,
+DescribeGlobalClusters, DescribeReservedDBInstances, DescribeDBParameterGroups,
+DescribeDBClusterParameterGroups, DescribeDBParameters, DescribeDBClusterParameters,
+DescribeEngineDefaultParameters and DescribeEngineDefaultClusterParameters, Account
+ListRegions and Price List GetProducts on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
