@@ -5,7 +5,7 @@ use crate::config::{FakeConfig, ResourceKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The API operations the fake tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,8 +443,10 @@ pub(crate) struct Counters {
     clusters_by_target: Vec<AtomicU64>,
     /// Per target, for the four snapshot operations in `SNAPSHOT_OPERATIONS` order.
     snapshot_ops_by_target: [Vec<AtomicU64>; 4],
-    /// Per `ResourceKind` (by `kind as usize`), per target.
-    kind_ops_by_target: Vec<Vec<AtomicU64>>,
+    /// Per `ResourceKind` (by `kind as usize`), per target; made at a kind's first call, so
+    /// kinds nobody asks for cost nothing at 10,000 accounts x 17 regions.
+    kind_ops_by_target: Vec<OnceLock<Vec<AtomicU64>>>,
+    target_count: usize,
     /// (operation slot, account index, region index, identifier) -> calls.
     attributes_by_snapshot: Tally<(usize, usize, usize, String), u64>,
     rds_access_denied: AtomicU64,
@@ -486,10 +488,8 @@ impl Counters {
             maintenance_by_target: zeroed(account_count * region_count),
             clusters_by_target: zeroed(account_count * region_count),
             snapshot_ops_by_target: std::array::from_fn(|_| zeroed(account_count * region_count)),
-            kind_ops_by_target: ResourceKind::ALL
-                .iter()
-                .map(|_| zeroed(account_count * region_count))
-                .collect(),
+            kind_ops_by_target: ResourceKind::ALL.iter().map(|_| OnceLock::new()).collect(),
+            target_count: account_count * region_count,
             attributes_by_snapshot: Tally::new(),
             rds_access_denied: AtomicU64::new(0),
             assume_role_duration_rejected: AtomicU64::new(0),
@@ -578,10 +578,9 @@ impl Counters {
     }
     /// Counts a `ResourceKind` operation for its target.
     pub(crate) fn kind_call(&self, kind: ResourceKind, account_index: usize, region_index: usize) {
-        bump(
-            &self.kind_ops_by_target[kind as usize]
-                [account_index * self.region_count + region_index],
-        );
+        let by_target =
+            self.kind_ops_by_target[kind as usize].get_or_init(|| zeroed(self.target_count));
+        bump(&by_target[account_index * self.region_count + region_index]);
     }
     /// Counts an attribute call for its target and, when it names one, its snapshot.
     pub(crate) fn snapshot_attributes(
@@ -685,7 +684,12 @@ impl Counters {
             .chain(&self.maintenance_by_target)
             .chain(&self.clusters_by_target)
             .chain(self.snapshot_ops_by_target.iter().flatten())
-            .chain(self.kind_ops_by_target.iter().flatten());
+            .chain(
+                self.kind_ops_by_target
+                    .iter()
+                    .filter_map(OnceLock::get)
+                    .flatten(),
+            );
         for counter in all_counters {
             counter.store(0, Ordering::Relaxed);
         }
@@ -757,9 +761,9 @@ impl Counters {
                 .collect(),
             kind_calls: ResourceKind::ALL
                 .iter()
-                .map(|kind| {
-                    let calls = per_target(&self.kind_ops_by_target[*kind as usize]);
-                    (kind.operation_name().to_string(), calls)
+                .filter_map(|kind| {
+                    let by_target = self.kind_ops_by_target[*kind as usize].get()?;
+                    Some((kind.operation_name().to_string(), per_target(by_target)))
                 })
                 .filter(|(_, calls)| !calls.is_empty())
                 .collect(),
