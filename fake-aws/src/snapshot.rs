@@ -504,12 +504,12 @@ impl FakeConfig {
         let type_roll = rng.below(100);
         let automated = u64::from(self.automated_snapshot_percent);
         let backup = automated + u64::from(self.backup_snapshot_percent);
-        let snapshot_type = match type_roll {
-            _ if forced.is_some() => forced.unwrap_or(SnapshotType::AwsBackup),
+        let snapshot_type = match (forced, type_roll) {
+            (Some(forced), _) => forced,
             _ if index == 0 => SnapshotType::Manual,
             _ if sources.is_empty() => SnapshotType::Manual,
-            roll if roll < automated => SnapshotType::Automated,
-            roll if roll < backup => SnapshotType::AwsBackup,
+            (None, roll) if roll < automated => SnapshotType::Automated,
+            (None, roll) if roll < backup => SnapshotType::AwsBackup,
             _ => SnapshotType::Manual,
         };
         let orphan_roll = rng.percent(ORPHANED_PERCENT);

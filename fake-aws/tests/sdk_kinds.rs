@@ -486,3 +486,45 @@ async fn a_denied_parameter_call_leaves_the_group_listing_working() {
         .await
         .expect("engine defaults still answer");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn target_faults_and_expired_keys_apply_to_every_kind() {
+    let mut config = with_kinds(2, 3);
+    let (throttled, hanging) = (config.accounts[0].clone(), config.accounts[1].clone());
+    config
+        .throttle_forever_targets
+        .insert(FakeConfig::target(&throttled, REGION));
+    config
+        .hang_targets
+        .insert(FakeConfig::target(&hanging, REGION));
+    let fake = FakeAws::start(config).await.expect("fake starts");
+    let rds = client(&fake, &throttled, REGION).await;
+    for kind in ResourceKind::ALL.into_iter().filter(|k| k.is_listing()) {
+        let error = list_all!(rds, kind).expect_err("throttled");
+        assert!(error.contains("Throttling"), "{kind:?}: {error}");
+    }
+    let hung = client(&fake, &hanging, REGION).await;
+    let held = tokio::time::timeout(
+        std::time::Duration::from_millis(300),
+        hung.describe_global_clusters().send(),
+    )
+    .await;
+    assert!(held.is_err(), "a hang target holds the call");
+    // A fake of its own: the 1 s key lifetime must not race the listings above.
+    let short_lived = FakeAws::start(FakeConfig {
+        credential_lifetime: Some(std::time::Duration::from_secs(1)),
+        ..with_kinds(1, 3)
+    })
+    .await
+    .expect("fake starts");
+    let account = short_lived.config().accounts[0].clone();
+    let rds = client(&short_lived, &account, REGION).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let expired = rds
+        .describe_db_proxies()
+        .send()
+        .await
+        .expect_err("keys expired");
+    assert_eq!(expired.code(), Some("ExpiredToken"));
+    assert_eq!(short_lived.counters().expired_key_calls, 1);
+}
