@@ -239,6 +239,25 @@ pub(crate) fn item_rng(
     ]))
 }
 
+/// `count` resources of `kind` in target (a, r), each from its own draws: `make(index,
+/// draws)` gives its (identifier, arn, status) and its record.
+pub(crate) fn each_item<R: Record + 'static>(
+    config: &FakeConfig,
+    kind: ResourceKind,
+    (a, r): (usize, usize),
+    count: usize,
+    mut make: impl FnMut(usize, &mut SplitMix64) -> ((String, String, String), R),
+) -> Vec<FakeResource> {
+    let place = (config.accounts[a].as_str(), config.regions[r].as_str());
+    (0..count)
+        .map(|index| {
+            let mut rng = item_rng(config, kind, (a, r), index);
+            let (identity, record) = make(index, &mut rng);
+            FakeResource::new(kind, place, identity, Arc::new(record))
+        })
+        .collect()
+}
+
 /// Tags that are never empty: every member of the records is set.
 pub(crate) fn some_tags(rng: &mut SplitMix64) -> Vec<(String, String)> {
     let environment = *rng.pick(crate::inventory::ENVIRONMENTS);

@@ -416,16 +416,10 @@ async fn engine_defaults_set_force_ssl_per_family() {
     let account = fake.config().accounts[0].clone();
     let rds = client(&fake, &account, REGION).await;
     for (family, force_ssl) in fake_aws::PARAMETER_FAMILIES {
-        let defaults = rds
+        let defaults = all_pages!(rds
             .describe_engine_default_parameters()
-            .db_parameter_group_family(family)
-            .max_records(20)
-            .into_paginator()
-            .items()
-            .send()
-            .collect::<Result<Vec<_>, _>>()
-            .await
-            .expect("defaults");
+            .db_parameter_group_family(family))
+        .expect("defaults");
         let expected = fake_aws::engine_default_parameters(family, false);
         assert_eq!(defaults.len(), expected.len());
         assert!(defaults.len() > 20, "spans pages");

@@ -2,7 +2,7 @@
 //! `creating`) backups of the target's listed instances / clusters, then `retained` ones of
 //! instances / clusters that were deleted (no longer listed).
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
+use super::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{
@@ -12,7 +12,6 @@ use crate::record_parts::{
 use crate::rng::SplitMix64;
 use crate::sink::Sink;
 use crate::time::iso8601;
-use std::sync::Arc;
 
 pub(crate) const INSTANCE_BACKUPS: KindSpec = KindSpec {
     kind: ResourceKind::AutomatedBackups,
@@ -149,67 +148,60 @@ fn build(
         "us-west-2"
     };
     let mut sources = listed.into_iter().take(active);
-    (0..count)
-        .map(|index| {
-            let mut rng = item_rng(config, kind, (a, r), index);
-            let source = sources
-                .next()
-                .unwrap_or_else(|| deleted_source(cluster, (account, region), index, &mut rng));
-            let (prefix, resource) = if cluster {
-                ("cab", "cluster-auto-backup")
+    each_item(config, kind, (a, r), count, |index, rng| {
+        let source = sources
+            .next()
+            .unwrap_or_else(|| deleted_source(cluster, (account, region), index, rng));
+        let (prefix, resource) = if cluster {
+            ("cab", "cluster-auto-backup")
+        } else {
+            ("ab", "auto-backup")
+        };
+        let id = Alnum(rng.next_u64(), 26).to_string();
+        let backups_arn = format!("arn:{p}:rds:{region}:{account}:{resource}:{prefix}-{id}");
+        let retained = source.status == "retained";
+        let latest_unix = if retained {
+            REFERENCE_UNIX - (30 + rng.below(300) as i64) * DAY
+        } else {
+            REFERENCE_UNIX - rng.below(3600) as i64
+        };
+        let backup = Backup {
+            cluster,
+            account: account.to_string(),
+            region: region.to_string(),
+            vpc_id: vpc_id.clone(),
+            replica_arn: format!(
+                "arn:{p}:rds:{replica_region}:{account}:{resource}:{prefix}-{}",
+                Alnum(rng.next_u64(), 26)
+            ),
+            recovery_point_arn: format!(
+                "arn:{p}:backup:{region}:{account}:recovery-point:continuous:{}-{}",
+                source.identifier,
+                Alnum(rng.next_u64(), 8)
+            ),
+            kms_arn: format!(
+                "arn:{p}:kms:{region}:{account}:key/{}",
+                crate::record_parts::Uuid(u128::from(rng.next_u64()) << 64)
+            ),
+            master_username: if source.engine.contains("postgres") {
+                "postgres"
             } else {
-                ("ab", "auto-backup")
-            };
-            let id = Alnum(rng.next_u64(), 26).to_string();
-            let backups_arn = format!("arn:{p}:rds:{region}:{account}:{resource}:{prefix}-{id}");
-            let retained = source.status == "retained";
-            let latest_unix = if retained {
-                REFERENCE_UNIX - (30 + rng.below(300) as i64) * DAY
-            } else {
-                REFERENCE_UNIX - rng.below(3600) as i64
-            };
-            let backup = Backup {
-                cluster,
-                account: account.to_string(),
-                region: region.to_string(),
-                vpc_id: vpc_id.clone(),
-                replica_arn: format!(
-                    "arn:{p}:rds:{replica_region}:{account}:{resource}:{prefix}-{}",
-                    Alnum(rng.next_u64(), 26)
-                ),
-                recovery_point_arn: format!(
-                    "arn:{p}:backup:{region}:{account}:recovery-point:continuous:{}-{}",
-                    source.identifier,
-                    Alnum(rng.next_u64(), 8)
-                ),
-                kms_arn: format!(
-                    "arn:{p}:kms:{region}:{account}:key/{}",
-                    crate::record_parts::Uuid(u128::from(rng.next_u64()) << 64)
-                ),
-                master_username: if source.engine.contains("postgres") {
-                    "postgres"
-                } else {
-                    "admin"
-                },
-                iam_auth: rng.percent(30),
-                backup_hour: rng.below(24),
-                latest_unix,
-                tags: some_tags(&mut rng),
-                backups_arn: backups_arn.clone(),
-                source,
-            };
-            FakeResource::new(
-                kind,
-                (account, region),
-                (
-                    backup.source.identifier.clone(),
-                    backups_arn,
-                    backup.source.status.to_string(),
-                ),
-                Arc::new(backup),
-            )
-        })
-        .collect()
+                "admin"
+            },
+            iam_auth: rng.percent(30),
+            backup_hour: rng.below(24),
+            latest_unix,
+            tags: some_tags(rng),
+            backups_arn: backups_arn.clone(),
+            source,
+        };
+        let identity = (
+            backup.source.identifier.clone(),
+            backups_arn,
+            backup.source.status.to_string(),
+        );
+        (identity, backup)
+    })
 }
 
 fn instance_backups(

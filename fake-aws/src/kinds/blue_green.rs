@@ -2,13 +2,12 @@
 //! instances (or a made-up one when it has none) to a green copy, with switchover details
 //! and tasks.
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
+use super::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::{account_suffix, identifier_for};
 use crate::record_parts::{emit_tags, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::rng::LOWER_ALNUM;
 use crate::sink::Sink;
-use std::sync::Arc;
 
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::BlueGreen,
@@ -53,9 +52,12 @@ fn deployments(
     let (account, region) = (config.accounts[a].as_str(), config.regions[r].as_str());
     let p = partition(region);
     let instances = config.instance_count_in(generation, a, r);
-    (0..count)
-        .map(|index| {
-            let mut rng = item_rng(config, ResourceKind::BlueGreen, (a, r), index);
+    each_item(
+        config,
+        ResourceKind::BlueGreen,
+        (a, r),
+        count,
+        |index, rng| {
             let blue = if index < instances {
                 config.instance_in(generation, a, r, index).identifier
             } else {
@@ -71,21 +73,13 @@ fn deployments(
                 target: arn_of(&green),
                 statuses,
                 created: REFERENCE_UNIX - (1 + rng.below(60) as i64) * DAY,
-                tags: some_tags(&mut rng),
+                tags: some_tags(rng),
                 identifier: identifier.clone(),
             };
-            FakeResource::new(
-                ResourceKind::BlueGreen,
-                (account, region),
-                (
-                    identifier.clone(),
-                    format!("arn:{p}:rds:{region}:{account}:deployment:{identifier}"),
-                    statuses.0.to_string(),
-                ),
-                Arc::new(deployment),
-            )
-        })
-        .collect()
+            let arn = format!("arn:{p}:rds:{region}:{account}:deployment:{identifier}");
+            ((identifier, arn, statuses.0.to_string()), deployment)
+        },
+    )
 }
 
 impl Emit for Deployment {

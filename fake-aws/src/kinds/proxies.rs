@@ -1,13 +1,12 @@
 //! DescribeDBProxies: RDS Proxies of the target; even-numbered ones require TLS, odd ones do
 //! not, so every target with two or more has both.
 
-use super::{item_rng, Emit, FakeResource, KindSpec, Serve};
+use super::{each_item, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{dns_suffix, partition, Alnum, DAY, REFERENCE_UNIX};
 use crate::rng::HEX;
 use crate::sink::Sink;
-use std::sync::Arc;
 
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::Proxies,
@@ -56,9 +55,12 @@ fn proxies(
     let (account, region) = (config.accounts[a].as_str(), config.regions[r].as_str());
     let p = partition(region);
     let (zone, vpc_id) = config.target_network(a, r);
-    (0..count)
-        .map(|index| {
-            let mut rng = item_rng(config, ResourceKind::Proxies, (a, r), index);
+    each_item(
+        config,
+        ResourceKind::Proxies,
+        (a, r),
+        count,
+        |index, rng| {
             let name = format!("proxy-{}-{region}-{index:02}", account_suffix(account));
             let arn = format!(
                 "arn:{p}:rds:{region}:{account}:db-proxy:prx-{}",
@@ -92,14 +94,9 @@ fn proxies(
                 arn: arn.clone(),
                 name: name.clone(),
             };
-            FakeResource::new(
-                ResourceKind::Proxies,
-                (account, region),
-                (name, arn, status.to_string()),
-                Arc::new(proxy),
-            )
-        })
-        .collect()
+            ((name, arn, status.to_string()), proxy)
+        },
+    )
 }
 
 impl Emit for Proxy {

@@ -1,11 +1,10 @@
 //! DescribeReservedDBInstances: reserved DB instances bought in the target, active, retired
 //! and payment-pending ones, with their recurring charges.
 
-use super::{item_rng, Emit, FakeResource, KindSpec, Serve};
+use super::{each_item, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::record_parts::{partition, Uuid, DAY, REFERENCE_UNIX};
 use crate::sink::Sink;
-use std::sync::Arc;
 
 pub(crate) const SPEC: KindSpec = KindSpec {
     kind: ResourceKind::ReservedInstances,
@@ -51,9 +50,12 @@ fn reservations(
     count: usize,
 ) -> Vec<FakeResource> {
     let (account, region) = (config.accounts[a].as_str(), config.regions[r].as_str());
-    (0..count)
-        .map(|index| {
-            let mut rng = item_rng(config, ResourceKind::ReservedInstances, (a, r), index);
+    each_item(
+        config,
+        ResourceKind::ReservedInstances,
+        (a, r),
+        count,
+        |index, rng| {
             let (state, years_ago) = STATES[index % STATES.len()];
             let id = format!("ri-{}-{index:02}", &region);
             let years = if index % 2 == 0 { 1 } else { 3 };
@@ -62,8 +64,8 @@ fn reservations(
             };
             let reservation = Reservation {
                 arn: format!("arn:{}:rds:{region}:{account}:ri:{id}", partition(region)),
-                offering_id: uuid(&mut rng),
-                lease_id: uuid(&mut rng),
+                offering_id: uuid(rng),
+                lease_id: uuid(rng),
                 offer: OFFERS[(index + a) % OFFERS.len()],
                 state,
                 start: REFERENCE_UNIX - years_ago * 365 * DAY - (1 + rng.below(300) as i64) * DAY,
@@ -73,14 +75,9 @@ fn reservations(
                 id: id.clone(),
             };
             let arn = reservation.arn.clone();
-            FakeResource::new(
-                ResourceKind::ReservedInstances,
-                (account, region),
-                (id, arn, state.to_string()),
-                Arc::new(reservation),
-            )
-        })
-        .collect()
+            ((id, arn, state.to_string()), reservation)
+        },
+    )
 }
 
 impl Emit for Reservation {
