@@ -2,12 +2,12 @@
 //! to their target's instances) and the implied one-member cluster of every standalone
 //! `aurora-postgresql` instance. Like instances, each is a pure function of the config.
 
-use crate::config::FakeConfig;
-use crate::db_instance::{dns_suffix, hash_str, partition, RecordShape};
+use crate::config::{ClusterEngine, FakeConfig};
 use crate::inventory::{
     account_suffix, generate_tags, spread_around, FakeInstance, CREATE_TIME_SPAN_SECS,
     ENVIRONMENTS, OLDEST_CREATE_TIME,
 };
+use crate::record_parts::{dns_suffix, hash_str, partition, RecordShape};
 use crate::rng::{hash_parts, SplitMix64, UPPER_ALNUM};
 use crate::sink::JsonSink;
 use crate::time::iso8601;
@@ -24,22 +24,6 @@ const CLUSTER_PLAN_SALT: u64 = 0xC3;
 const CLUSTER_DETAIL_SALT: u64 = 0xC4;
 const MEMBER_SALT: u64 = 0xC5;
 const IMPLIED_SALT: u64 = 0xC6;
-
-/// The kinds of DB cluster the fake generates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ClusterEngine {
-    AuroraPostgresql,
-    AuroraMysql,
-    /// A Multi-AZ DB cluster of engine `postgres` (`DBClusterInstanceClass` set).
-    MultiAzPostgres,
-    /// A Multi-AZ DB cluster of engine `mysql`.
-    MultiAzMysql,
-    /// Amazon DocumentDB (`docdb`).
-    DocDb,
-    /// Amazon Neptune (`neptune`).
-    Neptune,
-}
 
 struct ClusterProfile {
     engine: &'static str,
@@ -115,16 +99,6 @@ const PROFILES: [ClusterProfile; 6] = [
 ];
 
 impl ClusterEngine {
-    /// Every kind, in the order `cluster_engines` defaults to.
-    pub const ALL: [ClusterEngine; 6] = [
-        ClusterEngine::AuroraPostgresql,
-        ClusterEngine::AuroraMysql,
-        ClusterEngine::MultiAzPostgres,
-        ClusterEngine::MultiAzMysql,
-        ClusterEngine::DocDb,
-        ClusterEngine::Neptune,
-    ];
-
     fn profile(self) -> &'static ClusterProfile {
         &PROFILES[self as usize]
     }

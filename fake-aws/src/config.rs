@@ -1,9 +1,106 @@
 //! The knobs of the fake: what it serves and which faults it injects.
 
-use crate::cluster::ClusterEngine;
-use crate::snapshot::SnapshotSharing;
-use std::collections::{HashMap, HashSet};
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
+
+/// The kinds of DB cluster the fake generates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClusterEngine {
+    AuroraPostgresql,
+    AuroraMysql,
+    /// A Multi-AZ DB cluster of engine `postgres` (`DBClusterInstanceClass` set).
+    MultiAzPostgres,
+    /// A Multi-AZ DB cluster of engine `mysql`.
+    MultiAzMysql,
+    /// Amazon DocumentDB (`docdb`).
+    DocDb,
+    /// Amazon Neptune (`neptune`).
+    Neptune,
+}
+
+impl ClusterEngine {
+    /// Every kind, in the order `cluster_engines` defaults to.
+    pub const ALL: [ClusterEngine; 6] = [
+        ClusterEngine::AuroraPostgresql,
+        ClusterEngine::AuroraMysql,
+        ClusterEngine::MultiAzPostgres,
+        ClusterEngine::MultiAzMysql,
+        ClusterEngine::DocDb,
+        ClusterEngine::Neptune,
+    ];
+}
+
+/// Who may restore manual snapshots, in percent of them; the rest are private.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SnapshotSharing {
+    /// `restore` = `all`.
+    pub public: u8,
+    /// `restore` = 1-2 other accounts of the config.
+    pub accounts: u8,
+    /// `restore` holds one of `OUTSIDE_ACCOUNTS` (sometimes after an account of the config).
+    pub outside: u8,
+}
+
+impl Default for SnapshotSharing {
+    fn default() -> SnapshotSharing {
+        SnapshotSharing {
+            public: 10,
+            accounts: 20,
+            outside: 10,
+        }
+    }
+}
+
+/// A resource kind listed by one RDS Describe operation of its own (see `kinds`): how many the
+/// fake makes is `FakeConfig::kind_counts`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResourceKind {
+    /// `DescribeDBInstanceAutomatedBackups` (`--automated-backups`).
+    AutomatedBackups,
+    /// `DescribeDBClusterAutomatedBackups` (`--cluster-automated-backups`).
+    ClusterAutomatedBackups,
+    /// `DescribeDBProxies` (`--proxies`).
+    Proxies,
+    /// `DescribeBlueGreenDeployments` (`--blue-green`).
+    BlueGreen,
+    /// `DescribeGlobalClusters` (`--global-clusters`), account-wide.
+    GlobalClusters,
+    /// `DescribeReservedDBInstances` (`--reserved-instances`).
+    ReservedInstances,
+    /// `DescribeDBParameterGroups` (`--parameter-groups`).
+    ParameterGroups,
+    /// `DescribeDBClusterParameterGroups` (`--cluster-parameter-groups`).
+    ClusterParameterGroups,
+    /// `DescribeDBParameters`: the parameters of one DB parameter group.
+    Parameters,
+    /// `DescribeDBClusterParameters`: the parameters of one DB cluster parameter group.
+    ClusterParameters,
+    /// `DescribeEngineDefaultParameters`: the defaults of one parameter group family.
+    EngineDefaultParameters,
+    /// `DescribeEngineDefaultClusterParameters`: the defaults of one cluster family.
+    EngineDefaultClusterParameters,
+}
+
+impl ResourceKind {
+    /// Every kind, in registry order.
+    pub const ALL: [ResourceKind; 12] = [
+        ResourceKind::AutomatedBackups,
+        ResourceKind::ClusterAutomatedBackups,
+        ResourceKind::Proxies,
+        ResourceKind::BlueGreen,
+        ResourceKind::GlobalClusters,
+        ResourceKind::ReservedInstances,
+        ResourceKind::ParameterGroups,
+        ResourceKind::ClusterParameterGroups,
+        ResourceKind::Parameters,
+        ResourceKind::ClusterParameters,
+        ResourceKind::EngineDefaultParameters,
+        ResourceKind::EngineDefaultClusterParameters,
+    ];
+}
 
 /// An `(account id, region)` pair, e.g. `("100000000000".into(), "eu-west-1".into())`.
 pub type Target = (String, String);
@@ -116,6 +213,15 @@ pub struct FakeConfig {
     /// GetProducts answers every query with documents made up to match it (any region, class
     /// and engine priced) instead of the small us-east-1 catalog: organization-scale runs.
     pub price_list_any: bool,
+    /// Per `ResourceKind`: the mean number per (account, region) (50%..150% of it per target),
+    /// or for the account-wide global clusters exactly this many per account. Absent: 0.
+    pub kind_counts: BTreeMap<ResourceKind, usize>,
+    /// `(operation, account)`: that RDS operation (its AWS name, e.g. `DescribeDBProxies`)
+    /// answers 403 `AccessDenied` in that account; every other call still works.
+    pub denied_operations: HashSet<(String, String)>,
+    /// Mean number of AWS Backup DB snapshots per target that has snapshots; DescribeDBSnapshots
+    /// lists them only when asked for `SnapshotType=awsbackup`, as AWS documents.
+    pub awsbackup_snapshots_per_target: usize,
 }
 
 impl Default for FakeConfig {
@@ -164,6 +270,9 @@ impl Default for FakeConfig {
             price_list_throttled_calls: 0,
             price_list_page_size: 2,
             price_list_any: false,
+            kind_counts: BTreeMap::new(),
+            denied_operations: HashSet::new(),
+            awsbackup_snapshots_per_target: 0,
         }
     }
 }
@@ -182,6 +291,19 @@ impl FakeConfig {
         (0..count)
             .map(|i| format!("{:012}", 100_000_000_000u64 + i as u64))
             .collect()
+    }
+
+    /// How many of `kind` the config asks for (0 when absent from `kind_counts`).
+    pub fn kind_count(&self, kind: ResourceKind) -> usize {
+        self.kind_counts.get(&kind).copied().unwrap_or(0)
+    }
+
+    /// Whether `denied_operations` refuses `operation` in `account`.
+    pub fn operation_denied(&self, operation: &str, account: &str) -> bool {
+        !self.denied_operations.is_empty()
+            && self
+                .denied_operations
+                .contains(&(operation.to_string(), account.to_string()))
     }
 
     /// Builds one `(account, region)` key for the per-target controls.

@@ -1,11 +1,11 @@
 //! What the fake saw: lock-free counters indexed by config position, turned into a
 //! serialisable snapshot on demand.
 
-use crate::config::FakeConfig;
+use crate::config::{FakeConfig, ResourceKind};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 /// The API operations the fake tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,10 +23,13 @@ pub(crate) enum Operation {
     DescribeDbSnapshotAttributes,
     DescribeDbClusterSnapshotAttributes,
     GetProducts,
+    /// The Describe operation of a `ResourceKind` (see `kinds`).
+    Kind(ResourceKind),
 }
 
 impl Operation {
-    const ALL: [Operation; 12] = [
+    /// The operations that are not a `ResourceKind`'s, in slot order.
+    const FIXED: [Operation; 12] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
@@ -41,6 +44,15 @@ impl Operation {
         Operation::GetProducts,
     ];
 
+    /// Every operation, in slot order: the fixed ones, then one per `ResourceKind`.
+    fn all() -> impl Iterator<Item = Operation> {
+        Operation::FIXED
+            .into_iter()
+            .chain(ResourceKind::ALL.map(Operation::Kind))
+    }
+
+    const COUNT: usize = Operation::FIXED.len() + ResourceKind::ALL.len();
+
     /// The RDS operations, which the per-target RDS controls apply to.
     pub(crate) fn is_rds(self) -> bool {
         matches!(
@@ -53,6 +65,7 @@ impl Operation {
                 | Operation::DescribeDbClusterSnapshots
                 | Operation::DescribeDbSnapshotAttributes
                 | Operation::DescribeDbClusterSnapshotAttributes
+                | Operation::Kind(_)
         )
     }
 
@@ -71,11 +84,18 @@ impl Operation {
             Operation::DescribeDbSnapshotAttributes => "DescribeDBSnapshotAttributes",
             Operation::DescribeDbClusterSnapshotAttributes => "DescribeDBClusterSnapshotAttributes",
             Operation::GetProducts => "GetProducts",
+            Operation::Kind(kind) => kind.operation_name(),
         }
     }
 
     fn slot(self) -> usize {
-        self as usize
+        match self {
+            Operation::Kind(kind) => Operation::FIXED.len() + kind as usize,
+            fixed => Operation::FIXED
+                .iter()
+                .position(|op| *op == fixed)
+                .unwrap_or_default(),
+        }
     }
 }
 
@@ -155,6 +175,12 @@ pub struct CountersSnapshot {
     /// DescribeDBClusterSnapshotAttributes calls per account, region and
     /// `DBClusterSnapshotIdentifier` (as above).
     pub cluster_snapshot_attributes_calls_by_snapshot: PerSnapshot,
+    /// Per `ResourceKind` operation (`DescribeDBInstanceAutomatedBackups`,
+    /// `DescribeDBClusterAutomatedBackups`, `DescribeDBProxies`,
+    /// `DescribeBlueGreenDeployments`, `DescribeGlobalClusters`): calls per account, then per
+    /// region (issued keys, configured region, any outcome). Operations without calls are
+    /// left out.
+    pub kind_calls: BTreeMap<String, BTreeMap<String, BTreeMap<String, u64>>>,
     /// DescribeDBMajorEngineVersions calls per SigV4 region, then per `Engine` parameter
     /// (`*` when absent); any caller, any outcome.
     pub major_engine_versions_calls: BTreeMap<String, BTreeMap<String, u64>>,
@@ -242,7 +268,7 @@ impl CountersSnapshot {
             "DescribeDBClusterSnapshots" => Some(&self.describe_cluster_snapshots_calls),
             "DescribeDBSnapshotAttributes" => Some(&self.snapshot_attributes_calls),
             "DescribeDBClusterSnapshotAttributes" => Some(&self.cluster_snapshot_attributes_calls),
-            _ => None,
+            other => self.kind_calls.get(other),
         }
     }
 
@@ -400,7 +426,7 @@ pub(crate) struct Counters {
     in_flight: AtomicU64,
     peak_in_flight: AtomicU64,
     connections_accepted: AtomicU64,
-    calls: [AtomicU64; Operation::ALL.len()],
+    calls: Vec<AtomicU64>,
     throttled: AtomicU64,
     unavailable: AtomicU64,
     hung: AtomicU64,
@@ -417,6 +443,10 @@ pub(crate) struct Counters {
     clusters_by_target: Vec<AtomicU64>,
     /// Per target, for the four snapshot operations in `SNAPSHOT_OPERATIONS` order.
     snapshot_ops_by_target: [Vec<AtomicU64>; 4],
+    /// Per `ResourceKind` (by `kind as usize`), per target; made at a kind's first call, so
+    /// kinds nobody asks for cost nothing at 10,000 accounts x 17 regions.
+    kind_ops_by_target: Vec<OnceLock<Vec<AtomicU64>>>,
+    target_count: usize,
     /// (operation slot, account index, region index, identifier) -> calls.
     attributes_by_snapshot: Tally<(usize, usize, usize, String), u64>,
     rds_access_denied: AtomicU64,
@@ -443,7 +473,7 @@ impl Counters {
             in_flight: AtomicU64::new(0),
             peak_in_flight: AtomicU64::new(0),
             connections_accepted: AtomicU64::new(0),
-            calls: Default::default(),
+            calls: zeroed(Operation::COUNT),
             throttled: AtomicU64::new(0),
             unavailable: AtomicU64::new(0),
             hung: AtomicU64::new(0),
@@ -458,6 +488,8 @@ impl Counters {
             maintenance_by_target: zeroed(account_count * region_count),
             clusters_by_target: zeroed(account_count * region_count),
             snapshot_ops_by_target: std::array::from_fn(|_| zeroed(account_count * region_count)),
+            kind_ops_by_target: ResourceKind::ALL.iter().map(|_| OnceLock::new()).collect(),
+            target_count: account_count * region_count,
             attributes_by_snapshot: Tally::new(),
             rds_access_denied: AtomicU64::new(0),
             assume_role_duration_rejected: AtomicU64::new(0),
@@ -543,6 +575,12 @@ impl Counters {
                     [account_index * self.region_count + region_index],
             );
         }
+    }
+    /// Counts a `ResourceKind` operation for its target.
+    pub(crate) fn kind_call(&self, kind: ResourceKind, account_index: usize, region_index: usize) {
+        let by_target =
+            self.kind_ops_by_target[kind as usize].get_or_init(|| zeroed(self.target_count));
+        bump(&by_target[account_index * self.region_count + region_index]);
     }
     /// Counts an attribute call for its target and, when it names one, its snapshot.
     pub(crate) fn snapshot_attributes(
@@ -645,7 +683,13 @@ impl Counters {
             .chain(&self.throttled_by_target)
             .chain(&self.maintenance_by_target)
             .chain(&self.clusters_by_target)
-            .chain(self.snapshot_ops_by_target.iter().flatten());
+            .chain(self.snapshot_ops_by_target.iter().flatten())
+            .chain(
+                self.kind_ops_by_target
+                    .iter()
+                    .filter_map(OnceLock::get)
+                    .flatten(),
+            );
         for counter in all_counters {
             counter.store(0, Ordering::Relaxed);
         }
@@ -712,9 +756,16 @@ impl Counters {
         }
         CountersSnapshot {
             requests_total: load(&self.requests_total),
-            calls: Operation::ALL
-                .iter()
+            calls: Operation::all()
                 .map(|op| (op.name().to_string(), load(&self.calls[op.slot()])))
+                .collect(),
+            kind_calls: ResourceKind::ALL
+                .iter()
+                .filter_map(|kind| {
+                    let by_target = self.kind_ops_by_target[*kind as usize].get()?;
+                    Some((kind.operation_name().to_string(), per_target(by_target)))
+                })
+                .filter(|(_, calls)| !calls.is_empty())
                 .collect(),
             faults: FaultCounts {
                 throttled: load(&self.throttled),

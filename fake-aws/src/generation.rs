@@ -6,8 +6,8 @@
 //! (same `DbiResourceId`, identifier + `-renamed`). Still O(1) per instance.
 
 use crate::config::FakeConfig;
-use crate::db_instance::partition;
 use crate::inventory::FakeInstance;
+use crate::record_parts::partition;
 use crate::rng::hash_parts;
 use serde::Serialize;
 use serde_json::Value;

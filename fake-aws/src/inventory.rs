@@ -2,7 +2,7 @@
 //! the i-th instance of any target costs O(1) and nothing is kept in memory.
 
 use crate::config::FakeConfig;
-use crate::db_instance::{dns_suffix, partition};
+use crate::record_parts::{dns_suffix, partition};
 use crate::rng::{hash_parts, SplitMix64, HEX, LOWER_ALNUM, UPPER_ALNUM};
 use crate::time::iso8601;
 use serde::Serialize;

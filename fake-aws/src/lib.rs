@@ -1,7 +1,10 @@
 //! A fault-injecting fake AWS endpoint for testing rds-inventory: STS `AssumeRole`, RDS
 //! `DescribeDBInstances`, `DescribeDBClusters`, `DescribePendingMaintenanceActions`,
 //! `DescribeDBMajorEngineVersions`, `DescribeDBSnapshots`, `DescribeDBClusterSnapshots`,
-//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, Account
+//! `DescribeDBSnapshotAttributes`, `DescribeDBClusterSnapshotAttributes`, the operations of
+//! the `kinds` registry (automated backups, proxies, blue/green deployments, global clusters,
+//! reserved instances, parameter groups, parameters, engine defaults),
+//! Account
 //! `ListRegions` and Price List `GetProducts`, spoken as the AWS SDK for Rust speaks them, bound to 127.0.0.1 only. See
 //! README.md for the controls and counters.
 
@@ -12,9 +15,11 @@ mod counters;
 mod db_instance;
 mod generation;
 mod inventory;
+mod kinds;
 mod lifecycle;
 mod maintenance;
 mod pricing;
+mod record_parts;
 mod request;
 mod rng;
 mod server;
@@ -24,19 +29,22 @@ mod time;
 mod xml;
 
 pub use api::TargetFailure;
-pub use cluster::{ClusterEngine, FakeCluster, FakeClusterMember};
-pub use config::{FakeConfig, Target};
+pub use cluster::{FakeCluster, FakeClusterMember};
+pub use config::{ClusterEngine, FakeConfig, ResourceKind, SnapshotSharing, Target};
 pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};
-pub use db_instance::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
+pub use kinds::{
+    engine_default_parameters, group_parameters, kind_by_flag, FakeResource,
+    CLUSTER_PARAMETER_FAMILIES, PARAMETER_FAMILIES,
+};
 pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,
     STANDARD_SUPPORT,
 };
+pub use record_parts::{RecordShape, CERTIFICATE_REFERENCE_TIME};
 pub use snapshot::{
-    FakeSnapshot, SnapshotKind, SnapshotSharing, SnapshotType, OUTSIDE_ACCOUNTS,
-    SNAPSHOT_REFERENCE_TIME,
+    FakeSnapshot, SnapshotKind, SnapshotType, OUTSIDE_ACCOUNTS, SNAPSHOT_REFERENCE_TIME,
 };
 
 use api::Shared;

@@ -1,7 +1,7 @@
 //! `fake-aws`: runs the fake endpoint until killed. Prints exactly one line on stdout,
 //! `listening on http://127.0.0.1:PORT`, so scripts can wait for it and read the port.
 
-use fake_aws::{ClusterEngine, FakeAws, FakeConfig, SnapshotSharing};
+use fake_aws::{kind_by_flag, ClusterEngine, FakeAws, FakeConfig, SnapshotSharing};
 use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -11,8 +11,13 @@ usage: fake-aws [OPTIONS]
 
 Serves fake STS AssumeRole, RDS DescribeDBInstances, DescribeDBClusters,
 DescribePendingMaintenanceActions, DescribeDBMajorEngineVersions, DescribeDBSnapshots,
-DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes and
-DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
+DescribeDBClusterSnapshots, DescribeDBSnapshotAttributes,
+DescribeDBClusterSnapshotAttributes, DescribeDBInstanceAutomatedBackups,
+DescribeDBClusterAutomatedBackups, DescribeDBProxies, DescribeBlueGreenDeployments,
+DescribeGlobalClusters, DescribeReservedDBInstances, DescribeDBParameterGroups,
+DescribeDBClusterParameterGroups, DescribeDBParameters, DescribeDBClusterParameters,
+DescribeEngineDefaultParameters and DescribeEngineDefaultClusterParameters, Account
+ListRegions and Price List GetProducts on 127.0.0.1.
 
   --port N                       port to bind (default 0: a free one)
   --seed N                       inventory seed (default 1)
@@ -57,6 +62,24 @@ DescribeDBClusterSnapshotAttributes, and Account ListRegions on 127.0.0.1.
   --deny-snapshots ACCOUNT       DescribeDBSnapshots and DescribeDBClusterSnapshots are denied
                                  (repeatable)
   --deny-snapshot-attributes ACCOUNT  both snapshot attribute calls are denied (repeatable)
+  --awsbackup-snapshots N        mean AWS Backup DB snapshots per account and region, listed only
+                                 for SnapshotType=awsbackup (default 0)
+  --automated-backups N          mean DescribeDBInstanceAutomatedBackups items per account and
+                                 region, about a third retained (default 0)
+  --cluster-automated-backups N  mean DescribeDBClusterAutomatedBackups items per account and
+                                 region, about a third retained (default 0)
+  --proxies N                    mean DescribeDBProxies items per account and region (default 0)
+  --blue-green N                 mean DescribeBlueGreenDeployments items per account and region
+                                 (default 0)
+  --global-clusters N            DescribeGlobalClusters items per account, the same from every
+                                 region (default 0)
+  --reserved-instances N         mean DescribeReservedDBInstances items per account and region
+                                 (default 0)
+  --parameter-groups N           DB parameter groups per account and region, two default.* then
+                                 custom ones (mean, default 0)
+  --cluster-parameter-groups N   the same for DB cluster parameter groups (default 0)
+  --deny-operation OPERATION:ACCOUNT  that RDS operation (AWS name, e.g. DescribeDBProxies) is
+                                 denied in ACCOUNT; other calls still work (repeatable)
   --deny-price-list              Price List GetProducts is denied (AccessDeniedException)
   --price-list-throttled-calls N  the first N GetProducts calls are throttled (default 0)
   --price-list-page-size N       most documents per GetProducts page (default 2)
@@ -282,11 +305,29 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
             "--deny-snapshot-attributes" => {
                 config.snapshot_attributes_denied_accounts.insert(value);
             }
+            "--awsbackup-snapshots" => {
+                config.awsbackup_snapshots_per_target = parse_number(&flag, &value)?
+            }
+            "--deny-operation" => match value.split_once(':') {
+                Some((operation, account)) if !operation.is_empty() && !account.is_empty() => {
+                    let denied = (operation.to_string(), account.to_string());
+                    config.denied_operations.insert(denied);
+                }
+                _ => return Err(format!("{flag}: expected OPERATION:ACCOUNT, got '{value}'")),
+            },
             "--price-list-throttled-calls" => {
                 config.price_list_throttled_calls = parse_number(&flag, &value)?
             }
             "--price-list-page-size" => config.price_list_page_size = parse_number(&flag, &value)?,
-            _ => return Err(format!("unknown option {flag}")),
+            // `--automated-backups N`, `--proxies N`, ...: one flag per registered kind.
+            other => match other.strip_prefix("--").and_then(kind_by_flag) {
+                Some(kind) => {
+                    config
+                        .kind_counts
+                        .insert(kind, parse_number(&flag, &value)?);
+                }
+                None => return Err(format!("unknown option {flag}")),
+            },
         }
     }
     let config = &options.config;
@@ -334,6 +375,7 @@ async fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fake_aws::ResourceKind;
 
     fn parse(args: &[&str]) -> Result<Option<Options>, String> {
         parse_args(args.iter().map(|arg| arg.to_string()))
@@ -519,6 +561,47 @@ mod tests {
         assert!(parse(&["--automated-snapshots", "101"]).is_err());
         assert!(parse(&["--automated-snapshots", "80", "--backup-snapshots", "30"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(None)));
+    }
+
+    #[test]
+    fn parses_the_kind_flags() {
+        let config = parse(&[
+            "--automated-backups",
+            "6",
+            "--cluster-automated-backups=3",
+            "--proxies",
+            "4",
+            "--blue-green",
+            "2",
+            "--global-clusters",
+            "5",
+            "--awsbackup-snapshots",
+            "7",
+            "--reserved-instances",
+            "8",
+            "--parameter-groups=9",
+            "--cluster-parameter-groups",
+            "10",
+            "--deny-operation",
+            "DescribeDBProxies:100000000001",
+        ])
+        .expect("valid flags")
+        .expect("not help")
+        .config;
+        let counts: Vec<usize> = ResourceKind::ALL
+            .iter()
+            .map(|k| config.kind_count(*k))
+            .collect();
+        assert_eq!(counts, [6, 3, 4, 2, 5, 8, 9, 10, 0, 0, 0, 0]);
+        assert!(
+            parse(&["--parameters", "3"]).is_err(),
+            "no count for parameter calls"
+        );
+        assert_eq!(config.awsbackup_snapshots_per_target, 7);
+        assert!(config.operation_denied("DescribeDBProxies", "100000000001"));
+        assert!(!config.operation_denied("DescribeDBProxies", "100000000000"));
+        assert!(parse(&["--deny-operation", "DescribeDBProxies"]).is_err());
+        assert!(parse(&["--proxies", "x"]).is_err());
     }
 
     #[test]

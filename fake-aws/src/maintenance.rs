@@ -5,8 +5,8 @@
 
 use crate::cluster::FakeCluster;
 use crate::config::FakeConfig;
-use crate::db_instance::{hash_str, partition, RecordShape, DAY, REFERENCE_UNIX};
 use crate::inventory::{identifier_for, FakeInstance};
+use crate::record_parts::{hash_str, partition, RecordShape, DAY, REFERENCE_UNIX};
 use crate::rng::hash_parts;
 use crate::sink::{JsonSink, Sink};
 use serde_json::Value;

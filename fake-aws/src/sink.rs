@@ -3,9 +3,42 @@
 //! never disagree about a member.
 
 use crate::time::iso8601;
-use crate::xml::push_escaped;
 use serde_json::{Map, Value};
 use std::fmt::{self, Write};
+
+/// Appends `text` escaped for XML character data; CR, LF and TAB become character
+/// references so that no parser normalises them away.
+pub(crate) fn push_escaped(out: &mut String, text: &str) {
+    // Byte scan through a table: every character that needs escaping is ASCII, most values
+    // have none, and this runs for every element of every page.
+    const NEEDS_ESCAPING: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        let special = b"&<>\"'\n\r\t";
+        while i < special.len() {
+            table[special[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    if !text.as_bytes().iter().any(|&b| NEEDS_ESCAPING[b as usize]) {
+        out.push_str(text);
+        return;
+    }
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#xA;"),
+            '\r' => out.push_str("&#xD;"),
+            '\t' => out.push_str("&#x9;"),
+            other => out.push(other),
+        }
+    }
+}
 
 /// Receives members in order; `None` means the member is absent (no XML element, JSON null).
 pub(crate) trait Sink: Sized {
@@ -306,6 +339,13 @@ mod tests {
         });
         sink.list("Empty", "empty", Some(0), |_, _| {});
         sink.list("Absent", "absent", None, |_, _| {});
+    }
+
+    #[test]
+    fn escapes_markup_quotes_and_line_breaks() {
+        let mut out = String::new();
+        push_escaped(&mut out, "a<b>&\"c'\r\n\tZoë");
+        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;&#xD;&#xA;&#x9;Zoë");
     }
 
     #[test]

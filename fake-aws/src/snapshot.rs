@@ -4,11 +4,11 @@
 
 use crate::cluster::FakeCluster;
 use crate::config::FakeConfig;
-use crate::db_instance::{hash_str, partition, RecordShape, Uuid, DAY};
 use crate::inventory::{
     account_suffix, generate_tags, spread_around, FakeInstance, CREATE_TIME_SPAN_SECS,
     ENVIRONMENTS, OLDEST_CREATE_TIME,
 };
+use crate::record_parts::{hash_str, partition, RecordShape, Uuid, DAY};
 use crate::rng::{hash_parts, SplitMix64, UPPER_ALNUM};
 use crate::sink::JsonSink;
 use crate::time::iso8601;
@@ -33,27 +33,7 @@ const COUNT_SALT: u64 = 0x5B;
 const SNAPSHOT_SALT: u64 = 0x5C;
 const RETIRED_SALT: u64 = 0x5D;
 const ORPHANED_PERCENT: u64 = 25;
-
-/// Who may restore manual snapshots, in percent of them; the rest are private.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SnapshotSharing {
-    /// `restore` = `all`.
-    pub public: u8,
-    /// `restore` = 1-2 other accounts of the config.
-    pub accounts: u8,
-    /// `restore` holds one of `OUTSIDE_ACCOUNTS` (sometimes after an account of the config).
-    pub outside: u8,
-}
-
-impl Default for SnapshotSharing {
-    fn default() -> SnapshotSharing {
-        SnapshotSharing {
-            public: 10,
-            accounts: 20,
-            outside: 10,
-        }
-    }
-}
+const BACKUP_COUNT_SALT: u64 = 0x5E;
 
 /// `SnapshotType` as AWS names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -291,15 +271,66 @@ impl FakeConfig {
             SnapshotKind::Instance => self.snapshots_per_target,
             SnapshotKind::Cluster => self.cluster_snapshots_per_target,
         };
-        let has_snapshots = hash_parts(&[self.seed, a, r, TARGET_SALT]) % 100
-            < u64::from(self.snapshot_targets_percent);
-        if !has_snapshots {
+        if !self.has_snapshots(a, r) {
             return 0;
         }
         spread_around(
             mean,
             hash_parts(&[self.seed, a, r, kind as u64, COUNT_SALT]),
         )
+    }
+
+    fn has_snapshots(&self, a: u64, r: u64) -> bool {
+        hash_parts(&[self.seed, a, r, TARGET_SALT]) % 100 < u64::from(self.snapshot_targets_percent)
+    }
+
+    /// The AWS Backup DB snapshots of `awsbackup_snapshots_per_target` in the target, which
+    /// DescribeDBSnapshots lists only for `SnapshotType=awsbackup`. They are numbered after
+    /// the target's other DB snapshots, so names and draws never collide with theirs.
+    pub(crate) fn awsbackup_snapshots_in(
+        &self,
+        generation: u64,
+        a: usize,
+        r: usize,
+    ) -> Vec<FakeSnapshot> {
+        let (a64, r64) = (a as u64, r as u64);
+        if self.awsbackup_snapshots_per_target == 0 || !self.has_snapshots(a64, r64) {
+            return Vec::new();
+        }
+        let hash = hash_parts(&[self.seed, a64, r64, BACKUP_COUNT_SALT]);
+        let count = spread_around(self.awsbackup_snapshots_per_target, hash);
+        let first = self.snapshot_count(a, r, SnapshotKind::Instance);
+        let kind = SnapshotKind::Instance;
+        let sources = self.snapshot_sources(a, r, kind);
+        let existing = self.existing_sources(generation, a, r, kind);
+        (first..first + count)
+            .map(|index| {
+                let mut snapshot =
+                    self.snapshot_at(a, r, (kind, Some(SnapshotType::AwsBackup)), index, &sources);
+                snapshot.source_exists = existing.contains(&snapshot.source_identifier);
+                snapshot
+            })
+            .collect()
+    }
+
+    /// The AWS Backup DB snapshots of one (account, region) that only
+    /// `SnapshotType=awsbackup` lists (`awsbackup_snapshots_per_target`).
+    pub fn target_awsbackup_snapshots(&self, account_id: &str, region: &str) -> Vec<FakeSnapshot> {
+        match self.target_indices(account_id, region) {
+            Some((a, r)) => self.awsbackup_snapshots_in(self.generation, a, r),
+            None => Vec::new(),
+        }
+    }
+
+    /// Every AWS Backup DB snapshot of `awsbackup_snapshots_per_target`, in config order.
+    pub fn awsbackup_snapshots(&self) -> Vec<FakeSnapshot> {
+        let mut all = Vec::new();
+        for a in 0..self.accounts.len() {
+            for r in 0..self.regions.len() {
+                all.extend(self.awsbackup_snapshots_in(self.generation, a, r));
+            }
+        }
+        all
     }
 
     /// The generation-0 sources a snapshot of `kind` can have in the target: standalone
@@ -457,12 +488,13 @@ impl FakeConfig {
         }
     }
 
-    /// Snapshot `index` of `kind` in the target, from the generation-0 `sources`.
+    /// Snapshot `index` of `kind` in the target, from the generation-0 `sources`; of the type
+    /// `forced` when given, else drawn.
     fn snapshot_at(
         &self,
         a: usize,
         r: usize,
-        kind: SnapshotKind,
+        (kind, forced): (SnapshotKind, Option<SnapshotType>),
         index: usize,
         sources: &[SnapshotSource],
     ) -> FakeSnapshot {
@@ -472,11 +504,12 @@ impl FakeConfig {
         let type_roll = rng.below(100);
         let automated = u64::from(self.automated_snapshot_percent);
         let backup = automated + u64::from(self.backup_snapshot_percent);
-        let snapshot_type = match type_roll {
+        let snapshot_type = match (forced, type_roll) {
+            (Some(forced), _) => forced,
             _ if index == 0 => SnapshotType::Manual,
             _ if sources.is_empty() => SnapshotType::Manual,
-            roll if roll < automated => SnapshotType::Automated,
-            roll if roll < backup => SnapshotType::AwsBackup,
+            (None, roll) if roll < automated => SnapshotType::Automated,
+            (None, roll) if roll < backup => SnapshotType::AwsBackup,
             _ => SnapshotType::Manual,
         };
         let orphan_roll = rng.percent(ORPHANED_PERCENT);
@@ -587,7 +620,7 @@ impl FakeConfig {
         let sources = self.snapshot_sources(a, r, kind);
         let existing = self.existing_sources(generation, a, r, kind);
         (0..count)
-            .map(|index| self.snapshot_at(a, r, kind, index, &sources))
+            .map(|index| self.snapshot_at(a, r, (kind, None), index, &sources))
             .filter_map(|mut snapshot| {
                 snapshot.source_exists = existing.contains(&snapshot.source_identifier);
                 let gone_automated =

@@ -2,45 +2,11 @@
 
 use crate::db_instance::emit_db_instance;
 use crate::inventory::FakeInstance;
-use crate::sink::XmlSink;
+use crate::sink::{push_escaped, XmlSink};
 use std::fmt::Write;
 
 pub(crate) const STS_NAMESPACE: &str = "https://sts.amazonaws.com/doc/2011-06-15/";
 pub(crate) const RDS_NAMESPACE: &str = "http://rds.amazonaws.com/doc/2014-10-31/";
-
-/// Appends `text` escaped for XML character data; CR, LF and TAB become character
-/// references so that no parser normalises them away.
-pub(crate) fn push_escaped(out: &mut String, text: &str) {
-    // Byte scan through a table: every character that needs escaping is ASCII, most values
-    // have none, and this runs for every element of every page.
-    const NEEDS_ESCAPING: [bool; 256] = {
-        let mut table = [false; 256];
-        let mut i = 0;
-        let special = b"&<>\"'\n\r\t";
-        while i < special.len() {
-            table[special[i] as usize] = true;
-            i += 1;
-        }
-        table
-    };
-    if !text.as_bytes().iter().any(|&b| NEEDS_ESCAPING[b as usize]) {
-        out.push_str(text);
-        return;
-    }
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            '\t' => out.push_str("&#x9;"),
-            other => out.push(other),
-        }
-    }
-}
 
 fn push_element(out: &mut String, name: &str, text: &str) {
     out.push('<');
@@ -236,13 +202,6 @@ fn push_db_instance(out: &mut String, instance: &FakeInstance) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_markup_quotes_and_line_breaks() {
-        let mut out = String::new();
-        push_escaped(&mut out, "a<b>&\"c'\r\n\tZoë");
-        assert_eq!(out, "a&lt;b&gt;&amp;&quot;c&apos;&#xD;&#xA;&#x9;Zoë");
-    }
 
     #[test]
     fn error_response_has_the_wrapped_shape() {

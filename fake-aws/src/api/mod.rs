@@ -1,9 +1,10 @@
 //! Request dispatch shared by every operation: parsing the call, per-target counting, fault
 //! injection and the error shapes of both protocols.
 
-use crate::config::FakeConfig;
+use crate::config::{FakeConfig, ResourceKind};
 use crate::counters::{Counters, Operation};
-use crate::db_instance::hash_str;
+use crate::kinds::{self, FakeResource};
+use crate::record_parts::hash_str;
 use crate::request::{parse_credential_scope, parse_form, CredentialScope};
 use crate::rng::{hash_parts, SharedSplitMix64, SplitMix64};
 use crate::snapshot::{FakeSnapshot, SnapshotKind};
@@ -24,6 +25,7 @@ mod pricing;
 mod rds;
 mod rds_clusters;
 mod rds_extra;
+mod rds_kinds;
 mod rds_snapshots;
 mod sts;
 
@@ -94,12 +96,36 @@ pub(crate) struct Shared {
     /// A target's snapshots as last made, for the attribute calls: each asks about one, and
     /// remaking all of them per call made the fake the bottleneck of a benchmark.
     snapshot_memo: Mutex<HashMap<SnapshotMemoKey, Arc<Vec<FakeSnapshot>>>>,
+    /// A target's resources of one `ResourceKind`, made once for all its pages.
+    kind_memo: Mutex<HashMap<KindMemoKey, Arc<Vec<FakeResource>>>>,
 }
+
+/// (generation, kind, account index, region index; `usize::MAX` for account-wide kinds).
+type KindMemoKey = (u64, ResourceKind, usize, usize);
 
 /// (generation, account index, region index, kind).
 type SnapshotMemoKey = (u64, usize, usize, SnapshotKind);
 
-/// Targets whose snapshots the memo keeps before it starts over.
+/// What `memo` holds for `key`, else what `make` makes, kept (up to `SNAPSHOT_MEMO_TARGETS`
+/// keys, then the memo starts over).
+fn remembered<K: std::hash::Hash + Eq, V>(
+    memo: &Mutex<HashMap<K, Arc<V>>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> Arc<V> {
+    let mut memo = memo.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(made) = memo.get(&key) {
+        return Arc::clone(made);
+    }
+    if memo.len() >= SNAPSHOT_MEMO_TARGETS {
+        memo.clear();
+    }
+    let made = Arc::new(make());
+    memo.insert(key, Arc::clone(&made));
+    made
+}
+
+/// Targets whose snapshots (or resources of one kind) a memo keeps before it starts over.
 const SNAPSHOT_MEMO_TARGETS: usize = 4096;
 
 impl Shared {
@@ -164,6 +190,7 @@ impl Shared {
             runtime_failures: RwLock::new(HashMap::new()),
             has_runtime_failures: AtomicBool::new(false),
             snapshot_memo: Mutex::new(HashMap::new()),
+            kind_memo: Mutex::new(HashMap::new()),
             config,
         }
     }
@@ -177,19 +204,33 @@ impl Shared {
         kind: SnapshotKind,
     ) -> Arc<Vec<FakeSnapshot>> {
         let key = (self.generation(), account_index, region_index, kind);
-        let mut memo = self
-            .snapshot_memo
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        if let Some(snapshots) = memo.get(&key) {
-            return Arc::clone(snapshots);
-        }
-        if memo.len() >= SNAPSHOT_MEMO_TARGETS {
-            memo.clear();
-        }
-        let snapshots = Arc::new(self.config.snapshots_in(key.0, key.1, key.2, kind));
-        memo.insert(key, Arc::clone(&snapshots));
-        snapshots
+        remembered(&self.snapshot_memo, key, || {
+            let mut made = self.config.snapshots_in(key.0, key.1, key.2, kind);
+            if kind == SnapshotKind::Instance {
+                made.extend(self.config.awsbackup_snapshots_in(key.0, key.1, key.2));
+            }
+            made
+        })
+    }
+
+    /// The resources of `kind` the target lists now (as `FakeConfig::resources_in`), made
+    /// once and kept while the target pages through them (account-wide kinds: once per
+    /// account, whichever region asks).
+    pub(crate) fn target_resources(
+        &self,
+        kind: ResourceKind,
+        (account_index, region_index): (usize, usize),
+    ) -> Arc<Vec<FakeResource>> {
+        let memo_region = if kind.is_account_wide() {
+            usize::MAX
+        } else {
+            region_index
+        };
+        let key = (self.generation(), kind, account_index, memo_region);
+        remembered(&self.kind_memo, key, || {
+            self.config
+                .resources_in(key.0, kind, (account_index, region_index))
+        })
     }
 
     pub(crate) fn generation(&self) -> u64 {
@@ -478,6 +519,7 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
             let api = &rds_snapshots::DB_CLUSTER_SNAPSHOTS;
             rds_snapshots::describe_snapshot_attributes(api, shared, &call).await
         }
+        Operation::Kind(kind) => rds_kinds::describe(kinds::spec(kind), shared, &call).await,
         Operation::ListRegions => account::list_regions(shared, &call),
         Operation::GetProducts => pricing::get_products(shared, &call),
         Operation::Unsupported => error_reply(
@@ -572,6 +614,8 @@ fn parse_call(
                 ("rds", Some("DescribeDBClusterSnapshotAttributes")) => {
                     Operation::DescribeDbClusterSnapshotAttributes
                 }
+                ("rds", Some(action)) => kinds::by_action(action)
+                    .map_or(Operation::Unsupported, |spec| Operation::Kind(spec.kind)),
                 _ => Operation::Unsupported,
             };
             (protocol, operation, Params::Form(form))
@@ -618,6 +662,7 @@ fn count_per_target(shared: &Shared, call: &Call, target: Option<(usize, usize)>
             shared.counters.pending_maintenance(a, r)
         }
         (Operation::DescribeDbClusters, _, Some((a, r))) => shared.counters.describe_clusters(a, r),
+        (Operation::Kind(kind), _, Some((a, r))) => shared.counters.kind_call(kind, a, r),
         (
             Operation::DescribeDbSnapshots | Operation::DescribeDbClusterSnapshots,
             _,

@@ -5,7 +5,7 @@ use super::{caller_arn, error_reply, hang, reply, throttling_reply, with_request
 use super::{Call, Caller, Reply, Shared, TargetFailure};
 use super::{TARGET_ACCESS_DENIED, TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED};
 use super::{TARGET_STUCK, TARGET_TRUNCATED};
-use crate::db_instance::partition;
+use crate::record_parts::partition;
 use crate::rng::hash_parts;
 use crate::xml;
 use hyper::StatusCode;
@@ -32,6 +32,15 @@ pub(super) fn invalid_parameter(shared: &Shared, call: &Call, message: &str) -> 
         StatusCode::BAD_REQUEST,
         "InvalidParameterValue",
         message,
+    )
+}
+
+/// 400 `InvalidParameterValue` for a Marker this target did not issue.
+pub(super) fn bad_marker(shared: &Shared, call: &Call, marker: &str) -> Reply {
+    invalid_parameter(
+        shared,
+        call,
+        &format!("The parameter Marker is not a valid pagination token: {marker}"),
     )
 }
 
@@ -110,7 +119,8 @@ pub(super) fn access_denied(shared: &Shared, call: &Call, action: &str, account:
 }
 
 /// The checks every RDS operation makes first, in order: an issued key, a served region,
-/// a runtime failure, throttled targets, access-denied targets, disabled regions. Gives the
+/// a runtime failure, throttled targets, access-denied targets, `denied_operations`,
+/// disabled regions. Gives the
 /// target's (account, region) config indices.
 pub(super) fn rds_target_checks(
     shared: &Shared,
@@ -149,6 +159,11 @@ pub(super) fn rds_target_checks(
         ))));
     }
     if shared.target_has(account_index, region_index, TARGET_ACCESS_DENIED) {
+        return Err(Refusal::Reply(Box::new(access_denied(
+            shared, call, action, account,
+        ))));
+    }
+    if shared.config.operation_denied(action, account) {
         return Err(Refusal::Reply(Box::new(access_denied(
             shared, call, action, account,
         ))));
@@ -192,13 +207,7 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
         None => 0,
         Some(marker) => match parse_marker(shared, account_index, region_index, marker) {
             Some(offset) if offset <= count => offset,
-            _ => {
-                return invalid_parameter(
-                    shared,
-                    call,
-                    &format!("The parameter Marker is not a valid pagination token: {marker}"),
-                )
-            }
+            _ => return bad_marker(shared, call, marker),
         },
     };
     if shared.target_has(account_index, region_index, TARGET_HANGS) {
@@ -233,6 +242,50 @@ pub(super) async fn describe_db_instances(shared: &Shared, call: &Call) -> Reply
         "StorageEncrypted",
     );
     with_request_id(reply(StatusCode::OK, "text/xml", body), &request_id)
+}
+
+/// One page of a target's listing of `len` records: the Marker sent (bound to the target by
+/// `prefix`), hang targets held, and the next Marker (the same one again on stuck targets).
+pub(super) struct Page {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) next_marker: Option<String>,
+}
+
+/// Reads `Marker` against `len` records and `page_size`; refuses a marker not issued for this
+/// target, and holds hang targets (after the parameter checks, as for every operation).
+pub(super) async fn target_page(
+    shared: &Shared,
+    call: &Call,
+    (prefix, (account_index, region_index)): (&str, (usize, usize)),
+    len: usize,
+    page_size: usize,
+) -> Result<Page, Reply> {
+    let start = match call.form_field("Marker") {
+        None => 0,
+        Some(marker) => {
+            match parse_target_marker(prefix, shared, account_index, region_index, marker) {
+                Some(offset) if offset <= len => offset,
+                _ => return Err(bad_marker(shared, call, marker)),
+            }
+        }
+    };
+    if shared.target_has(account_index, region_index, TARGET_HANGS) {
+        return Err(hang(shared).await);
+    }
+    let marker_at = |offset| target_marker(prefix, shared, account_index, region_index, offset);
+    let end = len.min(start + page_size);
+    let stuck = start > 0 && shared.target_has(account_index, region_index, TARGET_STUCK);
+    let next_marker = if stuck {
+        Some(marker_at(start))
+    } else {
+        (end < len).then(|| marker_at(end))
+    };
+    Ok(Page {
+        start,
+        end,
+        next_marker,
+    })
 }
 
 /// `malformed_targets` and `truncated_targets`: cuts a page so that the SDK fails, or so

@@ -1,12 +1,8 @@
 //! RDS `DescribeDBClusters`: pages of the target's clusters (configured, then implied), with
 //! the per-target faults of DescribeDBInstances.
 
-use super::rds::{
-    access_denied, damage_page, max_records, parse_target_marker, rds_target_checks, target_marker,
-};
-use super::rds_extra::bad_marker;
-use super::{error_reply, hang, reply, with_request_id, Call, Reply, Shared};
-use super::{TARGET_HANGS, TARGET_STUCK};
+use super::rds::{access_denied, damage_page, max_records, rds_target_checks, target_page};
+use super::{error_reply, reply, with_request_id, Call, Reply, Shared};
 use crate::cluster::{emit_db_cluster, FakeCluster};
 use crate::sink::{Sink, XmlSink};
 use crate::xml;
@@ -84,29 +80,21 @@ pub(super) async fn describe_db_clusters(shared: &Shared, call: &Call) -> Reply 
         Ok(clusters) => clusters,
         Err(reply) => return *reply,
     };
-    let marker_at =
-        |offset| target_marker(CLUSTERS_MARKER, shared, account_index, region_index, offset);
-    let start = match call.form_field("Marker") {
-        None => 0,
-        Some(marker) => {
-            match parse_target_marker(CLUSTERS_MARKER, shared, account_index, region_index, marker)
-            {
-                Some(offset) if offset <= clusters.len() => offset,
-                _ => return bad_marker(shared, call, marker),
-            }
-        }
+    let target = (account_index, region_index);
+    let page = match target_page(
+        shared,
+        call,
+        (CLUSTERS_MARKER, target),
+        clusters.len(),
+        page_size,
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(reply) => return reply,
     };
-    if shared.target_has(account_index, region_index, TARGET_HANGS) {
-        return hang(shared).await;
-    }
-    let end = clusters.len().min(start + page_size);
-    let stuck = start > 0 && shared.target_has(account_index, region_index, TARGET_STUCK);
-    let next_marker = if stuck {
-        Some(marker_at(start))
-    } else {
-        (end < clusters.len()).then(|| marker_at(end))
-    };
-    let page = &clusters[start..end];
+    let next_marker = page.next_marker;
+    let page = &clusters[page.start..page.end];
     let request_id = shared.request_id();
     let mut body = xml::rds_result(ACTION, next_marker.as_deref(), &request_id, |out| {
         XmlSink { out }.list("DBClusters", "db_clusters", Some(page.len()), |s, i| {

@@ -2,8 +2,7 @@
 //! a complete record joins with DescribeDBInstances.
 
 use super::rds::{
-    access_denied, invalid_parameter, max_records, parse_target_marker, rds_target_checks,
-    target_marker,
+    access_denied, bad_marker, max_records, parse_target_marker, rds_target_checks, target_marker,
 };
 use super::{hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
 use crate::lifecycle::{
@@ -16,14 +15,6 @@ use hyper::StatusCode;
 
 const MAINTENANCE_MARKER: &str = "pm1";
 const ENGINE_VERSIONS_MARKER: &str = "ev1";
-
-pub(super) fn bad_marker(shared: &Shared, call: &Call, marker: &str) -> Reply {
-    invalid_parameter(
-        shared,
-        call,
-        &format!("The parameter Marker is not a valid pagination token: {marker}"),
-    )
-}
 
 /// Lists the cluster and every instance with pending actions, `MaxRecords` resources a
 /// page; the Marker is the position of the next resource that has actions, so no page is

@@ -2,13 +2,9 @@
 //! `DescribeDBSnapshotAttributes` / `DescribeDBClusterSnapshotAttributes`: one handler each
 //! for listing and for attributes, told apart by a `SnapshotApi`.
 
-use super::rds::{
-    access_denied, damage_page, max_records, parse_target_marker, rds_target_checks, target_marker,
-};
+use super::rds::{access_denied, damage_page, max_records, rds_target_checks, target_page};
 use super::rds_clusters::query_filters;
-use super::rds_extra::bad_marker;
-use super::{error_reply, hang, reply, with_request_id, Call, Reply, Shared};
-use super::{TARGET_HANGS, TARGET_STUCK};
+use super::{error_reply, hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
 use crate::sink::{Sink, XmlSink};
 use crate::snapshot::{emit_db_cluster_snapshot, emit_db_snapshot, FakeSnapshot, SnapshotKind};
 use crate::xml;
@@ -149,35 +145,37 @@ pub(super) async fn describe_snapshots(api: &SnapshotApi, shared: &Shared, call:
         Ok(records) => records,
         Err(reply) => return *reply,
     };
-    let all =
-        shared
+    let generation = shared.generation();
+    let mut all = shared
+        .config
+        .snapshots_in(generation, account_index, region_index, api.kind);
+    // AWS documents that a listing without SnapshotType holds manual and automated ones only:
+    // the AWS Backup ones of `awsbackup_snapshots_per_target` come only when asked for.
+    if api.kind == SnapshotKind::Instance && call.form_field("SnapshotType") == Some("awsbackup") {
+        let backups = shared
             .config
-            .snapshots_in(shared.generation(), account_index, region_index, api.kind);
+            .awsbackup_snapshots_in(generation, account_index, region_index);
+        all.extend(backups);
+    }
     let snapshots = match select(api, shared, call, all) {
         Ok(snapshots) => snapshots,
         Err(reply) => return *reply,
     };
-    let marker_at = |offset| target_marker(api.marker, shared, account_index, region_index, offset);
-    let start = match call.form_field("Marker") {
-        None => 0,
-        Some(marker) => {
-            match parse_target_marker(api.marker, shared, account_index, region_index, marker) {
-                Some(offset) if offset <= snapshots.len() => offset,
-                _ => return bad_marker(shared, call, marker),
-            }
-        }
+    let target = (account_index, region_index);
+    let page = match target_page(
+        shared,
+        call,
+        (api.marker, target),
+        snapshots.len(),
+        page_size,
+    )
+    .await
+    {
+        Ok(page) => page,
+        Err(reply) => return reply,
     };
-    if shared.target_has(account_index, region_index, TARGET_HANGS) {
-        return hang(shared).await;
-    }
-    let end = snapshots.len().min(start + page_size);
-    let stuck = start > 0 && shared.target_has(account_index, region_index, TARGET_STUCK);
-    let next_marker = if stuck {
-        Some(marker_at(start))
-    } else {
-        (end < snapshots.len()).then(|| marker_at(end))
-    };
-    let page = &snapshots[start..end];
+    let next_marker = page.next_marker;
+    let page = &snapshots[page.start..page.end];
     let request_id = shared.request_id();
     let mut body = xml::rds_result(api.describe, next_marker.as_deref(), &request_id, |out| {
         XmlSink { out }.list(api.list.0, api.list.1, Some(page.len()), |s, i| {

@@ -3,11 +3,11 @@
 //! encryption, backup retention, Multi-AZ, storage) are present in every shape.
 
 use super::FakeCluster;
-use crate::db_instance::{
+use crate::lifecycle::major_engine_version;
+use crate::record_parts::{
     certificate, dns_suffix, emit_domain_memberships, emit_tags, emit_vpc_security_groups,
     hash_str, list_len, log_types, partition, pick, Alnum, RecordShape, Uuid, DAY, REFERENCE_UNIX,
 };
-use crate::lifecycle::major_engine_version;
 use crate::rng::hash_parts;
 use crate::sink::Sink;
 

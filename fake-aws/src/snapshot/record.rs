@@ -4,11 +4,11 @@
 //! shape; the rest follows `RecordShape`.
 
 use super::{FakeSnapshot, SnapshotType};
-use crate::db_instance::{
+use crate::lifecycle::major_engine_version;
+use crate::record_parts::{
     emit_additional_storage_volumes, emit_processor_features, emit_tags, hash_str, license_model,
     list_len, partition, pick, Alnum, RecordShape, Uuid,
 };
-use crate::lifecycle::major_engine_version;
 use crate::rng::hash_parts;
 use crate::sink::Sink;
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::config::SnapshotSharing;
 use crate::sink::unpopulated;
 
 fn config(snapshots: usize, cluster_snapshots: usize) -> FakeConfig {
