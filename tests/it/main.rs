@@ -42,6 +42,8 @@ mod kinds {
         mod fake;
         mod moto;
     }
+    /// The kinds of the registry after the first four, against the fake.
+    mod registry_fake;
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;
