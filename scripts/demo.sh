@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # See rds-inventory work, with no AWS account: a local moto server plays three accounts in two
-# regions, the tool inventories them through sts:AssumeRole, and the output is shown as NDJSON,
-# CSV and a summary. Nothing leaves 127.0.0.1; your AWS profiles are never read.
+# regions, the tool inventories them through sts:AssumeRole, and each kind is shown as a short
+# table of a few chosen fields (--columns), then CSV, the summary file and a question answered
+# from the NDJSON. Under 80 lines in all. Nothing leaves 127.0.0.1; your AWS profiles are never
+# read.
 #
 #     scripts/demo.sh    # from any directory; the first run installs moto and builds the tool
 #                        # (the same build scripts/test.sh uses), a few minutes on 2 cores
@@ -63,8 +65,7 @@ echo "moto at $MOTO_URL" >&2
 
 step "seeding 3 accounts x 2 regions through assumed roles"
 "$VENV_PYTHON" scripts/seed_moto.py "$MOTO_URL" --accounts-file "$WORK/accounts.toml"
-echo "--- accounts file ($WORK/accounts.toml):"
-cat "$WORK/accounts.toml"
+echo "accounts file: $(grep -c '^\[\[accounts\]\]' "$WORK/accounts.toml") accounts, $(grep '^regions' "$WORK/accounts.toml")"
 
 # The tool gets only base keys allowed to call sts:AssumeRole, and nothing else from the caller's
 # AWS environment: no profile, no config file, no instance metadata.
@@ -83,63 +84,76 @@ inventory() {
         "$BIN" --endpoint-url "$MOTO_URL" -c "$WORK/accounts.toml" "$@"
 }
 
-step "rds-inventory plan: the targets, without calling RDS (--check assumes each role once)"
-inventory plan --check | head -n 8
+# NDJSON on stdin -> a table of the fields named `field=HEADER`, the same short headers for every
+# kind; `--only field=value` keeps matching records, and says how many others were left out.
+show() {
+    "$VENV_PYTHON" -c '
+import json, sys
+only, columns = None, []
+for arg in sys.argv[1:]:
+    if arg.startswith("--only="):
+        only = arg[len("--only="):].split("=", 1)
+    else:
+        columns.append(arg.split("=", 1))
+def cell(v):
+    if v is None or v == []: return "-"
+    if isinstance(v, bool): return "yes" if v else "no"
+    if isinstance(v, list): return ",".join(map(str, v))
+    return str(v)
+records = [json.loads(l) for l in sys.stdin if l.strip()]
+kept = [r for r in records if only is None or cell(r.get(only[0])) == only[1]]
+rows = [[h for _, h in columns]] + [[cell(r.get(f)) for f, _ in columns] for r in kept]
+widths = [max(len(row[i]) for row in rows) for i in range(len(columns))]
+for row in rows:
+    print("  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip())
+if len(kept) < len(records):
+    print(f"({len(records) - len(kept)} more with {only[0]} other than {only[1]}: not shown)")
+' "$@"
+}
 
-step "rds-inventory -f table (for people; the progress bar shows only on a terminal)"
-inventory --quiet -f table
+step "rds-inventory plan --check: the targets, each role assumed once, no RDS call"
+inventory plan --check | show account_name=ACCOUNT region=REGION role_arn=ROLE kinds=KINDS
 
-step "DB clusters: rds-inventory --kind clusters -f table"
-inventory --quiet --kind clusters -f table
+step "instances (the default kind): rds-inventory --columns ..."
+echo "DEL-PROTECT is the deletion protection in force: an Aurora member's comes from its cluster"
+inventory --quiet --columns account_name,region,db_instance_identifier,engine,engine_version,publicly_accessible,effective_deletion_protection |
+    show account_name=ACCOUNT region=REGION db_instance_identifier=IDENTIFIER engine=ENGINE \
+        engine_version=VERSION publicly_accessible=PUBLIC effective_deletion_protection=DEL-PROTECT
 
-step "Aurora instance rows: AWS's own values beside the ones the cluster enforces (effective_*)"
-inventory --quiet -f table -a prod -r us-east-1 --columns \
-    db_instance_identifier,db_cluster_identifier,cluster_role,deletion_protection,effective_deletion_protection,backup_retention_period,effective_backup_retention_period,storage_encrypted,effective_storage_encrypted
+step "DB clusters: rds-inventory --kind clusters --columns ..."
+inventory --quiet --kind clusters --columns account_name,region,db_cluster_identifier,engine,engine_version,deletion_protection,backup_retention_period |
+    show account_name=ACCOUNT region=REGION db_cluster_identifier=IDENTIFIER engine=ENGINE \
+        engine_version=VERSION deletion_protection=DEL-PROTECT backup_retention_period=BACKUP-DAYS
 
-step "DB snapshots and who can restore each: rds-inventory --kind snapshots -f table (moto makes the automated ones)"
-# Only manual snapshots can be shared; moto also makes automated ones of the Aurora cluster's
-# member instances, which AWS does not (their backups are cluster snapshots).
-inventory --quiet --kind snapshots -f table --columns \
-    account_name,region,db_snapshot_identifier,snapshot_type,db_instance_identifier,shared_publicly,shared_with_accounts,shared_with_outside_accounts
+step "manual DB snapshots and who can restore them: rds-inventory --kind snapshots --columns ..."
+inventory --quiet --kind snapshots --columns account_name,region,db_snapshot_identifier,snapshot_type,shared_publicly,shared_with_accounts,shared_with_outside_accounts |
+    show --only=snapshot_type=manual account_name=ACCOUNT region=REGION \
+        db_snapshot_identifier=IDENTIFIER shared_publicly=PUBLIC \
+        shared_with_accounts=SHARED-WITH shared_with_outside_accounts=OUTSIDE
 
-step "every kind in one run, one file each: rds-inventory --kind all -o '{kind}.ndjson'"
+step "DB cluster snapshots: rds-inventory --kind cluster-snapshots --columns ..."
+inventory --quiet --kind cluster-snapshots --columns account_name,region,db_cluster_snapshot_identifier,snapshot_type,shared_publicly,shared_with_outside_accounts |
+    show account_name=ACCOUNT region=REGION db_cluster_snapshot_identifier=IDENTIFIER \
+        snapshot_type=TYPE shared_publicly=PUBLIC shared_with_outside_accounts=OUTSIDE
+
+step "every kind in one run, one NDJSON file each: rds-inventory --kind all -o '{kind}.ndjson'"
 status=0
-inventory --quiet --kind all -o "$WORK/{kind}.ndjson" || status=$?
-echo "exit code: $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters, $(wc -l <"$WORK/snapshots.ndjson") DB snapshots, $(wc -l <"$WORK/cluster-snapshots.ndjson") cluster snapshots" >&2
+inventory --quiet --kind all -o "$WORK/{kind}.ndjson" --summary "$WORK/summary.json" || status=$?
+echo "exit code $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters, $(wc -l <"$WORK/snapshots.ndjson") DB snapshots, $(wc -l <"$WORK/cluster-snapshots.ndjson") cluster snapshots"
+"$VENV_PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); print("summary.json:", json.dumps({k: s[k] for k in ("status", "targets", "assume_role_calls")}, separators=(",", ":")))' "$WORK/summary.json"
 
-step "rds-inventory (NDJSON, the default): first 3 of the lines"
-echo "\$ rds-inventory --endpoint-url $MOTO_URL -c accounts.toml > inventory.ndjson" >&2
-status=0
-inventory >"$WORK/inventory.ndjson" || status=$?
-echo "exit code: $status (0 = every account/region listed)" >&2
-head -n 3 "$WORK/inventory.ndjson"
+step "CSV for a spreadsheet: -f csv --columns ... (nested values are JSON in one quoted cell)"
+inventory --quiet -f csv -a prod -r us-east-1 --columns db_instance_identifier,engine,tags | head -n 4
 
-step "rds-inventory -f csv -o inventory.csv --summary summary.json (first rows; note the quoted multi-line tag)"
-status=0
-inventory --quiet -f csv -o "$WORK/inventory.csv" --summary "$WORK/summary.json" || status=$?
-echo "exit code: $status" >&2
-head -n 8 "$WORK/inventory.csv"
-echo "--- summary.json (targets and AssumeRole calls):" >&2
-"$VENV_PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); print(json.dumps({k: s[k] for k in ("status", "targets", "instances", "assume_role_calls", "instances_by_engine")}))' "$WORK/summary.json"
-
-step "summary (computed from the NDJSON)"
-"$VENV_PYTHON" - "$WORK/inventory.ndjson" <<'PY'
-import collections, json, sys
+step "a question for the NDJSON: public instances without deletion protection in force"
+"$VENV_PYTHON" - "$WORK/instances.ndjson" <<'PY'
+import json, sys, textwrap
 records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8") if line.strip()]
-by_target = collections.Counter((r["account_name"], r["account_id"], r["region"]) for r in records)
-print(f"{len(records)} DB instances in {len(by_target)} account/region pairs")
-for (name, account, region), n in sorted(by_target.items()):
-    print(f"  {name:<10} {account}  {region:<10} {n}")
-engines = collections.Counter(r["engine"] for r in records)
-print("engines:", ", ".join(f"{e} {n}" for e, n in sorted(engines.items())))
-public = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}'
-                for r in records if r["publicly_accessible"])
-print(f"publicly accessible ({len(public)}):", ", ".join(public))
-unprotected = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}'
-                     for r in records
-                     if r["publicly_accessible"] and r["effective_deletion_protection"] is not True)
-print(f"publicly accessible without deletion protection in force ({len(unprotected)}):",
-      ", ".join(unprotected))
+risky = sorted(f'{r["account_name"]}/{r["region"]}/{r["db_instance_identifier"]}' for r in records
+               if r["publicly_accessible"] and r["effective_deletion_protection"] is not True)
+print(f"{len(risky)} of {len(records)} instances:")
+print(textwrap.fill(", ".join(risky), width=96, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False))
 PY
+echo "(the same with jq: docs/output.md#everyday-questions-with-jq)"
 
 step "done; moto stops now"

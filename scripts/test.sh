@@ -21,6 +21,15 @@ step "moto (pinned)"
 RDS_INVENTORY_MOTO_SERVER="$(scripts/setup-moto.sh)"
 export RDS_INVENTORY_MOTO_SERVER
 
+# The .deb from the dev build the tests just made (no second compile), unpacked and checked.
+# Skipped when arguments choose some tests only.
+package_check() {
+    [[ $# -eq 0 ]] || return 0
+    step "the .deb: scripts/package.sh --profile dev, then scripts/check-package.sh"
+    scripts/package.sh --profile dev
+    scripts/check-package.sh
+}
+
 # The tests never read real AWS settings, but keep them out of the way all the same.
 export AWS_EC2_METADATA_DISABLED=true
 
@@ -28,7 +37,9 @@ if [[ "${RDS_INVENTORY_SEPARATE_CLIPPY:-}" == 1 ]]; then
     step "cargo clippy"
     cargo clippy --workspace --all-targets --locked -- -D warnings
     step "cargo test"
-    exec cargo test --workspace --locked "$@"
+    cargo test --workspace --locked "$@"
+    package_check "$@"
+    exit 0
 fi
 
 clippy_driver="$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver || true)"
@@ -43,3 +54,4 @@ step "cargo test, linted by clippy -D warnings"
 RUSTC_WORKSPACE_WRAPPER="$clippy_driver" \
     CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__" \
     cargo test --workspace --locked "$@"
+package_check "$@"

@@ -1,9 +1,12 @@
 //! Joined data (`--with`): pending maintenance per target and engine support per (region,
 //! engine), fetched alongside DescribeDBInstances. A denied or unsupported call is a warning
-//! (once per account and kind), its fields stay null, and the target does not fail.
+//! (once per account and kind), its fields stay null, and the target does not fail. A lookup
+//! that failed is not asked again in the same run, and its retries are bounded: an optional
+//! join must not cost a run minutes.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
@@ -16,21 +19,32 @@ use crate::record::{InstanceRecord, Join, Joinable, Sharing};
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
+/// Attempts of one engine-support call, first included (fewer than `--max-attempts` when that is
+/// lower): the fields are optional, the run is not.
+const LOOKUP_MAX_ATTEMPTS: u32 = 3;
+/// Longest an engine-support call may take, its attempts and backoffs included.
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One engine's major versions: (major version, standard support end, extended support end).
 type EngineLifecycles = Vec<(String, Option<DateTime>, Option<DateTime>)>;
 
-/// (region, engine) -> its major versions, filled by the first target that asks.
-type EngineCache = HashMap<(String, String), Arc<OnceCell<EngineLifecycles>>>;
+/// What one (region, engine) lookup came to for the run: its versions, or the failure that
+/// outlived its attempts (throttled, 5xx, timed out), kept so that nobody asks again.
+type EngineAnswer = Result<EngineLifecycles, CallFailure>;
+
+/// (region, engine) -> its answer, filled by the first target that asks.
+type EngineCache = HashMap<(String, String), Arc<OnceCell<EngineAnswer>>>;
 
 /// What a run joins, and the per-run cache of engine support shared by every target.
 #[derive(Default)]
 pub struct Joins {
     maintenance: bool,
     engine_support: bool,
-    /// (region, engine) -> its major versions, asked once per run; a failed ask is not kept,
-    /// so another account may succeed.
+    /// (region, engine) -> its major versions, asked once per run, failures included.
     engines: Mutex<EngineCache>,
+    /// (account id, region) whose role was refused DescribeDBMajorEngineVersions (denied,
+    /// region not enabled...): another account may be allowed, this one is not asked again.
+    engines_refused: Mutex<HashSet<(String, String)>>,
     /// (account id, kind) already warned about.
     warned: Mutex<HashSet<(String, Phase)>>,
     /// Account ids that are ours: the run's accounts and the organization's members. A
@@ -83,6 +97,17 @@ impl Joins {
         .await;
         for (record, price) in records.iter_mut().zip(prices) {
             record.set_price(price);
+        }
+        if let Some(message) = service.take_failed_warning() {
+            aws.warn(AccountWarning {
+                account: Arc::clone(&target.account),
+                failure: CallFailure {
+                    phase: Phase::PriceList,
+                    kind: FailureKind::Transient,
+                    code: None,
+                    message,
+                },
+            });
         }
         if let Some(message) = service.take_denied_warning() {
             aws.warn(AccountWarning {
@@ -155,8 +180,11 @@ impl Joins {
         client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
         maintenance: &mut Maintenance,
-        records: &mut [&mut (dyn Joinable + Send)],
+        records: &mut [&mut (dyn Joinable + Send + Sync)],
     ) {
+        if self.engine_support {
+            self.look_up_engines(aws, client, target, records).await;
+        }
         for record in records.iter_mut() {
             if let Some(by_arn) = maintenance {
                 let actions = record
@@ -166,18 +194,75 @@ impl Joins {
                 record.set_maintenance(actions);
             }
             if self.engine_support {
-                self.fill_engine_support(aws, client, target, &mut **record)
-                    .await;
+                self.fill_engine_support(aws, target, &mut **record);
             }
         }
     }
 
-    async fn fill_engine_support(
+    /// The cell of one (region, engine): its answer once someone asked.
+    fn engine_cell(&self, region: &str, engine: &str) -> Arc<OnceCell<EngineAnswer>> {
+        let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (region.to_owned(), engine.to_owned());
+        Arc::clone(engines.entry(key).or_default())
+    }
+
+    fn engines_refused(&self, target: &Target) -> bool {
+        let refused = self
+            .engines_refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        refused.contains(&(target.account.id.clone(), target.region.to_string()))
+    }
+
+    /// Asks the page's engines not answered yet, together: a page of five engines waits for
+    /// one round of lookups, not five in a row.
+    async fn look_up_engines(
         &self,
         aws: &AwsContext,
         client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
-        record: &mut (dyn Joinable + Send),
+        records: &[&mut (dyn Joinable + Send + Sync)],
+    ) {
+        let engines: HashSet<&str> = records
+            .iter()
+            .filter_map(|r| r.engine_major_key().map(|(engine, _)| engine))
+            .collect();
+        let lookups = engines.into_iter().map(|engine| async move {
+            if self.engines_refused(target) {
+                return;
+            }
+            let cell = self.engine_cell(&target.region, engine);
+            // Concurrent targets of one (region, engine) wait on one call. A failure that
+            // outlived its attempts is the answer for the run; a refusal of this account's
+            // role is kept for this account and region only.
+            let asked = cell
+                .get_or_try_init(|| async {
+                    match engine_lifecycles(client(), engine).await {
+                        Ok(lifecycles) => Ok(Ok(lifecycles)),
+                        Err(failure) if run_wide(&failure) => Ok(Err(failure)),
+                        Err(failure) => Err(failure),
+                    }
+                })
+                .await;
+            if let Err(failure) = asked {
+                let mut refused = self
+                    .engines_refused
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                refused.insert((target.account.id.clone(), target.region.to_string()));
+                drop(refused);
+                self.warn(aws, target, Phase::EngineVersions, failure);
+            }
+        });
+        futures::future::join_all(lookups).await;
+    }
+
+    /// Sets a record's engine-support fields from the answers [`Self::look_up_engines`] got.
+    fn fill_engine_support(
+        &self,
+        aws: &AwsContext,
+        target: &Target,
+        record: &mut (dyn Joinable + Send + Sync),
     ) {
         let Some((engine, major)) = record
             .engine_major_key()
@@ -185,22 +270,17 @@ impl Joins {
         else {
             return;
         };
-        let cell = {
-            let mut engines = self.engines.lock().unwrap_or_else(|p| p.into_inner());
-            let key = (target.region.to_string(), engine.clone());
-            Arc::clone(engines.entry(key).or_default())
-        };
-        // Concurrent targets of one (region, engine) wait on one call.
-        match cell
-            .get_or_try_init(|| engine_lifecycles(client(), &engine))
-            .await
-        {
-            Ok(lifecycles) => {
+        if self.engines_refused(target) {
+            return;
+        }
+        match self.engine_cell(&target.region, &engine).get() {
+            Some(Ok(lifecycles)) => {
                 let found = lifecycles.iter().find(|(m, _, _)| *m == major);
                 let (standard, extended) = found.map_or((None, None), |(_, s, e)| (*s, *e));
                 record.set_engine_support(&major, standard, extended);
             }
-            Err(failure) => self.warn(aws, target, Phase::EngineVersions, failure),
+            Some(Err(failure)) => self.warn(aws, target, Phase::EngineVersions, failure.clone()),
+            None => {}
         }
     }
 
@@ -276,11 +356,55 @@ async fn pending_maintenance(
     Ok(by_arn)
 }
 
+/// A failure that says nothing about the account (throttled or 5xx past the attempts, timed
+/// out): every account would meet it, so it answers the (region, engine) for the run.
+fn run_wide(failure: &CallFailure) -> bool {
+    matches!(
+        failure.kind,
+        FailureKind::Throttled | FailureKind::Transient | FailureKind::Other
+    ) && !refusal(failure)
+}
+
+/// The account's role may not make the call (its policy, or a region it cannot use).
+fn refusal(failure: &CallFailure) -> bool {
+    matches!(
+        failure.kind,
+        FailureKind::RegionNotEnabled | FailureKind::ExpiredToken | FailureKind::CannotAssumeRole
+    ) || failure
+        .code
+        .as_deref()
+        .is_some_and(|code| code.contains("AccessDenied") || code == "UnauthorizedOperation")
+}
+
+/// The client's settings with the engine-support bounds: at most [`LOOKUP_MAX_ATTEMPTS`]
+/// attempts (fewer if `--max-attempts` says so), at most [`LOOKUP_TIMEOUT`] per call.
+fn bounded(client: aws_sdk_rds::Client) -> aws_sdk_rds::Client {
+    let config = client.config();
+    let retry = config
+        .retry_config()
+        .cloned()
+        .unwrap_or_else(aws_config::retry::RetryConfig::standard);
+    let attempts = retry.max_attempts().min(LOOKUP_MAX_ATTEMPTS);
+    let timeouts = config
+        .timeout_config()
+        .map_or_else(aws_config::timeout::TimeoutConfig::builder, |t| {
+            t.to_builder()
+        })
+        .operation_timeout(LOOKUP_TIMEOUT)
+        .build();
+    let config = config
+        .to_builder()
+        .retry_config(retry.with_max_attempts(attempts))
+        .timeout_config(timeouts)
+        .build();
+    aws_sdk_rds::Client::from_conf(config)
+}
+
 async fn engine_lifecycles(
     client: aws_sdk_rds::Client,
     engine: &str,
 ) -> Result<EngineLifecycles, CallFailure> {
-    let mut pages = client
+    let mut pages = bounded(client)
         .describe_db_major_engine_versions()
         .engine(engine)
         .max_records(PAGE_SIZE)

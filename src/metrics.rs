@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
 
+use crate::aws::Phase;
 use crate::output_file::AtomicFile;
 use crate::record::kinds::{self, MetricLabel};
 use crate::record::ResourceKind;
@@ -150,11 +151,16 @@ fn kind_samples(
 }
 
 /// `--with price`: the instances' monthly on-demand list price by account and region; only
-/// when records carried price fields. Instances without a price count as 0.
+/// when records carried price fields and the price list was read (no `price_list` warning: a
+/// denied or failed listing makes the sum unknown, not 0). Instances without a price count
+/// as 0.
 fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     let Some(counts) = counts else {
         return Vec::new();
     };
+    if counts.warnings.iter().any(|w| w.phase == Phase::PriceList) {
+        return Vec::new();
+    }
     let samples: Vec<(String, f64)> = counts
         .list_price_by_account_region()
         .map(|(id, name, region, currency, sum)| {

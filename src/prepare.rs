@@ -11,7 +11,7 @@ use crate::aws::{
     self, discover, AccountWarning, AwsContext, AwsOptions, BaseCredentials, CallFailure, Phase,
     WarningSink,
 };
-use crate::config::{Regions, Settings};
+use crate::config::{OrganizationSettings, Regions, Settings};
 use crate::plan::{Plan, PlannedAccount};
 
 /// Everything decided before the first RDS call: credentials per account and the targets.
@@ -20,8 +20,9 @@ pub struct Prepared {
     pub plan: Plan,
     /// Accounts that would not list their enabled regions (standard regions used instead).
     pub warnings: Vec<AccountWarning>,
-    /// The ids of the organization's accounts when discovery is on (empty otherwise): with the
-    /// run's own accounts, the ids a snapshot may be shared with without leaving the fold.
+    /// The ids a snapshot may be shared with without leaving the fold: every account the
+    /// accounts file names and, with discovery, every ACTIVE account of the organization,
+    /// whatever `--account`, `include_ous` and `exclude` leave out of this run.
     pub organization_accounts: Vec<String>,
 }
 
@@ -49,7 +50,8 @@ pub fn plan_without_aws(settings: &Settings) -> anyhow::Result<Option<Plan>> {
 /// Warnings from AWS calls during and after preparing (AssumeRole, joined calls) go to `warn`.
 pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<Prepared> {
     let rules = &settings.accounts;
-    let mut organization_accounts = Vec::new();
+    let mut organization_accounts: Vec<String> =
+        rules.explicit.iter().map(|a| a.id.clone()).collect();
     let (base, base_credentials, accounts) = match &rules.organization {
         None => {
             // Without discovery the accounts, and a bad --account, are known before any call.
@@ -73,7 +75,19 @@ pub async fn prepare(settings: &Settings, warn: WarningSink) -> anyhow::Result<P
                 );
             }
             let accounts = accounts::select(rules, &found)?;
-            organization_accounts = found.into_iter().map(|a| a.id).collect();
+            organization_accounts.extend(found.into_iter().map(|a| a.id));
+            if !org.include_ous.is_empty() || !org.exclude.is_empty() {
+                // Accounts left out of the run are still ours. If the whole list is refused,
+                // the discovered ones stand in for it.
+                let whole = OrganizationSettings {
+                    include_ous: Vec::new(),
+                    exclude: Vec::new(),
+                    ..org.clone()
+                };
+                if let Ok(all) = discover::discover_accounts(&base, &whole).await {
+                    organization_accounts.extend(all.into_iter().map(|a| a.id));
+                }
+            }
             (base, base_credentials, accounts)
         }
     };

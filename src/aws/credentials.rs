@@ -68,16 +68,29 @@ impl BaseCredentials {
     }
 }
 
-/// What was tried and what to do, in words, when the base identity has no credentials.
+/// What was tried and what to do, in words, when the base identity has no credentials. The
+/// SDK's own error names only the last provider it asked (a missing profile is "the credential
+/// provider was not enabled", no credentials at all an instance metadata error).
 fn no_credentials_advice(profile: Option<&str>, cause: &str) -> String {
+    let file = |var: &str, default: &str| {
+        std::env::var(var).unwrap_or_else(|_| format!("{default} ({var} unset)"))
+    };
+    let files = format!(
+        "{} and {}",
+        file("AWS_CONFIG_FILE", "~/.aws/config"),
+        file("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials")
+    );
     match profile {
         Some(name) => format!(
-            "cannot load base credentials from profile {name:?}: {cause}\nCheck the profile in ~/.aws/config; for an SSO profile, run `aws sso login --profile {name}` first."
+            "cannot load base credentials from profile {name:?}, looked up in {files}: {cause}\nCheck that the profile exists there and has credentials (sso_session, role_arn, credential_process or keys); for an SSO profile, run `aws sso login --profile {name}` first."
         ),
-        // The SDK's chain lists what it tried, one provider per line.
-        None => format!(
-            "no base credentials found: {cause}\nPass --profile NAME (for SSO, run `aws sso login --profile NAME` first), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
-        ),
+        None => {
+            let profile = std::env::var("AWS_PROFILE")
+                .map_or_else(|_| "default".to_owned(), |p| format!("{p} (AWS_PROFILE)"));
+            format!(
+                "no base credentials found: {cause}\nTried, in order: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; web identity (AWS_WEB_IDENTITY_TOKEN_FILE); profile {profile} in {files}; container credentials (ECS); instance metadata (EC2).\nPass --profile NAME (for SSO, run `aws sso login --profile NAME` first), set AWS_PROFILE, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+            )
+        }
     }
 }
 

@@ -1,12 +1,14 @@
 //! Price lookups through the Price List Query API (GetProducts): one client per pricing
 //! region signed by the base identity, at most one paginated listing per distinct price key
-//! per run, shared by every account; concurrent asks wait on one call and failures are not
-//! kept, so a later ask tries again.
+//! per run, shared by every account; concurrent asks wait on one call, and a listing that
+//! failed after its (bounded) attempts is the answer for the run: one warning, not one more
+//! round of retries per instance.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use aws_config::{Region, SdkConfig};
 use aws_sdk_pricing::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
@@ -21,6 +23,11 @@ use super::select::{select, PriceQuery, Product};
 pub const PRICING_REGIONS: [&str; 2] = ["us-east-1", "cn-northwest-1"];
 /// The largest page GetProducts allows.
 const PAGE_SIZE: i32 = 100;
+/// Attempts of one GetProducts call, first included (fewer when `--max-attempts` says so):
+/// prices are optional, the run is not.
+const LOOKUP_MAX_ATTEMPTS: u32 = 3;
+/// Longest one GetProducts call may take, its attempts and backoffs included.
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Why a listing could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,12 +48,18 @@ impl fmt::Display for LookupError {
 }
 
 type Listing = Arc<Vec<Product>>;
+/// A price key's answer for the run: its listing, or the failure that outlived its attempts.
+type ListingCell = Arc<OnceCell<Result<Listing, LookupError>>>;
 
 /// The run's price lookups.
 pub struct PriceService {
     clients: HashMap<&'static str, aws_sdk_pricing::Client>,
-    /// One cell per price key: filled once, by whichever ask comes first.
-    listings: Mutex<HashMap<PriceQuery, Arc<OnceCell<Listing>>>>,
+    /// One cell per price key: filled once, by whichever ask comes first, with the listing or
+    /// the failure that outlived its attempts.
+    listings: Mutex<HashMap<PriceQuery, ListingCell>>,
+    /// The first failed listing's message, until [`Self::take_failed_warning`] takes it.
+    failed: Mutex<Option<String>>,
+    failed_warned: AtomicBool,
     /// Set on the first AccessDeniedException: the identity will not be allowed for the next
     /// key either, so no further call is made (thousands of instances, one warning).
     denied: AtomicBool,
@@ -61,8 +74,22 @@ impl PriceService {
         let clients = PRICING_REGIONS
             .iter()
             .map(|&region| {
+                let retry = base
+                    .retry_config()
+                    .cloned()
+                    .unwrap_or_else(aws_config::retry::RetryConfig::standard);
+                let attempts = retry.max_attempts().min(LOOKUP_MAX_ATTEMPTS);
+                let timeouts = base
+                    .timeout_config()
+                    .map_or_else(aws_config::timeout::TimeoutConfig::builder, |t| {
+                        t.to_builder()
+                    })
+                    .operation_timeout(LOOKUP_TIMEOUT)
+                    .build();
                 let mut config = aws_sdk_pricing::config::Builder::from(base)
-                    .region(Region::from_static(region));
+                    .region(Region::from_static(region))
+                    .retry_config(retry.with_max_attempts(attempts))
+                    .timeout_config(timeouts);
                 if let Some(url) = endpoint_url {
                     config = config.endpoint_url(url);
                 }
@@ -72,6 +99,8 @@ impl PriceService {
         PriceService {
             clients,
             listings: Mutex::new(HashMap::new()),
+            failed: Mutex::new(None),
+            failed_warned: AtomicBool::new(false),
             denied: AtomicBool::new(false),
             warned: AtomicBool::new(false),
         }
@@ -88,7 +117,20 @@ impl PriceService {
         )
     }
 
-    /// The listing of one price key, fetched at most once per run unless it failed.
+    /// The first failed listing (not a denial), once per run: `Some` for the first caller
+    /// after it.
+    pub fn take_failed_warning(&self) -> Option<String> {
+        let failed = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+        let message = failed.as_ref()?;
+        (!self.failed_warned.swap(true, Ordering::Relaxed)).then(|| {
+            format!(
+                "{message}; not asked again in this run: the price fields of instances that \
+                 need it are null"
+            )
+        })
+    }
+
+    /// The listing of one price key, fetched at most once per run.
     pub async fn listing(&self, query: &PriceQuery) -> Result<Listing, LookupError> {
         if self.denied.load(Ordering::Relaxed) {
             return Err(LookupError::Denied("denied earlier in this run".into()));
@@ -97,7 +139,21 @@ impl PriceService {
             let mut listings = self.listings.lock().unwrap_or_else(PoisonError::into_inner);
             Arc::clone(listings.entry(query.clone()).or_default())
         };
-        cell.get_or_try_init(|| self.fetch(query)).await.cloned()
+        // A denial is not kept in the cell: `denied` answers every later ask anyway.
+        let answer = cell
+            .get_or_try_init(|| async {
+                match self.fetch(query).await {
+                    Err(denied @ LookupError::Denied(_)) => Err(denied),
+                    Err(failed) => {
+                        let mut first = self.failed.lock().unwrap_or_else(PoisonError::into_inner);
+                        first.get_or_insert_with(|| failed.to_string());
+                        Ok(Err(failed))
+                    }
+                    Ok(listing) => Ok(Ok(listing)),
+                }
+            })
+            .await?;
+        answer.clone()
     }
 
     async fn fetch(&self, query: &PriceQuery) -> Result<Listing, LookupError> {

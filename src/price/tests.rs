@@ -753,7 +753,7 @@ async fn concurrent_asks_share_one_call() {
 }
 
 #[tokio::test]
-async fn a_failure_is_not_cached() {
+async fn a_failure_is_the_answer_for_the_run() {
     let fake = start(FakeConfig {
         price_list_throttled_calls: 1,
         ..FakeConfig::default()
@@ -771,14 +771,18 @@ async fn a_failure_is_not_cached() {
     );
     assert!(missing.contains("ThrottlingException"), "{missing}");
     assert_eq!(failed.price_monthly, None);
-    let retried = prices.price(&facts, NOW).await;
-    assert_eq!(retried.price_hourly, Some(0.26));
-    assert_eq!(fake.counters().price_list_listings_total(), 2);
+    let again = prices.price(&facts, NOW).await;
+    assert_eq!(again.price_hourly, None, "not asked again in this run");
+    assert_eq!(again.price_missing.as_deref(), Some(missing.as_str()));
+    assert_eq!(fake.counters().price_list_listings_total(), 1);
     assert_eq!(
         prices.take_denied_warning(),
         None,
         "throttling is not a denial"
     );
+    let warning = prices.take_failed_warning().expect("one warning");
+    assert!(warning.contains("ThrottlingException"), "{warning}");
+    assert_eq!(prices.take_failed_warning(), None, "once per run");
 }
 
 #[tokio::test]

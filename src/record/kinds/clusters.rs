@@ -44,7 +44,7 @@ impl Kind for ClusterRecord {
         Some(records.collect())
     }
 
-    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send)> {
+    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
         Some(self)
     }
 

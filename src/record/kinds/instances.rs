@@ -36,7 +36,7 @@ impl Kind for InstanceRecord {
         InstanceRecord::set_cluster(self, cluster);
     }
 
-    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send)> {
+    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
         Some(self)
     }
 

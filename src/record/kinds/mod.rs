@@ -561,7 +561,7 @@ pub trait Kind: Record + Send + Sync {
     }
 
     /// The record as `--with pending-maintenance` / `engine-support` fill it.
-    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send)> {
+    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
         None
     }
 
