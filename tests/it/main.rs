@@ -44,6 +44,8 @@ mod kinds {
     }
     /// The kinds of the registry after the first four, against the fake.
     mod registry_fake;
+    /// The same kinds against moto, judged by boto3.
+    mod registry_moto;
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;

@@ -167,8 +167,11 @@ impl Kind for AutomatedBackupRecord {
         ItemRecord::new(place, item)
     }
 
+    /// By resource id (a new database of the same name is another one); by name only when
+    /// the answer carries no resource id (AWS always sends one).
     fn source(&self) -> Option<(super::ResourceKind, &str)> {
-        Some((InstanceRecord::KIND, self.item.dbi_resource_id.as_deref()?))
+        let name = self.item.dbi_resource_id.as_deref();
+        Some((InstanceRecord::KIND, name.or(self.item.db_instance_identifier.as_deref())?))
     }
 
     fn set_source_exists(&mut self, exists: Option<bool>) {

@@ -111,7 +111,24 @@ impl Kind for BlueGreenDeploymentRecord {
         calls: &mut C,
         marker: Option<String>,
     ) -> impl Future<Output = Result<Listed<Self::Item>, C::Failure>> + Send {
-        list_page!(calls, marker, describe_blue_green_deployments, blue_green_deployments)
+        // No MaxRecords: AWS's default is the largest page (100) already, and moto 5.2.5
+        // answers 500 to a DescribeBlueGreenDeployments that sends one.
+        async move {
+            let page = calls
+                .call(|client, signed| {
+                    client
+                        .describe_blue_green_deployments()
+                        .set_marker(marker.clone())
+                        .customize()
+                        .config_override(signed)
+                        .send()
+                })
+                .await?;
+            Ok(Listed {
+                items: page.blue_green_deployments.unwrap_or_default(),
+                marker: page.marker,
+            })
+        }
     }
 
     fn from_item(place: &Place<'_>, mut item: Self::Item) -> Self {

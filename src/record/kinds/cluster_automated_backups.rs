@@ -155,8 +155,11 @@ impl Kind for ClusterAutomatedBackupRecord {
         ItemRecord::new(place, item)
     }
 
+    /// By resource id (a new database of the same name is another one); by name only when
+    /// the answer carries no resource id (AWS always sends one).
     fn source(&self) -> Option<(super::ResourceKind, &str)> {
-        Some((ClusterRecord::KIND, self.item.db_cluster_resource_id.as_deref()?))
+        let name = self.item.db_cluster_resource_id.as_deref();
+        Some((ClusterRecord::KIND, name.or(self.item.db_cluster_identifier.as_deref())?))
     }
 
     fn set_source_exists(&mut self, exists: Option<bool>) {
