@@ -65,7 +65,7 @@ pub(crate) fn nothing(_: &FakeConfig, _: u64, _: (usize, usize), _: usize) -> Ve
 }
 
 /// The registry, in `ResourceKind` order.
-pub(crate) const KINDS: [&KindSpec; 12] = [
+pub(crate) const KINDS: [&KindSpec; ResourceKind::ALL.len()] = [
     &backups::INSTANCE_BACKUPS,
     &backups::CLUSTER_BACKUPS,
     &proxies::SPEC,
