@@ -2,7 +2,7 @@
 //! TERM_MATCH filters over the fixed AmazonRDS catalog in `crate::pricing` (or, with
 //! `price_list_any`, over documents made up for the query), paged by `NextToken`.
 
-use super::{caller_arn, error_reply, with_request_id, Call, Reply, Shared};
+use super::shared::{caller_arn, error_reply, with_request_id, Call, Reply, Shared};
 use crate::pricing::{fnv, price_list, synthesized, term_match};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::StatusCode;
