@@ -3,7 +3,8 @@
 
 use super::rds::{access_denied, damage_page, max_records, rds_target_checks, target_page};
 use super::shared::{error_reply, reply, with_request_id, Call, Reply, Shared};
-use crate::cluster::{emit_db_cluster, FakeCluster};
+use crate::cluster::record::emit_db_cluster;
+use crate::cluster::FakeCluster;
 use crate::sink::{Sink, XmlSink};
 use crate::xml;
 use hyper::StatusCode;
