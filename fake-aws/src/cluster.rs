@@ -9,14 +9,10 @@ use crate::inventory::{
 };
 use crate::record_parts::{dns_suffix, hash_str, partition, RecordShape};
 use crate::rng::{hash_parts, SplitMix64, UPPER_ALNUM};
-use crate::sink::JsonSink;
 use crate::time::iso8601;
 use serde::Serialize;
-use serde_json::Value;
 
-mod record;
-
-pub(crate) use record::emit_db_cluster;
+pub(crate) mod record;
 
 const CLUSTER_COUNT_SALT: u64 = 0xC1;
 const CLUSTER_KIND_SALT: u64 = 0xC2;
@@ -200,14 +196,6 @@ impl FakeCluster {
     /// `EmptyLists`, 10% `Complete`, the rest `Typical`).
     pub fn record_shape(&self) -> RecordShape {
         self.shape
-    }
-
-    /// The cluster as DescribeDBClusters serves it: one key per `DbCluster` member (88),
-    /// named as the SDK names it, with the conventions of `FakeInstance::db_instance_json`.
-    pub fn db_cluster_json(&self) -> Value {
-        let mut sink = JsonSink::new();
-        emit_db_cluster(self, &mut sink);
-        sink.finish()
     }
 
     /// The instance that writes; `None` for a cluster without members.

@@ -53,11 +53,27 @@ impl Default for SnapshotSharing {
     }
 }
 
-/// A resource kind listed by one RDS Describe operation of its own (see `kinds`): how many the
-/// fake makes is `FakeConfig::kind_counts`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResourceKind {
+/// Declares `ResourceKind` and `ResourceKind::ALL` from one list, so a new kind is one line
+/// here (and one in `kinds::KINDS`).
+macro_rules! resource_kinds {
+    ($($(#[$doc:meta])* $kind:ident,)*) => {
+        /// A kind the `kinds` registry serves, one RDS Describe operation each: how many the
+        /// fake makes is `FakeConfig::kind_counts`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum ResourceKind {
+            $($(#[$doc])* $kind,)*
+        }
+
+        impl ResourceKind {
+            /// Every kind, in registry order.
+            pub const ALL: [ResourceKind; [$(stringify!($kind)),*].len()] =
+                [$(ResourceKind::$kind),*];
+        }
+    };
+}
+
+resource_kinds! {
     /// `DescribeDBInstanceAutomatedBackups` (`--automated-backups`).
     AutomatedBackups,
     /// `DescribeDBClusterAutomatedBackups` (`--cluster-automated-backups`).
@@ -82,24 +98,6 @@ pub enum ResourceKind {
     EngineDefaultParameters,
     /// `DescribeEngineDefaultClusterParameters`: the defaults of one cluster family.
     EngineDefaultClusterParameters,
-}
-
-impl ResourceKind {
-    /// Every kind, in registry order.
-    pub const ALL: [ResourceKind; 12] = [
-        ResourceKind::AutomatedBackups,
-        ResourceKind::ClusterAutomatedBackups,
-        ResourceKind::Proxies,
-        ResourceKind::BlueGreen,
-        ResourceKind::GlobalClusters,
-        ResourceKind::ReservedInstances,
-        ResourceKind::ParameterGroups,
-        ResourceKind::ClusterParameterGroups,
-        ResourceKind::Parameters,
-        ResourceKind::ClusterParameters,
-        ResourceKind::EngineDefaultParameters,
-        ResourceKind::EngineDefaultClusterParameters,
-    ];
 }
 
 /// An `(account id, region)` pair, e.g. `("100000000000".into(), "eu-west-1".into())`.

@@ -10,15 +10,11 @@ use crate::inventory::{
 };
 use crate::record_parts::{hash_str, partition, RecordShape, Uuid, DAY};
 use crate::rng::{hash_parts, SplitMix64, UPPER_ALNUM};
-use crate::sink::JsonSink;
 use crate::time::iso8601;
 use serde::Serialize;
-use serde_json::Value;
 use std::collections::HashSet;
 
-mod record;
-
-pub(crate) use record::{emit_db_cluster_snapshot, emit_db_snapshot};
+pub(crate) mod record;
 
 /// Snapshot times lie before this instant (no wall clock): automated snapshot `i` of a
 /// target `i + 1` days before it, the others up to 400 days before it.
@@ -121,18 +117,6 @@ impl FakeSnapshot {
     /// 10% `EmptyLists`, the rest `Typical`.
     pub fn record_shape(&self) -> RecordShape {
         self.shape
-    }
-
-    /// The record as served: one key per `DbSnapshot` member (42) for an instance snapshot,
-    /// per `DbClusterSnapshot` member (29) for a cluster snapshot, named as the SDK names it,
-    /// with the conventions of `FakeInstance::db_instance_json`.
-    pub fn record_json(&self) -> Value {
-        let mut sink = JsonSink::new();
-        match self.kind {
-            SnapshotKind::Instance => emit_db_snapshot(self, &mut sink),
-            SnapshotKind::Cluster => emit_db_cluster_snapshot(self, &mut sink),
-        }
-        sink.finish()
     }
 
     /// Only manual snapshots can be shared; a tool asks for no other's attributes.

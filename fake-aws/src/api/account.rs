@@ -1,6 +1,8 @@
 //! Account `ListRegions` (REST-JSON): each account's regions and their opt status.
 
-use super::{caller_arn, error_reply, json_reply, with_request_id, Call, Caller, Reply, Shared};
+use super::shared::{
+    caller_arn, error_reply, json_reply, with_request_id, Call, Caller, Reply, Shared,
+};
 use crate::config::FakeConfig;
 use hyper::StatusCode;
 use serde_json::{json, Value};

@@ -2,7 +2,9 @@
 //! TERM_MATCH filters over the fixed AmazonRDS catalog in `crate::pricing` (or, with
 //! `price_list_any`, over documents made up for the query), paged by `NextToken`.
 
-use super::{caller_arn, error_reply, with_request_id, Call, Reply, Shared};
+use super::shared::{
+    caller_arn, error_reply, json_reply, throttling_reply, with_request_id, Call, Reply, Shared,
+};
 use crate::pricing::{fnv, price_list, synthesized, term_match};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::StatusCode;
@@ -68,7 +70,7 @@ pub(super) fn get_products(shared: &Shared, call: &Call) -> Reply {
         .counters
         .take_price_list_failure(shared.config.price_list_throttled_calls)
     {
-        return super::throttling_reply(shared, call.protocol, None);
+        return throttling_reply(shared, call.protocol, None);
     }
     let params = call.json();
     if params.get("ServiceCode").and_then(Value::as_str) != Some("AmazonRDS") {
@@ -162,7 +164,7 @@ pub(super) fn get_products(shared: &Shared, call: &Call) -> Reply {
         answer["NextToken"] = json!(next_token(&key, end));
     }
     let request_id = shared.request_id();
-    let mut response = super::json_reply(StatusCode::OK, &answer);
+    let mut response = json_reply(StatusCode::OK, &answer);
     response.headers_mut().insert(
         CONTENT_TYPE,
         HeaderValue::from_static("application/x-amz-json-1.1"),

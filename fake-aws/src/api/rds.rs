@@ -1,10 +1,10 @@
 //! RDS `DescribeDBInstances`: pages of the lazily generated inventory, with per-target faults;
 //! and the checks every RDS operation makes of its target first.
 
-use super::{caller_arn, error_reply, hang, reply, throttling_reply, with_request_id};
-use super::{Call, Caller, Reply, Shared, TargetFailure};
-use super::{TARGET_ACCESS_DENIED, TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED};
-use super::{TARGET_STUCK, TARGET_TRUNCATED};
+use super::shared::{caller_arn, error_reply, hang, reply, throttling_reply, with_request_id};
+use super::shared::{Call, Caller, Reply, Shared, TargetFailure};
+use super::shared::{TARGET_ACCESS_DENIED, TARGET_DISABLED, TARGET_HANGS, TARGET_MALFORMED};
+use super::shared::{TARGET_STUCK, TARGET_TRUNCATED};
 use crate::record_parts::partition;
 use crate::rng::hash_parts;
 use crate::xml;

@@ -2,8 +2,9 @@
 //! the per-target faults of DescribeDBInstances.
 
 use super::rds::{access_denied, damage_page, max_records, rds_target_checks, target_page};
-use super::{error_reply, reply, with_request_id, Call, Reply, Shared};
-use crate::cluster::{emit_db_cluster, FakeCluster};
+use super::shared::{error_reply, reply, with_request_id, Call, Reply, Shared};
+use crate::cluster::record::emit_db_cluster;
+use crate::cluster::FakeCluster;
 use crate::sink::{Sink, XmlSink};
 use crate::xml;
 use hyper::StatusCode;

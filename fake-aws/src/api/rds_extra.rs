@@ -4,7 +4,7 @@
 use super::rds::{
     access_denied, bad_marker, max_records, parse_target_marker, rds_target_checks, target_marker,
 };
-use super::{hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
+use super::shared::{hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
 use crate::lifecycle::{
     date_time, MajorVersion, EXTENDED_SUPPORT, MAJOR_VERSIONS, STANDARD_SUPPORT,
 };

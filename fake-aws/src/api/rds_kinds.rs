@@ -5,7 +5,7 @@
 
 use super::rds::{max_records, rds_target_checks, target_page};
 use super::rds_clusters::query_filters;
-use super::{error_reply, reply, with_request_id, Call, Reply, Shared};
+use super::shared::{error_reply, reply, with_request_id, Call, Reply, Shared};
 use crate::kinds::{engine_default_parameters, group_parameters, FakeResource, KindSpec, Serve};
 use crate::sink::{Sink, XmlSink};
 use crate::xml;

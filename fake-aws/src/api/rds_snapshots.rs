@@ -4,9 +4,10 @@
 
 use super::rds::{access_denied, damage_page, max_records, rds_target_checks, target_page};
 use super::rds_clusters::query_filters;
-use super::{error_reply, hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
+use super::shared::{error_reply, hang, reply, with_request_id, Call, Reply, Shared, TARGET_HANGS};
 use crate::sink::{Sink, XmlSink};
-use crate::snapshot::{emit_db_cluster_snapshot, emit_db_snapshot, FakeSnapshot, SnapshotKind};
+use crate::snapshot::record::{emit_db_cluster_snapshot, emit_db_snapshot};
+use crate::snapshot::{FakeSnapshot, SnapshotKind};
 use crate::xml;
 use hyper::StatusCode;
 

@@ -1,6 +1,8 @@
 //! STS `AssumeRole`: issues credentials bound to an account, with an enforced expiry.
 
-use super::{caller_arn, error_reply, reply, with_request_id, Call, Reply, Session, Shared};
+use super::shared::{
+    caller_arn, error_reply, reply, with_request_id, Call, Reply, Session, Shared,
+};
 use crate::rng::{BASE64, UPPER_ALNUM};
 use crate::time::{iso8601, unix_seconds};
 use crate::xml::{self, IssuedRole};

@@ -9,7 +9,18 @@ use crate::record_parts::{
     hash_str, list_len, log_types, partition, pick, Alnum, RecordShape, Uuid, DAY, REFERENCE_UNIX,
 };
 use crate::rng::hash_parts;
-use crate::sink::Sink;
+use crate::sink::{JsonSink, Sink};
+use serde_json::Value;
+
+impl FakeCluster {
+    /// The cluster as DescribeDBClusters serves it: one key per `DbCluster` member (88),
+    /// named as the SDK names it, with the conventions of `FakeInstance::db_instance_json`.
+    pub fn db_cluster_json(&self) -> Value {
+        let mut sink = JsonSink::new();
+        emit_db_cluster(self, &mut sink);
+        sink.finish()
+    }
+}
 
 /// `default.aurora-postgresql16`, `default.aurora-mysql8.0`, `default.docdb5.0`, ...
 fn parameter_group_family(engine: &str, version: &str) -> String {

@@ -2,7 +2,7 @@
 //! `creating`) backups of the target's listed instances / clusters, then `retained` ones of
 //! instances / clusters that were deleted (no longer listed).
 
-use super::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{

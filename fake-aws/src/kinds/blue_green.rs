@@ -2,7 +2,7 @@
 //! instances (or a made-up one when it has none) to a green copy, with switchover details
 //! and tasks.
 
-use super::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{each_item, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::{account_suffix, identifier_for};
 use crate::record_parts::{emit_tags, partition, Alnum, DAY, REFERENCE_UNIX};

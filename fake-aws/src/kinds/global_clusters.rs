@@ -2,7 +2,7 @@
 //! endpoint of an account answers the same list; each has a writer member in one region
 //! and a reader member in another.
 
-use super::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{item_rng, some_tags, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{emit_tags, partition, Alnum};

@@ -5,7 +5,7 @@
 //! Two families of each: in one `rds.force_ssl` defaults to 1, in the other to 0. A group's
 //! parameters are its family's defaults with a few `user` values set on top.
 
-use super::{nothing, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{nothing, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{hash_str, partition};

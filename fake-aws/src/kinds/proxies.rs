@@ -1,7 +1,7 @@
 //! DescribeDBProxies: RDS Proxies of the target; even-numbered ones require TLS, odd ones do
 //! not, so every target with two or more has both.
 
-use super::{each_item, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{each_item, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::inventory::account_suffix;
 use crate::record_parts::{dns_suffix, partition, Alnum, DAY, REFERENCE_UNIX};

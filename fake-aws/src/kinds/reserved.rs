@@ -1,7 +1,7 @@
 //! DescribeReservedDBInstances: reserved DB instances bought in the target, active, retired
 //! and payment-pending ones, with their recurring charges.
 
-use super::{each_item, Emit, FakeResource, KindSpec, Serve};
+use super::resource::{each_item, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::record_parts::{partition, Uuid, DAY, REFERENCE_UNIX};
 use crate::sink::Sink;

@@ -3,14 +3,15 @@
 //! Identity, source, type, times, engine, storage, encryption and tags are present in every
 //! shape; the rest follows `RecordShape`.
 
-use super::{FakeSnapshot, SnapshotType};
+use super::{FakeSnapshot, SnapshotKind, SnapshotType};
 use crate::lifecycle::major_engine_version;
 use crate::record_parts::{
     emit_additional_storage_volumes, emit_processor_features, emit_tags, hash_str, license_model,
     list_len, partition, pick, Alnum, RecordShape, Uuid,
 };
 use crate::rng::hash_parts;
-use crate::sink::Sink;
+use crate::sink::{JsonSink, Sink};
+use serde_json::Value;
 
 /// What both kinds of snapshot derive the same way.
 struct Derived {
@@ -102,6 +103,20 @@ fn emit_version_license_and_type<S: Sink>(s: &mut S, snapshot: &FakeSnapshot, sh
         "snapshot_type",
         Some(snapshot.snapshot_type.as_str()),
     );
+}
+
+impl FakeSnapshot {
+    /// The record as served: one key per `DbSnapshot` member (42) for an instance snapshot,
+    /// per `DbClusterSnapshot` member (29) for a cluster snapshot, named as the SDK names it,
+    /// with the conventions of `FakeInstance::db_instance_json`.
+    pub fn record_json(&self) -> Value {
+        let mut sink = JsonSink::new();
+        match self.kind {
+            SnapshotKind::Instance => emit_db_snapshot(self, &mut sink),
+            SnapshotKind::Cluster => emit_db_cluster_snapshot(self, &mut sink),
+        }
+        sink.finish()
+    }
 }
 
 /// Writes every member of one `DBSnapshot` (without the enclosing element).
