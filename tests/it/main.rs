@@ -12,6 +12,9 @@ mod common;
 
 /// `--help`, completions, the man page, and the docs held to the flags and commands.
 mod cli;
+/// What users install (the toolchain floor, what `cargo package` ships) and what an optional
+/// lookup may cost a run.
+mod packaging;
 /// The `diff` command: on two files, and on the output of two runs.
 mod diff {
     mod files;

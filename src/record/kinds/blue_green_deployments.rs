@@ -1,8 +1,6 @@
 //! The `blue-green-deployments` kind (DescribeBlueGreenDeployments): each blue/green
 //! deployment, its source and target, switchover details and tasks.
 
-use std::future::Future;
-
 use aws_sdk_rds::types::{BlueGreenDeployment, BlueGreenDeploymentTask, SwitchoverDetail};
 
 use super::{Calls, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, Scope};
@@ -107,28 +105,26 @@ impl Record for BlueGreenDeploymentRecord {
 impl Kind for BlueGreenDeploymentRecord {
     type Item = BlueGreenDeployment;
 
-    fn page<C: Calls>(
+    // No MaxRecords: AWS's default is the largest page (100) already, and moto 5.2.5 answers
+    // 500 to a DescribeBlueGreenDeployments that sends one.
+    async fn page<C: Calls>(
         calls: &mut C,
         marker: Option<String>,
-    ) -> impl Future<Output = Result<Listed<Self::Item>, C::Failure>> + Send {
-        // No MaxRecords: AWS's default is the largest page (100) already, and moto 5.2.5
-        // answers 500 to a DescribeBlueGreenDeployments that sends one.
-        async move {
-            let page = calls
-                .call(|client, signed| {
-                    client
-                        .describe_blue_green_deployments()
-                        .set_marker(marker.clone())
-                        .customize()
-                        .config_override(signed)
-                        .send()
-                })
-                .await?;
-            Ok(Listed {
-                items: page.blue_green_deployments.unwrap_or_default(),
-                marker: page.marker,
+    ) -> Result<Listed<Self::Item>, C::Failure> {
+        let page = calls
+            .call(|client, signed| {
+                client
+                    .describe_blue_green_deployments()
+                    .set_marker(marker.clone())
+                    .customize()
+                    .config_override(signed)
+                    .send()
             })
-        }
+            .await?;
+        Ok(Listed {
+            items: page.blue_green_deployments.unwrap_or_default(),
+            marker: page.marker,
+        })
     }
 
     fn from_item(place: &Place<'_>, mut item: Self::Item) -> Self {

@@ -3,7 +3,7 @@
 //! optional lookup may cost a run: a lookup that fails is asked once per run, its retries
 //! bounded.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
