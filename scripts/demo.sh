@@ -136,9 +136,20 @@ inventory --quiet --kind cluster-snapshots --columns account_name,region,db_clus
     show account_name=ACCOUNT region=REGION db_cluster_snapshot_identifier=IDENTIFIER \
         snapshot_type=TYPE shared_publicly=PUBLIC shared_with_outside_accounts=OUTSIDE
 
-step "every kind in one run, one NDJSON file each: rds-inventory --kind all -o '{kind}.ndjson'"
+step "retained backups of deleted instances (storage still billed): --kind automated-backups"
+inventory --quiet --kind instances,automated-backups -o "$WORK/{kind}.ndjson"
+show --only=status=retained account_name=ACCOUNT region=REGION db_instance_identifier=INSTANCE \
+    status=STATUS source_exists=INSTANCE-EXISTS allocated_storage=GIB <"$WORK/automated-backups.ndjson"
+
+step "RDS proxies and whether they refuse plaintext clients: --kind proxies"
+inventory --quiet --kind proxies --columns account_name,region,db_proxy_name,engine_family,require_tls |
+    show account_name=ACCOUNT region=REGION db_proxy_name=PROXY engine_family=ENGINE require_tls=TLS-REQUIRED
+
+# moto has no DescribeDBClusterAutomatedBackups: every other kind (`rds-inventory kinds`).
+step "every kind in one run, one NDJSON file each: rds-inventory --kind ... -o '{kind}.ndjson'"
 status=0
-inventory --quiet --kind all -o "$WORK/{kind}.ndjson" --summary "$WORK/summary.json" || status=$?
+inventory --quiet --kind instances,clusters,snapshots,cluster-snapshots,automated-backups,proxies,blue-green-deployments,global-clusters \
+    -o "$WORK/{kind}.ndjson" --summary "$WORK/summary.json" || status=$?
 echo "exit code $status; $(wc -l <"$WORK/instances.ndjson") instances, $(wc -l <"$WORK/clusters.ndjson") clusters, $(wc -l <"$WORK/snapshots.ndjson") DB snapshots, $(wc -l <"$WORK/cluster-snapshots.ndjson") cluster snapshots"
 "$VENV_PYTHON" -c 'import json,sys; s=json.load(open(sys.argv[1])); print("summary.json:", json.dumps({k: s[k] for k in ("status", "targets", "assume_role_calls")}, separators=(",", ":")))' "$WORK/summary.json"
 

@@ -79,6 +79,9 @@ def seed(endpoint: str, fleet: dict) -> list:
                 })
             members = seed_clusters(rds, account.get("clusters", {}).get(region, []))
             seed_snapshots(rds, account.get("snapshots", {}).get(region, []))
+            seed_retired(rds, account.get("retired", {}).get(region, []))
+            ec2 = session.client("ec2", endpoint_url=endpoint, region_name=region)
+            seed_proxies(rds, ec2, account["id"], region, account.get("proxies", {}).get(region, []))
             # Check moto filed them under the assumed account, not its default one.
             listed = rds.describe_db_instances()["DBInstances"]
             wrong = [db["DBInstanceArn"] for db in listed if f":{account['id']}:db:" not in db["DBInstanceArn"]]
@@ -132,6 +135,36 @@ def seed_snapshots(rds, snapshots: list) -> None:
             rds.modify_db_snapshot_attribute(DBSnapshotIdentifier=snapshot["id"],
                                              AttributeName="restore",
                                              ValuesToAdd=snapshot["restore"])
+
+
+def seed_retired(rds, retired: list) -> None:
+    """Create and delete the instances of `retired`, keeping their automated backups: what
+    `--kind automated-backups` lists as `retained`, with `source_exists` false."""
+    for inst in retired:
+        rds.create_db_instance(
+            DBInstanceIdentifier=inst["id"], DBInstanceClass="db.t3.micro",
+            Engine=inst["engine"], EngineVersion=inst["engine_version"], AllocatedStorage=20,
+            MasterUsername="inventory", MasterUserPassword="not-a-secret-1",
+            BackupRetentionPeriod=7)
+        rds.delete_db_instance(DBInstanceIdentifier=inst["id"], SkipFinalSnapshot=True,
+                               DeleteAutomatedBackups=False)
+
+
+def seed_proxies(rds, ec2, account_id: str, region: str, proxies: list) -> None:
+    """Create the RDS proxies of one target in a VPC of two subnets (a proxy needs them)."""
+    if not proxies:
+        return
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24",
+                                 AvailabilityZone=f"{region}{zone}")["Subnet"]["SubnetId"]
+               for i, zone in [(1, "a"), (2, "b")]]
+    for proxy in proxies:
+        rds.create_db_proxy(
+            DBProxyName=proxy["name"], EngineFamily=proxy["engine_family"],
+            RequireTLS=proxy["require_tls"], VpcSubnetIds=subnets,
+            RoleArn=f"arn:aws:iam::{account_id}:role/rds-proxy",
+            Auth=[{"AuthScheme": "SECRETS", "IAMAuth": "DISABLED",
+                   "SecretArn": f"arn:aws:secretsmanager:{region}:{account_id}:secret:{proxy['name']}"}])
 
 
 def accounts_toml(fleet: dict) -> str:
