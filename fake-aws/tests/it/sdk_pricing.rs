@@ -1,7 +1,7 @@
 //! Price List GetProducts through the real AWS SDK for Rust: documents in the real shape,
 //! TERM_MATCH filtering, paging by NextToken, denial, throttling and the per-key counters.
 
-mod common;
+use crate::common;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_pricing::error::ProvideErrorMetadata;

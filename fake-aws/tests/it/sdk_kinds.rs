@@ -2,8 +2,7 @@
 //! deployments, global clusters) and AWS Backup DB snapshots through the real AWS SDK for
 //! Rust: complete paging, every member set, denial, counters.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_rds::error::ProvideErrorMetadata;

@@ -1,8 +1,7 @@
 //! DescribeDBSnapshots, DescribeDBClusterSnapshots and their attribute calls through the real
 //! AWS SDK for Rust: every member, paging, lookups, sharing, denials, faults and counters.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_rds::error::ProvideErrorMetadata;

@@ -1,8 +1,7 @@
 //! DescribeDBClusters through the real AWS SDK for Rust: every `DbCluster` member, paging,
 //! member instances, lookups, denials, damaged pages and cluster maintenance actions.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_rds::error::ProvideErrorMetadata;

@@ -2,8 +2,7 @@
 //! `DbInstance` member, pending maintenance actions, major engine versions, the STS controls
 //! and counters, throttled and denied targets, and inventory generations.
 
-#[macro_use]
-mod common;
+use crate::common;
 
 use aws_config::retry::RetryConfig;
 use aws_sdk_rds::error::ProvideErrorMetadata;
