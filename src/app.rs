@@ -354,11 +354,11 @@ impl KindVisitor for RenderFields {
     fn visit<K: Kind>(self) -> String {
         match self.0 {
             FieldsFormat::Table => {
-                let (header, rows) = record::table_rows::<K>();
+                let (header, rows) = record::table_rows(K::fields());
                 table::render_rows(&header, &rows)
             }
-            FieldsFormat::Ndjson => record::ndjson_rows::<K>(),
-            FieldsFormat::Markdown => record::markdown_table::<K>(),
+            FieldsFormat::Ndjson => record::ndjson_rows(K::fields()),
+            FieldsFormat::Markdown => record::markdown_table(K::fields()),
         }
     }
 }

@@ -6,7 +6,8 @@ use aws_sdk_rds::types::DbCluster;
 use super::cluster::ClusterRecord;
 use super::kinds::{Join, KindMetric, KindSpec, MetricLabel, Scope};
 
-use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
+use super::kinds::{DiffKeys, Record};
+use super::schema::{member, Field, HasItem, Source};
 use super::shape::Shape;
 use super::shared_fields;
 use super::value::{FieldValue, TagView};

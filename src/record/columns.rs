@@ -4,7 +4,8 @@ use std::borrow::Cow;
 
 use serde_json::Value;
 
-use super::schema::{field_index, Record};
+use super::kinds::Record;
+use super::schema::field_index;
 use super::shape::Shape;
 use super::value::FieldValue;
 use super::RecordContext;
@@ -117,7 +118,7 @@ pub fn select_columns<R: Record>(
         columns = match defaults {
             DefaultColumns::Table => R::TABLE_COLUMNS
                 .iter()
-                .filter_map(|name| field_index::<R>(name))
+                .filter_map(|name| field_index(R::fields(), name))
                 .map(Column::Field)
                 .collect(),
             DefaultColumns::Every => (0..R::fields().len()).map(Column::Field).collect(),
@@ -157,7 +158,7 @@ fn parse_column<R: Record>(name: &str) -> Result<Column, String> {
     }
     let mut parts = name.split('.');
     let head = parts.next().unwrap_or_default();
-    let Some(field) = field_index::<R>(head) else {
+    let Some(field) = field_index(R::fields(), head) else {
         let names: Vec<&str> = R::fields().iter().map(|f| f.name).collect();
         let kind = R::KIND.name();
         return Err(format!(
@@ -254,7 +255,7 @@ mod tests {
     }
 
     fn field_index(name: &str) -> Option<usize> {
-        super::field_index::<InstanceRecord>(name)
+        super::field_index(InstanceRecord::fields(), name)
     }
 
     fn parse_column(name: &str) -> Result<Column, String> {

@@ -8,7 +8,8 @@ use aws_sdk_rds::types::{DbInstance, DbSubnetGroup, Endpoint};
 use super::instance::{ClusterLink, InstanceRecord};
 use super::kinds::{Join, KindMetric, KindSpec, MetricLabel, Scope};
 
-use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
+use super::kinds::{DiffKeys, Record};
+use super::schema::{member, Field, HasItem, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::value::{AsFieldValue, FieldValue, TagView};

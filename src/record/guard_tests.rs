@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 use aws_sdk_rds::types::{DbCluster, DbInstance, DbSubnetGroup, Endpoint};
 
 use super::fields::{governed_shapes, GOVERNED};
-use super::schema::{Record, Source};
+use super::kinds::Record;
+use super::schema::Source;
 use super::sdk_types::nested_structs;
 use super::{ClusterRecord, InstanceRecord};
 

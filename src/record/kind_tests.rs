@@ -186,12 +186,12 @@ fn a_listing_finds_clusters_by_identifier_in_any_case() {
 
 #[test]
 fn cluster_fields_are_listed_for_the_fields_command() {
-    let rows = ndjson_rows::<ClusterRecord>();
+    let rows = ndjson_rows(ClusterRecord::fields());
     assert_eq!(rows.lines().count(), ClusterRecord::fields().len());
     assert!(rows.contains(
         r#""name":"deletion_protection","type":"boolean","meaning":"whether the DB cluster has deletion protection enabled","source":"DescribeDBClusters DBCluster.DeletionProtection""#
     ));
-    let instance = ndjson_rows::<InstanceRecord>();
+    let instance = ndjson_rows(InstanceRecord::fields());
     assert!(instance.contains(r#""name":"effective_deletion_protection","type":"boolean""#));
     assert!(instance.contains(
         "derived: DescribeDBClusters DBCluster.DeletionProtection for a cluster member, else DBInstance.DeletionProtection"

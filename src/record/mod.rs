@@ -43,10 +43,11 @@ pub use kinds::{
     Calls, Join, Kind, KindChoice, KindVisitor, Page, Place, ResourceKind, RestoreAttributes,
     Scope, Shareable,
 };
+pub use kinds::{DiffKeys, Record};
 pub use price_fields::{InstancePrice, PriceComponent};
 #[cfg(test)]
 pub use schema::Field;
-pub use schema::{markdown_table, ndjson_rows, table_rows, DiffKeys, Record};
+pub use schema::{markdown_table, ndjson_rows, table_rows};
 pub use shape::Shape;
 pub use sharing::Sharing;
 pub use snapshot::{ClusterSnapshotRecord, Snapshot, SnapshotRecord};

@@ -1,58 +1,13 @@
-//! What a field is: name, type, meaning, source and how it is read; what every kind's record
-//! provides ([`Record`]); and the one macro that makes a field of an SDK member ([`member!`]).
+//! What a field is: name, type, meaning, source and how it is read, and the one macro that
+//! makes a field of an SDK member ([`member!`]). What a kind's record provides is
+//! `kinds::Record`.
 
 use std::fmt;
 
-use super::kinds::{KindSpec, ResourceKind};
-
 use super::json::write_str;
 use super::shape::Shape;
-use super::value::{FieldValue, TagView};
+use super::value::FieldValue;
 use super::RecordContext;
-
-/// What `diff` needs of a kind: how two runs' records are matched, and which fields change
-/// without anyone acting on the resource (not compared by default).
-#[derive(Debug)]
-pub struct DiffKeys {
-    pub kind: ResourceKind,
-    /// With account_id and region, the match key.
-    pub identifier: &'static str,
-    /// The immutable resource id that tells a rename from a removal and an addition.
-    pub rename: &'static str,
-    pub volatile: &'static [&'static str],
-}
-
-/// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
-/// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters, the
-/// kind's file in `kinds/` for the others).
-pub trait Record: Sized + Send + 'static {
-    /// What the kind is: name, call, scope, IAM actions, joins, metric.
-    const SPEC: KindSpec;
-    /// The kind this record is one of.
-    const KIND: ResourceKind = ResourceKind::named(Self::SPEC.name);
-    /// The `table` format's columns when `--columns` is not given: what a person scans for.
-    const TABLE_COLUMNS: &'static [&'static str];
-    /// How `diff` matches and compares records of this kind.
-    const DIFF: DiffKeys;
-    /// Every field, in output order.
-    fn fields() -> &'static [Field<Self>];
-    fn account_id(&self) -> &str;
-    fn account_name(&self) -> &str;
-    fn region(&self) -> &str;
-    fn engine(&self) -> Option<&str>;
-    /// The tags as a map.
-    fn tags(&self) -> TagView<'_>;
-    /// Who may restore it, for kinds that can be shared (snapshots); `None` otherwise or
-    /// when it could not be asked.
-    fn sharing(&self) -> Option<&super::sharing::Sharing> {
-        None
-    }
-    /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
-    /// when price was not asked for.
-    fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
-        None
-    }
-}
 
 /// A record that holds one SDK item, the value its kind's call returned: what [`member!`] reads.
 pub trait HasItem {
@@ -125,9 +80,9 @@ impl fmt::Display for Source {
     }
 }
 
-/// The index of field `name` in `R`'s fields.
-pub fn field_index<R: Record>(name: &str) -> Option<usize> {
-    R::fields().iter().position(|f| f.name == name)
+/// The index of field `name` in `fields`.
+pub fn field_index<R>(fields: &[Field<R>], name: &str) -> Option<usize> {
+    fields.iter().position(|f| f.name == name)
 }
 
 impl<R> Field<R> {
@@ -138,9 +93,9 @@ impl<R> Field<R> {
 }
 
 /// A kind's field table as docs/fields.md shows it (between its `fields:KIND` markers).
-pub fn markdown_table<R: Record>() -> String {
+pub fn markdown_table<R>(fields: &[Field<R>]) -> String {
     let mut out = String::from("| field | type | meaning | source |\n| --- | --- | --- | --- |\n");
-    for field in R::fields() {
+    for field in fields {
         let cell = |s: &str| s.replace('|', "\\|");
         out.push_str(&format!(
             "| `{}` | {} | {} | {} |\n",
@@ -154,9 +109,9 @@ pub fn markdown_table<R: Record>() -> String {
 }
 
 /// One JSON object per field and line: name, type, meaning, source.
-pub fn ndjson_rows<R: Record>() -> String {
+pub fn ndjson_rows<R>(fields: &[Field<R>]) -> String {
     let mut out = Vec::new();
-    for field in R::fields() {
+    for field in fields {
         out.extend_from_slice(b"{\"name\":");
         write_str(&mut out, field.name);
         out.extend_from_slice(b",\"type\":");
@@ -171,8 +126,8 @@ pub fn ndjson_rows<R: Record>() -> String {
 }
 
 /// The fields as table rows: name, type, source, meaning.
-pub fn table_rows<R: Record>() -> (Vec<&'static str>, Vec<Vec<String>>) {
-    let rows = R::fields()
+pub fn table_rows<R>(fields: &[Field<R>]) -> (Vec<&'static str>, Vec<Vec<String>>) {
+    let rows = fields
         .iter()
         .map(|f| {
             vec![
@@ -193,38 +148,6 @@ mod tests {
 
     const FIELDS: &[Field<InstanceRecord>] = super::super::fields::FIELDS;
 
-    /// A kind's generated table, as `rds-inventory fields --kind KIND -f markdown` prints it.
-    fn markdown_table_of(kind: ResourceKind) -> String {
-        struct Markdown;
-        impl crate::record::KindVisitor for Markdown {
-            type Output = String;
-            fn visit<K: crate::record::Kind>(self) -> String {
-                markdown_table::<K>()
-            }
-        }
-        kind.visit(Markdown)
-    }
-
-    #[test]
-    fn docs_field_tables_are_the_schema_of_every_kind() {
-        let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fields.md"))
-            .expect("docs/fields.md");
-        for kind in crate::record::kinds::ALL {
-            let start = format!("<!-- fields:{}:start -->\n", kind.name());
-            let end = format!("<!-- fields:{}:end -->", kind.name());
-            let table = doc
-                .split_once(&start)
-                .and_then(|(_, rest)| rest.split_once(&end))
-                .map(|(table, _)| table)
-                .unwrap_or_else(|| panic!("docs/fields.md has no {start} / {end} markers"));
-            assert!(
-                table == markdown_table_of(kind),
-                "docs/fields.md's {} table differs from the schema; run scripts/update-docs.sh",
-                kind.name()
-            );
-        }
-    }
-
     #[test]
     fn every_field_has_a_name_type_meaning_and_source() {
         for field in FIELDS {
@@ -232,13 +155,13 @@ mod tests {
             assert!(!field.kind().is_empty(), "{}", field.name);
             assert!(!field.meaning.contains('\n'), "{}: one line", field.name);
         }
-        assert_eq!(field_index::<InstanceRecord>("engine"), Some(7));
-        assert_eq!(field_index::<InstanceRecord>("nope"), None);
+        assert_eq!(field_index(FIELDS, "engine"), Some(7));
+        assert_eq!(field_index(FIELDS, "nope"), None);
     }
 
     #[test]
     fn field_list_formats_have_one_row_per_field() {
-        let ndjson = ndjson_rows::<InstanceRecord>();
+        let ndjson = ndjson_rows(FIELDS);
         assert_eq!(ndjson.lines().count(), FIELDS.len());
         let first: serde_json::Value =
             serde_json::from_str(ndjson.lines().next().expect("a row")).expect("JSON");
@@ -254,11 +177,8 @@ mod tests {
         assert!(
             ca.contains("\"source\":\"DescribeDBInstances DBInstance.CACertificateIdentifier\"")
         );
-        assert_eq!(
-            markdown_table::<InstanceRecord>().lines().count(),
-            FIELDS.len() + 2
-        );
-        let (header, rows) = table_rows::<InstanceRecord>();
+        assert_eq!(markdown_table(FIELDS).lines().count(), FIELDS.len() + 2);
+        let (header, rows) = table_rows(FIELDS);
         assert_eq!(header, ["NAME", "TYPE", "SOURCE", "MEANING"]);
         assert_eq!(rows.len(), FIELDS.len());
     }

@@ -5,7 +5,8 @@ use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::CertificateDetails;
 
 use super::item::Derived;
-use super::schema::{Field, Record, Source};
+use super::kinds::Record;
+use super::schema::{Field, Source};
 use super::shape::{shape_of, Shape};
 use super::value::{AsFieldValue, FieldValue};
 use super::{service_of, Joined};

@@ -6,8 +6,9 @@ use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{DbClusterSnapshot, DbSnapshot};
 
 use super::item::Derived;
+use super::kinds::{DiffKeys, Record};
 use super::kinds::{KindMetric, KindSpec, MetricLabel, Scope};
-use super::schema::{member, DiffKeys, Field, HasItem, Record, Source};
+use super::schema::{member, Field, HasItem, Source};
 use super::shape::{shape_of, Shape};
 use super::shared_fields;
 use super::sharing::Sharing;

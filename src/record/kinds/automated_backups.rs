@@ -9,7 +9,8 @@ use aws_sdk_rds::types::{DbInstanceAutomatedBackup, RestoreWindow};
 
 use super::{Calls, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, Scope};
 use crate::record::item::{Derived, ItemRecord};
-use crate::record::schema::{member, DiffKeys, Field, Record, Source};
+use super::{DiffKeys, Record};
+use crate::record::schema::{member, Field, Source};
 use crate::record::shape::{shape_of, Shape};
 use crate::record::value::{AsFieldValue, FieldValue, TagView};
 use crate::record::{shared_fields, InstanceRecord};

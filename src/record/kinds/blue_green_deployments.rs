@@ -5,7 +5,8 @@ use aws_sdk_rds::types::{BlueGreenDeployment, BlueGreenDeploymentTask, Switchove
 
 use super::{Calls, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, Scope};
 use crate::record::item::ItemRecord;
-use crate::record::schema::{member, DiffKeys, Field, Record, Source};
+use super::{DiffKeys, Record};
+use crate::record::schema::{member, Field, Source};
 use crate::record::sdk_types::sdk_structs;
 use crate::record::shape::Shape;
 use crate::record::shared_fields;

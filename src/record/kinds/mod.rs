@@ -18,7 +18,7 @@ macro_rules! registry {
         const SPECS: &[&KindSpec] = &[$(&<$kind as Record>::SPEC),+];
 
         /// Every kind's `diff` keys, in registry order.
-        const DIFFS: &[&super::DiffKeys] = &[$(&<$kind as Record>::DIFF),+];
+        const DIFFS: &[&DiffKeys] = &[$(&<$kind as Record>::DIFF),+];
 
         /// How many kinds there are.
         pub const COUNT: usize = SPECS.len();
@@ -73,7 +73,8 @@ use std::sync::Arc;
 use aws_sdk_rds::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_rds::types::DbCluster;
 
-use super::schema::Record;
+use super::schema::Field;
+use super::value::TagView;
 use super::{ClusterListing, Joinable, Sharing};
 
 /// The largest page every listing call allows: fewest calls per item. (DescribeDBProxies and
@@ -105,6 +106,50 @@ registry! {
 /// names a registered kind.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ResourceKind(u8);
+
+/// What `diff` needs of a kind: how two runs' records are matched, and which fields change
+/// without anyone acting on the resource (not compared by default).
+#[derive(Debug)]
+pub struct DiffKeys {
+    pub kind: ResourceKind,
+    /// With account_id and region, the match key.
+    pub identifier: &'static str,
+    /// The immutable resource id that tells a rename from a removal and an addition.
+    pub rename: &'static str,
+    pub volatile: &'static [&'static str],
+}
+
+/// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
+/// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters, the
+/// kind's file in `kinds/` for the others).
+pub trait Record: Sized + Send + 'static {
+    /// What the kind is: name, call, scope, IAM actions, joins, metric.
+    const SPEC: KindSpec;
+    /// The kind this record is one of.
+    const KIND: ResourceKind = ResourceKind::named(Self::SPEC.name);
+    /// The `table` format's columns when `--columns` is not given: what a person scans for.
+    const TABLE_COLUMNS: &'static [&'static str];
+    /// How `diff` matches and compares records of this kind.
+    const DIFF: DiffKeys;
+    /// Every field, in output order.
+    fn fields() -> &'static [Field<Self>];
+    fn account_id(&self) -> &str;
+    fn account_name(&self) -> &str;
+    fn region(&self) -> &str;
+    fn engine(&self) -> Option<&str>;
+    /// The tags as a map.
+    fn tags(&self) -> TagView<'_>;
+    /// Who may restore it, for kinds that can be shared (snapshots); `None` otherwise or
+    /// when it could not be asked.
+    fn sharing(&self) -> Option<&Sharing> {
+        None
+    }
+    /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
+    /// when price was not asked for.
+    fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
+        None
+    }
+}
 
 /// Where a kind's resources live, which decides how often a run lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -269,7 +314,7 @@ impl ResourceKind {
     }
 
     /// How `diff` matches and compares records of this kind.
-    pub fn diff_keys(self) -> &'static super::DiffKeys {
+    pub fn diff_keys(self) -> &'static DiffKeys {
         DIFFS[usize::from(self.0)]
     }
 

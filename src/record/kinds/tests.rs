@@ -201,3 +201,35 @@ fn docs_kinds_table_is_the_registry() {
     );
     assert_eq!(ndjson_rows().lines().count(), COUNT);
 }
+
+/// A kind's generated table, as `rds-inventory fields --kind KIND -f markdown` prints it.
+fn markdown_table_of(kind: ResourceKind) -> String {
+    struct Markdown;
+    impl KindVisitor for Markdown {
+        type Output = String;
+        fn visit<K: Kind>(self) -> String {
+            crate::record::markdown_table(K::fields())
+        }
+    }
+    kind.visit(Markdown)
+}
+
+#[test]
+fn docs_field_tables_are_the_schema_of_every_kind() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/fields.md"))
+        .expect("docs/fields.md");
+    for kind in ALL {
+        let start = format!("<!-- fields:{}:start -->\n", kind.name());
+        let end = format!("<!-- fields:{}:end -->", kind.name());
+        let table = doc
+            .split_once(&start)
+            .and_then(|(_, rest)| rest.split_once(&end))
+            .map(|(table, _)| table)
+            .unwrap_or_else(|| panic!("docs/fields.md has no {start} / {end} markers"));
+        assert!(
+            table == markdown_table_of(kind),
+            "docs/fields.md's {} table differs from the schema; run scripts/update-docs.sh",
+            kind.name()
+        );
+    }
+}
