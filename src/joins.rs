@@ -24,7 +24,7 @@ const PAGE_SIZE: i32 = 100;
 /// lower): the fields are optional, the run is not.
 const LOOKUP_MAX_ATTEMPTS: u32 = 3;
 /// Longest an engine-support call may take, its attempts and backoffs included.
-pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One engine's major versions: (major version, standard support end, extended support end).
 type EngineLifecycles = Vec<(String, Option<DateTime>, Option<DateTime>)>;
