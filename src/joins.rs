@@ -48,8 +48,8 @@ pub struct Joins {
     engines_refused: Mutex<HashSet<(String, String)>>,
     /// (account id, kind) already warned about.
     warned: Mutex<HashSet<(String, Phase)>>,
-    /// Account ids that are ours: the run's accounts and the organization's members. A
-    /// snapshot shared with any other id is shared outside.
+    /// Account ids that are ours: every account of the accounts file and of the organization,
+    /// whether this run lists it or not. A snapshot shared with any other id is shared outside.
     inside_accounts: HashSet<String>,
     /// `--with price`: the run's price lookups and its start (seconds since the epoch).
     price: Option<(Arc<PriceService>, i64)>,
