@@ -246,12 +246,14 @@ impl Joins {
                 })
                 .await;
             if let Err(failure) = asked {
-                let mut refused = self
-                    .engines_refused
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner());
-                refused.insert((target.account.id.clone(), target.region.to_string()));
-                drop(refused);
+                // Expired keys are renewed: the account may ask again with the new ones.
+                if failure.kind != FailureKind::ExpiredToken {
+                    let mut refused = self
+                        .engines_refused
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner());
+                    refused.insert((target.account.id.clone(), target.region.to_string()));
+                }
                 self.warn(aws, target, Phase::EngineVersions, failure);
             }
         });
@@ -428,4 +430,46 @@ async fn engine_lifecycles(
         }
     }
     Ok(lifecycles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(kind: FailureKind, code: Option<&str>) -> CallFailure {
+        CallFailure {
+            phase: Phase::EngineVersions,
+            kind,
+            code: code.map(str::to_owned),
+            message: String::new(),
+        }
+    }
+
+    /// A 5xx or throttling past the attempts answers the (region, engine) for every account;
+    /// a denial or a region the role cannot use answers only that account's.
+    #[test]
+    fn only_failures_that_say_nothing_about_the_account_are_run_wide() {
+        assert!(run_wide(&failure(
+            FailureKind::Transient,
+            Some("InternalFailure")
+        )));
+        assert!(run_wide(&failure(
+            FailureKind::Throttled,
+            Some("Throttling")
+        )));
+        assert!(run_wide(&failure(
+            FailureKind::Other,
+            Some("InvalidParameterValue")
+        )));
+        assert!(!run_wide(&failure(
+            FailureKind::Other,
+            Some("AccessDenied")
+        )));
+        assert!(!run_wide(&failure(
+            FailureKind::Other,
+            Some("AccessDeniedException")
+        )));
+        assert!(!run_wide(&failure(FailureKind::RegionNotEnabled, None)));
+        assert!(!run_wide(&failure(FailureKind::ExpiredToken, None)));
+    }
 }
