@@ -23,7 +23,7 @@ const PAGE_SIZE: i32 = 100;
 /// lower): the fields are optional, the run is not.
 const LOOKUP_MAX_ATTEMPTS: u32 = 3;
 /// Longest an engine-support call may take, its attempts and backoffs included.
-pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
+const LOOKUP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// One engine's major versions: (major version, standard support end, extended support end).
 type EngineLifecycles = Vec<(String, Option<DateTime>, Option<DateTime>)>;
@@ -47,8 +47,8 @@ pub struct Joins {
     engines_refused: Mutex<HashSet<(String, String)>>,
     /// (account id, kind) already warned about.
     warned: Mutex<HashSet<(String, Phase)>>,
-    /// Account ids that are ours: the run's accounts and the organization's members. A
-    /// snapshot shared with any other id is shared outside.
+    /// Account ids that are ours: every account of the accounts file and of the organization,
+    /// whether this run lists it or not. A snapshot shared with any other id is shared outside.
     inside_accounts: HashSet<String>,
     /// `--with price`: the run's price lookups and its start (seconds since the epoch).
     price: Option<(Arc<PriceService>, i64)>,
@@ -245,12 +245,14 @@ impl Joins {
                 })
                 .await;
             if let Err(failure) = asked {
-                let mut refused = self
-                    .engines_refused
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner());
-                refused.insert((target.account.id.clone(), target.region.to_string()));
-                drop(refused);
+                // Expired keys are renewed: the account may ask again with the new ones.
+                if failure.kind != FailureKind::ExpiredToken {
+                    let mut refused = self
+                        .engines_refused
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner());
+                    refused.insert((target.account.id.clone(), target.region.to_string()));
+                }
                 self.warn(aws, target, Phase::EngineVersions, failure);
             }
         });
@@ -432,4 +434,46 @@ async fn engine_lifecycles(
         }
     }
     Ok(lifecycles)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failure(kind: FailureKind, code: Option<&str>) -> CallFailure {
+        CallFailure {
+            phase: Phase::EngineVersions,
+            kind,
+            code: code.map(str::to_owned),
+            message: String::new(),
+        }
+    }
+
+    /// A 5xx or throttling past the attempts answers the (region, engine) for every account;
+    /// a denial or a region the role cannot use answers only that account's.
+    #[test]
+    fn only_failures_that_say_nothing_about_the_account_are_run_wide() {
+        assert!(run_wide(&failure(
+            FailureKind::Transient,
+            Some("InternalFailure")
+        )));
+        assert!(run_wide(&failure(
+            FailureKind::Throttled,
+            Some("Throttling")
+        )));
+        assert!(run_wide(&failure(
+            FailureKind::Other,
+            Some("InvalidParameterValue")
+        )));
+        assert!(!run_wide(&failure(
+            FailureKind::Other,
+            Some("AccessDenied")
+        )));
+        assert!(!run_wide(&failure(
+            FailureKind::Other,
+            Some("AccessDeniedException")
+        )));
+        assert!(!run_wide(&failure(FailureKind::RegionNotEnabled, None)));
+        assert!(!run_wide(&failure(FailureKind::ExpiredToken, None)));
+    }
 }
