@@ -183,7 +183,7 @@ fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     )]
 }
 
-/// How many snapshots anyone, or an account outside the run and organization, may restore,
+/// How many snapshots anyone, or an account outside the accounts file and organization, may restore,
 /// by account, region and kind; only when the run lists a kind that can be shared.
 fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     let Some(counts) = counts else {
@@ -220,7 +220,7 @@ fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
         ),
         (
             "rds_inventory_snapshots_shared_outside",
-            "Manual snapshots shared with an account outside the run and the organization, by account, region and kind.",
+            "Manual snapshots shared with an account outside the accounts file and the organization, by account, region and kind.",
             Box::new(outside.into_iter()),
         ),
     ]

@@ -21,10 +21,10 @@ enum Align {
     Right,
 }
 
-/// Header label, width and alignment of the original instance fields and of the cluster fields
-/// that share their meaning; any other column is headed by
-/// its own name and sized by its type.
-const FIELD_LAYOUT: [(&str, &str, usize, Align); 27] = [
+/// Header label, width and alignment of the fields in every kind's default table (a field
+/// shared by kinds keeps one header); any other column is headed by its own name and sized by
+/// its type.
+const FIELD_LAYOUT: &[(&str, &str, usize, Align)] = &[
     ("account_id", "ACCOUNT ID", 12, Align::Left),
     ("account_name", "ACCOUNT", 16, Align::Left),
     ("region", "REGION", 14, Align::Left),
@@ -54,6 +54,41 @@ const FIELD_LAYOUT: [(&str, &str, usize, Align); 27] = [
     // In the clusters kind's default table.
     ("backup_retention_period", "BACKUP DAYS", 11, Align::Right),
     ("cluster_role", "ROLE", 6, Align::Left),
+    // The other kinds' default tables.
+    ("db_snapshot_identifier", "SNAPSHOT", 40, Align::Left),
+    (
+        "db_cluster_snapshot_identifier",
+        "SNAPSHOT",
+        40,
+        Align::Left,
+    ),
+    ("snapshot_type", "TYPE", 9, Align::Left),
+    ("snapshot_create_time", "CREATED", 20, Align::Left),
+    ("encrypted", "ENCRYPTED", 9, Align::Left),
+    ("shared_publicly", "PUBLIC", 6, Align::Left),
+    (
+        "shared_with_outside_accounts",
+        "SHARED OUTSIDE",
+        26,
+        Align::Left,
+    ),
+    ("source_exists", "SOURCE EXISTS", 13, Align::Left),
+    ("db_proxy_name", "PROXY", 32, Align::Left),
+    ("engine_family", "ENGINE", 10, Align::Left),
+    ("require_tls", "TLS", 5, Align::Left),
+    ("endpoint", "ENDPOINT", 56, Align::Left),
+    ("blue_green_deployment_name", "DEPLOYMENT", 32, Align::Left),
+    ("source", "SOURCE", 48, Align::Left),
+    ("target", "TARGET", 48, Align::Left),
+    ("create_time", "CREATED", 20, Align::Left),
+    (
+        "global_cluster_identifier",
+        "GLOBAL CLUSTER",
+        32,
+        Align::Left,
+    ),
+    ("writer_region", "WRITER REGION", 14, Align::Left),
+    ("member_regions", "REGIONS", 30, Align::Left),
 ];
 
 /// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.
@@ -283,6 +318,18 @@ mod tests {
 
     fn default_columns() -> Vec<Column> {
         select_columns::<InstanceRecord>(&[], &[], DefaultColumns::Table).expect("columns")
+    }
+
+    #[test]
+    fn every_kinds_default_columns_have_a_short_header() {
+        for kind in crate::record::kinds::ALL {
+            for column in kind.table_columns() {
+                assert!(
+                    FIELD_LAYOUT.iter().any(|(name, ..)| name == column),
+                    "{kind}: default column {column} has no header in FIELD_LAYOUT"
+                );
+            }
+        }
     }
 
     #[test]

@@ -78,7 +78,7 @@ const fn shared_with_accounts<R: SnapshotSource>(call: &'static str) -> Field<R>
 const fn shared_with_outside_accounts<R: SnapshotSource>() -> Field<R> {
     Field {
         name: "shared_with_outside_accounts",
-        meaning: "those of `shared_with_accounts` that are neither an account of this run nor, with Organizations discovery on, a member of the organization (null when the attribute call failed)",
+        meaning: "those of `shared_with_accounts` that are neither an account of the accounts file nor, with Organizations discovery on, a member of the organization, whatever `-a`, `include_ous` or `exclude` leave out of the run (null when the attribute call failed)",
         source: Source::Derived("shared_with_accounts and the run's accounts"),
         shape: || shape_of(|s: &Sharing| &s.outside),
         read: |r, _| match &r.extras().sharing {
