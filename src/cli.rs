@@ -39,21 +39,6 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Accounts file [default: ./accounts.toml]
-    #[arg(
-        short = 'c',
-        long,
-        env = "RDS_INVENTORY_CONFIG",
-        value_name = "PATH",
-        global = true
-    )]
-    pub config: Option<PathBuf>,
-
-    /// Named profile for the base credentials (SSO, credential_process, source_profile...);
-    /// AWS_PROFILE is honoured too
-    #[arg(long, value_name = "NAME", global = true)]
-    pub profile: Option<String>,
-
     /// Output format [default: ndjson]
     #[arg(short = 'f', long, value_enum, env = "RDS_INVENTORY_FORMAT")]
     pub format: Option<Format>,
@@ -99,71 +84,97 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub metrics: Option<PathBuf>,
 
+    /// How to reach AWS and how to report: also taken by `plan`, after it.
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The options of a run that `plan` takes too: the accounts file, how to reach AWS, how to
+/// report. Given before or after `plan`; the other commands take none of them.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct RunArgs {
+    /// Accounts file [default: ./accounts.toml]
+    #[arg(short = 'c', long, env = "RDS_INVENTORY_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Named profile for the base credentials (SSO, credential_process, source_profile...);
+    /// AWS_PROFILE is honoured too
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
     /// Region to list, replacing the file's regions (repeatable); `enabled` asks each
     /// account which regions it has enabled
-    #[arg(short = 'r', long, value_name = "REGION", global = true)]
+    #[arg(short = 'r', long, value_name = "REGION")]
     pub region: Vec<String>,
 
     /// Keep only this account, by id or name (repeatable)
-    #[arg(short = 'a', long, value_name = "ID|NAME", global = true)]
+    #[arg(short = 'a', long, value_name = "ID|NAME")]
     pub account: Vec<String>,
 
     /// (account, region) targets in flight at once [default: 32]
-    #[arg(
-        long,
-        value_name = "N",
-        env = "RDS_INVENTORY_CONCURRENCY",
-        global = true
-    )]
+    #[arg(long, value_name = "N", env = "RDS_INVENTORY_CONCURRENCY")]
     pub concurrency: Option<usize>,
 
     /// Custom endpoint for every AWS call, e.g. a local emulator; AWS_ENDPOINT_URL works too
-    #[arg(long, value_name = "URL", global = true)]
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
     /// Attempts per AWS call, first try included, with exponential backoff [default: 8]
-    #[arg(
-        long,
-        value_name = "N",
-        env = "RDS_INVENTORY_MAX_ATTEMPTS",
-        global = true
-    )]
+    #[arg(long, value_name = "N", env = "RDS_INVENTORY_MAX_ATTEMPTS")]
     pub max_attempts: Option<u32>,
 
     /// Seconds before an unanswered attempt is cut and retried [default: 20]
-    #[arg(
-        long,
-        value_name = "SECS",
-        env = "RDS_INVENTORY_TIMEOUT",
-        global = true
-    )]
+    #[arg(long, value_name = "SECS", env = "RDS_INVENTORY_TIMEOUT")]
     pub timeout: Option<f64>,
 
     /// How long a target keeps retrying calls AWS throttles without a break before it fails,
     /// e.g. 10m, 90s, 2 (seconds); 0 = only the --max-attempts of each call [default: 10m]
-    #[arg(
-        long,
-        value_name = "DURATION",
-        env = "RDS_INVENTORY_RETRY_BUDGET",
-        global = true
-    )]
+    #[arg(long, value_name = "DURATION", env = "RDS_INVENTORY_RETRY_BUDGET")]
     pub retry_budget: Option<String>,
 
     /// First retry backoff in milliseconds (tests use small values) [default: 1000]
-    #[arg(long, value_name = "MS", hide = true, global = true)]
+    #[arg(long, value_name = "MS", hide = true)]
     pub initial_backoff_ms: Option<u64>,
 
     /// No progress bar and no summary line; failures are still reported
-    #[arg(short = 'q', long, global = true)]
+    #[arg(short = 'q', long)]
     pub quiet: bool,
 
     /// No progress bar (it is only drawn when stderr is a terminal anyway)
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_progress: bool,
 
     /// More detail on stderr: the plan, each target as it finishes (-v); never secrets
-    #[arg(short = 'v', long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short = 'v', long, action = clap::ArgAction::Count)]
     pub verbose: u8,
+}
+
+impl RunArgs {
+    /// These options given after `plan`, over those given before it.
+    pub fn over(self, before: RunArgs) -> RunArgs {
+        fn list(after: Vec<String>, before: Vec<String>) -> Vec<String> {
+            if after.is_empty() {
+                before
+            } else {
+                after
+            }
+        }
+        RunArgs {
+            config: self.config.or(before.config),
+            profile: self.profile.or(before.profile),
+            region: list(self.region, before.region),
+            account: list(self.account, before.account),
+            concurrency: self.concurrency.or(before.concurrency),
+            endpoint_url: self.endpoint_url.or(before.endpoint_url),
+            max_attempts: self.max_attempts.or(before.max_attempts),
+            timeout: self.timeout.or(before.timeout),
+            retry_budget: self.retry_budget.or(before.retry_budget),
+            initial_backoff_ms: self.initial_backoff_ms.or(before.initial_backoff_ms),
+            quiet: self.quiet || before.quiet,
+            no_progress: self.no_progress || before.no_progress,
+            verbose: self.verbose + before.verbose,
+        }
+    }
 }
 
 /// Commands other than the inventory itself (which runs when no command is given).
@@ -175,6 +186,8 @@ pub enum Command {
         /// Also assume each account's role once and report which ones fail
         #[arg(long)]
         check: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
     /// Print a shell completion script
     Completions {

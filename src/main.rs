@@ -35,7 +35,11 @@ use crate::status::RunStatus;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let mut cli = Cli::parse();
+    // `plan` takes the run's options after it too; those win over the ones before it.
+    if let Some(Command::Plan { run, .. }) = &mut cli.command {
+        cli.run = std::mem::take(run).over(std::mem::take(&mut cli.run));
+    }
     // diff compares two files, with diff(1)'s exit codes: no accounts file, no AWS.
     if let Some(Command::Diff(args)) = &cli.command {
         return ExitCode::from(diff::run(args, io::stdout()));
@@ -77,7 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<RunStatus> {
         .build()
         .map_err(|e| anyhow::Error::new(e).context("cannot start the async runtime"))?;
     let result = match cli.command {
-        Some(Command::Plan { check }) => {
+        Some(Command::Plan { check, .. }) => {
             let terminal = io::stdout().is_terminal();
             runtime.block_on(app::plan(settings, check, io::stdout().lock(), terminal))
         }

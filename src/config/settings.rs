@@ -58,6 +58,7 @@ impl Settings {
     /// is a `ConfigError`, a flag mistake a `UsageError`.
     pub fn load(cli: &Cli) -> anyhow::Result<Settings> {
         let path = cli
+            .run
             .config
             .clone()
             .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
@@ -72,7 +73,7 @@ impl Settings {
     /// Merges flags (clap has already put env values into them) over the file over defaults.
     pub fn resolve(cli: &Cli, file: FileSettings) -> Result<Settings, UsageError> {
         let usage = |m: &str| UsageError(m.to_string());
-        let region_override = match cli.region.as_slice() {
+        let region_override = match cli.run.region.as_slice() {
             [] => None,
             names => Some(
                 parse_regions(names)
@@ -81,6 +82,7 @@ impl Settings {
             ),
         };
         let concurrency = cli
+            .run
             .concurrency
             .or(file.concurrency)
             .unwrap_or(DEFAULT_CONCURRENCY);
@@ -88,25 +90,26 @@ impl Settings {
             return Err(usage("--concurrency must be at least 1"));
         }
         let max_attempts = cli
+            .run
             .max_attempts
             .or(file.max_attempts)
             .unwrap_or(DEFAULT_MAX_ATTEMPTS);
         if max_attempts == 0 {
             return Err(usage("--max-attempts must be at least 1"));
         }
-        let call_timeout = match cli.timeout {
+        let call_timeout = match cli.run.timeout {
             Some(secs) if secs <= 0.0 || !secs.is_finite() => {
                 return Err(usage("--timeout must be a positive number of seconds"))
             }
             Some(secs) => Duration::from_secs_f64(secs),
             None => DEFAULT_CALL_TIMEOUT,
         };
-        let retry_budget = match &cli.retry_budget {
+        let retry_budget = match &cli.run.retry_budget {
             Some(text) => super::validate::retry_budget(text)
                 .map_err(|m| usage(&format!("--retry-budget: {m}")))?,
             None => file.retry_budget.unwrap_or(DEFAULT_RETRY_BUDGET),
         };
-        if let Some(url) = &cli.endpoint_url {
+        if let Some(url) = &cli.run.endpoint_url {
             super::validate::endpoint_url(url)
                 .map_err(|m| usage(&format!("--endpoint-url {m}")))?;
         }
@@ -119,7 +122,7 @@ impl Settings {
         }
         Ok(Settings {
             accounts: AccountRules {
-                filter: cli.account.clone(),
+                filter: cli.run.account.clone(),
                 region_override,
                 ..file.accounts
             },
@@ -135,18 +138,19 @@ impl Settings {
                 flags => flags.to_vec(),
             },
             kinds,
-            profile: cli.profile.clone(),
-            endpoint_url: cli.endpoint_url.clone(),
+            profile: cli.run.profile.clone(),
+            endpoint_url: cli.run.endpoint_url.clone(),
             concurrency,
             max_attempts,
             call_timeout,
             retry_budget,
             initial_backoff: cli
+                .run
                 .initial_backoff_ms
                 .map_or(DEFAULT_INITIAL_BACKOFF, Duration::from_millis),
-            quiet: cli.quiet,
-            progress: !cli.quiet && !cli.no_progress,
-            verbose: cli.verbose,
+            quiet: cli.run.quiet,
+            progress: !cli.run.quiet && !cli.run.no_progress,
+            verbose: cli.run.verbose,
         })
     }
 }

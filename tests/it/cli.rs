@@ -271,3 +271,61 @@ fn changelog_names_every_field_of_every_kind_and_the_version() {
         "CHANGELOG.md has no {section}"
     );
 }
+
+/// A subcommand's `--help` lists only the options it takes: the run's options (accounts file,
+/// AWS, reporting) belong to the inventory and to `plan`, not to `diff`, `fields`, `kinds`,
+/// `completions` or `man`.
+#[test]
+fn each_subcommands_help_shows_only_the_options_that_apply_to_it() {
+    let run_options = [
+        "--config",
+        "--profile",
+        "--endpoint-url",
+        "--concurrency",
+        "--region",
+    ];
+    for command in ["diff", "fields", "kinds", "completions", "man"] {
+        let help = run(&[command, "--help"]);
+        help.assert_code(0, command);
+        for option in run_options {
+            assert!(
+                !help.stdout.contains(option),
+                "`{command} --help` lists {option}, which it ignores"
+            );
+        }
+    }
+    let plan = run(&["plan", "--help"]);
+    for option in run_options {
+        assert!(plan.stdout.contains(option), "`plan --help` lacks {option}");
+    }
+}
+
+/// `plan` takes the run's options after it as well as before it; after it, they win.
+#[test]
+fn plan_takes_the_runs_options_before_or_after_it() {
+    let tool = Tool::new();
+    let dir = tool.workdir().to_path_buf();
+    AccountsFile::new()
+        .regions(["eu-west-1"])
+        .account(Account::new("111111111111").name("prod"))
+        .write_as(&dir, "a.toml");
+    AccountsFile::new()
+        .regions(["us-east-1"])
+        .account(Account::new("222222222222").name("staging"))
+        .write_as(&dir, "b.toml");
+    let before = Tool::new()
+        .args(["-c", dir.join("a.toml").to_str().expect("utf-8"), "plan"])
+        .run();
+    before.assert_code(0, "-c before plan");
+    assert!(before.stdout.contains("111111111111"), "{}", before.stdout);
+    let after = Tool::new()
+        .args(["-c", dir.join("a.toml").to_str().expect("utf-8")])
+        .args(["plan", "-c", dir.join("b.toml").to_str().expect("utf-8")])
+        .run();
+    after.assert_code(0, "-c after plan");
+    assert!(
+        after.stdout.contains("222222222222") && !after.stdout.contains("111111111111"),
+        "{}",
+        after.stdout
+    );
+}
