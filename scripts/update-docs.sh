@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Rewrites the generated blocks of docs/ from the freshly built binary:
-#   docs/usage.md   the `rds-inventory --help` block (between help:start and help:end)
+#   docs/usage.md   the `rds-inventory --help` block (between help:start and help:end) and each
+#                   command's (between help:COMMAND:start and help:COMMAND:end)
 #   docs/fields.md  the field table of each kind (between fields:KIND:start and fields:KIND:end)
 #   docs/permissions.md  the table of kinds (between kinds:start and kinds:end)
 # Tests fail while a block and the binary differ (tests/it/cli.rs, src/record/schema.rs,
@@ -66,6 +67,16 @@ trap 'rm -f "$help" "$table"' EXIT
     echo '```'
 } >"$help"
 replace_block docs/usage.md "$HELP_START" "$HELP_END" "$help"
+# Each command's own --help (tests/it/cli.rs holds them to the binary).
+for command in plan diff fields kinds completions man; do
+    require_markers docs/usage.md "<!-- help:$command:start -->" "<!-- help:$command:end -->"
+    {
+        echo '```text'
+        env -i PATH="$PATH" "$bin" "$command" --help
+        echo '```'
+    } >"$help"
+    replace_block docs/usage.md "<!-- help:$command:start -->" "<!-- help:$command:end -->" "$help"
+done
 for kind in "${kinds[@]}"; do
     env -i PATH="$PATH" "$bin" fields --kind "$kind" -f markdown >"$table"
     replace_block docs/fields.md "<!-- fields:$kind:start -->" "<!-- fields:$kind:end -->" "$table"

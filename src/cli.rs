@@ -265,9 +265,9 @@ pub enum DiffFormat {
 pub enum FieldsFormat {
     /// Aligned columns
     Table,
-    /// One JSON object per field
+    /// One JSON object per line
     Ndjson,
-    /// The field table of docs/fields.md
+    /// A Markdown table, as docs/ shows it
     Markdown,
 }
 

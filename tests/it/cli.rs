@@ -329,3 +329,29 @@ fn plan_takes_the_runs_options_before_or_after_it() {
         after.stdout
     );
 }
+
+/// docs/usage.md holds every command's `--help` byte for byte, and names every command.
+#[test]
+fn docs_hold_every_commands_help() {
+    let doc = docs::text(docs::USAGE);
+    let listed = commands(&help());
+    assert!(listed.len() >= 6, "{listed:?}");
+    for command in listed.iter().filter(|c| *c != "help") {
+        let run = run(&[command, "--help"]);
+        run.assert_code(0, command);
+        let (start, end) = (
+            format!("<!-- help:{command}:start -->\n```text\n"),
+            format!("```\n<!-- help:{command}:end -->"),
+        );
+        let block = doc
+            .split_once(&start)
+            .and_then(|(_, rest)| rest.split_once(&end))
+            .map(|(block, _)| block)
+            .unwrap_or_else(|| panic!("{} has no help block for {command}", docs::USAGE));
+        assert!(
+            block == run.stdout,
+            "{}'s help block of `{command}` differs from the binary; run scripts/update-docs.sh",
+            docs::USAGE
+        );
+    }
+}
