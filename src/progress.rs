@@ -95,6 +95,8 @@ pub struct Reporter {
     regions: HashMap<String, String>,
     /// Accounts whose role failure was already reported: one line per account, not per region.
     refused_accounts: HashSet<String>,
+    /// (account, kind) whose listing the account's role may not call: reported once.
+    denied_kinds: HashSet<(String, ResourceKind)>,
 }
 
 impl Reporter {
@@ -110,6 +112,7 @@ impl Reporter {
             quiet,
             regions,
             refused_accounts: HashSet::new(),
+            denied_kinds: HashSet::new(),
         }
     }
 
@@ -170,6 +173,25 @@ impl Reporter {
                 t.account.name,
                 self.regions.get(&t.account.id).map_or("", String::as_str),
                 t.account.role_arn
+            ));
+        }
+        let denied = failure.phase == Phase::Describe
+            && failure
+                .code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("AccessDenied"));
+        if denied && failed.kind.is_some() {
+            // A role without the kind's action meets the same refusal in every region.
+            if !self.denied_kinds.insert((t.account.id.clone(), kind)) {
+                return None;
+            }
+            return Some(format!(
+                "error: account {} ({}), regions {}: {} denied; the account's other kinds are \
+                 listed: {failure}",
+                t.account.id,
+                t.account.name,
+                self.regions.get(&t.account.id).map_or("", String::as_str),
+                kind.call()
             ));
         }
         let what = match (failure.kind, failure.phase) {

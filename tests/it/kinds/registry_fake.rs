@@ -222,6 +222,17 @@ fn a_denied_kind_is_missing_in_that_account_and_costs_no_other_kind_or_account()
         let listed: BTreeSet<_> = keys(&records(&run, name), field).into_iter().collect();
         assert_eq!(listed, expected(config, kind, field), "{name} complete");
     }
+    let lines = run.stderr_lines_with("DescribeDBProxies");
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line for the account, not one per region: {lines:?}"
+    );
+    assert!(
+        lines[0].contains(&denied) && lines[0].contains("denied"),
+        "{}",
+        lines[0]
+    );
     let summary: Value =
         serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
             .expect("JSON");
