@@ -176,6 +176,7 @@ impl Reporter {
             ));
         }
         let denied = failure.phase == Phase::Describe
+            && failure.kind == FailureKind::Other
             && failure
                 .code
                 .as_deref()
