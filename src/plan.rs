@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::accounts::AccountSpec;
-use crate::record::ResourceKind;
+use crate::record::{ResourceKind, Scope};
 
 /// An account with the regions it will be listed in (`enabled` already resolved).
 #[derive(Debug, Clone)]
@@ -79,6 +79,18 @@ impl Plan {
     }
 }
 
+/// The kinds one target lists: every kind of the plan, the account-wide ones (global clusters)
+/// only in the account's first target, so that they are listed once per account.
+pub fn kinds_in(
+    kinds: &[ResourceKind],
+    lists_account_kinds: bool,
+) -> impl Iterator<Item = ResourceKind> + '_ {
+    kinds
+        .iter()
+        .copied()
+        .filter(move |k| lists_account_kinds || k.scope() == Scope::Region)
+}
+
 /// One line of `rds-inventory plan`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PlanRow {
@@ -98,18 +110,25 @@ impl PlanRow {
     /// One row per target, grouped by account in plan order; `checks` holds
     /// (account id, AssumeRole result) from `--check`.
     pub fn all(plan: &Plan, checks: &[(String, Result<(), String>)]) -> Vec<PlanRow> {
-        let kinds: Vec<&str> = plan.kinds.iter().map(|k| k.name()).collect();
-        let kinds = kinds.join(",");
+        let kinds = |first: bool| {
+            let names: Vec<&str> = kinds_in(&plan.kinds, first).map(|k| k.name()).collect();
+            names.join(",")
+        };
         plan.accounts
             .iter()
-            .flat_map(|a| a.regions.iter().map(move |region| (&a.spec, region)))
-            .map(|(account, region)| PlanRow {
+            .flat_map(|a| {
+                a.regions
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, region)| (&a.spec, region, i == 0))
+            })
+            .map(|(account, region, first)| PlanRow {
                 account_id: account.id.clone(),
                 account_name: account.name.clone(),
                 region: region.clone(),
                 role_arn: account.role_arn.clone(),
                 external_id: account.external_id.is_some(),
-                kinds: kinds.clone(),
+                kinds: kinds(first),
                 assume_role: checks
                     .iter()
                     .find(|(id, _)| *id == account.id)
@@ -204,6 +223,38 @@ pub(crate) mod tests {
                 ("111111111111", "eu-west-1"),
             ]
         );
+    }
+
+    #[test]
+    fn account_wide_kinds_are_listed_by_the_accounts_first_target_only() {
+        let plan = plan_of(&[
+            account("111111111111", &["us-east-1", "eu-west-1"]),
+            account("222222222222", &["eu-west-1"]),
+        ])
+        .with_kinds(&crate::record::kinds::ALL);
+        let global = ResourceKind::named("global-clusters");
+        let listing: Vec<(&str, &str)> = plan
+            .targets
+            .iter()
+            .filter(|t| kinds_in(&plan.kinds, t.lists_account_kinds).any(|k| k == global))
+            .map(|t| (t.account.id.as_str(), &*t.region))
+            .collect();
+        assert_eq!(
+            listing,
+            [("111111111111", "us-east-1"), ("222222222222", "eu-west-1")]
+        );
+        let rows = PlanRow::all(&plan, &[]);
+        let with_global: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.kinds.contains("global-clusters"))
+            .map(|r| r.region.as_str())
+            .collect();
+        assert_eq!(
+            with_global,
+            ["us-east-1", "eu-west-1"],
+            "one row per account"
+        );
+        assert!(rows.iter().all(|r| r.kinds.contains("proxies")));
     }
 
     #[test]

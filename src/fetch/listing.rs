@@ -13,10 +13,10 @@ use super::window::Window;
 use super::{Event, FetchOptions, KindFailure};
 use crate::aws::{AwsContext, CallFailure, FailureKind, Phase};
 use crate::joins::{Joins, Maintenance};
-use crate::plan::Target;
+use crate::plan::{kinds_in, Target};
 use crate::record::{
     ClusterListing, ClusterRecord, Kind, KindVisitor, Page, Place, ResourceKind, RestoreAttributes,
-    Scope, Shareable, Sharing,
+    Shareable, Sharing,
 };
 
 /// The output's reader is gone (stdout closed).
@@ -60,10 +60,7 @@ pub(super) async fn fetch_target(
     };
     let mut records = Vec::new();
     let mut failures = Vec::new();
-    for &kind in kinds {
-        if kind.scope() == Scope::Account && !target.lists_account_kinds {
-            continue;
-        }
+    for kind in kinds_in(kinds, target.lists_account_kinds) {
         let listed = kind
             .visit(ListKind {
                 lister: &mut lister,
