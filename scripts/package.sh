@@ -40,7 +40,9 @@ elif [[ ! -x "$BIN" ]]; then
 fi
 
 echo "==> man page and completions from $BIN" >&2
-GENERATED="$TARGET_DIR/packaging"
+# Always the repository's own target/packaging/: Cargo.toml's assets name that path, and
+# cargo-deb maps only target/release/ (not other folders) onto CARGO_TARGET_DIR.
+GENERATED="$REPO_ROOT/target/packaging"
 mkdir -p "$GENERATED"
 "$BIN" man | gzip -9n >"$GENERATED/rds-inventory.1.gz"
 "$BIN" completions bash >"$GENERATED/rds-inventory.bash"
