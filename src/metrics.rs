@@ -64,6 +64,7 @@ fn render(
 ) -> io::Result<()> {
     for (name, help, samples) in counts_metrics(counts)
         .into_iter()
+        .chain(ending_metrics(counts, end.started))
         .chain(run_metrics(end, previous_complete))
     {
         writeln!(out, "# HELP {name} {help}")?;
@@ -224,6 +225,30 @@ fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
             Box::new(outside.into_iter()),
         ),
     ]
+}
+
+/// For each listed kind whose records end (reservations): those in force ending soon, by
+/// account and region (0 where none does, so an alert can tell "none" from "not listed").
+fn ending_metrics(counts: Option<&RunCounts>, started: SystemTime) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    kinds::ALL
+        .into_iter()
+        .filter(|kind| counts.lists(*kind))
+        .filter_map(|kind| {
+            let (ending, rows) = counts.ending_soon(kind, started)?;
+            let samples = rows.into_iter().map(|(id, name, region, n)| {
+                let labels = labels(&[
+                    ("account_id", id),
+                    ("account_name", name),
+                    ("region", region),
+                ]);
+                (labels, n as f64)
+            });
+            Some((ending.metric, ending.help, Box::new(samples) as Samples<'_>))
+        })
+        .collect()
 }
 
 /// The run as a whole: calls, time, exit code and the last complete run.

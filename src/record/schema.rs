@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use super::kinds::{KindSpec, ResourceKind};
+use aws_sdk_rds::primitives::DateTime;
+
+use super::kinds::{Ending, KindSpec, ResourceKind};
 
 use super::json::write_str;
 use super::shape::Shape;
@@ -50,6 +52,13 @@ pub trait Record: Sized + Send + 'static {
     /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
     /// when price was not asked for.
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
+        None
+    }
+    /// For kinds whose records end (reservations): how the run counts those ending soon.
+    const ENDING: Option<Ending> = None;
+    /// When the record's term ends, for a record in force; `None` otherwise and for kinds
+    /// without an end.
+    fn ends_at(&self) -> Option<&DateTime> {
         None
     }
 }

@@ -49,6 +49,8 @@ mod kinds {
     mod registry_fake;
     /// The same kinds against moto, judged by boto3.
     mod registry_moto;
+    /// Reserved DB instances against the fake (moto does not serve them).
+    mod reservations;
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;

@@ -99,6 +99,7 @@ registry! {
     proxies::ProxyRecord,
     blue_green_deployments::BlueGreenDeploymentRecord,
     global_clusters::GlobalClusterRecord,
+    reservations::ReservationRecord,
 }
 
 /// A resource kind: a position in the registry. Made only by the registry, so every value
@@ -166,6 +167,16 @@ pub struct KindMetric {
     /// Written even when the run does not list the kind (zero samples), as the instances
     /// metric always was.
     pub always: bool,
+}
+
+/// For a kind whose records end (reservations): how many in force end soon, counted by the
+/// summary (`ending_soon`) and written by `--metrics` by account and region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    /// "Soon": an end within this many days of the run's start.
+    pub within_days: i64,
+    pub metric: &'static str,
+    pub help: &'static str,
 }
 
 /// The last label of a kind's count metric.
@@ -295,6 +306,18 @@ impl ResourceKind {
             }
         }
         self.visit(Shares)
+    }
+
+    /// How the run counts its records that end soon, for kinds whose records end.
+    pub fn ending(self) -> Option<Ending> {
+        struct Ends;
+        impl KindVisitor for Ends {
+            type Output = Option<Ending>;
+            fn visit<K: Kind>(self) -> Option<Ending> {
+                K::ENDING
+            }
+        }
+        self.visit(Ends)
     }
 
     /// The names of the kind's fields, in output order.
