@@ -114,6 +114,7 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     ));
     metrics.extend(snapshot_metrics(counts));
     metrics.extend(price_metrics(counts));
+    metrics.extend(idle_price_metrics(counts));
     metrics
 }
 
@@ -180,6 +181,38 @@ fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     vec![(
         "rds_inventory_list_price_monthly",
         "On-demand list price of a 730-hour month of the DB instances (--with price), by account, region and currency; instances without a price count 0.",
+        Box::new(samples.into_iter()),
+    )]
+}
+
+/// `--with utilization` and `--with price`: the monthly list price of idle instances by
+/// account, region and currency; only when some instance was idle and priced, and not when
+/// the price list failed (the sum would be unknown, not 0).
+fn idle_price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    if counts.warnings.iter().any(|w| w.phase == Phase::PriceList) {
+        return Vec::new();
+    }
+    let samples: Vec<(String, f64)> = counts
+        .idle_list_price()
+        .map(|idle| {
+            let labels = labels(&[
+                ("account_id", &idle.account_id),
+                ("account_name", &idle.account_name),
+                ("region", &idle.region),
+                ("currency", &idle.currency),
+            ]);
+            (labels, idle.monthly)
+        })
+        .collect();
+    if samples.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        "rds_inventory_idle_list_price_monthly",
+        "On-demand list price of a 730-hour month of the DB instances idle over the --utilization-days window (--with utilization and price), by account, region and currency.",
         Box::new(samples.into_iter()),
     )]
 }

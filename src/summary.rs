@@ -48,6 +48,11 @@ pub struct RunSummary {
     pub retries: u64,
     /// RDS answers that said "slow down" (Throttling and the like).
     pub throttled: u64,
+    /// `--with utilization`: CloudWatch metrics requested (GetMetricData bills per metric).
+    pub cloudwatch_metrics_requested: u64,
+    /// `--with utilization` and `--with price`: the monthly list price of idle instances, by
+    /// account, region and currency; empty otherwise.
+    pub idle_list_price_monthly: Vec<IdlePrice>,
     /// The fatal error, when status is "fatal".
     pub error: Option<String>,
 }
@@ -91,6 +96,17 @@ pub struct AccountRegionRecords {
     pub account_name: String,
     pub region: String,
     pub records: u64,
+}
+
+/// The monthly list price of one account-region's idle instances.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IdlePrice {
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+    pub currency: String,
+    pub instances: u64,
+    pub monthly: f64,
 }
 
 /// One account's records of one kind.
@@ -207,6 +223,11 @@ pub struct RunCounts {
     pub instances: u64,
     /// Every planned account, with its name.
     accounts: BTreeMap<String, String>,
+    /// `--with utilization`: CloudWatch metrics requested for the records.
+    pub metrics_requested: u64,
+    /// `--with utilization` and `--with price`: (account id, region, currency) -> (idle
+    /// instances, the sum of their `price_monthly`).
+    idle_list_price: BTreeMap<AccountRegionCurrency, (u64, f64)>,
     kinds: BTreeMap<ResourceKind, KindCounts>,
     names: Names,
     pub failures: Vec<FailureEntry>,
@@ -270,9 +291,15 @@ impl RunCounts {
             *public += u64::from(sharing.public);
             *outside += u64::from(!sharing.outside.is_empty());
         }
+        self.metrics_requested += record.metrics_requested();
         if let Some((currency, monthly)) = record.list_price() {
             let currency = self.names.get(currency.unwrap_or("USD"));
             let key = (Arc::clone(&key.0), Arc::clone(&key.1), currency);
+            if record.idle() == Some(true) {
+                let (n, sum) = self.idle_list_price.entry(key.clone()).or_default();
+                *n += 1;
+                *sum += monthly.unwrap_or(0.0);
+            }
             *kind.list_price_by_account_region.entry(key).or_default() += monthly.unwrap_or(0.0);
         }
         if let Some(end) = record.ends_at() {
@@ -373,6 +400,24 @@ impl RunCounts {
                     &**currency,
                     (*sum * 1e6).round() / 1e6,
                 )
+            })
+    }
+
+    /// `--with utilization` and `--with price`: (account id, account name, region, currency,
+    /// idle instances, their monthly list price); empty unless both were asked.
+    pub fn idle_list_price(&self) -> impl Iterator<Item = IdlePrice> + '_ {
+        self.idle_list_price
+            .iter()
+            .map(|((account, region, currency), (n, sum))| IdlePrice {
+                account_id: account.to_string(),
+                account_name: self
+                    .accounts
+                    .get(&**account)
+                    .map_or_else(|| account.to_string(), String::clone),
+                region: region.to_string(),
+                currency: currency.to_string(),
+                instances: *n,
+                monthly: (*sum * 1e6).round() / 1e6,
             })
     }
 
@@ -565,6 +610,8 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
         assume_role_calls: end.assume_role_calls,
         retries: end.retries,
         throttled: end.throttled,
+        cloudwatch_metrics_requested: counts.metrics_requested,
+        idle_list_price_monthly: counts.idle_list_price().collect(),
         error: end.error.clone(),
     }
 }

@@ -54,6 +54,15 @@ pub trait Record: Sized + Send + 'static {
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
         None
     }
+    /// `--with utilization`: whether the resource sat idle over the window (`None`: not asked
+    /// or not known).
+    fn idle(&self) -> Option<bool> {
+        None
+    }
+    /// `--with utilization`: the CloudWatch metrics requested for it (what CloudWatch bills).
+    fn metrics_requested(&self) -> u64 {
+        0
+    }
     /// For kinds whose records end (reservations): how the run counts those ending soon.
     const ENDING: Option<Ending> = None;
     /// When the record's term ends, for a record in force; `None` otherwise and for kinds

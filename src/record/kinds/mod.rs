@@ -127,10 +127,17 @@ pub enum Join {
     EngineSupport,
     /// price_currency, price_hourly, price_monthly, price_components, price_missing
     Price,
+    /// utilization_days, ..., idle: CloudWatch's daily points over `--utilization-days`
+    Utilization,
 }
 
 impl Join {
-    pub const ALL: [Join; 3] = [Join::PendingMaintenance, Join::EngineSupport, Join::Price];
+    pub const ALL: [Join; 4] = [
+        Join::PendingMaintenance,
+        Join::EngineSupport,
+        Join::Price,
+        Join::Utilization,
+    ];
 
     /// The name in `--with` and `with = [...]`.
     pub fn name(self) -> &'static str {
@@ -138,6 +145,7 @@ impl Join {
             Join::PendingMaintenance => "pending-maintenance",
             Join::EngineSupport => "engine-support",
             Join::Price => "price",
+            Join::Utilization => "utilization",
         }
     }
 
@@ -151,6 +159,12 @@ impl Join {
             Join::Price => {
                 "price_currency, price_hourly, price_monthly, price_components, price_missing \
                  (implies engine-support, for the Extended Support surcharge)"
+            }
+            Join::Utilization => {
+                "utilization_days, utilization_from, utilization_to, connections_max, \
+                 cpu_avg_percent, cpu_max_percent, read_iops_avg, write_iops_avg, \
+                 free_storage_min_bytes, utilization_datapoints, idle (CloudWatch \
+                 GetMetricData, daily points over --utilization-days)"
             }
         }
     }
@@ -588,7 +602,8 @@ pub trait Kind: Record + Send + Sync {
         None
     }
 
-    /// The records as `--with price` prices them (instances).
+    /// The records as `--with price` prices them and `--with utilization` measures them
+    /// (instances).
     fn priced(_records: &mut [Self]) -> Option<&mut [InstanceRecord]> {
         None
     }
