@@ -56,3 +56,5 @@ mod kinds {
 mod metrics;
 /// `--with price`: on-demand list prices.
 mod price;
+/// `--with utilization`: CloudWatch's daily points against the fake (RPC v2 CBOR).
+mod utilization;
