@@ -206,6 +206,11 @@ const CHECKS: &[Check] = &[
         check: summary_says_complete,
     },
     Check {
+        needle: "map(select(.idle == true)) | sort_by(-(.price_monthly // 0))",
+        stage: Stage::Fake,
+        check: idle_instances_by_price,
+    },
+    Check {
         needle: "group_by([.region, .class, .engine, .multi_az])",
         stage: Stage::Fake,
         check: reservations_against_running_instances,
@@ -298,6 +303,42 @@ fn monthly_price_by_account(env: &Env, recipe: &Recipe) {
             recipe.place
         );
     }
+}
+
+/// Every idle instance once, most expensive first; busy and new ones left out.
+fn idle_instances_by_price(env: &Env, recipe: &Recipe) {
+    let records = env.records(&["--with", "utilization,price"]);
+    let idle: BTreeSet<(String, String, String)> = records
+        .iter()
+        .filter(|r| r["idle"] == true)
+        .map(key)
+        .collect();
+    assert!(
+        !idle.is_empty() && idle.len() < records.len(),
+        "the stage has idle and other instances"
+    );
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let rows: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let got: BTreeSet<(String, String, String)> = rows.iter().map(key).collect();
+    assert_eq!(
+        got, idle,
+        "{}: every idle instance, nothing else",
+        recipe.place
+    );
+    let prices: Vec<f64> = rows
+        .iter()
+        .map(|r| r["price_monthly"].as_f64().unwrap_or(0.0))
+        .collect();
+    assert!(
+        prices.windows(2).all(|w| w[0] >= w[1]),
+        "{}: most expensive first: {prices:?}",
+        recipe.place
+    );
 }
 
 fn ten_most_expensive(env: &Env, recipe: &Recipe) {
