@@ -766,6 +766,40 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn idle_instances_list_price_and_the_metrics_requested_are_summed() {
+        use crate::record::utilization::{Measure, Utilization, Window};
+        use crate::record::InstancePrice;
+        let plan = plan();
+        let mut counts = RunCounts::new(&plan, &[]);
+        let window = Window::ending_before(&DateTime::from_secs(1_700_000_000), 2);
+        for (connections, monthly) in [(0.0, 100.0), (0.0, 50.5), (3.0, 1000.0)] {
+            let mut record = full_record();
+            let points = [connections, connections];
+            let figures = Utilization::from_points(window, &Measure::ALL, |m| {
+                if m == Measure::ConnectionsMax {
+                    &points[..]
+                } else {
+                    &[]
+                }
+            });
+            record.set_utilization(figures);
+            record.set_price(InstancePrice {
+                price_currency: Some("USD".into()),
+                price_monthly: Some(monthly),
+                ..InstancePrice::default()
+            });
+            counts.record(&record);
+        }
+        let json = summary_of(&plan, &counts);
+        assert_eq!(json["cloudwatch_metrics_requested"], 18);
+        assert_eq!(
+            json["idle_list_price_monthly"],
+            serde_json::json!([{"account_id": "111111111111", "account_name": "prod",
+                "region": "eu-west-1", "currency": "USD", "instances": 2, "monthly": 150.5}])
+        );
+    }
+
+    #[test]
     fn a_fatal_run_without_a_plan_has_zero_counts() {
         let end = RunEnd {
             status: RunStatus::Usage,
