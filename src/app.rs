@@ -22,6 +22,7 @@ use crate::plan::{self, Plan, PlanRow};
 use crate::prepare::{plan_without_aws, prepare, Prepared};
 use crate::price::PriceService;
 use crate::progress::{warning_line, Progress, Reporter};
+use crate::record::utilization::Window;
 use crate::record::{self, Join, Kind, KindVisitor, Page, RecordContext, ResourceKind};
 use crate::sink::{output_columns, RecordWriter, WriteOptions};
 use crate::status::{reader_gone, RunStatus};
@@ -167,6 +168,10 @@ async fn run_inventory(
             .duration_since(SystemTime::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         joins = joins.with_price(Arc::new(service), now);
+    }
+    if settings.with.contains(&Join::Utilization) {
+        let window = Window::ending_before(&run_start.into(), settings.utilization_days);
+        joins = joins.with_utilization(window);
     }
     let joins = Arc::new(joins);
     let fetching = fetch::fetch_all(

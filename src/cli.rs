@@ -75,9 +75,15 @@ pub struct Cli {
     /// (DescribePendingMaintenanceActions, one call per target), engine-support
     /// (DescribeDBMajorEngineVersions, once per region and engine), price (instances' on-demand
     /// list price: Price List GetProducts with the base identity, once per price key; implies
-    /// engine-support) [default: the file's `with`, else none]
+    /// engine-support), utilization (CloudWatch GetMetricData as the account, daily points,
+    /// up to 500 metrics a call per target) [default: the file's `with`, else none]
     #[arg(long, value_name = "DATA,...", value_enum, value_delimiter = ',')]
     pub with: Vec<Join>,
+
+    /// `--with utilization`: whole UTC days of CloudWatch points to read, 1 to 63
+    /// [default: the file's `utilization_days`, else 14]
+    #[arg(long, value_name = "DAYS")]
+    pub utilization_days: Option<u32>,
 
     /// Write the run's metrics to FILE (Prometheus text format, atomically, for node_exporter's
     /// textfile collector), also on failure and Ctrl-C

@@ -8,6 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use aws_sdk_rds::config::SharedCredentialsProvider;
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
 use tokio::sync::OnceCell;
@@ -15,7 +16,9 @@ use tokio::sync::OnceCell;
 use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, FailureKind, Phase};
 use crate::plan::Target;
 use crate::price::{InstancePrice, PriceService};
+use crate::record::utilization::{Measure, Window};
 use crate::record::{InstanceRecord, Join, Joinable, Sharing};
+use crate::utilization;
 
 /// Largest page DescribePendingMaintenanceActions and DescribeDBMajorEngineVersions allow.
 const PAGE_SIZE: i32 = 100;
@@ -52,6 +55,8 @@ pub struct Joins {
     inside_accounts: HashSet<String>,
     /// `--with price`: the run's price lookups and its start (seconds since the epoch).
     price: Option<(Arc<PriceService>, i64)>,
+    /// `--with utilization`: the window of daily points asked.
+    utilization: Option<Window>,
 }
 
 /// A target's pending maintenance, by resource ARN; `None` when it could not be asked.
@@ -122,6 +127,63 @@ impl Joins {
         }
     }
 
+    /// The same joins, reading CloudWatch's daily points over `window`.
+    pub fn with_utilization(self, window: Window) -> Joins {
+        Joins {
+            utilization: Some(window),
+            ..self
+        }
+    }
+
+    /// Whether the records of a kind that `--with utilization` measures are held until the
+    /// target's listing ends, to be measured together in as few calls as the limit allows.
+    pub fn measures(&self) -> bool {
+        self.utilization.is_some()
+    }
+
+    /// Sets the utilization fields of a target's instance records: their queries together,
+    /// 500 a call. A failed call is one warning per account; the fields stay null.
+    pub async fn measure_instances(
+        &self,
+        aws: &AwsContext,
+        credentials: SharedCredentialsProvider,
+        target: &Target,
+        records: &mut [InstanceRecord],
+    ) {
+        let Some(window) = self.utilization else {
+            return;
+        };
+        let instances: Vec<(usize, utilization::Instance<'_>)> = records
+            .iter()
+            .enumerate()
+            .filter_map(|(index, record)| {
+                let identifier = record.db_instance_identifier()?;
+                let measures = Measure::of_engine(record.engine.as_deref());
+                Some((
+                    index,
+                    utilization::Instance {
+                        identifier,
+                        measures,
+                    },
+                ))
+            })
+            .collect();
+        if instances.is_empty() {
+            return;
+        }
+        let (indices, instances): (Vec<usize>, Vec<_>) = instances.into_iter().unzip();
+        let cloudwatch = utilization::client(aws.base(), &target.region, credentials);
+        match utilization::measure(&cloudwatch, window, &instances).await {
+            Ok(measured) => {
+                drop(instances);
+                for (index, figures) in indices.into_iter().zip(measured) {
+                    records[index].set_utilization(figures);
+                }
+            }
+            Err(failure) => self.warn(aws, target, Phase::Utilization, failure),
+        }
+    }
+
     /// The same joins, knowing which account ids are ours (for `shared_with_outside_accounts`).
     pub fn with_inside_accounts(self, ids: impl IntoIterator<Item = String>) -> Joins {
         Joins {
@@ -149,7 +211,10 @@ impl Joins {
 
     /// Whether any joined data was asked for.
     pub fn any(&self) -> bool {
-        self.maintenance || self.engine_support || self.price.is_some()
+        self.maintenance
+            || self.engine_support
+            || self.price.is_some()
+            || self.utilization.is_some()
     }
 
     /// The target's pending maintenance actions (one paginated call for the whole target).
@@ -312,6 +377,10 @@ impl Joins {
                     "who can restore DB cluster snapshots for shared_publicly, \
                      shared_with_accounts and shared_with_outside_accounts \
                      (rds:DescribeDBClusterSnapshotAttributes)"
+                }
+                Phase::Utilization => {
+                    "CloudWatch daily points for the utilization fields and idle \
+                     (cloudwatch:GetMetricData)"
                 }
                 _ => "engine support dates (rds:DescribeDBMajorEngineVersions)",
             };

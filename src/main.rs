@@ -19,6 +19,7 @@ mod sink;
 mod status;
 mod summary;
 mod table;
+mod utilization;
 
 use std::io::{self, BufWriter, IsTerminal};
 use std::process::ExitCode;

@@ -64,6 +64,7 @@ fn render(
 ) -> io::Result<()> {
     for (name, help, samples) in counts_metrics(counts)
         .into_iter()
+        .chain(ending_metrics(counts, end.started))
         .chain(run_metrics(end, previous_complete))
     {
         writeln!(out, "# HELP {name} {help}")?;
@@ -113,6 +114,7 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     ));
     metrics.extend(snapshot_metrics(counts));
     metrics.extend(price_metrics(counts));
+    metrics.extend(idle_price_metrics(counts));
     metrics
 }
 
@@ -183,6 +185,38 @@ fn price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     )]
 }
 
+/// `--with utilization` and `--with price`: the monthly list price of idle instances by
+/// account, region and currency; only when some instance was idle and priced, and not when
+/// the price list failed (the sum would be unknown, not 0).
+fn idle_price_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    if counts.warnings.iter().any(|w| w.phase == Phase::PriceList) {
+        return Vec::new();
+    }
+    let samples: Vec<(String, f64)> = counts
+        .idle_list_price()
+        .map(|idle| {
+            let labels = labels(&[
+                ("account_id", &idle.account_id),
+                ("account_name", &idle.account_name),
+                ("region", &idle.region),
+                ("currency", &idle.currency),
+            ]);
+            (labels, idle.monthly)
+        })
+        .collect();
+    if samples.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        "rds_inventory_idle_list_price_monthly",
+        "On-demand list price of a 730-hour month of the DB instances idle over the --utilization-days window (--with utilization and price), by account, region and currency.",
+        Box::new(samples.into_iter()),
+    )]
+}
+
 /// How many snapshots anyone, or an account outside the accounts file and organization, may restore,
 /// by account, region and kind; only when the run lists a kind that can be shared.
 fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
@@ -224,6 +258,30 @@ fn snapshot_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
             Box::new(outside.into_iter()),
         ),
     ]
+}
+
+/// For each listed kind whose records end (reservations): those in force ending soon, by
+/// account and region (0 where none does, so an alert can tell "none" from "not listed").
+fn ending_metrics(counts: Option<&RunCounts>, started: SystemTime) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    kinds::ALL
+        .into_iter()
+        .filter(|kind| counts.lists(*kind))
+        .filter_map(|kind| {
+            let (ending, rows) = counts.ending_soon(kind, started)?;
+            let samples = rows.into_iter().map(|(id, name, region, n)| {
+                let labels = labels(&[
+                    ("account_id", id),
+                    ("account_name", name),
+                    ("region", region),
+                ]);
+                (labels, n as f64)
+            });
+            Some((ending.metric, ending.help, Box::new(samples) as Samples<'_>))
+        })
+        .collect()
 }
 
 /// The run as a whole: calls, time, exit code and the last complete run.

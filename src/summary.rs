@@ -17,6 +17,7 @@ use crate::config::ResourceKind;
 use crate::fetch::TargetOutcome;
 use crate::output_file::AtomicFile;
 use crate::plan::Plan;
+use crate::record::kinds::Ending;
 use crate::record::Record;
 use crate::status::RunStatus;
 
@@ -47,6 +48,11 @@ pub struct RunSummary {
     pub retries: u64,
     /// RDS answers that said "slow down" (Throttling and the like).
     pub throttled: u64,
+    /// `--with utilization`: CloudWatch metrics requested (GetMetricData bills per metric).
+    pub cloudwatch_metrics_requested: u64,
+    /// `--with utilization` and `--with price`: the monthly list price of idle instances, by
+    /// account, region and currency; empty otherwise.
+    pub idle_list_price_monthly: Vec<IdlePrice>,
     /// The fatal error, when status is "fatal".
     pub error: Option<String>,
 }
@@ -69,6 +75,38 @@ pub struct KindSummary {
     pub by_account: Vec<AccountRecords>,
     pub by_region: BTreeMap<String, u64>,
     pub by_engine: BTreeMap<String, u64>,
+    /// For kinds whose records end (reservations): those in force that end soon.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ending_soon: Option<EndingSoon>,
+}
+
+/// Records in force whose term ends within `within_days` of the run's start.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct EndingSoon {
+    pub within_days: i64,
+    pub records: u64,
+    /// Every account and region where the kind had records, 0 where none ends soon.
+    pub by_account_region: Vec<AccountRegionRecords>,
+}
+
+/// One (account, region)'s records of one kind.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct AccountRegionRecords {
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+    pub records: u64,
+}
+
+/// The monthly list price of one account-region's idle instances.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct IdlePrice {
+    pub account_id: String,
+    pub account_name: String,
+    pub region: String,
+    pub currency: String,
+    pub instances: u64,
+    pub monthly: f64,
 }
 
 /// One account's records of one kind.
@@ -149,6 +187,9 @@ impl Names {
     }
 }
 
+/// (account id, account name, region, count).
+pub type AccountRegionCount<'a> = (&'a str, &'a str, &'a str, u64);
+
 /// (account id, region, currency), names shared.
 type AccountRegionCurrency = (Arc<str>, Arc<str>, Arc<str>);
 
@@ -168,6 +209,9 @@ struct KindCounts {
     sharing_by_account_region: BTreeMap<(Arc<str>, Arc<str>), (u64, u64)>,
     /// `--with price`: (account id, region, currency) -> the sum of `price_monthly`.
     list_price_by_account_region: BTreeMap<AccountRegionCurrency, f64>,
+    /// (account id, region) -> the end (Unix seconds) of each record in force, for kinds
+    /// whose records end (reservations: a few per region).
+    ends_by_account_region: BTreeMap<(Arc<str>, Arc<str>), Vec<i64>>,
 }
 
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
@@ -179,6 +223,11 @@ pub struct RunCounts {
     pub instances: u64,
     /// Every planned account, with its name.
     accounts: BTreeMap<String, String>,
+    /// `--with utilization`: CloudWatch metrics requested for the records.
+    pub metrics_requested: u64,
+    /// `--with utilization` and `--with price`: (account id, region, currency) -> (idle
+    /// instances, the sum of their `price_monthly`).
+    idle_list_price: BTreeMap<AccountRegionCurrency, (u64, f64)>,
     kinds: BTreeMap<ResourceKind, KindCounts>,
     names: Names,
     pub failures: Vec<FailureEntry>,
@@ -242,12 +291,55 @@ impl RunCounts {
             *public += u64::from(sharing.public);
             *outside += u64::from(!sharing.outside.is_empty());
         }
+        self.metrics_requested += record.metrics_requested();
         if let Some((currency, monthly)) = record.list_price() {
             let currency = self.names.get(currency.unwrap_or("USD"));
             let key = (Arc::clone(&key.0), Arc::clone(&key.1), currency);
+            if record.idle() == Some(true) {
+                let (n, sum) = self.idle_list_price.entry(key.clone()).or_default();
+                *n += 1;
+                *sum += monthly.unwrap_or(0.0);
+            }
             *kind.list_price_by_account_region.entry(key).or_default() += monthly.unwrap_or(0.0);
         }
+        if let Some(end) = record.ends_at() {
+            let key = (Arc::clone(&key.0), Arc::clone(&key.1));
+            kind.ends_by_account_region
+                .entry(key)
+                .or_default()
+                .push(end.secs());
+        }
         *kind.by_account_region_engine.entry(key).or_default() += 1;
+    }
+
+    /// For a kind whose records end: (account id, account name, region, records in force
+    /// ending within `within_days` of `now`) for every account and region where the kind had
+    /// records, and the total; `None` for other kinds.
+    pub fn ending_soon(
+        &self,
+        kind: ResourceKind,
+        now: SystemTime,
+    ) -> Option<(Ending, Vec<AccountRegionCount<'_>>)> {
+        let ending = kind.ending()?;
+        let counts = self.kinds.get(&kind)?;
+        let now = DateTime::from(now).secs();
+        let soon = now.saturating_add(ending.within_days.saturating_mul(86_400));
+        let mut by: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+        for (account, region, _) in counts.by_account_region_engine.keys() {
+            by.insert((&**account, &**region), 0);
+        }
+        for ((account, region), ends) in &counts.ends_by_account_region {
+            let n = ends.iter().filter(|end| (now..soon).contains(*end)).count() as u64;
+            *by.entry((&**account, &**region)).or_default() += n;
+        }
+        let rows = by
+            .into_iter()
+            .map(|((account, region), n)| {
+                let name = self.accounts.get(account).map_or(account, String::as_str);
+                (account, name, region, n)
+            })
+            .collect();
+        Some((ending, rows))
     }
 
     /// Snapshots of `kind` shared publicly and shared outside, by (account id, account name,
@@ -311,6 +403,24 @@ impl RunCounts {
             })
     }
 
+    /// `--with utilization` and `--with price`: (account id, account name, region, currency,
+    /// idle instances, their monthly list price); empty unless both were asked.
+    pub fn idle_list_price(&self) -> impl Iterator<Item = IdlePrice> + '_ {
+        self.idle_list_price
+            .iter()
+            .map(|((account, region, currency), (n, sum))| IdlePrice {
+                account_id: account.to_string(),
+                account_name: self
+                    .accounts
+                    .get(&**account)
+                    .map_or_else(|| account.to_string(), String::clone),
+                region: region.to_string(),
+                currency: currency.to_string(),
+                instances: *n,
+                monthly: (*sum * 1e6).round() / 1e6,
+            })
+    }
+
     /// Whether the run lists `kind`.
     pub fn lists(&self, kind: ResourceKind) -> bool {
         self.kinds.contains_key(&kind)
@@ -330,7 +440,22 @@ impl RunCounts {
         }
     }
 
-    fn kind_summary(&self, kind: &KindCounts) -> KindSummary {
+    fn kind_summary(&self, name: ResourceKind, kind: &KindCounts, now: SystemTime) -> KindSummary {
+        let ending_soon = self
+            .ending_soon(name, now)
+            .map(|(ending, rows)| EndingSoon {
+                within_days: ending.within_days,
+                records: rows.iter().map(|row| row.3).sum(),
+                by_account_region: rows
+                    .into_iter()
+                    .map(|(id, name, region, records)| AccountRegionRecords {
+                        account_id: id.to_owned(),
+                        account_name: name.to_owned(),
+                        region: region.to_owned(),
+                        records,
+                    })
+                    .collect(),
+            });
         KindSummary {
             records: kind.records,
             failed_targets: kind.failed_targets,
@@ -345,6 +470,7 @@ impl RunCounts {
                 .collect(),
             by_region: kind.by_region.clone(),
             by_engine: kind.by_engine.clone(),
+            ending_soon,
         }
     }
 
@@ -440,10 +566,12 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
     let unfinished_targets = run.map_or_else(Vec::new, |(plan, counts)| counts.unfinished(plan));
     let no_instances = KindCounts::default();
     let instances = counts.kind_summary(
+        ResourceKind::INSTANCES,
         counts
             .kinds
             .get(&ResourceKind::INSTANCES)
             .unwrap_or(&no_instances),
+        started,
     );
     RunSummary {
         version: env!("CARGO_PKG_VERSION"),
@@ -474,7 +602,7 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
         kinds: counts
             .kinds
             .iter()
-            .map(|(kind, c)| (kind.name(), counts.kind_summary(c)))
+            .map(|(kind, c)| (kind.name(), counts.kind_summary(*kind, c, started)))
             .collect(),
         failures: counts.failures.clone(),
         warnings: counts.warnings.clone(),
@@ -482,6 +610,8 @@ fn build(run: Option<(&Plan, &RunCounts)>, end: &RunEnd) -> RunSummary {
         assume_role_calls: end.assume_role_calls,
         retries: end.retries,
         throttled: end.throttled,
+        cloudwatch_metrics_requested: counts.metrics_requested,
+        idle_list_price_monthly: counts.idle_list_price().collect(),
         error: end.error.clone(),
     }
 }
@@ -596,6 +726,77 @@ pub(crate) mod tests {
         assert_eq!(json["throttled"], 3);
         assert_eq!(json["status"], "interrupted");
         assert_eq!(json["exit_code"], 130);
+    }
+
+    #[test]
+    fn active_reservations_ending_within_30_days_are_counted_by_account_and_region() {
+        use crate::record::kinds::{Kind, Place, ReservationRecord};
+        use aws_sdk_rds::types::ReservedDbInstance;
+        let plan = plan().with_kinds(&[ResourceKind::named("reservations")]);
+        let mut counts = RunCounts::new(&plan, &[]);
+        let now = 1_700_000_000;
+        let place = |region| Place {
+            account_id: "111111111111",
+            account_name: "prod",
+            region,
+        };
+        // (region, state, days from the run's start to its end)
+        for (region, state, days) in [
+            ("eu-west-1", "active", 29),
+            ("eu-west-1", "active", 30),
+            ("eu-west-1", "payment-pending", 3),
+            ("eu-west-1", "active", -1),
+            ("us-east-1", "retired", 3),
+        ] {
+            let item = ReservedDbInstance::builder()
+                .state(state)
+                .start_time(DateTime::from_secs(now - 86_400))
+                .duration(86_400 * (days + 1) + 10)
+                .build();
+            counts.record(&ReservationRecord::from_item(&place(region), item));
+        }
+        let json = summary_of(&plan, &counts);
+        assert_eq!(
+            json["kinds"]["reservations"]["ending_soon"],
+            serde_json::json!({"within_days": 30, "records": 1, "by_account_region": [
+                {"account_id": "111111111111", "account_name": "prod", "region": "eu-west-1", "records": 1},
+                {"account_id": "111111111111", "account_name": "prod", "region": "us-east-1", "records": 0},
+            ]})
+        );
+    }
+
+    #[test]
+    fn idle_instances_list_price_and_the_metrics_requested_are_summed() {
+        use crate::record::utilization::{Measure, Utilization, Window};
+        use crate::record::InstancePrice;
+        let plan = plan();
+        let mut counts = RunCounts::new(&plan, &[]);
+        let window = Window::ending_before(&DateTime::from_secs(1_700_000_000), 2);
+        for (connections, monthly) in [(0.0, 100.0), (0.0, 50.5), (3.0, 1000.0)] {
+            let mut record = full_record();
+            let points = [connections, connections];
+            let figures = Utilization::from_points(window, &Measure::ALL, |m| {
+                if m == Measure::ConnectionsMax {
+                    &points[..]
+                } else {
+                    &[]
+                }
+            });
+            record.set_utilization(figures);
+            record.set_price(InstancePrice {
+                price_currency: Some("USD".into()),
+                price_monthly: Some(monthly),
+                ..InstancePrice::default()
+            });
+            counts.record(&record);
+        }
+        let json = summary_of(&plan, &counts);
+        assert_eq!(json["cloudwatch_metrics_requested"], 18);
+        assert_eq!(
+            json["idle_list_price_monthly"],
+            serde_json::json!([{"account_id": "111111111111", "account_name": "prod",
+                "region": "eu-west-1", "currency": "USD", "instances": 2, "monthly": 150.5}])
+        );
     }
 
     #[test]

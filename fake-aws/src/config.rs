@@ -217,6 +217,9 @@ pub struct FakeConfig {
     /// `(operation, account)`: that RDS operation (its AWS name, e.g. `DescribeDBProxies`)
     /// answers 403 `AccessDenied` in that account; every other call still works.
     pub denied_operations: HashSet<(String, String)>,
+    /// GetMetricData: the most datapoints one answer holds (the request's `MaxDatapoints`
+    /// can lower it); more are paged with `NextToken`. Default 100,800, AWS's.
+    pub metric_datapoints_per_page: usize,
     /// Mean number of AWS Backup DB snapshots per target that has snapshots; DescribeDBSnapshots
     /// lists them only when asked for `SnapshotType=awsbackup`, as AWS documents.
     pub awsbackup_snapshots_per_target: usize,
@@ -270,6 +273,7 @@ impl Default for FakeConfig {
             price_list_any: false,
             kind_counts: BTreeMap::new(),
             denied_operations: HashSet::new(),
+            metric_datapoints_per_page: crate::api::MAX_DATAPOINTS,
             awsbackup_snapshots_per_target: 0,
         }
     }

@@ -23,13 +23,15 @@ pub(crate) enum Operation {
     DescribeDbSnapshotAttributes,
     DescribeDbClusterSnapshotAttributes,
     GetProducts,
+    /// CloudWatch GetMetricData (RPC v2 CBOR), signed as an account.
+    GetMetricData,
     /// The Describe operation of a `ResourceKind` (see `kinds`).
     Kind(ResourceKind),
 }
 
 impl Operation {
     /// The operations that are not a `ResourceKind`'s, in slot order.
-    const FIXED: [Operation; 12] = [
+    const FIXED: [Operation; 13] = [
         Operation::AssumeRole,
         Operation::DescribeDbInstances,
         Operation::ListRegions,
@@ -42,6 +44,7 @@ impl Operation {
         Operation::DescribeDbSnapshotAttributes,
         Operation::DescribeDbClusterSnapshotAttributes,
         Operation::GetProducts,
+        Operation::GetMetricData,
     ];
 
     /// Every operation, in slot order: the fixed ones, then one per `ResourceKind`.
@@ -66,6 +69,7 @@ impl Operation {
                 | Operation::DescribeDbSnapshotAttributes
                 | Operation::DescribeDbClusterSnapshotAttributes
                 | Operation::Kind(_)
+                | Operation::GetMetricData
         )
     }
 
@@ -84,6 +88,7 @@ impl Operation {
             Operation::DescribeDbSnapshotAttributes => "DescribeDBSnapshotAttributes",
             Operation::DescribeDbClusterSnapshotAttributes => "DescribeDBClusterSnapshotAttributes",
             Operation::GetProducts => "GetProducts",
+            Operation::GetMetricData => "GetMetricData",
             Operation::Kind(kind) => kind.operation_name(),
         }
     }

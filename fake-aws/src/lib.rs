@@ -9,6 +9,7 @@
 //! README.md for the controls and counters.
 
 mod api;
+mod cbor;
 mod cluster;
 mod config;
 mod counters;
@@ -29,6 +30,7 @@ mod time;
 mod xml;
 
 pub use api::TargetFailure;
+pub use api::{utilization_profile, UtilizationProfile};
 pub use cluster::{FakeCluster, FakeClusterMember};
 pub use config::{ClusterEngine, FakeConfig, ResourceKind, SnapshotSharing, Target};
 pub use counters::{CountersSnapshot, FaultCounts, PerSnapshot};

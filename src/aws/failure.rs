@@ -46,6 +46,8 @@ pub enum Phase {
     ClusterSnapshotAttributes,
     /// `--with price`: Price List GetProducts with the base identity.
     PriceList,
+    /// `--with utilization`: CloudWatch GetMetricData as the account.
+    Utilization,
 }
 
 /// A classified failure of one AWS call.

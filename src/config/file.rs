@@ -30,6 +30,7 @@ struct RawFile {
     max_attempts: Option<Spanned<u32>>,
     retry_budget: Option<Spanned<String>>,
     with: Option<Vec<crate::cli::Join>>,
+    utilization_days: Option<Spanned<u32>>,
     kinds: Option<Vec<crate::record::KindChoice>>,
     organization: Option<Spanned<RawOrganization>>,
     #[serde(default)]
@@ -88,6 +89,8 @@ pub struct FileSettings {
     pub retry_budget: Option<std::time::Duration>,
     /// Joined data (`with = ["pending-maintenance", "engine-support"]`).
     pub with: Option<Vec<crate::cli::Join>>,
+    /// `--with utilization`'s window in days (`utilization_days = 14`), checked 1 to 63.
+    pub utilization_days: Option<u32>,
     /// Resource kinds (`kinds = ["instances", "clusters"]` or `["all"]`).
     pub kinds: Option<Vec<crate::record::KindChoice>>,
 }
@@ -144,6 +147,13 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
     let concurrency = source.at_least_one(&file.concurrency, "concurrency")?;
     let max_attempts = source.at_least_one(&file.max_attempts, "max_attempts")?;
     let retry_budget = source.parsed(&file.retry_budget, "retry_budget", validate::retry_budget)?;
+    let utilization_days = match &file.utilization_days {
+        Some(days) => Some(
+            validate::utilization_days(*days.get_ref())
+                .map_err(|m| source.at(days.span(), format!("utilization_days: {m}")))?,
+        ),
+        None => None,
+    };
     let organization = match &file.organization {
         Some(table) => source.organization(table, &defaults)?,
         None => None,
@@ -173,6 +183,7 @@ pub fn parse_accounts(path: &Path, text: &str) -> Result<FileSettings, ConfigErr
         max_attempts,
         retry_budget,
         with: file.with,
+        utilization_days,
         kinds: file.kinds,
     })
 }

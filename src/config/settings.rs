@@ -23,6 +23,8 @@ pub const DEFAULT_RETRY_BUDGET: Duration = Duration::from_secs(600);
 /// First retry backoff; the SDK doubles it (with jitter) up to 20 s.
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_secs(1);
 pub const DEFAULT_CONFIG_PATH: &str = "accounts.toml";
+/// `--with utilization`'s window: two weeks of daily points.
+pub const DEFAULT_UTILIZATION_DAYS: u32 = 14;
 
 /// Everything a run needs, decided before any AWS call (accounts may still be discovered).
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct Settings {
     pub metrics: Option<PathBuf>,
     /// Data joined into the records.
     pub with: Vec<crate::cli::Join>,
+    /// `--with utilization`'s window, in whole UTC days.
+    pub utilization_days: u32,
     /// Resource kinds listed, each once, in `ResourceKind::ALL` order.
     pub kinds: Vec<ResourceKind>,
     pub profile: Option<String>,
@@ -113,6 +117,11 @@ impl Settings {
             super::validate::endpoint_url(url)
                 .map_err(|m| usage(&format!("--endpoint-url {m}")))?;
         }
+        let utilization_days = match cli.utilization_days {
+            Some(days) => super::validate::utilization_days(days)
+                .map_err(|m| usage(&format!("--utilization-days: {m}")))?,
+            None => file.utilization_days.unwrap_or(DEFAULT_UTILIZATION_DAYS),
+        };
         let kinds = KindChoice::resolve(match cli.kind.as_slice() {
             [] => file.kinds.as_deref().unwrap_or_default(),
             flags => flags,
@@ -137,6 +146,7 @@ impl Settings {
                 [] => file.with.unwrap_or_default(),
                 flags => flags.to_vec(),
             },
+            utilization_days,
             kinds,
             profile: cli.run.profile.clone(),
             endpoint_url: cli.run.endpoint_url.clone(),

@@ -117,6 +117,16 @@ pub fn endpoint_url(text: &str) -> Result<(), String> {
     }
 }
 
+/// `--with utilization`'s window: whole days CloudWatch keeps 5-minute points for (63), at
+/// least one.
+pub fn utilization_days(days: u32) -> Result<u32, String> {
+    if (1..=63).contains(&days) {
+        Ok(days)
+    } else {
+        Err(format!("{days} is not a number of days from 1 to 63"))
+    }
+}
+
 /// A retry budget: a duration, or a plain number of seconds; `0` turns it off.
 pub fn retry_budget(text: &str) -> Result<Duration, String> {
     match text.trim().parse::<u64>() {

@@ -82,6 +82,12 @@ impl<'a> TargetCalls<'a> {
             .clone()
     }
 
+    /// The account's credentials as the target signs with them, for clients of other
+    /// services (CloudWatch): the same provider, so the run's identity cache serves it.
+    pub(super) fn credentials(&self) -> SharedCredentialsProvider {
+        self.signer.clone()
+    }
+
     /// One call, signed as the account, retried until it answers or a failure is final.
     /// `request` builds the call from the region's client and the per-call signing override.
     async fn call_classified<T, F, Fut>(&mut self, request: F) -> Result<T, CallFailure>

@@ -15,8 +15,8 @@ use crate::aws::{AwsContext, CallFailure, FailureKind, Phase};
 use crate::joins::{Joins, Maintenance};
 use crate::plan::{kinds_in, Target};
 use crate::record::{
-    ClusterListing, ClusterRecord, Kind, KindVisitor, Page, Place, ResourceKind, RestoreAttributes,
-    Shareable, Sharing,
+    ClusterListing, ClusterRecord, Join, Kind, KindVisitor, Page, Place, ResourceKind,
+    RestoreAttributes, Shareable, Sharing,
 };
 
 /// The output's reader is gone (stdout closed).
@@ -175,20 +175,56 @@ impl Lister<'_> {
         Ok(sent)
     }
 
+    /// Every page of `K`. With `--with utilization`, the records of a kind it measures are
+    /// held until the listing ends (or fails), then measured together and sent: CloudWatch is
+    /// asked in as few calls as its 500-query limit allows, not once per page.
     async fn list_pages<K: Kind>(
         &mut self,
         calls: &mut TargetCalls<'_>,
         names: &mut HashSet<String>,
     ) -> Result<u64, Stop> {
-        let mut marker: Option<String> = None;
+        let mut held =
+            (self.joins.measures() && K::SPEC.joins.contains(&Join::Utilization)).then(Vec::new);
         let mut sent = 0u64;
+        let listed = self
+            .list_pages_into::<K>(calls, names, &mut held, &mut sent)
+            .await;
+        if let Some(mut held) = held {
+            if let Some(instances) = K::priced(&mut held) {
+                self.joins
+                    .measure_instances(calls.aws, calls.credentials(), self.target, instances)
+                    .await;
+            }
+            while !held.is_empty() {
+                let rest = held.split_off(held.len().min(LISTING_PAGE));
+                sent += self.send(Page::new(held)).await?;
+                held = rest;
+            }
+        }
+        match listed {
+            Ok(()) => Ok(sent),
+            Err(Stop::Failed(_, failure)) => Err(Stop::Failed(sent, failure)),
+            Err(Stop::ReceiverGone) => Err(Stop::ReceiverGone),
+        }
+    }
+
+    /// The pages of `K`, each completed and then sent, or kept in `held` when it is `Some`;
+    /// `sent` counts the records sent.
+    async fn list_pages_into<K: Kind>(
+        &mut self,
+        calls: &mut TargetCalls<'_>,
+        names: &mut HashSet<String>,
+        held: &mut Option<Vec<K>>,
+        sent: &mut u64,
+    ) -> Result<(), Stop> {
+        let mut marker: Option<String> = None;
         let mut asking = true;
         loop {
             let page = K::page(calls, marker.clone())
                 .await
-                .map_err(|f| Stop::Failed(sent, f))?;
+                .map_err(|f| Stop::Failed(0, f))?;
             let next =
-                next_marker(page.marker.as_deref(), &marker).map_err(|f| Stop::Failed(sent, f))?;
+                next_marker(page.marker.as_deref(), &marker).map_err(|f| Stop::Failed(0, f))?;
             let place = self.place();
             let mut records: Vec<K> = Vec::with_capacity(page.items.len());
             for item in page.items {
@@ -202,25 +238,54 @@ impl Lister<'_> {
                 let (members, others) = records
                     .into_iter()
                     .partition(|r| r.cluster_member().is_some());
-                sent += self.complete_and_send(calls, others, names).await?;
+                self.complete_then_send(calls, others, names, held, sent)
+                    .await?;
                 records = members;
                 self.list_clusters(calls).await;
             }
-            sent += self.complete_and_send(calls, records, names).await?;
+            self.complete_then_send(calls, records, names, held, sent)
+                .await?;
             marker = next;
             if marker.is_none() {
-                return Ok(sent);
+                return Ok(());
             }
         }
+    }
+
+    /// Completes records and sends them as a page, or keeps them in `held`.
+    async fn complete_then_send<K: Kind>(
+        &mut self,
+        calls: &mut TargetCalls<'_>,
+        records: Vec<K>,
+        names: &mut HashSet<String>,
+        held: &mut Option<Vec<K>>,
+        sent: &mut u64,
+    ) -> Result<(), Stop> {
+        match held {
+            Some(held) => held.extend(self.complete(calls, records, names).await),
+            None => *sent += self.complete_and_send(calls, records, names).await?,
+        }
+        Ok(())
     }
 
     /// Records with their cluster, sources, joins and prices, sent as one page.
     async fn complete_and_send<K: Kind>(
         &mut self,
         calls: &mut TargetCalls<'_>,
-        mut records: Vec<K>,
+        records: Vec<K>,
         names: &mut HashSet<String>,
     ) -> Result<u64, Stop> {
+        let records = self.complete(calls, records, names).await;
+        self.send(Page::new(records)).await
+    }
+
+    /// Records with their cluster, sources, joins and prices.
+    async fn complete<K: Kind>(
+        &mut self,
+        calls: &mut TargetCalls<'_>,
+        mut records: Vec<K>,
+        names: &mut HashSet<String>,
+    ) -> Vec<K> {
         for record in &mut records {
             for name in record.names().into_iter().flatten() {
                 names.insert(name.to_ascii_lowercase());
@@ -256,7 +321,7 @@ impl Lister<'_> {
                     .await;
             }
         }
-        self.send(Page::new(records)).await
+        records
     }
 
     /// Who may restore each record of a kind that can be shared: one attribute call per

@@ -106,6 +106,22 @@ pub const GOVERNED: &[&str] = &[
 /// Every field, in output order. The first 24 are the original record and keep their names,
 /// order, meaning and JSON types; the SDK's members follow in the SDK's order, then the fields
 /// rds-inventory computes or joins from other calls.
+/// A `--with utilization` field: null unless asked for and CloudWatch answered.
+macro_rules! utilization {
+    ($name:ident, $meaning:literal, $shape:expr, |$u:ident| $read:expr) => {
+        Field {
+            name: stringify!($name),
+            meaning: $meaning,
+            source: Source::Joined(CLOUDWATCH),
+            shape: || $shape,
+            read: |r, _| match r.utilization() {
+                Some($u) => $read,
+                None => FieldValue::Absent,
+            },
+        }
+    };
+}
+
 #[rustfmt::skip]
 pub const FIELDS: &[Field<InstanceRecord>] = &[
     shared_fields::account_id(),
@@ -263,6 +279,17 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
     effective!(iam_database_authentication_enabled, "IAMDatabaseAuthenticationEnabled"),
     effective!(enabled_cloudwatch_logs_exports, "EnabledCloudwatchLogsExports"),
     effective!(master_user_secret, "MasterUserSecret"),
+    utilization!(utilization_days, "`--with utilization`: the window asked, in whole UTC days (`--utilization-days`, default 14)", Shape::Number, |u| FieldValue::Int(i64::from(u.window.days))),
+    utilization!(utilization_from, "`--with utilization`: the window's start, a UTC midnight", Shape::Timestamp, |u| FieldValue::Time(&u.window.from)),
+    utilization!(utilization_to, "`--with utilization`: the window's end (excluded), the UTC midnight before the run's start", Shape::Timestamp, |u| FieldValue::Time(&u.window.to)),
+    utilization!(connections_max, "`--with utilization`: the most DatabaseConnections of any day (daily Maximum of the 1-minute samples, so short connections count)", Shape::Number, |u| number(u.connections_max)),
+    utilization!(cpu_avg_percent, "`--with utilization`: CPUUtilization, the mean of the daily Averages", Shape::Number, |u| number(u.cpu_avg_percent)),
+    utilization!(cpu_max_percent, "`--with utilization`: CPUUtilization, the highest daily Maximum", Shape::Number, |u| number(u.cpu_max_percent)),
+    utilization!(read_iops_avg, "`--with utilization`: ReadIOPS, the mean of the daily Averages", Shape::Number, |u| number(u.read_iops_avg)),
+    utilization!(write_iops_avg, "`--with utilization`: WriteIOPS, the mean of the daily Averages", Shape::Number, |u| number(u.write_iops_avg)),
+    utilization!(free_storage_min_bytes, "`--with utilization`: FreeStorageSpace, the lowest daily Minimum; null for Aurora, which has no such metric", Shape::Number, |u| number(u.free_storage_min_bytes)),
+    utilization!(utilization_datapoints, "`--with utilization`: how many daily DatabaseConnections points CloudWatch had in the window", Shape::Number, |u| FieldValue::Int(i64::from(u.datapoints))),
+    utilization!(idle, "`--with utilization`: true when every day of the window has a DatabaseConnections point and each is 0; false when any day had a connection; null with fewer points than days (new, stopped) or when CloudWatch could not be asked", Shape::Boolean, |u| u.idle.map_or(FieldValue::Absent, FieldValue::Bool)),
     Field {
         name: "price_currency",
         meaning: "`--with price`: the currency of the price fields, as the price list states it (`USD`, `CNY`); null unless asked for",
@@ -311,6 +338,10 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
         read: |r, _| r.price().and_then(|p| p.price_missing.as_deref()).map_or(FieldValue::Absent, FieldValue::Text),
     },
 ];
+
+/// Where the utilization fields come from.
+const CLOUDWATCH: &str =
+    "CloudWatch GetMetricData (AWS/RDS, DBInstanceIdentifier, daily period), as the account";
 
 /// Where the price fields come from.
 const PRICE_LIST: &str =
@@ -365,7 +396,12 @@ impl Record for InstanceRecord {
         call: "DescribeDBInstances",
         scope: Scope::Region,
         iam_actions: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
-        joins: &[Join::PendingMaintenance, Join::EngineSupport, Join::Price],
+        joins: &[
+            Join::PendingMaintenance,
+            Join::EngineSupport,
+            Join::Price,
+            Join::Utilization,
+        ],
         metric: KindMetric {
             name: "rds_inventory_instances",
             help: "DB instances listed by the last run, by account, region and engine.",
@@ -415,5 +451,14 @@ impl Record for InstanceRecord {
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
         self.price()
             .map(|p| (p.price_currency.as_deref(), p.price_monthly))
+    }
+
+    fn idle(&self) -> Option<bool> {
+        self.utilization()?.idle
+    }
+
+    fn metrics_requested(&self) -> u64 {
+        self.utilization()
+            .map_or(0, |u| u64::from(u.metrics_requested))
     }
 }

@@ -9,6 +9,7 @@ use aws_sdk_rds::types::{CertificateDetails, DbCluster, DbInstance};
 use super::engine::major_engine_version;
 use super::price_fields::InstancePrice;
 use super::shared_fields::SharedSource;
+use super::utilization::Utilization;
 use super::value::TagView;
 use super::{Joinable, Joined};
 
@@ -39,6 +40,8 @@ pub struct InstanceRecord {
     pub(super) joined: Joined,
     /// `--with price`: the price fields; `None` when not asked for.
     pub(super) price: Option<Box<InstancePrice>>,
+    /// `--with utilization`: CloudWatch's figures; `None` when not asked for or not known.
+    pub(super) utilization: Option<Box<Utilization>>,
 }
 
 impl InstanceRecord {
@@ -63,6 +66,7 @@ impl InstanceRecord {
             cluster,
             joined: Joined::default(),
             price: None,
+            utilization: None,
         }
     }
 
@@ -123,6 +127,16 @@ impl InstanceRecord {
     /// Sets the price fields (`--with price`).
     pub fn set_price(&mut self, price: InstancePrice) {
         self.price = Some(Box::new(price));
+    }
+
+    /// Sets the utilization fields (`--with utilization`).
+    pub fn set_utilization(&mut self, utilization: Utilization) {
+        self.utilization = Some(Box::new(utilization));
+    }
+
+    /// The utilization fields, when they were asked for and CloudWatch answered.
+    pub fn utilization(&self) -> Option<&Utilization> {
+        self.utilization.as_deref()
     }
 
     /// The price fields, when they were asked for.

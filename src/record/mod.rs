@@ -23,6 +23,7 @@ mod shared_fields;
 mod sharing;
 mod snapshot;
 mod snapshot_fields;
+pub mod utilization;
 mod value;
 
 #[cfg(test)]

@@ -103,6 +103,12 @@ impl AsFieldValue for i64 {
     }
 }
 
+impl AsFieldValue for f64 {
+    fn field_value(&self) -> FieldValue<'_> {
+        FieldValue::Nested(self)
+    }
+}
+
 impl AsFieldValue for bool {
     fn field_value(&self) -> FieldValue<'_> {
         FieldValue::Bool(*self)

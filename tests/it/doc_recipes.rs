@@ -206,6 +206,16 @@ const CHECKS: &[Check] = &[
         check: summary_says_complete,
     },
     Check {
+        needle: "map(select(.idle == true)) | sort_by(-(.price_monthly // 0))",
+        stage: Stage::Fake,
+        check: idle_instances_by_price,
+    },
+    Check {
+        needle: "group_by([.region, .class, .engine, .multi_az])",
+        stage: Stage::Fake,
+        check: reservations_against_running_instances,
+    },
+    Check {
         needle: "rds_inventory_new_public_instances",
         stage: Stage::MotoChanging,
         check: new_public_instances,
@@ -293,6 +303,42 @@ fn monthly_price_by_account(env: &Env, recipe: &Recipe) {
             recipe.place
         );
     }
+}
+
+/// Every idle instance once, most expensive first; busy and new ones left out.
+fn idle_instances_by_price(env: &Env, recipe: &Recipe) {
+    let records = env.records(&["--with", "utilization,price"]);
+    let idle: BTreeSet<(String, String, String)> = records
+        .iter()
+        .filter(|r| r["idle"] == true)
+        .map(key)
+        .collect();
+    assert!(
+        !idle.is_empty() && idle.len() < records.len(),
+        "the stage has idle and other instances"
+    );
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let rows: Vec<Value> = out
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let got: BTreeSet<(String, String, String)> = rows.iter().map(key).collect();
+    assert_eq!(
+        got, idle,
+        "{}: every idle instance, nothing else",
+        recipe.place
+    );
+    let prices: Vec<f64> = rows
+        .iter()
+        .map(|r| r["price_monthly"].as_f64().unwrap_or(0.0))
+        .collect();
+    assert!(
+        prices.windows(2).all(|w| w[0] >= w[1]),
+        "{}: most expensive first: {prices:?}",
+        recipe.place
+    );
 }
 
 fn ten_most_expensive(env: &Env, recipe: &Recipe) {
@@ -483,6 +529,78 @@ fn summary_says_complete(env: &Env, recipe: &Recipe) {
     env.shell(&recipe.command).assert_status(1, recipe);
 }
 
+/// The reservations recipe: per (region, class, engine, Multi-AZ), the active reservations'
+/// instance count and the running instances, computed here from the two files the documented
+/// command writes; the fake's `postgresql` reservations meet `postgres` instances.
+fn reservations_against_running_instances(env: &Env, recipe: &Recipe) {
+    let args: Vec<String> = ["--kind", "instances,reservations", "-o", "{kind}.ndjson"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    env.tool(&args).assert_status(0, recipe);
+    let read = |name: &str| -> Vec<Value> {
+        let text = std::fs::read_to_string(env.dir.path().join(name)).expect(name);
+        text.lines()
+            .map(|line| serde_json::from_str(line).expect("NDJSON"))
+            .collect()
+    };
+    type Group = (String, String, String, bool);
+    let mut want: BTreeMap<Group, (i64, i64)> = BTreeMap::new();
+    let text = |r: &Value, f: &str| r[f].as_str().unwrap_or_default().to_string();
+    for r in read("reservations.ndjson")
+        .iter()
+        .filter(|r| r["active"] == true)
+    {
+        let engine = match text(r, "product_description").as_str() {
+            "postgresql" => "postgres".to_string(),
+            other => other.split('(').next().unwrap_or_default().to_string(),
+        };
+        let group = (
+            text(r, "region"),
+            text(r, "db_instance_class"),
+            engine,
+            r["multi_az"] == true,
+        );
+        want.entry(group).or_default().0 += r["db_instance_count"].as_i64().expect("a count");
+    }
+    for r in read("instances.ndjson")
+        .iter()
+        .filter(|r| r["db_instance_status"] == "available")
+    {
+        let group = (
+            text(r, "region"),
+            text(r, "db_instance_class"),
+            text(r, "engine"),
+            r["multi_az"] == true,
+        );
+        want.entry(group).or_default().1 += 1;
+    }
+    assert!(
+        want.values().any(|(reserved, _)| *reserved > 0)
+            && want.values().any(|(_, running)| *running > 0),
+        "the stage has active reservations and running instances: {want:?}"
+    );
+    let out = env.shell(&recipe.command);
+    out.assert_status(0, recipe);
+    let got: BTreeMap<Group, (i64, i64)> = out
+        .stdout
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).expect("one JSON object per line");
+            let group = (
+                text(&row, "region"),
+                text(&row, "class"),
+                text(&row, "engine"),
+                row["multi_az"] == true,
+            );
+            let n = |f: &str| row[f].as_i64().expect("a count");
+            (group, (n("reserved"), n("running")))
+        })
+        .collect();
+    assert_eq!(out.stdout.lines().count(), got.len(), "one line per group");
+    assert_eq!(got, want, "{}: {}", recipe.place, recipe.command);
+}
+
 /// Between two runs one private instance becomes public, and a public and a private one are
 /// created: the metric counts the two that became public, not the ones public all along.
 fn new_public_instances(env: &Env, recipe: &Recipe) {
@@ -585,6 +703,9 @@ impl Env {
                     clusters_per_target: 2,
                     ..fake::base_config(3, 30)
                 };
+                config
+                    .kind_counts
+                    .insert(fake_aws::ResourceKind::ReservedInstances, 6);
                 if stage == Stage::PartialFake {
                     let denied = config.accounts[0].clone();
                     config.denied_accounts.insert(denied);

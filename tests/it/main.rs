@@ -49,8 +49,12 @@ mod kinds {
     mod registry_fake;
     /// The same kinds against moto, judged by boto3.
     mod registry_moto;
+    /// Reserved DB instances against the fake (moto does not serve them).
+    mod reservations;
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;
 /// `--with price`: on-demand list prices.
 mod price;
+/// `--with utilization`: CloudWatch's daily points against the fake (RPC v2 CBOR).
+mod utilization;

@@ -16,6 +16,7 @@ use std::sync::PoisonError;
 use std::time::Instant;
 
 mod account;
+mod cloudwatch;
 mod pricing;
 mod rds;
 mod rds_clusters;
@@ -25,6 +26,7 @@ mod rds_snapshots;
 mod shared;
 mod sts;
 
+pub use cloudwatch::{utilization_profile, UtilizationProfile, MAX_DATAPOINTS};
 pub use shared::TargetFailure;
 use shared::{error_reply, hang, reply, throttling_reply, Call, Caller, Params, Protocol};
 pub(crate) use shared::{json_reply, Reply, Shared};
@@ -126,6 +128,7 @@ pub(crate) async fn handle_api(shared: &Shared, request: Request<Incoming>) -> R
         Operation::Kind(kind) => rds_kinds::describe(kinds::spec(kind), shared, &call).await,
         Operation::ListRegions => account::list_regions(shared, &call),
         Operation::GetProducts => pricing::get_products(shared, &call),
+        Operation::GetMetricData => cloudwatch::get_metric_data(shared, &call).await,
         Operation::Unsupported => error_reply(
             shared,
             call.protocol,
@@ -168,6 +171,29 @@ fn parse_call(
             let operation = match (path, amz_target) {
                 ("/", Some("AWSPriceListService.GetProducts")) => Operation::GetProducts,
                 _ => Operation::Unsupported,
+            };
+            (protocol, operation, Params::Json(params))
+        }
+        "monitoring" => {
+            let protocol = Protocol::Cbor;
+            let params = if body.is_empty() {
+                json!({})
+            } else {
+                crate::cbor::decode(body).ok_or_else(|| {
+                    shared.counters.call(Operation::Unsupported);
+                    Box::new(error_reply(
+                        shared,
+                        protocol,
+                        StatusCode::BAD_REQUEST,
+                        "SerializationException",
+                        "The request body is not valid CBOR.",
+                    ))
+                })?
+            };
+            let operation = if path == cloudwatch::GET_METRIC_DATA_PATH {
+                Operation::GetMetricData
+            } else {
+                Operation::Unsupported
             };
             (protocol, operation, Params::Json(params))
         }

@@ -319,13 +319,15 @@ pub(super) enum Protocol {
     /// awsJson1.1: JSON POST to `/` named by `X-Amz-Target`, errors typed by `__type` (Price
     /// List).
     AwsJson,
+    /// Smithy RPC v2 CBOR, query-compatible error codes (CloudWatch).
+    Cbor,
 }
 
 impl Protocol {
     /// Query and JSON services name the same error differently.
     pub(super) fn pick<'a>(self, query_code: &'a str, json_code: &'a str) -> &'a str {
         match self {
-            Protocol::Query { .. } => query_code,
+            Protocol::Query { .. } | Protocol::Cbor => query_code,
             Protocol::RestJson | Protocol::AwsJson => json_code,
         }
     }
@@ -418,6 +420,7 @@ pub(super) fn error_reply(
             }
             response
         }
+        Protocol::Cbor => super::cloudwatch::cbor_error(status, code, message),
     };
     with_request_id(response, &request_id)
 }
@@ -433,7 +436,7 @@ pub(super) fn throttling_reply(
         shared.counters.throttled_target(a, r);
     }
     let status = match protocol {
-        Protocol::Query { .. } | Protocol::AwsJson => StatusCode::BAD_REQUEST,
+        Protocol::Query { .. } | Protocol::AwsJson | Protocol::Cbor => StatusCode::BAD_REQUEST,
         Protocol::RestJson => StatusCode::TOO_MANY_REQUESTS,
     };
     let code = match protocol {

@@ -100,6 +100,7 @@ registry! {
     proxies::ProxyRecord,
     blue_green_deployments::BlueGreenDeploymentRecord,
     global_clusters::GlobalClusterRecord,
+    reservations::ReservationRecord,
 }
 
 /// A resource kind: a position in the registry. Made only by the registry, so every value
@@ -149,6 +150,22 @@ pub trait Record: Sized + Send + 'static {
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
         None
     }
+    /// `--with utilization`: whether the resource sat idle over the window (`None`: not asked
+    /// or not known).
+    fn idle(&self) -> Option<bool> {
+        None
+    }
+    /// `--with utilization`: the CloudWatch metrics requested for it (what CloudWatch bills).
+    fn metrics_requested(&self) -> u64 {
+        0
+    }
+    /// For kinds whose records end (reservations): how the run counts those ending soon.
+    const ENDING: Option<Ending> = None;
+    /// When the record's term ends, for a record in force; `None` otherwise and for kinds
+    /// without an end.
+    fn ends_at(&self) -> Option<&aws_sdk_rds::primitives::DateTime> {
+        None
+    }
 }
 
 /// Where a kind's resources live, which decides how often a run lists them.
@@ -171,10 +188,17 @@ pub enum Join {
     EngineSupport,
     /// price_currency, price_hourly, price_monthly, price_components, price_missing
     Price,
+    /// utilization_days, ..., idle: CloudWatch's daily points over `--utilization-days`
+    Utilization,
 }
 
 impl Join {
-    pub const ALL: [Join; 3] = [Join::PendingMaintenance, Join::EngineSupport, Join::Price];
+    pub const ALL: [Join; 4] = [
+        Join::PendingMaintenance,
+        Join::EngineSupport,
+        Join::Price,
+        Join::Utilization,
+    ];
 
     /// The name in `--with` and `with = [...]`.
     pub fn name(self) -> &'static str {
@@ -182,6 +206,7 @@ impl Join {
             Join::PendingMaintenance => "pending-maintenance",
             Join::EngineSupport => "engine-support",
             Join::Price => "price",
+            Join::Utilization => "utilization",
         }
     }
 
@@ -195,6 +220,12 @@ impl Join {
             Join::Price => {
                 "price_currency, price_hourly, price_monthly, price_components, price_missing \
                  (implies engine-support, for the Extended Support surcharge)"
+            }
+            Join::Utilization => {
+                "utilization_days, utilization_from, utilization_to, connections_max, \
+                 cpu_avg_percent, cpu_max_percent, read_iops_avg, write_iops_avg, \
+                 free_storage_min_bytes, utilization_datapoints, idle (CloudWatch \
+                 GetMetricData, daily points over --utilization-days)"
             }
         }
     }
@@ -211,6 +242,16 @@ pub struct KindMetric {
     /// Written even when the run does not list the kind (zero samples), as the instances
     /// metric always was.
     pub always: bool,
+}
+
+/// For a kind whose records end (reservations): how many in force end soon, counted by the
+/// summary (`ending_soon`) and written by `--metrics` by account and region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ending {
+    /// "Soon": an end within this many days of the run's start.
+    pub within_days: i64,
+    pub metric: &'static str,
+    pub help: &'static str,
 }
 
 /// The last label of a kind's count metric.
@@ -340,6 +381,18 @@ impl ResourceKind {
             }
         }
         self.visit(Shares)
+    }
+
+    /// How the run counts its records that end soon, for kinds whose records end.
+    pub fn ending(self) -> Option<Ending> {
+        struct Ends;
+        impl KindVisitor for Ends {
+            type Output = Option<Ending>;
+            fn visit<K: Kind>(self) -> Option<Ending> {
+                K::ENDING
+            }
+        }
+        self.visit(Ends)
     }
 
     /// The names of the kind's fields, in output order.
@@ -610,7 +663,8 @@ pub trait Kind: Record + Send + Sync {
         None
     }
 
-    /// The records as `--with price` prices them (instances).
+    /// The records as `--with price` prices them and `--with utilization` measures them
+    /// (instances).
     fn priced(_records: &mut [Self]) -> Option<&mut [InstanceRecord]> {
         None
     }
