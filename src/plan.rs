@@ -215,16 +215,16 @@ pub(crate) mod tests {
         let rows = PlanRow::all(&plan, &[]);
         assert_eq!(
             rows[0].kinds,
-            "instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters"
+            "instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters,parameter-groups,cluster-parameter-groups"
         );
         let (header, cells) = PlanRow::table(&rows);
         assert_eq!(header.last(), Some(&"KINDS"));
         assert_eq!(
             cells[0].last().map(String::as_str),
-            Some("instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters")
+            Some("instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters,parameter-groups,cluster-parameter-groups")
         );
         assert!(render_ndjson(&rows)
-            .contains(r#""kinds":"instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters""#));
+            .contains(r#""kinds":"instances,clusters,snapshots,cluster-snapshots,automated-backups,cluster-automated-backups,proxies,blue-green-deployments,global-clusters,parameter-groups,cluster-parameter-groups""#));
     }
 
     #[test]

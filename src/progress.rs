@@ -79,7 +79,8 @@ pub fn warning_line(warning: &AccountWarning) -> String {
         | Phase::ClusterLookup
         | Phase::SnapshotAttributes
         | Phase::ClusterSnapshotAttributes
-        | Phase::PriceList => format!(
+        | Phase::PriceList
+        | Phase::Parameters => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),

@@ -46,6 +46,9 @@ pub enum Phase {
     ClusterSnapshotAttributes,
     /// `--with price`: Price List GetProducts with the base identity.
     PriceList,
+    /// `--with parameters` and the parameter-group kinds: DescribeDB(Cluster)Parameters,
+    /// DescribeDB(Cluster)ParameterGroups, DescribeEngineDefault(Cluster)Parameters.
+    Parameters,
 }
 
 /// A classified failure of one AWS call.

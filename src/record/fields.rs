@@ -234,6 +234,13 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
     shared_fields::engine_major_version("major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`, `19`"),
     shared_fields::standard_support_end_date(),
     shared_fields::extended_support_end_date(),
+    shared_fields::tls_required("whether the instance refuses connections without TLS (`--with parameters`); for Aurora, from the cluster parameter group"),
+    shared_fields::tls_required_reason(),
+    shared_fields::tls_required_parameter(),
+    shared_fields::tls_required_value(),
+    shared_fields::tls_required_source(),
+    shared_fields::tls_required_group("the group the value came from: the DB parameter group, or the DB cluster parameter group where the parameter is cluster-level (Aurora, DocumentDB, Neptune)"),
+    shared_fields::tls_required_pending("the group is `pending-reboot` for the instance: the running value may differ"),
     shared_fields::service(),
     Field {
         name: "cluster_role",
@@ -364,7 +371,12 @@ impl Record for InstanceRecord {
         call: "DescribeDBInstances",
         scope: Scope::Region,
         iam_actions: &["rds:DescribeDBInstances", "rds:DescribeDBClusters"],
-        joins: &[Join::PendingMaintenance, Join::EngineSupport, Join::Price],
+        joins: &[
+            Join::PendingMaintenance,
+            Join::EngineSupport,
+            Join::Price,
+            Join::Parameters,
+        ],
         metric: KindMetric {
             name: "rds_inventory_instances",
             help: "DB instances listed by the last run, by account, region and engine.",

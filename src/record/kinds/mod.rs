@@ -99,6 +99,8 @@ registry! {
     proxies::ProxyRecord,
     blue_green_deployments::BlueGreenDeploymentRecord,
     global_clusters::GlobalClusterRecord,
+    parameter_groups::ParameterGroupRecord,
+    cluster_parameter_groups::ClusterParameterGroupRecord,
 }
 
 /// A resource kind: a position in the registry. Made only by the registry, so every value
@@ -126,10 +128,18 @@ pub enum Join {
     EngineSupport,
     /// price_currency, price_hourly, price_monthly, price_components, price_missing
     Price,
+    /// tls_required, tls_required_reason, tls_required_parameter, tls_required_value,
+    /// tls_required_source, tls_required_group, tls_required_pending
+    Parameters,
 }
 
 impl Join {
-    pub const ALL: [Join; 3] = [Join::PendingMaintenance, Join::EngineSupport, Join::Price];
+    pub const ALL: [Join; 4] = [
+        Join::PendingMaintenance,
+        Join::EngineSupport,
+        Join::Price,
+        Join::Parameters,
+    ];
 
     /// The name in `--with` and `with = [...]`.
     pub fn name(self) -> &'static str {
@@ -137,6 +147,7 @@ impl Join {
             Join::PendingMaintenance => "pending-maintenance",
             Join::EngineSupport => "engine-support",
             Join::Price => "price",
+            Join::Parameters => "parameters",
         }
     }
 
@@ -150,6 +161,11 @@ impl Join {
             Join::Price => {
                 "price_currency, price_hourly, price_monthly, price_components, price_missing \
                  (implies engine-support, for the Extended Support surcharge)"
+            }
+            Join::Parameters => {
+                "tls_required, tls_required_reason, tls_required_parameter, tls_required_value, \
+                 tls_required_source, tls_required_group, tls_required_pending (encryption in \
+                 transit from the parameter groups)"
             }
         }
     }
@@ -558,6 +574,16 @@ pub trait Kind: Record + Send + Sync {
     /// members: `Some` only for the clusters kind, which then needs no call of its own.
     fn from_cluster_listing(_listing: &ClusterListing, _place: &Place<'_>) -> Option<Vec<Self>> {
         None
+    }
+
+    /// Follow-up calls for a page's records, made with the target's calls (the parameter-group
+    /// kinds: each group's user-set parameters); the first failure, after which the page's
+    /// other records are not asked.
+    fn follow_up<C: Calls>(
+        _records: &mut [Self],
+        _calls: &mut C,
+    ) -> impl Future<Output = Option<C::Failure>> + Send {
+        async { None }
     }
 
     /// The record as `--with pending-maintenance` / `engine-support` fill it.
