@@ -221,7 +221,125 @@ fn failed(call: &str, failure: &CallFailure) -> Tls {
     Tls::unknown(format!("{call} failed: {code}"))
 }
 
+/// Where a query stands once the group's own values are known.
+enum Step {
+    Done(Tls),
+    /// The group leaves the parameter at its family's default.
+    Default {
+        cluster: bool,
+        family: Option<String>,
+        parameter: &'static str,
+        read: fn(&str) -> Option<bool>,
+        group: String,
+        pending: Option<bool>,
+    },
+}
+
+/// The fields for `value` of `parameter` found in `group`.
+fn found(
+    parameter: &'static str,
+    read: fn(&str) -> Option<bool>,
+    value: &str,
+    source: &'static str,
+    group: String,
+    pending: Option<bool>,
+) -> Tls {
+    let required = read(value);
+    Tls {
+        required,
+        reason: required
+            .is_none()
+            .then(|| format!("{parameter} = `{value}` is not a value rds-inventory knows")),
+        parameter: Some(parameter),
+        value: Some(value.to_owned()),
+        source: Some(source),
+        group: Some(group),
+        pending,
+    }
+}
+
+/// The query's answer from its group's user-set values, listed in step 1.
+fn from_user(target: &TargetParameters, query: &TlsQuery) -> Step {
+    let (parameter, read, cluster, group, family, pending, user) = match query {
+        TlsQuery::Known(tls) => return Step::Done(tls.clone()),
+        TlsQuery::Group {
+            parameter,
+            read,
+            cluster,
+            group,
+            family,
+            pending,
+            user,
+        } => (parameter, read, cluster, group, family, pending, user),
+    };
+    let default_family = default_group_family(group);
+    let values = match (user, default_family) {
+        (Some(values), _) => values.as_slice(),
+        // A default group cannot be modified: nothing of it is the user's.
+        (None, Some(_)) => &[],
+        (None, None) => match target.user.get(&(*cluster, group.clone())) {
+            Some(Ok(values)) => values.as_slice(),
+            Some(Err(failure)) => return Step::Done(failed(&call_name(*cluster, "user"), failure)),
+            None => &[],
+        },
+    };
+    match value_of(values, parameter) {
+        Some(value) => Step::Done(found(
+            parameter,
+            *read,
+            value,
+            "user",
+            group.clone(),
+            *pending,
+        )),
+        None => Step::Default {
+            cluster: *cluster,
+            family: family.clone().or_else(|| default_family.map(str::to_owned)),
+            parameter,
+            read: *read,
+            group: group.clone(),
+            pending: *pending,
+        },
+    }
+}
+
 impl EngineDefaults {
+    /// Asks the engine defaults of `wanted` (cluster, family) not answered in the run yet,
+    /// together; returns the failures to report.
+    async fn ask_defaults(
+        &self,
+        (account, region): (&str, &str),
+        bounded: &aws_sdk_rds::Client,
+        wanted: &[(bool, String)],
+    ) -> Vec<CallFailure> {
+        if self.is_refused(account, region) {
+            return Vec::new();
+        }
+        let asked = futures::future::join_all(wanted.iter().map(|(cluster, family)| {
+            let cell = self.cell(region, *cluster, family);
+            async move {
+                // A failure that says nothing of the account answers the family for the run;
+                // a refusal of this account's role is kept for this account and region.
+                cell.get_or_try_init(|| async {
+                    match default_values(bounded, family, *cluster).await {
+                        Ok(values) => Ok(Ok(values)),
+                        Err(failure) if !refusal(&failure) => Ok(Err(failure)),
+                        Err(failure) => Err(failure),
+                    }
+                })
+                .await
+                .map(|_| ())
+            }
+        }))
+        .await;
+        let failures: Vec<CallFailure> = asked.into_iter().filter_map(Result::err).collect();
+        if !failures.is_empty() {
+            let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
+            refused.insert((account.to_owned(), region.to_owned()));
+        }
+        failures
+    }
+
     fn cell(&self, region: &str, cluster: bool, family: &str) -> Arc<OnceCell<DefaultsAnswer>> {
         let mut cells = self.cells.lock().unwrap_or_else(|p| p.into_inner());
         let key = (region.to_owned(), cluster, family.to_owned());
@@ -283,62 +401,18 @@ impl EngineDefaults {
             }
             target.user.insert(key, answer);
         }
-        // 2. Which queries need their family's defaults, and the families of custom groups.
-        let mut need_families = [false, false];
-        let mut resolved: Vec<Option<Result<Tls, (bool, Option<String>)>>> = Vec::new();
-        for query in &queries {
-            resolved.push(query.as_ref().map(|query| match query {
-                TlsQuery::Known(tls) => Ok(tls.clone()),
-                TlsQuery::Group {
-                    parameter,
-                    read,
-                    cluster,
-                    group,
-                    family,
-                    pending,
-                    user,
-                } => {
-                    let user_values = match user {
-                        Some(values) => Ok(values.as_slice()),
-                        None if default_group_family(group).is_some() => Ok(&[][..]),
-                        None => match target.user.get(&(*cluster, group.clone())) {
-                            Some(Ok(values)) => Ok(values.as_slice()),
-                            Some(Err(failure)) => Err(failure),
-                            None => Ok(&[][..]),
-                        },
-                    };
-                    match user_values {
-                        Err(failure) => Ok(failed(&call_name(*cluster, "user"), failure)),
-                        Ok(values) => match value_of(values, parameter) {
-                            Some(value) => Ok(Tls {
-                                required: read(value),
-                                reason: read(value)
-                                    .is_none()
-                                    .then(|| format!("{parameter} = `{value}` is not a value rds-inventory knows")),
-                                parameter: Some(parameter),
-                                value: Some(value.to_owned()),
-                                source: Some("user"),
-                                group: Some(group.clone()),
-                                pending: *pending,
-                            }),
-                            None => {
-                                let family = family
-                                    .clone()
-                                    .or_else(|| default_group_family(group).map(str::to_owned));
-                                if family.is_none() {
-                                    need_families[usize::from(*cluster)] = true;
-                                }
-                                Err((*cluster, family))
-                            }
-                        },
-                    }
-                }
-            }));
-        }
+        // 2. The group's own value, else the family whose default is wanted.
+        let mut steps: Vec<Option<Step>> = queries
+            .iter()
+            .map(|q| q.as_ref().map(|q| from_user(target, q)))
+            .collect();
+        // 3. The families of custom groups that left the parameter alone (once per target).
         for cluster in [false, true] {
-            if need_families[usize::from(cluster)]
-                && target.families[usize::from(cluster)].is_none()
-            {
+            let wanted = steps.iter().flatten().any(|step| {
+                matches!(step, Step::Default { cluster: c, family: None, .. } if *c == cluster)
+            });
+            let slot = &mut target.families[usize::from(cluster)];
+            if wanted && slot.is_none() {
                 let answer = match &target.refused {
                     Some(refused) => Err(refused.clone()),
                     None => families(client, cluster).await,
@@ -352,138 +426,85 @@ impl EngineDefaults {
                 target.families[usize::from(cluster)] = Some(answer);
             }
         }
-        // 3. The engine defaults of every family still wanted, together, once per run.
-        let family_of = |query: &TlsQuery, cluster: bool, family: &Option<String>| {
-            let TlsQuery::Group { group, .. } = query else {
-                return Err(Tls::unknown("no group"));
-            };
-            match family {
-                Some(family) => Ok(family.clone()),
-                None => match &target.families[usize::from(cluster)] {
-                    Some(Ok(all)) => all.get(group).cloned().ok_or_else(|| {
-                        Tls::unknown(format!(
-                            "{} does not list the group",
-                            call_name(cluster, "groups")
-                        ))
-                    }),
-                    Some(Err(failure)) => Err(failed(&call_name(cluster, "groups"), failure)),
-                    None => Err(Tls::unknown("its family is not known")),
-                },
-            }
-        };
-        let mut families_wanted: Vec<(bool, String)> = Vec::new();
-        let mut final_tls: Vec<Option<Tls>> = Vec::with_capacity(queries.len());
-        let mut defaults_of: Vec<Option<(bool, String)>> = Vec::with_capacity(queries.len());
-        for (query, resolved) in queries.iter().zip(resolved) {
-            match (query, resolved) {
-                (_, None) => {
-                    final_tls.push(None);
-                    defaults_of.push(None);
-                }
-                (_, Some(Ok(tls))) => {
-                    final_tls.push(Some(tls));
-                    defaults_of.push(None);
-                }
-                (Some(query), Some(Err((cluster, family)))) => {
-                    match family_of(query, cluster, &family) {
-                        Ok(family) => {
-                            let key = (cluster, family);
-                            if !families_wanted.contains(&key) {
-                                families_wanted.push(key.clone());
-                            }
-                            final_tls.push(None);
-                            defaults_of.push(Some(key));
+        for step in steps.iter_mut().flatten() {
+            if let Step::Default {
+                cluster,
+                family: family @ None,
+                group,
+                ..
+            } = step
+            {
+                let groups = call_name(*cluster, "groups");
+                match &target.families[usize::from(*cluster)] {
+                    Some(Ok(all)) => match all.get(group.as_str()) {
+                        Some(found) => *family = Some(found.clone()),
+                        None => {
+                            *step = Step::Done(Tls::unknown(format!(
+                                "{groups} does not list the group"
+                            )))
                         }
-                        Err(tls) => {
-                            final_tls.push(Some(tls));
-                            defaults_of.push(None);
-                        }
-                    }
-                }
-                (None, Some(Err(_))) => {
-                    final_tls.push(None);
-                    defaults_of.push(None);
+                    },
+                    Some(Err(failure)) => *step = Step::Done(failed(&groups, failure)),
+                    None => *step = Step::Done(Tls::unknown("the group's family is not known")),
                 }
             }
         }
-        let refused_here = self.is_refused(account, region);
-        let asked = futures::future::join_all(families_wanted.iter().map(|(cluster, family)| {
-            let cell = self.cell(region, *cluster, family);
-            async move {
-                if refused_here {
-                    return Ok(());
+        // 4. The engine defaults of every family wanted, together, once per run.
+        let mut wanted: Vec<(bool, String)> = Vec::new();
+        for step in steps.iter().flatten() {
+            if let Step::Default {
+                cluster,
+                family: Some(family),
+                ..
+            } = step
+            {
+                let key = (*cluster, family.clone());
+                if !wanted.contains(&key) {
+                    wanted.push(key);
                 }
-                // A failure that says nothing of the account answers the family for the run;
-                // a refusal of this account's role is kept for this account and region.
-                cell.get_or_try_init(|| async {
-                    match default_values(bounded, family, *cluster).await {
-                        Ok(values) => Ok(Ok(values)),
-                        Err(failure) if !refusal(&failure) => Ok(Err(failure)),
-                        Err(failure) => Err(failure),
+            }
+        }
+        failures.extend(self.ask_defaults((account, region), bounded, &wanted).await);
+        let refused = self.is_refused(account, region);
+        let tls = steps
+            .into_iter()
+            .map(|step| {
+                Some(match step? {
+                    Step::Done(tls) => tls,
+                    Step::Default {
+                        cluster,
+                        family,
+                        parameter,
+                        read,
+                        group,
+                        pending,
+                    } => {
+                        let family = family.unwrap_or_default();
+                        let call = call_name(cluster, "defaults");
+                        match self.cell(region, cluster, &family).get() {
+                            _ if refused => Tls::unknown(format!("{call} was refused")),
+                            Some(Ok(values)) => match value_of(values, parameter) {
+                                Some(value) => found(parameter, read, value, "engine-default", group, pending),
+                                None => Tls {
+                                    reason: Some(format!(
+                                        "family {family} has no {parameter}: neither the group nor the engine defaults set it"
+                                    )),
+                                    parameter: Some(parameter),
+                                    group: Some(group),
+                                    pending,
+                                    ..Tls::default()
+                                },
+                            },
+                            Some(Err(failure)) => {
+                                failures.push(failure.clone());
+                                failed(&call, failure)
+                            }
+                            None => Tls::unknown(format!("{call} was not answered")),
+                        }
                     }
                 })
-                .await
-                .map(|_| ())
-            }
-        }))
-        .await;
-        for failure in asked.into_iter().filter_map(Result::err) {
-            let mut refused = self.refused.lock().unwrap_or_else(|p| p.into_inner());
-            refused.insert((account.to_owned(), region.to_owned()));
-            drop(refused);
-            failures.push(failure);
-        }
-        let refused_now = self.is_refused(account, region);
-        for ((slot, key), query) in final_tls.iter_mut().zip(defaults_of).zip(&queries) {
-            let (
-                Some((cluster, family)),
-                Some(TlsQuery::Group {
-                    parameter,
-                    read,
-                    group,
-                    pending,
-                    ..
-                }),
-            ) = (key, query)
-            else {
-                continue;
-            };
-            let call = call_name(cluster, "defaults");
-            let tls = match self.cell(region, cluster, &family).get() {
-                _ if refused_now => Tls::unknown(format!("{call} was refused")),
-                Some(Ok(values)) => match value_of(values, parameter) {
-                    Some(value) => Tls {
-                        required: read(value),
-                        reason: read(value)
-                            .is_none()
-                            .then(|| format!("{parameter} = `{value}` is not a value rds-inventory knows")),
-                        parameter: Some(parameter),
-                        value: Some(value.to_owned()),
-                        source: Some("engine-default"),
-                        group: Some(group.clone()),
-                        pending: *pending,
-                    },
-                    None => Tls {
-                        reason: Some(format!(
-                            "family {family} has no {parameter}: neither the group nor the engine defaults set it"
-                        )),
-                        parameter: Some(parameter),
-                        group: Some(group.clone()),
-                        pending: *pending,
-                        ..Tls::default()
-                    },
-                },
-                Some(Err(failure)) => {
-                    failures.push(failure.clone());
-                    failed(&call, failure)
-                }
-                None => Tls::unknown(format!("{call} was not answered")),
-            };
-            *slot = Some(tls);
-        }
-        Answered {
-            tls: final_tls,
-            failures,
-        }
+            })
+            .collect();
+        Answered { tls, failures }
     }
 }
