@@ -52,5 +52,8 @@ mod kinds {
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;
+/// `--with parameters` (encryption in transit from the parameter groups) and the
+/// parameter-group kinds, against the fake.
+mod parameters;
 /// `--with price`: on-demand list prices.
 mod price;

@@ -204,6 +204,11 @@ pub(super) async fn follow_up<T: GroupItem + Send + Sync, C: Calls>(
         let Some(name) = record.item.name().map(str::to_owned) else {
             continue;
         };
+        // A default group cannot be modified: nothing in it is the user's.
+        if name.starts_with("default.") {
+            record.modified = Some(Vec::new());
+            continue;
+        }
         match user_parameters(calls, &name, T::CLUSTER).await {
             Ok(parameters) => record.modified = Some(parameters),
             Err(failure) => return Some(failure),
