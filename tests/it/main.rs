@@ -53,7 +53,10 @@ mod kinds {
 /// `--metrics`: the Prometheus text file.
 mod metrics;
 /// `--with parameters` (encryption in transit from the parameter groups) and the
-/// parameter-group kinds, against the fake.
-mod parameters;
+/// parameter-group kinds, against the fake and against moto (judged by boto3).
+mod parameters {
+    mod fake;
+    mod moto;
+}
 /// `--with price`: on-demand list prices.
 mod price;
