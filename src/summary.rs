@@ -168,6 +168,9 @@ struct KindCounts {
     sharing_by_account_region: BTreeMap<(Arc<str>, Arc<str>), (u64, u64)>,
     /// `--with price`: (account id, region, currency) -> the sum of `price_monthly`.
     list_price_by_account_region: BTreeMap<AccountRegionCurrency, f64>,
+    /// `--with parameters`: (account id, region, engine) -> records whose `tls_required` is
+    /// false (every key the join asked about, 0 included).
+    tls_not_required: BTreeMap<AccountRegionEngine, u64>,
 }
 
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
@@ -247,7 +250,27 @@ impl RunCounts {
             let key = (Arc::clone(&key.0), Arc::clone(&key.1), currency);
             *kind.list_price_by_account_region.entry(key).or_default() += monthly.unwrap_or(0.0);
         }
+        if let Some(required) = record.tls_required() {
+            let key = (Arc::clone(&key.0), Arc::clone(&key.1), Arc::clone(&key.2));
+            *kind.tls_not_required.entry(key).or_default() += u64::from(required == Some(false));
+        }
         *kind.by_account_region_engine.entry(key).or_default() += 1;
+    }
+
+    /// `--with parameters`: instances whose `tls_required` is false, by (account id, account
+    /// name, region, engine); empty when the join was not asked.
+    pub fn tls_not_required(&self) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
+        self.kinds
+            .get(&ResourceKind::INSTANCES)
+            .into_iter()
+            .flat_map(|k| k.tls_not_required.iter())
+            .map(|((account, region, engine), n)| {
+                let name = self
+                    .accounts
+                    .get(&**account)
+                    .map_or(&**account, String::as_str);
+                (&**account, name, &**region, &**engine, *n)
+            })
     }
 
     /// Snapshots of `kind` shared publicly and shared outside, by (account id, account name,

@@ -423,6 +423,9 @@ impl Record for InstanceRecord {
         TagView::of(&self.instance.tag_list)
     }
 
+    fn tls_required(&self) -> Option<Option<bool>> {
+        self.joined.tls.as_ref().map(|tls| tls.required)
+    }
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
         self.price()
             .map(|p| (p.price_currency.as_deref(), p.price_monthly))

@@ -47,6 +47,11 @@ pub trait Record: Sized + Send + 'static {
     fn sharing(&self) -> Option<&super::sharing::Sharing> {
         None
     }
+    /// `--with parameters`: `Some(tls_required)` when the record is a database the join
+    /// asked about (instances); `None` otherwise.
+    fn tls_required(&self) -> Option<Option<bool>> {
+        None
+    }
     /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
     /// when price was not asked for.
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {

@@ -376,3 +376,52 @@ fn the_group_kinds_carry_their_user_values_over_more_than_a_page_of_groups() {
         assert_eq!(group["tls_required_parameter"], "rds.force_ssl", "{group}");
     }
 }
+
+#[test]
+fn the_metric_counts_the_instances_that_accept_plaintext() {
+    let fake = fake::start(attached(3, 40));
+    let run = fake::run(
+        &fake,
+        &["-q", "--with", "parameters", "--metrics", "run.prom"],
+    );
+    run.assert_code(0, "--metrics");
+    let mut want: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for record in run.json_lines() {
+        if record["tls_required_parameter"].is_string() || record["tls_required_reason"].is_string()
+        {
+            let key = (
+                text(&record, "account_id").to_owned(),
+                text(&record, "region").to_owned(),
+                text(&record, "engine").to_owned(),
+            );
+            *want.entry(key).or_default() += u64::from(record["tls_required"] == false);
+        }
+    }
+    let prom = std::fs::read_to_string(run.path("run.prom")).expect("run.prom");
+    let mut got: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for line in prom
+        .lines()
+        .filter(|l| l.starts_with("rds_inventory_tls_not_required{"))
+    {
+        let label = |name: &str| {
+            let start = line.find(&format!("{name}=\"")).expect("label") + name.len() + 2;
+            line[start..]
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let value: f64 = line
+            .rsplit(' ')
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("value");
+        got.insert(
+            (label("account_id"), label("region"), label("engine")),
+            value as u64,
+        );
+    }
+    assert!(prom.contains("# TYPE rds_inventory_tls_not_required gauge"));
+    assert!(want.values().sum::<u64>() > 0, "some accept plaintext");
+    assert_eq!(got, want, "one sample per account, region and engine asked");
+}
