@@ -405,18 +405,7 @@ fn run_wide(failure: &CallFailure) -> bool {
     matches!(
         failure.kind,
         FailureKind::Throttled | FailureKind::Transient | FailureKind::Other
-    ) && !refusal(failure)
-}
-
-/// The account's role may not make the call (its policy, or a region it cannot use).
-fn refusal(failure: &CallFailure) -> bool {
-    matches!(
-        failure.kind,
-        FailureKind::RegionNotEnabled | FailureKind::ExpiredToken | FailureKind::CannotAssumeRole
-    ) || failure
-        .code
-        .as_deref()
-        .is_some_and(|code| code.contains("AccessDenied") || code == "UnauthorizedOperation")
+    ) && !failure.is_refusal()
 }
 
 /// The client's settings with the engine-support bounds: at most [`LOOKUP_MAX_ATTEMPTS`]

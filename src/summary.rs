@@ -260,17 +260,27 @@ impl RunCounts {
     /// `--with parameters`: instances whose `tls_required` is false, by (account id, account
     /// name, region, engine); empty when the join was not asked.
     pub fn tls_not_required(&self) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
-        self.kinds
-            .get(&ResourceKind::INSTANCES)
-            .into_iter()
-            .flat_map(|k| k.tls_not_required.iter())
-            .map(|((account, region, engine), n)| {
-                let name = self
-                    .accounts
-                    .get(&**account)
-                    .map_or(&**account, String::as_str);
-                (&**account, name, &**region, &**engine, *n)
-            })
+        self.named(
+            self.kinds
+                .get(&ResourceKind::INSTANCES)
+                .into_iter()
+                .flat_map(|k| k.tls_not_required.iter()),
+        )
+    }
+
+    /// (account id, account name, region, engine, n) of a count keyed by (account id, region,
+    /// engine).
+    fn named<'a>(
+        &'a self,
+        counts: impl Iterator<Item = (&'a AccountRegionEngine, &'a u64)> + 'a,
+    ) -> impl Iterator<Item = (&'a str, &'a str, &'a str, &'a str, u64)> + 'a {
+        counts.map(|((account, region, engine), n)| {
+            let name = self
+                .accounts
+                .get(&**account)
+                .map_or(&**account, String::as_str);
+            (&**account, name, &**region, &**engine, *n)
+        })
     }
 
     /// Snapshots of `kind` shared publicly and shared outside, by (account id, account name,
@@ -297,17 +307,12 @@ impl RunCounts {
         &self,
         kind: ResourceKind,
     ) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
-        self.kinds
+        let counts = self
+            .kinds
             .get(&kind)
             .into_iter()
-            .flat_map(|k| k.by_account_region_engine.iter())
-            .map(|((account, region, engine), n)| {
-                let name = self
-                    .accounts
-                    .get(&**account)
-                    .map_or(&**account, String::as_str);
-                (&**account, name, &**region, &**engine, *n)
-            })
+            .flat_map(|k| k.by_account_region_engine.iter());
+        self.named(counts)
     }
 
     /// `--with price`: (account id, account name, region, currency, monthly list price) of the

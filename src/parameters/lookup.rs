@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 use super::rules::{default_group_family, parameter_names, value_of, Tls, TlsQuery};
-use crate::aws::{classify, CallFailure, FailureKind};
+use crate::aws::{classify, CallFailure};
 
 /// Largest page the parameter calls allow.
 const PAGE_SIZE: i32 = 100;
@@ -65,130 +65,18 @@ fn keep(parameters: &[aws_sdk_rds::types::Parameter]) -> Values {
         .collect()
 }
 
-/// The user-set parameters of a group (every page).
-async fn user_values(
-    client: &aws_sdk_rds::Client,
-    group: &str,
-    cluster: bool,
-) -> Result<Values, CallFailure> {
+/// Every page of a listing: `page` asks the page at a marker and returns its items and the
+/// next marker (None, empty or the one sent: the last page).
+async fn all_pages<T, F, Fut>(mut page: F) -> Result<Vec<T>, CallFailure>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>), CallFailure>>,
+{
     let mut marker: Option<String> = None;
-    let mut values = Vec::new();
+    let mut all = Vec::new();
     loop {
-        let (parameters, next) = if cluster {
-            let page = client
-                .describe_db_cluster_parameters()
-                .db_cluster_parameter_group_name(group)
-                .source("user")
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?;
-            (page.parameters.unwrap_or_default(), page.marker)
-        } else {
-            let page = client
-                .describe_db_parameters()
-                .db_parameter_group_name(group)
-                .source("user")
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?;
-            (page.parameters.unwrap_or_default(), page.marker)
-        };
-        values.extend(keep(&parameters));
-        match next.filter(|m| !m.is_empty()) {
-            Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
-            _ => return Ok(values),
-        }
-    }
-}
-
-/// A family's engine defaults (every page).
-async fn default_values(
-    client: &aws_sdk_rds::Client,
-    family: &str,
-    cluster: bool,
-) -> Result<Values, CallFailure> {
-    let mut marker: Option<String> = None;
-    let mut values = Vec::new();
-    loop {
-        let defaults = if cluster {
-            client
-                .describe_engine_default_cluster_parameters()
-                .db_parameter_group_family(family)
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?
-                .engine_defaults
-        } else {
-            client
-                .describe_engine_default_parameters()
-                .db_parameter_group_family(family)
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?
-                .engine_defaults
-        };
-        let Some(defaults) = defaults else {
-            return Ok(values);
-        };
-        values.extend(keep(defaults.parameters()));
-        match defaults.marker.filter(|m| !m.is_empty()) {
-            Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
-            _ => return Ok(values),
-        }
-    }
-}
-
-/// The target's groups and their families (every page).
-async fn families(
-    client: &aws_sdk_rds::Client,
-    cluster: bool,
-) -> Result<HashMap<String, String>, CallFailure> {
-    let mut marker: Option<String> = None;
-    let mut all = HashMap::new();
-    loop {
-        let next = if cluster {
-            let page = client
-                .describe_db_cluster_parameter_groups()
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?;
-            for group in page.db_cluster_parameter_groups() {
-                if let (Some(name), Some(family)) = (
-                    group.db_cluster_parameter_group_name(),
-                    group.db_parameter_group_family(),
-                ) {
-                    all.insert(name.to_owned(), family.to_owned());
-                }
-            }
-            page.marker
-        } else {
-            let page = client
-                .describe_db_parameter_groups()
-                .max_records(PAGE_SIZE)
-                .set_marker(marker.clone())
-                .send()
-                .await
-                .map_err(|e| classify(&e))?;
-            for group in page.db_parameter_groups() {
-                if let (Some(name), Some(family)) = (
-                    group.db_parameter_group_name(),
-                    group.db_parameter_group_family(),
-                ) {
-                    all.insert(name.to_owned(), family.to_owned());
-                }
-            }
-            page.marker
-        };
+        let (items, next) = page(marker.clone()).await?;
+        all.extend(items);
         match next.filter(|m| !m.is_empty()) {
             Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
             _ => return Ok(all),
@@ -196,15 +84,101 @@ async fn families(
     }
 }
 
-/// The account's role may not make the call (its policy, or a region it cannot use).
-pub fn refusal(failure: &CallFailure) -> bool {
-    matches!(
-        failure.kind,
-        FailureKind::RegionNotEnabled | FailureKind::ExpiredToken | FailureKind::CannotAssumeRole
-    ) || failure
-        .code
-        .as_deref()
-        .is_some_and(|code| code.contains("AccessDenied") || code == "UnauthorizedOperation")
+/// One page of `$operation` on `$client` at `$marker`, with the setters given, as
+/// `(output, marker)` through `$items`.
+macro_rules! page {
+    ($client:expr, $marker:expr, $operation:ident, $($setter:ident($value:expr)),*; $items:expr) => {{
+        let output = $client
+            .$operation()
+            $(.$setter($value))*
+            .max_records(PAGE_SIZE)
+            .set_marker($marker)
+            .send()
+            .await
+            .map_err(|e| classify(&e))?;
+        Ok($items(output))
+    }};
+}
+
+/// The user-set parameters of a group (every page).
+async fn user_values(
+    client: &aws_sdk_rds::Client,
+    group: &str,
+    cluster: bool,
+) -> Result<Values, CallFailure> {
+    let parameters = all_pages(|marker| async move {
+        if cluster {
+            page!(client, marker, describe_db_cluster_parameters,
+                db_cluster_parameter_group_name(group), source("user");
+                |o: aws_sdk_rds::operation::describe_db_cluster_parameters::DescribeDbClusterParametersOutput|
+                    (o.parameters.unwrap_or_default(), o.marker))
+        } else {
+            page!(client, marker, describe_db_parameters,
+                db_parameter_group_name(group), source("user");
+                |o: aws_sdk_rds::operation::describe_db_parameters::DescribeDbParametersOutput|
+                    (o.parameters.unwrap_or_default(), o.marker))
+        }
+    })
+    .await?;
+    Ok(keep(&parameters))
+}
+
+/// A family's engine defaults (every page; the marker is inside `EngineDefaults`).
+async fn default_values(
+    client: &aws_sdk_rds::Client,
+    family: &str,
+    cluster: bool,
+) -> Result<Values, CallFailure> {
+    let defaults = |d: Option<aws_sdk_rds::types::EngineDefaults>| {
+        d.map_or_else(Default::default, |d| {
+            (d.parameters.unwrap_or_default(), d.marker)
+        })
+    };
+    let parameters = all_pages(|marker| async move {
+        if cluster {
+            page!(client, marker, describe_engine_default_cluster_parameters,
+                db_parameter_group_family(family);
+                |o: aws_sdk_rds::operation::describe_engine_default_cluster_parameters::DescribeEngineDefaultClusterParametersOutput|
+                    defaults(o.engine_defaults))
+        } else {
+            page!(client, marker, describe_engine_default_parameters,
+                db_parameter_group_family(family);
+                |o: aws_sdk_rds::operation::describe_engine_default_parameters::DescribeEngineDefaultParametersOutput|
+                    defaults(o.engine_defaults))
+        }
+    })
+    .await?;
+    Ok(keep(&parameters))
+}
+
+/// The target's groups and their families (every page).
+async fn families(
+    client: &aws_sdk_rds::Client,
+    cluster: bool,
+) -> Result<HashMap<String, String>, CallFailure> {
+    let pairs = all_pages(|marker| async move {
+        if cluster {
+            page!(client, marker, describe_db_cluster_parameter_groups,;
+                |o: aws_sdk_rds::operation::describe_db_cluster_parameter_groups::DescribeDbClusterParameterGroupsOutput| {
+                    let groups = o.db_cluster_parameter_groups.unwrap_or_default();
+                    let pairs = groups.into_iter().filter_map(|g| {
+                        Some((g.db_cluster_parameter_group_name?, g.db_parameter_group_family?))
+                    });
+                    (pairs.collect::<Vec<_>>(), o.marker)
+                })
+        } else {
+            page!(client, marker, describe_db_parameter_groups,;
+                |o: aws_sdk_rds::operation::describe_db_parameter_groups::DescribeDbParameterGroupsOutput| {
+                    let groups = o.db_parameter_groups.unwrap_or_default();
+                    let pairs = groups.into_iter().filter_map(|g| {
+                        Some((g.db_parameter_group_name?, g.db_parameter_group_family?))
+                    });
+                    (pairs.collect::<Vec<_>>(), o.marker)
+                })
+        }
+    })
+    .await?;
+    Ok(pairs.into_iter().collect())
 }
 
 fn call_name(cluster: bool, what: &str) -> String {
@@ -323,7 +297,7 @@ impl EngineDefaults {
                 cell.get_or_try_init(|| async {
                     match default_values(bounded, family, *cluster).await {
                         Ok(values) => Ok(Ok(values)),
-                        Err(failure) if !refusal(&failure) => Ok(Err(failure)),
+                        Err(failure) if !failure.is_refusal() => Ok(Err(failure)),
                         Err(failure) => Err(failure),
                     }
                 })
@@ -394,7 +368,7 @@ impl EngineDefaults {
         .await;
         for (key, answer) in wanted.into_iter().zip(listed) {
             if let Err(failure) = &answer {
-                if refusal(failure) {
+                if failure.is_refusal() {
                     target.refused = Some(failure.clone());
                 }
                 failures.push(failure.clone());
@@ -418,7 +392,7 @@ impl EngineDefaults {
                     None => families(client, cluster).await,
                 };
                 if let Err(failure) = &answer {
-                    if refusal(failure) {
+                    if failure.is_refusal() {
                         target.refused = Some(failure.clone());
                     }
                     failures.push(failure.clone());

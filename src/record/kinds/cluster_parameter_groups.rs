@@ -7,28 +7,13 @@ use std::future::Future;
 
 use aws_sdk_rds::types::DbClusterParameterGroup;
 
-use super::parameter_groups::{follow_up, modified_parameters, GroupItem, GroupRecord};
-use super::{Calls, Join, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, Scope};
-use crate::record::schema::{member, DiffKeys, Field, Record};
+use super::parameter_groups::{modified_parameters, GroupItem, GroupRecord, METRIC};
+use super::{Calls, Join, KindSpec, Listed, ResourceKind, Scope};
+use crate::record::schema::{member, DiffKeys, Field};
 use crate::record::shared_fields;
-use crate::record::value::TagView;
-use crate::record::Joinable;
 
 /// One DB cluster parameter group.
 pub type ClusterParameterGroupRecord = GroupRecord<DbClusterParameterGroup>;
-
-impl GroupItem for DbClusterParameterGroup {
-    const CLUSTER: bool = true;
-    fn name(&self) -> Option<&str> {
-        self.db_cluster_parameter_group_name()
-    }
-    fn family(&self) -> Option<&str> {
-        self.db_parameter_group_family()
-    }
-    fn arn(&self) -> Option<&str> {
-        self.db_cluster_parameter_group_arn()
-    }
-}
 
 const CALL: &str = "DescribeDBClusterParameterGroups DBClusterParameterGroup";
 
@@ -54,7 +39,8 @@ const FIELDS: &[Field<ClusterParameterGroupRecord>] = &[
     shared_fields::service(),
 ];
 
-impl Record for ClusterParameterGroupRecord {
+impl GroupItem for DbClusterParameterGroup {
+    const CLUSTER: bool = true;
     const SPEC: KindSpec = KindSpec {
         name: "cluster-parameter-groups",
         noun: "DB cluster parameter group",
@@ -66,12 +52,7 @@ impl Record for ClusterParameterGroupRecord {
             "rds:DescribeDBClusterParameters",
         ],
         joins: &[Join::Parameters],
-        metric: KindMetric {
-            name: "rds_inventory_parameter_groups",
-            help: "DB parameter groups and DB cluster parameter groups listed by the last run, by account, region and kind.",
-            label: MetricLabel::Kind,
-            always: false,
-        },
+        metric: METRIC,
     };
     const TABLE_COLUMNS: &'static [&'static str] = &[
         "account_name",
@@ -84,40 +65,28 @@ impl Record for ClusterParameterGroupRecord {
     ];
     // A group cannot be renamed; its ARN is made of its name.
     const DIFF: DiffKeys = DiffKeys {
-        kind: Self::KIND,
+        kind: ResourceKind::named("cluster-parameter-groups"),
         identifier: "db_cluster_parameter_group_name",
         rename: "db_cluster_parameter_group_arn",
         volatile: &[],
     };
 
-    fn fields() -> &'static [Field<Self>] {
+    fn fields() -> &'static [Field<ClusterParameterGroupRecord>] {
         FIELDS
     }
-    fn account_id(&self) -> &str {
-        &self.account_id
+    fn name(&self) -> Option<&str> {
+        self.db_cluster_parameter_group_name()
     }
-    fn account_name(&self) -> &str {
-        &self.account_name
+    fn family(&self) -> Option<&str> {
+        self.db_parameter_group_family()
     }
-    fn region(&self) -> &str {
-        &self.region
+    fn arn(&self) -> Option<&str> {
+        self.db_cluster_parameter_group_arn()
     }
-    /// The family (`aurora-postgresql16`), what a group has of an engine.
-    fn engine(&self) -> Option<&str> {
-        self.item.db_parameter_group_family()
-    }
-    fn tags(&self) -> TagView<'_> {
-        TagView::of(&None)
-    }
-}
-
-impl Kind for ClusterParameterGroupRecord {
-    type Item = DbClusterParameterGroup;
-
     fn page<C: Calls>(
         calls: &mut C,
         marker: Option<String>,
-    ) -> impl Future<Output = Result<Listed<Self::Item>, C::Failure>> + Send {
+    ) -> impl Future<Output = Result<Listed<Self>, C::Failure>> + Send {
         list_page!(
             calls,
             marker,
@@ -125,24 +94,8 @@ impl Kind for ClusterParameterGroupRecord {
             db_cluster_parameter_groups
         )
     }
-
-    fn from_item(place: &Place<'_>, item: Self::Item) -> Self {
-        GroupRecord::new(place, item)
-    }
-
-    fn follow_up<C: Calls>(
-        records: &mut [Self],
-        calls: &mut C,
-    ) -> impl Future<Output = Option<C::Failure>> + Send {
-        follow_up(records, calls)
-    }
-
-    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
-        Some(self)
-    }
-
     #[cfg(test)]
-    fn empty_item() -> Self::Item {
+    fn empty() -> Self {
         DbClusterParameterGroup::builder().build()
     }
 }

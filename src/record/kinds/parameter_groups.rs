@@ -7,7 +7,9 @@ use std::future::Future;
 
 use aws_sdk_rds::types::DbParameterGroup;
 
-use super::{Calls, Join, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, Scope};
+use super::{
+    Calls, Join, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, ResourceKind, Scope,
+};
 use crate::parameters::{Groups, TlsQuery};
 use crate::record::schema::{member, DiffKeys, Field, HasItem, Record, Source};
 use crate::record::shape::Shape;
@@ -56,25 +58,101 @@ impl<T: 'static> SharedSource for GroupRecord<T> {
     }
 }
 
-/// What the two group kinds' records say of their group.
-pub trait GroupItem {
+/// What differs between the two group kinds: the SDK item, its call and its table. Both are
+/// [`GroupRecord`]s with one `Record` and one `Kind` implementation below.
+pub trait GroupItem: Sized + Send + Sync + std::fmt::Debug + 'static {
     /// Whether it is a DB cluster parameter group.
     const CLUSTER: bool;
+    const SPEC: KindSpec;
+    const TABLE_COLUMNS: &'static [&'static str];
+    const DIFF: DiffKeys;
+    fn fields() -> &'static [Field<GroupRecord<Self>>];
     fn name(&self) -> Option<&str>;
     fn family(&self) -> Option<&str>;
     fn arn(&self) -> Option<&str>;
+    /// One page of the groups' listing.
+    fn page<C: Calls>(
+        calls: &mut C,
+        marker: Option<String>,
+    ) -> impl Future<Output = Result<Listed<Self>, C::Failure>> + Send;
+    #[cfg(test)]
+    fn empty() -> Self;
 }
 
-impl GroupItem for DbParameterGroup {
-    const CLUSTER: bool = false;
-    fn name(&self) -> Option<&str> {
-        self.db_parameter_group_name()
+/// The metric both group kinds share, told apart by a `kind` label.
+pub(super) const METRIC: KindMetric = KindMetric {
+    name: "rds_inventory_parameter_groups",
+    help: "DB parameter groups and DB cluster parameter groups listed by the last run, by account, region and kind.",
+    label: MetricLabel::Kind,
+    always: false,
+};
+
+impl<T: GroupItem> Record for GroupRecord<T> {
+    const SPEC: KindSpec = T::SPEC;
+    const TABLE_COLUMNS: &'static [&'static str] = T::TABLE_COLUMNS;
+    const DIFF: DiffKeys = T::DIFF;
+
+    fn fields() -> &'static [Field<Self>] {
+        T::fields()
     }
-    fn family(&self) -> Option<&str> {
-        self.db_parameter_group_family()
+    fn account_id(&self) -> &str {
+        &self.account_id
     }
-    fn arn(&self) -> Option<&str> {
-        self.db_parameter_group_arn()
+    fn account_name(&self) -> &str {
+        &self.account_name
+    }
+    fn region(&self) -> &str {
+        &self.region
+    }
+    /// The family (`postgres16`), what a group has of an engine.
+    fn engine(&self) -> Option<&str> {
+        self.item.family()
+    }
+    fn tags(&self) -> TagView<'_> {
+        TagView::of(&None)
+    }
+}
+
+impl<T: GroupItem> Kind for GroupRecord<T> {
+    type Item = T;
+
+    fn page<C: Calls>(
+        calls: &mut C,
+        marker: Option<String>,
+    ) -> impl Future<Output = Result<Listed<T>, C::Failure>> + Send {
+        T::page(calls, marker)
+    }
+
+    fn from_item(place: &Place<'_>, item: T) -> Self {
+        GroupRecord::new(place, item)
+    }
+
+    /// Each custom group's user-set parameters; the first failure stops the page's asking.
+    async fn follow_up<C: Calls>(records: &mut [Self], calls: &mut C) -> Option<C::Failure> {
+        for record in records {
+            let Some(name) = record.item.name().map(str::to_owned) else {
+                continue;
+            };
+            // A default group cannot be modified: nothing in it is the user's.
+            if name.starts_with("default.") {
+                record.modified = Some(Vec::new());
+                continue;
+            }
+            match user_parameters(calls, &name, T::CLUSTER).await {
+                Ok(parameters) => record.modified = Some(parameters),
+                Err(failure) => return Some(failure),
+            }
+        }
+        None
+    }
+
+    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
+        Some(self)
+    }
+
+    #[cfg(test)]
+    fn empty_item() -> T {
+        T::empty()
     }
 }
 
@@ -144,6 +222,27 @@ pub const fn modified_parameters<T: 'static>(source: &'static str) -> Field<Grou
 /// Largest page DescribeDB(Cluster)Parameters allows.
 const PARAMETERS_PAGE: i32 = 100;
 
+/// One page of a group's `Source=user` parameters at `$sent`: `$operation` with the group
+/// named by `$setter`, through the target's calls.
+macro_rules! user_page {
+    ($calls:expr, $sent:expr, $operation:ident, $setter:ident, $group:expr) => {{
+        let page = $calls
+            .call(|client, signed| {
+                client
+                    .$operation()
+                    .$setter($group)
+                    .source("user")
+                    .max_records(PARAMETERS_PAGE)
+                    .set_marker($sent.clone())
+                    .customize()
+                    .config_override(signed)
+                    .send()
+            })
+            .await?;
+        (page.parameters.unwrap_or_default(), page.marker)
+    }};
+}
+
 /// The user-set parameters of one group (every page), through the target's calls.
 pub(super) async fn user_parameters<C: Calls>(
     calls: &mut C,
@@ -155,35 +254,9 @@ pub(super) async fn user_parameters<C: Calls>(
     loop {
         let sent = marker.clone();
         let (parameters, next) = if cluster {
-            let page = calls
-                .call(|client, signed| {
-                    client
-                        .describe_db_cluster_parameters()
-                        .db_cluster_parameter_group_name(group)
-                        .source("user")
-                        .max_records(PARAMETERS_PAGE)
-                        .set_marker(sent.clone())
-                        .customize()
-                        .config_override(signed)
-                        .send()
-                })
-                .await?;
-            (page.parameters.unwrap_or_default(), page.marker)
+            user_page!(calls, sent, describe_db_cluster_parameters, db_cluster_parameter_group_name, group)
         } else {
-            let page = calls
-                .call(|client, signed| {
-                    client
-                        .describe_db_parameters()
-                        .db_parameter_group_name(group)
-                        .source("user")
-                        .max_records(PARAMETERS_PAGE)
-                        .set_marker(sent.clone())
-                        .customize()
-                        .config_override(signed)
-                        .send()
-                })
-                .await?;
-            (page.parameters.unwrap_or_default(), page.marker)
+            user_page!(calls, sent, describe_db_parameters, db_parameter_group_name, group)
         };
         all.extend(parameters.into_iter().filter_map(|p| {
             Some((p.parameter_name?, p.parameter_value.unwrap_or_default()))
@@ -193,28 +266,6 @@ pub(super) async fn user_parameters<C: Calls>(
             _ => return Ok(all),
         }
     }
-}
-
-/// Each group's user-set parameters; the first failure stops the page's asking.
-pub(super) async fn follow_up<T: GroupItem + Send + Sync, C: Calls>(
-    records: &mut [GroupRecord<T>],
-    calls: &mut C,
-) -> Option<C::Failure> {
-    for record in records {
-        let Some(name) = record.item.name().map(str::to_owned) else {
-            continue;
-        };
-        // A default group cannot be modified: nothing in it is the user's.
-        if name.starts_with("default.") {
-            record.modified = Some(Vec::new());
-            continue;
-        }
-        match user_parameters(calls, &name, T::CLUSTER).await {
-            Ok(parameters) => record.modified = Some(parameters),
-            Err(failure) => return Some(failure),
-        }
-    }
-    None
 }
 
 /// One DB parameter group.
@@ -244,7 +295,8 @@ const FIELDS: &[Field<ParameterGroupRecord>] = &[
     shared_fields::service(),
 ];
 
-impl Record for ParameterGroupRecord {
+impl GroupItem for DbParameterGroup {
+    const CLUSTER: bool = false;
     const SPEC: KindSpec = KindSpec {
         name: "parameter-groups",
         noun: "DB parameter group",
@@ -253,12 +305,7 @@ impl Record for ParameterGroupRecord {
         scope: Scope::Region,
         iam_actions: &["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters"],
         joins: &[Join::Parameters],
-        metric: KindMetric {
-            name: "rds_inventory_parameter_groups",
-            help: "DB parameter groups and DB cluster parameter groups listed by the last run, by account, region and kind.",
-            label: MetricLabel::Kind,
-            always: false,
-        },
+        metric: METRIC,
     };
     const TABLE_COLUMNS: &'static [&'static str] = &[
         "account_name",
@@ -271,60 +318,32 @@ impl Record for ParameterGroupRecord {
     ];
     // A group cannot be renamed; its ARN is made of its name.
     const DIFF: DiffKeys = DiffKeys {
-        kind: Self::KIND,
+        kind: ResourceKind::named("parameter-groups"),
         identifier: "db_parameter_group_name",
         rename: "db_parameter_group_arn",
         volatile: &[],
     };
 
-    fn fields() -> &'static [Field<Self>] {
+    fn fields() -> &'static [Field<ParameterGroupRecord>] {
         FIELDS
     }
-    fn account_id(&self) -> &str {
-        &self.account_id
+    fn name(&self) -> Option<&str> {
+        self.db_parameter_group_name()
     }
-    fn account_name(&self) -> &str {
-        &self.account_name
+    fn family(&self) -> Option<&str> {
+        self.db_parameter_group_family()
     }
-    fn region(&self) -> &str {
-        &self.region
+    fn arn(&self) -> Option<&str> {
+        self.db_parameter_group_arn()
     }
-    /// The family (`postgres16`), what a group has of an engine.
-    fn engine(&self) -> Option<&str> {
-        self.item.db_parameter_group_family()
-    }
-    fn tags(&self) -> TagView<'_> {
-        TagView::of(&None)
-    }
-}
-
-impl Kind for ParameterGroupRecord {
-    type Item = DbParameterGroup;
-
     fn page<C: Calls>(
         calls: &mut C,
         marker: Option<String>,
-    ) -> impl Future<Output = Result<Listed<Self::Item>, C::Failure>> + Send {
+    ) -> impl Future<Output = Result<Listed<Self>, C::Failure>> + Send {
         list_page!(calls, marker, describe_db_parameter_groups, db_parameter_groups)
     }
-
-    fn from_item(place: &Place<'_>, item: Self::Item) -> Self {
-        GroupRecord::new(place, item)
-    }
-
-    fn follow_up<C: Calls>(
-        records: &mut [Self],
-        calls: &mut C,
-    ) -> impl Future<Output = Option<C::Failure>> + Send {
-        follow_up(records, calls)
-    }
-
-    fn joinable(&mut self) -> Option<&mut (dyn Joinable + Send + Sync)> {
-        Some(self)
-    }
-
     #[cfg(test)]
-    fn empty_item() -> Self::Item {
+    fn empty() -> Self {
         DbParameterGroup::builder().build()
     }
 }
