@@ -180,12 +180,19 @@ fn snapshots_paged_across_several_pages_are_all_listed_one_call_per_page() {
     let mut several = 0;
     for account in &config.accounts {
         for region in &config.regions {
-            let snapshots = config.target_snapshots(account, region).len();
+            let listed = config.target_snapshots(account, region);
+            let snapshots = listed.len();
             let clusters = config.target_cluster_snapshots(account, region).len();
+            // Then the listing of SnapshotType=awsbackup: AWS Backup's own snapshots.
+            let backup = listed
+                .iter()
+                .filter(|s| s.snapshot_type.as_str() == "awsbackup")
+                .count()
+                + config.target_awsbackup_snapshots(account, region).len();
             assert_eq!(
                 counters.target_calls_for("DescribeDBSnapshots", account, region),
-                pages(snapshots),
-                "{account} {region}: {snapshots} DB snapshots"
+                pages(snapshots) + pages(backup),
+                "{account} {region}: {snapshots} DB snapshots, {backup} of AWS Backup"
             );
             assert_eq!(
                 counters.target_calls_for("DescribeDBClusterSnapshots", account, region),
