@@ -44,7 +44,8 @@ fn on_or_off(value: &str) -> Option<bool> {
 }
 
 /// DocumentDB's `tls`: `disabled` accepts plaintext; `enabled`, `fips-140-3`, `tls1.2+`,
-/// `tls1.3+` require TLS.
+/// `tls1.3+` require TLS (the values of the API reference's `Parameter.ParameterValue`:
+/// https://docs.aws.amazon.com/documentdb/latest/developerguide/API_Parameter.html).
 fn docdb_tls(value: &str) -> Option<bool> {
     match value.trim().to_ascii_lowercase().as_str() {
         "disabled" => Some(false),
