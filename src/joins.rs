@@ -14,6 +14,7 @@ use aws_sdk_rds::types::{LifecycleSupportName, PendingMaintenanceAction};
 use tokio::sync::OnceCell;
 
 use crate::aws::{classify, AccountWarning, AwsContext, CallFailure, FailureKind, Phase};
+use crate::parameters::{EngineDefaults, TargetParameters};
 use crate::plan::Target;
 use crate::price::{InstancePrice, PriceService};
 use crate::record::utilization::{Measure, Window};
@@ -57,6 +58,8 @@ pub struct Joins {
     price: Option<(Arc<PriceService>, i64)>,
     /// `--with utilization`: the window of daily points asked.
     utilization: Option<Window>,
+    /// `--with parameters`: the run's engine defaults, per (region, family).
+    parameters: Option<EngineDefaults>,
 }
 
 /// A target's pending maintenance, by resource ARN; `None` when it could not be asked.
@@ -68,6 +71,9 @@ impl Joins {
             maintenance: with.contains(&Join::PendingMaintenance),
             // Extended Support is priced from the engine-support dates: price implies them.
             engine_support: with.contains(&Join::EngineSupport) || with.contains(&Join::Price),
+            parameters: with
+                .contains(&Join::Parameters)
+                .then(EngineDefaults::default),
             ..Joins::default()
         }
     }
@@ -215,6 +221,13 @@ impl Joins {
             || self.engine_support
             || self.price.is_some()
             || self.utilization.is_some()
+            || self.parameters.is_some()
+    }
+
+    /// A failure of a parameter-group kind's own follow-up call: a warning (once per account);
+    /// that group's `modified_parameters` stay null.
+    pub fn warn_parameters(&self, aws: &AwsContext, target: &Target, failure: CallFailure) {
+        self.warn(aws, target, Phase::Parameters, failure);
     }
 
     /// The target's pending maintenance actions (one paginated call for the whole target).
@@ -245,10 +258,34 @@ impl Joins {
         client: &(impl Fn() -> aws_sdk_rds::Client + Sync),
         target: &Target,
         maintenance: &mut Maintenance,
+        parameters: &mut TargetParameters,
         records: &mut [&mut (dyn Joinable + Send + Sync)],
     ) {
         if self.engine_support {
             self.look_up_engines(aws, client, target, records).await;
+        }
+        if let Some(defaults) = &self.parameters {
+            let queries: Vec<_> = records.iter().map(|r| r.tls_query()).collect();
+            if queries.iter().any(Option::is_some) {
+                let client = client();
+                let answered = defaults
+                    .answer(
+                        (&target.account.id, &target.region),
+                        &client,
+                        &bounded(client.clone()),
+                        parameters,
+                        queries,
+                    )
+                    .await;
+                for failure in answered.failures {
+                    self.warn(aws, target, Phase::Parameters, failure);
+                }
+                for (record, tls) in records.iter_mut().zip(answered.tls) {
+                    if let Some(tls) = tls {
+                        record.set_tls(tls);
+                    }
+                }
+            }
         }
         for record in records.iter_mut() {
             if let Some(by_arn) = maintenance {
@@ -373,6 +410,13 @@ impl Joins {
                     "who can restore DB snapshots for shared_publicly, shared_with_accounts and \
                      shared_with_outside_accounts (rds:DescribeDBSnapshotAttributes)"
                 }
+                Phase::Parameters => {
+                    "parameter groups for tls_required and modified_parameters \
+                     (rds:DescribeDBParameters, rds:DescribeDBClusterParameters, \
+                     rds:DescribeDBParameterGroups, rds:DescribeDBClusterParameterGroups, \
+                     rds:DescribeEngineDefaultParameters, \
+                     rds:DescribeEngineDefaultClusterParameters)"
+                }
                 Phase::ClusterSnapshotAttributes => {
                     "who can restore DB cluster snapshots for shared_publicly, \
                      shared_with_accounts and shared_with_outside_accounts \
@@ -433,18 +477,7 @@ fn run_wide(failure: &CallFailure) -> bool {
     matches!(
         failure.kind,
         FailureKind::Throttled | FailureKind::Transient | FailureKind::Other
-    ) && !refusal(failure)
-}
-
-/// The account's role may not make the call (its policy, or a region it cannot use).
-fn refusal(failure: &CallFailure) -> bool {
-    matches!(
-        failure.kind,
-        FailureKind::RegionNotEnabled | FailureKind::ExpiredToken | FailureKind::CannotAssumeRole
-    ) || failure
-        .code
-        .as_deref()
-        .is_some_and(|code| code.contains("AccessDenied") || code == "UnauthorizedOperation")
+    ) && !failure.is_refusal()
 }
 
 /// The client's settings with the engine-support bounds: at most [`LOOKUP_MAX_ATTEMPTS`]

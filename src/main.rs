@@ -10,6 +10,7 @@ mod fetch;
 mod joins;
 mod metrics;
 mod output_file;
+mod parameters;
 mod plan;
 mod prepare;
 mod price;

@@ -115,7 +115,37 @@ fn counts_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
     metrics.extend(snapshot_metrics(counts));
     metrics.extend(price_metrics(counts));
     metrics.extend(idle_price_metrics(counts));
+    metrics.extend(tls_metrics(counts));
     metrics
+}
+
+/// `--with parameters`: DB instances that accept plaintext connections (`tls_required`
+/// false), by account, region and engine; a sample for every (account, region, engine) the
+/// join asked about, 0 included. Unknown (null) is not counted.
+fn tls_metrics(counts: Option<&RunCounts>) -> Vec<Metric<'_>> {
+    let Some(counts) = counts else {
+        return Vec::new();
+    };
+    let samples: Vec<(String, f64)> = counts
+        .tls_not_required()
+        .map(|(id, name, region, engine, n)| {
+            let labels = labels(&[
+                ("account_id", id),
+                ("account_name", name),
+                ("region", region),
+                ("engine", engine),
+            ]);
+            (labels, n as f64)
+        })
+        .collect();
+    if samples.is_empty() {
+        return Vec::new();
+    }
+    vec![(
+        "rds_inventory_tls_not_required",
+        "DB instances whose parameter groups accept connections without TLS (tls_required false, --with parameters), by account, region and engine.",
+        Box::new(samples.into_iter()),
+    )]
 }
 
 /// One kind's records by account, region and engine (or kind).

@@ -80,7 +80,8 @@ pub fn warning_line(warning: &AccountWarning) -> String {
         | Phase::SnapshotAttributes
         | Phase::ClusterSnapshotAttributes
         | Phase::PriceList
-        | Phase::Utilization => format!(
+        | Phase::Utilization
+        | Phase::Parameters => format!(
             "warning: account {} ({}): {}",
             account.id, account.name, failure.message
         ),

@@ -212,6 +212,9 @@ struct KindCounts {
     /// (account id, region) -> the end (Unix seconds) of each record in force, for kinds
     /// whose records end (reservations: a few per region).
     ends_by_account_region: BTreeMap<(Arc<str>, Arc<str>), Vec<i64>>,
+    /// `--with parameters`: (account id, region, engine) -> records whose `tls_required` is
+    /// false (every key the join asked about, 0 included).
+    tls_not_required: BTreeMap<AccountRegionEngine, u64>,
 }
 
 /// The run's counts, kept as records and outcomes stream past: the stderr line, the
@@ -309,6 +312,10 @@ impl RunCounts {
                 .or_default()
                 .push(end.secs());
         }
+        if let Some(required) = record.tls_required() {
+            let key = (Arc::clone(&key.0), Arc::clone(&key.1), Arc::clone(&key.2));
+            *kind.tls_not_required.entry(key).or_default() += u64::from(required == Some(false));
+        }
         *kind.by_account_region_engine.entry(key).or_default() += 1;
     }
 
@@ -342,6 +349,32 @@ impl RunCounts {
         Some((ending, rows))
     }
 
+    /// `--with parameters`: instances whose `tls_required` is false, by (account id, account
+    /// name, region, engine); empty when the join was not asked.
+    pub fn tls_not_required(&self) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
+        self.named(
+            self.kinds
+                .get(&ResourceKind::INSTANCES)
+                .into_iter()
+                .flat_map(|k| k.tls_not_required.iter()),
+        )
+    }
+
+    /// (account id, account name, region, engine, n) of a count keyed by (account id, region,
+    /// engine).
+    fn named<'a>(
+        &'a self,
+        counts: impl Iterator<Item = (&'a AccountRegionEngine, &'a u64)> + 'a,
+    ) -> impl Iterator<Item = (&'a str, &'a str, &'a str, &'a str, u64)> + 'a {
+        counts.map(|((account, region, engine), n)| {
+            let name = self
+                .accounts
+                .get(&**account)
+                .map_or(&**account, String::as_str);
+            (&**account, name, &**region, &**engine, *n)
+        })
+    }
+
     /// Snapshots of `kind` shared publicly and shared outside, by (account id, account name,
     /// region).
     pub fn sharing_by_account_region(
@@ -366,17 +399,12 @@ impl RunCounts {
         &self,
         kind: ResourceKind,
     ) -> impl Iterator<Item = (&str, &str, &str, &str, u64)> + '_ {
-        self.kinds
+        let counts = self
+            .kinds
             .get(&kind)
             .into_iter()
-            .flat_map(|k| k.by_account_region_engine.iter())
-            .map(|((account, region, engine), n)| {
-                let name = self
-                    .accounts
-                    .get(&**account)
-                    .map_or(&**account, String::as_str);
-                (&**account, name, &**region, &**engine, *n)
-            })
+            .flat_map(|k| k.by_account_region_engine.iter());
+        self.named(counts)
     }
 
     /// `--with price`: (account id, account name, region, currency, monthly list price) of the

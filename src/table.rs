@@ -89,6 +89,18 @@ const FIELD_LAYOUT: &[(&str, &str, usize, Align)] = &[
     ),
     ("writer_region", "WRITER REGION", 14, Align::Left),
     ("member_regions", "REGIONS", 30, Align::Left),
+    ("reserved_db_instance_id", "RESERVATION", 32, Align::Left),
+    ("product_description", "PRODUCT", 18, Align::Left),
+    ("db_instance_count", "COUNT", 5, Align::Right),
+    ("state", "STATE", 15, Align::Left),
+    ("ends_at", "ENDS", 20, Align::Left),
+    ("days_left", "DAYS LEFT", 9, Align::Right),
+    ("db_parameter_group_name", "GROUP", 32, Align::Left),
+    ("db_cluster_parameter_group_name", "GROUP", 32, Align::Left),
+    ("db_parameter_group_family", "FAMILY", 20, Align::Left),
+    ("tls_required", "TLS", 5, Align::Left),
+    ("tls_required_value", "VALUE", 8, Align::Left),
+    ("tls_required_source", "SOURCE", 14, Align::Left),
 ];
 
 /// Width and alignment of a column not in [`FIELD_LAYOUT`], by the shape of its values.

@@ -169,6 +169,11 @@ pub struct FakeConfig {
     /// Off by default: pages are then the original 21 members, about a quarter of the size,
     /// which keeps tests with tight per-call timeouts and the benchmarks as they were.
     pub complete_records: bool,
+    /// The custom parameter groups the target's instances and clusters name
+    /// (`<family>-custom`) exist: DescribeDB(Cluster)ParameterGroups lists them after the
+    /// generated ones (when the kind's count is above 0) and DescribeDB(Cluster)Parameters
+    /// answers for them. Off by default.
+    pub attached_parameter_groups: bool,
     /// Mean number of configured DB clusters per (account, region) that has clusters (see
     /// `configured_cluster_count`); their member instances follow the target's standalone
     /// instances. 0 (the default) serves only the implied one-member clusters of standalone
@@ -255,6 +260,7 @@ impl Default for FakeConfig {
             engine_versions_denied_accounts: HashSet::new(),
             generation: 0,
             complete_records: false,
+            attached_parameter_groups: false,
             clusters_per_target: 0,
             cluster_engines: ClusterEngine::ALL.to_vec(),
             clusters_denied_accounts: HashSet::new(),

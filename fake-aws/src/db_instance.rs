@@ -40,6 +40,32 @@ impl FakeInstance {
         sink.finish()
     }
 
+    /// The DB parameter group the instance names (with `complete_records`): about a third
+    /// `<family>-custom`, the others `default.<family>`; and its `ParameterApplyStatus`,
+    /// `pending-reboot` while the instance is `modifying`, else `in-sync`.
+    pub fn db_parameter_group(&self) -> (String, &'static str) {
+        let engine = self.engine.as_str();
+        let draw = |purpose: u64| hash_parts(&[hash_str(&self.resource_id), purpose]);
+        let major = major_engine_version(engine, &self.engine_version);
+        let separator = if engine.starts_with("oracle") || engine.starts_with("sqlserver") {
+            "-"
+        } else {
+            ""
+        };
+        let family = format!("{engine}{separator}{major}");
+        let name = if draw(5) % 3 == 0 {
+            format!("{family}-custom")
+        } else {
+            format!("default.{family}")
+        };
+        let status = if self.status == "modifying" {
+            "pending-reboot"
+        } else {
+            "in-sync"
+        };
+        (name, status)
+    }
+
     /// The instance as a fake with the default `complete_records: false` serves it: the same
     /// 94 keys, only the original 21 members set (as for `RecordShape::Sparse`).
     pub fn lean_db_instance_json(&self) -> Value {
@@ -166,33 +192,22 @@ pub(crate) fn emit_db_instance<S: Sink>(instance: &FakeInstance, complete: bool,
     );
     let vpc_groups = list_len(shape, 2, Some(1 + (draw(4) % 2) as usize));
     emit_vpc_security_groups(s, vpc_groups, |i| draw(40 + i as u64));
-    let family_separator = if is_oracle || is_sqlserver { "-" } else { "" };
-    let custom_parameters = draw(5) % 3 == 0;
+    let (group_name, group_status) = instance.db_parameter_group();
     s.list(
         "DBParameterGroups",
         "db_parameter_groups",
         list_len(shape, 1, Some(1)),
         |s, _| {
             s.item_object("DBParameterGroup", |s| {
-                let name = if custom_parameters {
-                    format!("{engine}{family_separator}{major}-custom")
-                } else {
-                    format!("default.{engine}{family_separator}{major}")
-                };
                 s.text(
                     "DBParameterGroupName",
                     "db_parameter_group_name",
-                    Some(&name),
+                    Some(&group_name),
                 );
-                let apply = if instance.status == "modifying" {
-                    "pending-reboot"
-                } else {
-                    "in-sync"
-                };
                 s.text(
                     "ParameterApplyStatus",
                     "parameter_apply_status",
-                    Some(apply),
+                    Some(group_status),
                 );
             })
         },

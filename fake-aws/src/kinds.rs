@@ -19,8 +19,10 @@ mod resource;
 pub use resource::FakeResource;
 pub(crate) use resource::{KindSpec, Serve};
 
+pub(crate) use parameters::is_attached;
 pub use parameters::{
-    engine_default_parameters, group_parameters, CLUSTER_PARAMETER_FAMILIES, PARAMETER_FAMILIES,
+    engine_default_parameters, group_parameters, CLUSTER_FAMILY_DEFAULTS,
+    CLUSTER_PARAMETER_FAMILIES, FAMILY_DEFAULTS, PARAMETER_FAMILIES,
 };
 
 /// The registry, in `ResourceKind` order.

@@ -38,7 +38,7 @@ pub use generation::{ChangeKind, FieldChange, InventoryChange};
 pub use inventory::FakeInstance;
 pub use kinds::{
     engine_default_parameters, group_parameters, kind_by_flag, FakeResource,
-    CLUSTER_PARAMETER_FAMILIES, PARAMETER_FAMILIES,
+    CLUSTER_FAMILY_DEFAULTS, CLUSTER_PARAMETER_FAMILIES, FAMILY_DEFAULTS, PARAMETER_FAMILIES,
 };
 pub use lifecycle::{
     expected_major_engine_lifecycle, major_engine_version, MajorEngineLifecycle, EXTENDED_SUPPORT,

@@ -47,6 +47,7 @@ ListRegions and Price List GetProducts on 127.0.0.1.
   --deny-engine-versions ACCOUNT  DescribeDBMajorEngineVersions is denied (repeatable)
   --generation N                 inventory generation served at start (0 or 1)
   --complete-records             serve all 94 DBInstance members (default: the original 21)
+  --attached-parameter-groups    the <family>-custom groups instances and clusters name exist
   --clusters N                   mean configured DB clusters per account and region (default 0)
   --cluster-engines a,b          engines of configured clusters: aurora-postgresql, aurora-mysql,
                                  multi-az-postgres, multi-az-mysql, docdb, neptune (default all)
@@ -170,6 +171,10 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<Option<Options>, Str
         // The flags without a value.
         if arg == "--complete-records" {
             options.config.complete_records = true;
+            continue;
+        }
+        if arg == "--attached-parameter-groups" {
+            options.config.attached_parameter_groups = true;
             continue;
         }
         if arg == "--deny-price-list" {

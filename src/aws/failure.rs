@@ -48,6 +48,9 @@ pub enum Phase {
     PriceList,
     /// `--with utilization`: CloudWatch GetMetricData as the account.
     Utilization,
+    /// `--with parameters` and the parameter-group kinds: DescribeDB(Cluster)Parameters,
+    /// DescribeDB(Cluster)ParameterGroups, DescribeEngineDefault(Cluster)Parameters.
+    Parameters,
 }
 
 /// A classified failure of one AWS call.
@@ -57,6 +60,22 @@ pub struct CallFailure {
     pub kind: FailureKind,
     pub code: Option<String>,
     pub message: String,
+}
+
+impl CallFailure {
+    /// The account's role may not make the call (its policy, or a region it cannot use): the
+    /// answer for this account, not for every account.
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self.kind,
+            FailureKind::RegionNotEnabled
+                | FailureKind::ExpiredToken
+                | FailureKind::CannotAssumeRole
+        ) || self
+            .code
+            .as_deref()
+            .is_some_and(|code| code.contains("AccessDenied") || code == "UnauthorizedOperation")
+    }
 }
 
 /// A problem that did not fail a target: ListRegions denied, a session shortened to 1 h.

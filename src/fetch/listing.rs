@@ -13,6 +13,7 @@ use super::window::Window;
 use super::{Event, FetchOptions, KindFailure};
 use crate::aws::{AwsContext, CallFailure, FailureKind, Phase};
 use crate::joins::{Joins, Maintenance};
+use crate::parameters::TargetParameters;
 use crate::plan::{kinds_in, Target};
 use crate::record::{
     ClusterListing, ClusterRecord, Join, Kind, KindVisitor, Page, Place, ResourceKind,
@@ -56,6 +57,7 @@ pub(super) async fn fetch_target(
             None
         },
         clusters: Clusters::NotListed,
+        parameters: TargetParameters::default(),
         listed: HashMap::new(),
     };
     let mut records = Vec::new();
@@ -116,6 +118,8 @@ struct Lister<'a> {
     joins: &'a Joins,
     events: &'a mpsc::Sender<Event>,
     maintenance: Maintenance,
+    /// `--with parameters`: the target's parameter group answers, asked once each.
+    parameters: TargetParameters,
     clusters: Clusters,
     /// The names of each kind's resources (lower case) once that kind was listed completely
     /// in this target, for other kinds' `source_exists`.
@@ -231,6 +235,9 @@ impl Lister<'_> {
                 records.push(K::from_item(&place, item));
             }
             self.share(calls, &mut records, &mut asking).await;
+            if let Some(failure) = K::follow_up(&mut records, calls).await {
+                self.joins.warn_parameters(calls.aws, self.target, failure);
+            }
             let has_members = records.iter().any(|r| r.cluster_member().is_some());
             if has_members && matches!(self.clusters, Clusters::NotListed) {
                 // The rest of the page goes out first: only the members wait for the
@@ -312,6 +319,7 @@ impl Lister<'_> {
                     &|| calls.joins_client(),
                     self.target,
                     &mut self.maintenance,
+                    &mut self.parameters,
                     &mut joinable,
                 )
                 .await;

@@ -10,6 +10,7 @@ use super::engine::major_engine_version;
 use super::shared_fields::SharedSource;
 use super::value::TagView;
 use super::{Joinable, Joined};
+use crate::parameters::{Groups, TlsQuery};
 
 /// One DB cluster as rds-inventory reports it; `cluster_fields.rs` says what is output.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,6 +78,24 @@ impl Joinable for ClusterRecord {
 
     fn joined_mut(&mut self) -> &mut Joined {
         &mut self.joined
+    }
+
+    fn tls_query(&self) -> Option<TlsQuery> {
+        let members = self.cluster.db_cluster_members();
+        let pending = members
+            .iter()
+            .any(|m| m.db_cluster_parameter_group_status() == Some("pending-reboot"));
+        let cluster = self
+            .cluster
+            .db_cluster_parameter_group()
+            .map(|g| (g, (!members.is_empty()).then_some(pending)));
+        Some(TlsQuery::of(
+            self.cluster.engine.as_deref(),
+            Groups {
+                cluster: Ok(cluster),
+                ..Groups::default()
+            },
+        ))
     }
 }
 

@@ -137,6 +137,13 @@ pub const CLUSTER_FIELDS: &[Field<ClusterRecord>] = &[
     shared_fields::engine_major_version("major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`"),
     shared_fields::standard_support_end_date(),
     shared_fields::extended_support_end_date(),
+    shared_fields::tls_required("whether the cluster refuses connections without TLS (`--with parameters`), from its cluster parameter group"),
+    shared_fields::tls_required_reason(),
+    shared_fields::tls_required_parameter(),
+    shared_fields::tls_required_value(),
+    shared_fields::tls_required_source(),
+    shared_fields::tls_required_group("the DB cluster parameter group the value came from"),
+    shared_fields::tls_required_pending("a member's cluster parameter group status is `pending-reboot`: the running value may differ"),
     shared_fields::service(),
 ];
 
@@ -162,7 +169,11 @@ impl Record for ClusterRecord {
         call: "DescribeDBClusters",
         scope: Scope::Region,
         iam_actions: &["rds:DescribeDBClusters"],
-        joins: &[Join::PendingMaintenance, Join::EngineSupport],
+        joins: &[
+            Join::PendingMaintenance,
+            Join::EngineSupport,
+            Join::Parameters,
+        ],
         metric: KindMetric {
             name: "rds_inventory_clusters",
             help: "DB clusters listed by the last run, by account, region and engine.",

@@ -251,6 +251,13 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
     shared_fields::engine_major_version("major version as AWS names it for lifecycle dates, e.g. `16`, `8.0`, `19`"),
     shared_fields::standard_support_end_date(),
     shared_fields::extended_support_end_date(),
+    shared_fields::tls_required("whether the instance refuses connections without TLS (`--with parameters`); for Aurora, from the cluster parameter group"),
+    shared_fields::tls_required_reason(),
+    shared_fields::tls_required_parameter(),
+    shared_fields::tls_required_value(),
+    shared_fields::tls_required_source(),
+    shared_fields::tls_required_group("the group the value came from: the DB parameter group, or the DB cluster parameter group where the parameter is cluster-level (Aurora, DocumentDB, Neptune)"),
+    shared_fields::tls_required_pending("the group is `pending-reboot` for the instance: the running value may differ"),
     shared_fields::service(),
     Field {
         name: "cluster_role",
@@ -401,6 +408,7 @@ impl Record for InstanceRecord {
             Join::EngineSupport,
             Join::Price,
             Join::Utilization,
+            Join::Parameters,
         ],
         metric: KindMetric {
             name: "rds_inventory_instances",
@@ -448,6 +456,9 @@ impl Record for InstanceRecord {
         TagView::of(&self.instance.tag_list)
     }
 
+    fn tls_required(&self) -> Option<Option<bool>> {
+        self.joined.tls.as_ref().map(|tls| tls.required)
+    }
     fn list_price(&self) -> Option<(Option<&str>, Option<f64>)> {
         self.price()
             .map(|p| (p.price_currency.as_deref(), p.price_monthly))

@@ -12,6 +12,7 @@ use super::shared_fields::SharedSource;
 use super::utilization::Utilization;
 use super::value::TagView;
 use super::{Joinable, Joined};
+use crate::parameters::{Groups, TlsQuery};
 
 /// What an instance's cluster says, for the `effective_*` fields and `cluster_role`.
 #[derive(Debug, Clone, PartialEq)]
@@ -190,5 +191,40 @@ impl Joinable for InstanceRecord {
 
     fn joined_mut(&mut self) -> &mut Joined {
         &mut self.joined
+    }
+
+    fn tls_query(&self) -> Option<TlsQuery> {
+        let pending = |status: Option<&str>| status.map(|s| s == "pending-reboot");
+        let instance = self.instance.db_parameter_groups().first().and_then(|g| {
+            Some((
+                g.db_parameter_group_name()?,
+                pending(g.parameter_apply_status()),
+            ))
+        });
+        let cluster = match &self.cluster {
+            ClusterLink::NotMember => Ok(None),
+            ClusterLink::Unknown => Err("the instance's DB cluster could not be listed"),
+            ClusterLink::Member { cluster, .. } => {
+                let id = self.db_instance_identifier();
+                let status = cluster
+                    .db_cluster_members()
+                    .iter()
+                    .find(|m| {
+                        m.db_instance_identifier().is_some() && m.db_instance_identifier() == id
+                    })
+                    .and_then(|m| m.db_cluster_parameter_group_status());
+                Ok(cluster
+                    .db_cluster_parameter_group()
+                    .map(|g| (g, pending(status))))
+            }
+        };
+        Some(TlsQuery::of(
+            self.engine.as_deref(),
+            Groups {
+                instance,
+                cluster,
+                ..Groups::default()
+            },
+        ))
     }
 }

@@ -36,6 +36,8 @@ pub(crate) mod tests;
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::PendingMaintenanceAction;
 
+use crate::parameters::{Tls, TlsQuery};
+
 pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};
 pub use instance::{ClusterLink, InstanceRecord};
@@ -108,6 +110,8 @@ pub struct Joined {
     pub(super) engine_major_version: Option<String>,
     pub(super) standard_support_end: Option<DateTime>,
     pub(super) extended_support_end: Option<DateTime>,
+    /// `--with parameters`: the `tls_required*` fields.
+    pub(super) tls: Option<Tls>,
 }
 
 /// A record that `--with` can join data into: pending maintenance by ARN, engine support by
@@ -123,6 +127,17 @@ pub trait Joinable {
     /// Sets `pending_maintenance_actions`; an empty list means "asked, none pending".
     fn set_maintenance(&mut self, actions: Vec<PendingMaintenanceAction>) {
         self.joined_mut().maintenance = Some(actions);
+    }
+
+    /// What `--with parameters` must find out for the record (None: the kind has no
+    /// `tls_required` fields).
+    fn tls_query(&self) -> Option<TlsQuery> {
+        None
+    }
+
+    /// Sets the `tls_required*` fields.
+    fn set_tls(&mut self, tls: Tls) {
+        self.joined_mut().tls = Some(tls);
     }
 
     /// Sets `engine_major_version` and the end dates of standard and Extended Support.

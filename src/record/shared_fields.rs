@@ -161,3 +161,101 @@ pub const fn service<R: Record>() -> Field<R> {
         read: |r, _| service_of(r.engine()).map_or(FieldValue::Absent, FieldValue::Text),
     }
 }
+
+/// The `tls_required*` fields (`--with parameters`), read through [`SharedSource::joined`].
+fn tls<R: SharedSource>(r: &R) -> Option<&crate::parameters::Tls> {
+    r.joined().tls.as_ref()
+}
+
+const TLS_SOURCE: &str = "DescribeDB(Cluster)Parameters Source=user, else DescribeEngineDefault(Cluster)Parameters of the group's family";
+
+pub const fn tls_required<R: SharedSource>(meaning: &'static str) -> Field<R> {
+    Field {
+        name: "tls_required",
+        meaning,
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Boolean,
+        read: |r, _| match tls(r).and_then(|t| t.required) {
+            Some(required) => FieldValue::Bool(required),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_reason<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "tls_required_reason",
+        meaning: "why `tls_required` is null when `--with parameters` was asked (a denied call, an engine whose setting is not a parameter such as Oracle's option group, a family without the parameter)",
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Text,
+        read: |r, _| match tls(r).and_then(|t| t.reason.as_deref()) {
+            Some(text) => FieldValue::Text(text),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_parameter<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "tls_required_parameter",
+        meaning: "the parameter read for the engine: `rds.force_ssl`, `require_secure_transport`, `tls` (DocumentDB), `neptune_enforce_ssl`, `DB2COMM`",
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Text,
+        read: |r, _| match tls(r).and_then(|t| t.parameter) {
+            Some(name) => FieldValue::Text(name),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_value<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "tls_required_value",
+        meaning: "the parameter's value as AWS returns it, e.g. `1`, `ON`, `enabled`",
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Text,
+        read: |r, _| match tls(r).and_then(|t| t.value.as_deref()) {
+            Some(text) => FieldValue::Text(text),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_source<R: SharedSource>() -> Field<R> {
+    Field {
+        name: "tls_required_source",
+        meaning: "`user` (set in the group) or `engine-default` (the family's default)",
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Text,
+        read: |r, _| match tls(r).and_then(|t| t.source) {
+            Some(source) => FieldValue::Text(source),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_group<R: SharedSource>(meaning: &'static str) -> Field<R> {
+    Field {
+        name: "tls_required_group",
+        meaning,
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Text,
+        read: |r, _| match tls(r).and_then(|t| t.group.as_deref()) {
+            Some(text) => FieldValue::Text(text),
+            None => FieldValue::Absent,
+        },
+    }
+}
+
+pub const fn tls_required_pending<R: SharedSource>(meaning: &'static str) -> Field<R> {
+    Field {
+        name: "tls_required_pending",
+        meaning,
+        source: Source::Joined(TLS_SOURCE),
+        shape: || Shape::Boolean,
+        read: |r, _| match tls(r).and_then(|t| t.pending) {
+            Some(pending) => FieldValue::Bool(pending),
+            None => FieldValue::Absent,
+        },
+    }
+}

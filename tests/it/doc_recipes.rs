@@ -161,6 +161,15 @@ const CHECKS: &[Check] = &[
         },
     },
     Check {
+        needle: "select(.publicly_accessible == true and .tls_required == false)",
+        stage: Stage::Fake,
+        check: |env, recipe| {
+            assert_selects(env, recipe, &["--with", "parameters"], |r| {
+                r["publicly_accessible"] == true && r["tls_required"] == false
+            });
+        },
+    },
+    Check {
         needle: "select(.shared_publicly == true) | {account_name, region, db_snapshot_identifier}",
         stage: Stage::Moto,
         check: |env, recipe| {
@@ -698,14 +707,19 @@ impl Env {
             }
             Stage::Fake | Stage::PartialFake => {
                 // Configured clusters of every engine, DocumentDB and Neptune included.
+                // The custom parameter groups the instances name exist (`--with parameters`).
                 let mut config = FakeConfig {
                     complete_records: true,
                     clusters_per_target: 2,
+                    attached_parameter_groups: true,
                     ..fake::base_config(3, 30)
                 };
                 config
                     .kind_counts
                     .insert(fake_aws::ResourceKind::ReservedInstances, 6);
+                config
+                    .kind_counts
+                    .insert(fake_aws::ResourceKind::ParameterGroups, 2);
                 if stage == Stage::PartialFake {
                     let denied = config.accounts[0].clone();
                     config.denied_accounts.insert(denied);

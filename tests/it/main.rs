@@ -54,6 +54,12 @@ mod kinds {
 }
 /// `--metrics`: the Prometheus text file.
 mod metrics;
+/// `--with parameters` (encryption in transit from the parameter groups) and the
+/// parameter-group kinds, against the fake and against moto (judged by boto3).
+mod parameters {
+    mod fake;
+    mod moto;
+}
 /// `--with price`: on-demand list prices.
 mod price;
 /// `--with utilization`: CloudWatch's daily points against the fake (RPC v2 CBOR).

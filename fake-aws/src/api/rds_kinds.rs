@@ -6,7 +6,9 @@
 use super::rds::{max_records, rds_target_checks, target_page};
 use super::rds_clusters::query_filters;
 use super::shared::{error_reply, reply, with_request_id, Call, Reply, Shared};
-use crate::kinds::{engine_default_parameters, group_parameters, FakeResource, KindSpec, Serve};
+use crate::kinds::{
+    engine_default_parameters, group_parameters, is_attached, FakeResource, KindSpec, Serve,
+};
 use crate::sink::{Sink, XmlSink};
 use crate::xml;
 use hyper::StatusCode;
@@ -76,7 +78,13 @@ fn records(
                 return Err(Box::new(missing_parameter(shared, call, param)));
             };
             let known = shared.target_resources(groups, target);
-            if !known.iter().any(|known| known.is_named(group)) {
+            let (account, region) = (
+                shared.config.accounts[target.0].as_str(),
+                shared.config.regions[target.1].as_str(),
+            );
+            if !known.iter().any(|known| known.is_named(group))
+                && !is_attached(&shared.config, cluster, (account, region), group)
+            {
                 let code = code.unwrap_or("DBParameterGroupNotFound");
                 return Err(Box::new(not_found(shared, call, code, group)));
             }

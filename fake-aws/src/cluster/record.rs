@@ -38,6 +38,20 @@ fn parameter_group_family(engine: &str, version: &str) -> String {
     format!("{engine}{major}")
 }
 
+impl FakeCluster {
+    /// The DB cluster parameter group the cluster names: `<family>-custom` for about a third
+    /// (and every `Complete` one), else `default.<family>`.
+    pub fn db_cluster_parameter_group(&self) -> String {
+        let draw = |purpose: u64| hash_parts(&[hash_str(&self.resource_id), purpose]);
+        let family = parameter_group_family(&self.engine, &self.engine_version);
+        if draw(5) % 3 == 0 || self.shape == RecordShape::Complete {
+            format!("{family}-custom")
+        } else {
+            format!("default.{family}")
+        }
+    }
+}
+
 /// Writes every member of one `DBCluster` (without the enclosing element).
 pub(crate) fn emit_db_cluster<S: Sink>(cluster: &FakeCluster, s: &mut S) {
     let shape = cluster.shape;
@@ -65,7 +79,6 @@ pub(crate) fn emit_db_cluster<S: Sink>(cluster: &FakeCluster, s: &mut S) {
         .get(8..16)
         .unwrap_or(&cluster.resource_id)
         .to_ascii_lowercase();
-    let family = parameter_group_family(engine, &cluster.engine_version);
     let (ca, valid_till) = certificate(draw(30));
     let zone_id = format!("Z{:013X}", hash_str(region) & ((1 << 52) - 1));
     let logs = log_types(engine);
@@ -115,11 +128,7 @@ pub(crate) fn emit_db_cluster<S: Sink>(cluster: &FakeCluster, s: &mut S) {
         "db_cluster_identifier",
         Some(&cluster.identifier),
     );
-    let parameter_group = if draw(5) % 3 == 0 || complete {
-        format!("{family}-custom")
-    } else {
-        format!("default.{family}")
-    };
+    let parameter_group = cluster.db_cluster_parameter_group();
     s.text(
         "DBClusterParameterGroup",
         "db_cluster_parameter_group",

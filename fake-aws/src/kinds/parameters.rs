@@ -21,6 +21,26 @@ pub const PARAMETER_FAMILIES: [(&str, &str); 2] = [("postgres16", "1"), ("postgr
 pub const CLUSTER_PARAMETER_FAMILIES: [(&str, &str); 2] =
     [("aurora-postgresql16", "1"), ("aurora-postgresql14", "0")];
 
+/// Every family the engine-default calls answer: (family, its in-transit parameter, that
+/// parameter's default). PostgreSQL per the user guide (1 from 15 on); MySQL and MariaDB
+/// `OFF` (their user guide pages: OFF up to MySQL 8.4 and MariaDB 11.4); the families of the
+/// fake's instances (postgres 13-16, mysql 5.7/8.0, mariadb 10.6/10.11) are all here.
+pub const FAMILY_DEFAULTS: [(&str, &str, &str); 8] = [
+    ("postgres16", "rds.force_ssl", "1"),
+    ("postgres14", "rds.force_ssl", "0"),
+    ("postgres15", "rds.force_ssl", "1"),
+    ("postgres13", "rds.force_ssl", "0"),
+    ("mysql8.0", "require_secure_transport", "OFF"),
+    ("mysql5.7", "require_secure_transport", "OFF"),
+    ("mariadb10.11", "require_secure_transport", "OFF"),
+    ("mariadb10.6", "require_secure_transport", "OFF"),
+];
+/// The cluster families the engine-default cluster call answers, as [`FAMILY_DEFAULTS`].
+pub const CLUSTER_FAMILY_DEFAULTS: [(&str, &str, &str); 2] = [
+    ("aurora-postgresql16", "rds.force_ssl", "1"),
+    ("aurora-postgresql14", "rds.force_ssl", "0"),
+];
+
 pub(crate) const GROUPS: KindSpec = KindSpec {
     kind: ResourceKind::ParameterGroups,
     action: "DescribeDBParameterGroups",
@@ -174,8 +194,34 @@ fn families(cluster: bool) -> &'static [(&'static str, &'static str); 2] {
     }
 }
 
+fn family_defaults(cluster: bool) -> &'static [(&'static str, &'static str, &'static str)] {
+    if cluster {
+        &CLUSTER_FAMILY_DEFAULTS
+    } else {
+        &FAMILY_DEFAULTS
+    }
+}
+
+/// The family of a group the fake knows: a generated one (its name ends in its family) or
+/// one an instance or cluster names (`<family>-custom`, `default.<family>`).
+fn family_of(
+    group: &str,
+    cluster: bool,
+) -> Option<&'static (&'static str, &'static str, &'static str)> {
+    family_defaults(cluster).iter().find(|(family, _, _)| {
+        group.ends_with(family) || group.strip_suffix("-custom") == Some(family)
+    })
+}
+
 fn defaults(family: &str, cluster: bool) -> Option<Vec<Parameter>> {
-    let &(_, force_ssl) = families(cluster).iter().find(|(f, _)| *f == family)?;
+    let &(_, tls_name, tls_default) = family_defaults(cluster)
+        .iter()
+        .find(|(f, _, _)| *f == family)?;
+    let tls_type = if tls_name == "rds.force_ssl" {
+        ("boolean", "0,1", "dynamic")
+    } else {
+        ("boolean", "ON,OFF", "dynamic")
+    };
     let param = |name: String, (data_type, allowed, apply_type), value: &str, source| Parameter {
         name,
         value: value.to_string(),
@@ -187,9 +233,9 @@ fn defaults(family: &str, cluster: bool) -> Option<Vec<Parameter>> {
         cluster,
     };
     let mut all = vec![param(
-        "rds.force_ssl".to_string(),
-        ("boolean", "0,1", "dynamic"),
-        force_ssl,
+        tls_name.to_string(),
+        tls_type,
+        tls_default,
         "engine-default",
     )];
     for (name, data_type, allowed, apply_type, value) in COMMON {
@@ -225,25 +271,31 @@ pub fn engine_default_parameters(family: &str, cluster: bool) -> Vec<FakeResourc
     as_resources(defaults(family, cluster).unwrap_or_default())
 }
 
-/// The parameters of a parameter group named by this fake (its name ends in its family):
-/// the family's defaults, `log_connections` set to 1 by the user, and in about two of three
-/// groups `rds.force_ssl` set by the user (to 1, or to 0); `default.<family>` groups have
-/// no user values. Empty for a name that ends in no family.
+/// The parameters of a parameter group named by this fake (its name ends in its family, or
+/// is `<family>-custom`): the family's defaults, `log_connections` set to 1 by the user, and
+/// in about two of three groups the family's in-transit parameter set by the user (`1`/`ON`
+/// or `0`/`OFF`); `default.<family>` groups have no user values. Empty for a name of no
+/// family in [`FAMILY_DEFAULTS`] / [`CLUSTER_FAMILY_DEFAULTS`].
 pub fn group_parameters(group: &str, cluster: bool) -> Vec<FakeResource> {
-    let Some(&(family, _)) = families(cluster).iter().find(|(f, _)| group.ends_with(f)) else {
+    let Some(&(family, tls_name, _)) = family_of(group, cluster) else {
         return Vec::new();
     };
     let mut parameters = defaults(family, cluster).unwrap_or_default();
     if !group.starts_with("default.") {
-        let force_ssl = match hash_str(group) % 3 {
-            0 => Some("1"),
-            1 => Some("0"),
+        let (on, off) = if tls_name == "rds.force_ssl" {
+            ("1", "0")
+        } else {
+            ("ON", "OFF")
+        };
+        let tls = match hash_str(group) % 3 {
+            0 => Some(on),
+            1 => Some(off),
             _ => None,
         };
         for parameter in &mut parameters {
             let set = match parameter.name.as_str() {
                 "log_connections" => Some("1"),
-                "rds.force_ssl" => force_ssl,
+                name if name == tls_name => tls,
                 _ => None,
             };
             if let Some(value) = set {
@@ -317,8 +369,52 @@ impl Emit for Parameter {
 struct Group {
     cluster: bool,
     name: String,
-    family: &'static str,
+    family: String,
     arn: String,
+}
+
+/// The custom groups (`<family>-custom`) the target's instances or clusters name, each
+/// once, with their family (`attached_parameter_groups`).
+fn attached_groups(
+    config: &FakeConfig,
+    cluster: bool,
+    (account, region): (&str, &str),
+) -> Vec<(String, String)> {
+    let names: std::collections::BTreeSet<String> = if cluster {
+        config
+            .target_clusters(account, region)
+            .iter()
+            .map(|c| c.db_cluster_parameter_group())
+            .collect()
+    } else {
+        config
+            .target_inventory(account, region)
+            .iter()
+            .map(|i| i.db_parameter_group().0)
+            .collect()
+    };
+    names
+        .into_iter()
+        .filter_map(|name| {
+            let family = name.strip_suffix("-custom")?.to_string();
+            Some((name, family))
+        })
+        .collect()
+}
+
+/// Whether `group` is a custom group an instance or cluster of the target names
+/// (`attached_parameter_groups`).
+pub(crate) fn is_attached(
+    config: &FakeConfig,
+    cluster: bool,
+    target: (&str, &str),
+    group: &str,
+) -> bool {
+    config.attached_parameter_groups
+        && group.ends_with("-custom")
+        && attached_groups(config, cluster, target)
+            .iter()
+            .any(|(name, _)| name == group)
 }
 
 /// Groups `default.<family>` for both families, then custom ones
@@ -335,17 +431,26 @@ fn groups(
     } else {
         (ResourceKind::ParameterGroups, "pg", "pg")
     };
-    (0..count)
-        .map(|index| {
-            let (family, _) = families(cluster)[index % 2];
-            let name = if index < 2 {
-                format!("default.{family}")
-            } else {
-                format!(
-                    "{prefix}-{}-{region}-{index:02}-{family}",
-                    account_suffix(account)
-                )
-            };
+    let generated = (0..count).map(|index| {
+        let (family, _) = families(cluster)[index % 2];
+        let name = if index < 2 {
+            format!("default.{family}")
+        } else {
+            format!(
+                "{prefix}-{}-{region}-{index:02}-{family}",
+                account_suffix(account)
+            )
+        };
+        (name, family.to_string())
+    });
+    let attached = if config.attached_parameter_groups {
+        attached_groups(config, cluster, (account, region))
+    } else {
+        Vec::new()
+    };
+    generated
+        .chain(attached)
+        .map(|(name, family)| {
             let arn = format!(
                 "arn:{}:rds:{region}:{account}:{resource}:{name}",
                 partition(region)
@@ -356,6 +461,7 @@ fn groups(
                 family,
                 arn: arn.clone(),
             };
+
             FakeResource::new(
                 kind,
                 (account, region),
@@ -407,7 +513,7 @@ impl Emit for Group {
         s.text(
             "DBParameterGroupFamily",
             "db_parameter_group_family",
-            Some(self.family),
+            Some(&self.family),
         );
         let description = if self.name.starts_with("default.") {
             format!("Default parameter group for {}", self.family)

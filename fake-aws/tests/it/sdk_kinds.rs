@@ -446,7 +446,7 @@ async fn engine_defaults_set_force_ssl_per_family() {
     }
     let unknown = rds
         .describe_engine_default_parameters()
-        .db_parameter_group_family("mysql8.0")
+        .db_parameter_group_family("oracle-ee-19")
         .send()
         .await
         .expect("an unknown family answers");

@@ -101,6 +101,8 @@ registry! {
     blue_green_deployments::BlueGreenDeploymentRecord,
     global_clusters::GlobalClusterRecord,
     reservations::ReservationRecord,
+    parameter_groups::ParameterGroupRecord,
+    cluster_parameter_groups::ClusterParameterGroupRecord,
 }
 
 /// A resource kind: a position in the registry. Made only by the registry, so every value
@@ -143,6 +145,11 @@ pub trait Record: Sized + Send + 'static {
     /// Who may restore it, for kinds that can be shared (snapshots); `None` otherwise or
     /// when it could not be asked.
     fn sharing(&self) -> Option<&Sharing> {
+        None
+    }
+    /// `--with parameters`: `Some(tls_required)` when the record is a database the join
+    /// asked about (instances); `None` otherwise.
+    fn tls_required(&self) -> Option<Option<bool>> {
         None
     }
     /// `--with price`: (currency, monthly list price); `None` for kinds without a price or
@@ -190,14 +197,18 @@ pub enum Join {
     Price,
     /// utilization_days, ..., idle: CloudWatch's daily points over `--utilization-days`
     Utilization,
+    /// tls_required, tls_required_reason, tls_required_parameter, tls_required_value,
+    /// tls_required_source, tls_required_group, tls_required_pending
+    Parameters,
 }
 
 impl Join {
-    pub const ALL: [Join; 4] = [
+    pub const ALL: [Join; 5] = [
         Join::PendingMaintenance,
         Join::EngineSupport,
         Join::Price,
         Join::Utilization,
+        Join::Parameters,
     ];
 
     /// The name in `--with` and `with = [...]`.
@@ -207,6 +218,7 @@ impl Join {
             Join::EngineSupport => "engine-support",
             Join::Price => "price",
             Join::Utilization => "utilization",
+            Join::Parameters => "parameters",
         }
     }
 
@@ -226,6 +238,11 @@ impl Join {
                  cpu_avg_percent, cpu_max_percent, read_iops_avg, write_iops_avg, \
                  free_storage_min_bytes, utilization_datapoints, idle (CloudWatch \
                  GetMetricData, daily points over --utilization-days)"
+            }
+            Join::Parameters => {
+                "tls_required, tls_required_reason, tls_required_parameter, tls_required_value, \
+                 tls_required_source, tls_required_group, tls_required_pending (encryption in \
+                 transit from the parameter groups)"
             }
         }
     }
@@ -656,6 +673,16 @@ pub trait Kind: Record + Send + Sync {
     /// members: `Some` only for the clusters kind, which then needs no call of its own.
     fn from_cluster_listing(_listing: &ClusterListing, _place: &Place<'_>) -> Option<Vec<Self>> {
         None
+    }
+
+    /// Follow-up calls for a page's records, made with the target's calls (the parameter-group
+    /// kinds: each group's user-set parameters); the first failure, after which the page's
+    /// other records are not asked.
+    fn follow_up<C: Calls>(
+        _records: &mut [Self],
+        _calls: &mut C,
+    ) -> impl Future<Output = Option<C::Failure>> + Send {
+        async { None }
     }
 
     /// The record as `--with pending-maintenance` / `engine-support` fill it.
