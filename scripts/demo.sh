@@ -145,13 +145,14 @@ step "RDS proxies and whether they refuse plaintext clients: --kind proxies"
 inventory --quiet --kind proxies --columns account_name,region,db_proxy_name,engine_family,require_tls |
     show account_name=ACCOUNT region=REGION db_proxy_name=PROXY engine_family=ENGINE require_tls=TLS-REQUIRED
 
-# moto has no DescribeDBClusterAutomatedBackups: every other kind (`rds-inventory kinds`).
+# moto has no DescribeDBClusterAutomatedBackups nor DescribeReservedDBInstances: every other
+# kind (`rds-inventory kinds`).
 step "every kind in one run, one NDJSON file each: rds-inventory --kind ... -o '{kind}.ndjson'"
 status=0
-inventory --quiet --kind instances,clusters,snapshots,cluster-snapshots,automated-backups,proxies,blue-green-deployments,global-clusters \
+inventory --quiet --kind instances,clusters,snapshots,cluster-snapshots,automated-backups,proxies,blue-green-deployments,global-clusters,parameter-groups,cluster-parameter-groups \
     -o "$WORK/{kind}.ndjson" --summary "$WORK/summary.json" || status=$?
 counts=""
-for kind in instances clusters snapshots cluster-snapshots automated-backups proxies blue-green-deployments global-clusters; do
+for kind in instances clusters snapshots cluster-snapshots automated-backups proxies blue-green-deployments global-clusters parameter-groups cluster-parameter-groups; do
     counts+="${counts:+, }$(wc -l <"$WORK/$kind.ndjson") $kind"
 done
 echo "exit code $status; $counts"
