@@ -148,7 +148,10 @@ async fn run_inventory(
         }
     };
     let reporter = start_reporting(settings, &plan, &warnings);
-    let counts = RunCounts::new(&plan, &warnings);
+    let mut counts = RunCounts::new(&plan, &warnings);
+    if settings.metrics.is_none() {
+        counts = counts.without_series();
+    }
 
     let mut consumer =
         tokio::task::spawn_blocking(move || consume(received, writer, reporter, counts));

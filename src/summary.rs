@@ -237,6 +237,9 @@ pub struct RunCounts {
     pub warnings: Vec<FailureEntry>,
     /// By target index: whether it finished (listed or failed).
     finished: Vec<bool>,
+    /// Whether to count records by (account, region, engine): what `--metrics` writes, one
+    /// entry per series (at organization scale, one per target and kind with records).
+    series: bool,
 }
 
 impl RunCounts {
@@ -263,7 +266,18 @@ impl RunCounts {
                 .map(|w| FailureEntry::new(&w.account, None, &w.failure))
                 .collect(),
             finished: vec![false; plan.targets.len()],
+            series: true,
             ..RunCounts::default()
+        }
+    }
+
+    /// The same counts without the per-(account, region, engine) series, for a run that
+    /// writes no `--metrics`; kinds whose records end (reservations) keep them for the
+    /// summary's `ending_soon`.
+    pub fn without_series(self) -> RunCounts {
+        RunCounts {
+            series: false,
+            ..self
         }
     }
 
@@ -316,7 +330,9 @@ impl RunCounts {
             let key = (Arc::clone(&key.0), Arc::clone(&key.1), Arc::clone(&key.2));
             *kind.tls_not_required.entry(key).or_default() += u64::from(required == Some(false));
         }
-        *kind.by_account_region_engine.entry(key).or_default() += 1;
+        if self.series || R::ENDING.is_some() {
+            *kind.by_account_region_engine.entry(key).or_default() += 1;
+        }
     }
 
     /// For a kind whose records end: (account id, account name, region, records in force
@@ -754,6 +770,37 @@ pub(crate) mod tests {
         assert_eq!(json["throttled"], 3);
         assert_eq!(json["status"], "interrupted");
         assert_eq!(json["exit_code"], 130);
+    }
+
+    #[test]
+    fn without_metrics_the_records_are_counted_but_not_by_series() {
+        use crate::record::InstanceRecord;
+        use aws_sdk_rds::types::DbInstance;
+        let plan = plan();
+        let record = InstanceRecord::from_sdk(
+            "111111111111",
+            "prod",
+            "eu-west-1",
+            DbInstance::builder().engine("postgres").build(),
+        );
+        let mut with = RunCounts::new(&plan, &[]);
+        let mut without = RunCounts::new(&plan, &[]).without_series();
+        with.record(&record);
+        without.record(&record);
+        assert_eq!((with.instances, without.instances), (1, 1));
+        assert_eq!(
+            with.by_account_region_engine(ResourceKind::INSTANCES)
+                .count(),
+            1
+        );
+        assert_eq!(
+            without
+                .by_account_region_engine(ResourceKind::INSTANCES)
+                .count(),
+            0,
+            "no per-series entry kept for a run without --metrics"
+        );
+        assert_eq!(with.records_text(), without.records_text());
     }
 
     #[test]
