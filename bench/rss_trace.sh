@@ -20,6 +20,7 @@ PY
 "$FAKE" --accounts $N --regions $REGIONS --instances 1 --latency-ms 100 --seed 1 --clusters 1 \
   --automated-backups 1 --cluster-automated-backups 1 --proxies 1 --blue-green 1 --global-clusters 1 --awsbackup-snapshots 0 > $D/fake.out 2>/dev/null &
 FP=$!
+trap 'kill $FP 2>/dev/null || true; rm -rf "$D"' EXIT
 sleep 1; URL=$(head -1 $D/fake.out | grep -o 'http://[0-9.:]*')
 mkdir $D/out
 "$TOOL" -c $D/accounts.toml --endpoint-url $URL --no-progress -f ndjson --concurrency 256 --kind $KINDS -o "$D/out/{kind}.ndjson" 2> $D/err.txt &
@@ -32,6 +33,4 @@ while kill -0 $TP 2>/dev/null; do
   sleep 5; t=$((t+5))
 done
 wait $TP || true
-kill $FP
 tail -1 $D/err.txt
-rm -rf $D
