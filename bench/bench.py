@@ -133,14 +133,38 @@ def compact(counters):
     # Every RDS call a target needed (all per-target maps the fake keeps), for the chain; the
     # attribute calls apart, as they could run side by side after their listing page.
     per_target, attributes = {}, {}
-    for key, value in counters.items():
-        if key.endswith("_calls") and key not in NOT_PER_TARGET and isinstance(value, dict):
-            into = attributes if "attributes" in key else per_target
-            for account, regions in value.items():
-                if isinstance(regions, dict):
-                    for region, n in regions.items():
-                        if isinstance(n, int):
-                            into[(account, region)] = into.get((account, region), 0) + n
+    # The per-target maps by operation: the named maps, and kind_calls {op: {account: {region}}}
+    # (the registry's kinds; an account-wide kind's calls count under the region they went to).
+    by_op = {PER_TARGET_MAPS.get(key, key): value for key, value in counters.items()
+             if key.endswith("_calls") and key not in NOT_PER_TARGET and key != "kind_calls"
+             and isinstance(value, dict)}
+    by_op.update(counters.get("kind_calls", {}))
+    op_targets = {}
+    for op, value in by_op.items():
+        into = attributes if "Attributes" in op or "attributes" in op else per_target
+        counts = []
+        for account, regions in value.items():
+            if isinstance(regions, dict):
+                for region, n in regions.items():
+                    if isinstance(n, int):
+                        into[(account, region)] = into.get((account, region), 0) + n
+                        counts.append(n)
+        # Calls per target of this operation (targets that had one at least).
+        op_targets[op] = dict(targets=len(counts), min=min(counts, default=0),
+                              max=max(counts, default=0), total=sum(counts))
+    # Calls per account of the account-wide operations (DescribeGlobalClusters): how many
+    # accounts, the fewest and most calls of one account, and the regions they went to.
+    op_accounts = {}
+    for op in ACCOUNT_WIDE_OPS:
+        by_account = {a: sum(r.values()) for a, r in counters.get("kind_calls", {}).get(
+            op, {}).items()}
+        regions = {}
+        for r in counters.get("kind_calls", {}).get(op, {}).values():
+            for region, n in r.items():
+                regions[region] = regions.get(region, 0) + n
+        op_accounts[op] = dict(accounts=len(by_account),
+                               min=min(by_account.values(), default=0),
+                               max=max(by_account.values(), default=0), regions=regions)
     side_by_side = {t: n + (1 if attributes.get(t) else 0) for t, n in per_target.items()}
     for t, n in attributes.items():
         per_target[t] = per_target.get(t, 0) + n
@@ -167,12 +191,39 @@ def compact(counters):
         "assume_role_min": min(per_account, default=0),
         "assume_role_max": max(per_account, default=0),
         "faults": counters["faults"],
+        "op_targets": op_targets,
+        "op_accounts": op_accounts,
     }
 
 
 # Maps named *_calls that are not per (account, region): a subset of other calls (throttled),
 # or keyed by region and engine (major engine versions).
 NOT_PER_TARGET = {"assume_role_calls", "throttled_calls", "major_engine_versions_calls"}
+# The fake's per-target maps, by the operation they count.
+PER_TARGET_MAPS = {
+    "describe_calls": "DescribeDBInstances",
+    "describe_clusters_calls": "DescribeDBClusters",
+    "describe_snapshots_calls": "DescribeDBSnapshots",
+    "describe_cluster_snapshots_calls": "DescribeDBClusterSnapshots",
+    "snapshot_attributes_calls": "DescribeDBSnapshotAttributes",
+    "cluster_snapshot_attributes_calls": "DescribeDBClusterSnapshotAttributes",
+    "pending_maintenance_calls": "DescribePendingMaintenanceActions",
+}
+# Operations the fake answers for the whole account (the tool should call them once per
+# account, from one region).
+ACCOUNT_WIDE_OPS = ["DescribeGlobalClusters"]
+# The nine kinds of `--kind all` (issue 25), each with the operations that list it.
+KIND_OPS = [
+    ("instances", ["DescribeDBInstances"]),
+    ("clusters", ["DescribeDBClusters"]),
+    ("snapshots", ["DescribeDBSnapshots", "DescribeDBSnapshotAttributes"]),
+    ("cluster-snapshots", ["DescribeDBClusterSnapshots", "DescribeDBClusterSnapshotAttributes"]),
+    ("automated-backups", ["DescribeDBInstanceAutomatedBackups"]),
+    ("cluster-automated-backups", ["DescribeDBClusterAutomatedBackups"]),
+    ("proxies", ["DescribeDBProxies"]),
+    ("blue-green-deployments", ["DescribeBlueGreenDeployments"]),
+    ("global-clusters", ["DescribeGlobalClusters"]),
+]
 
 
 def symbol_count(path):
@@ -894,8 +945,10 @@ class Bench:
             f"new / old: wall {median_of(new, 'wall_s') / median_of(old, 'wall_s'):.2f}x, CPU "
             f"{median_of([cpu(r) for r in new], 'cpu_s') / median_of([cpu(r) for r in old], 'cpu_s'):.2f}x, "
             f"peak RSS {median_of(new, 'max_rss_kib') / median_of(old, 'max_rss_kib'):.2f}x; "
-            f"extra calls {extra:+,} ({extra / oc['total_calls'] * 100:+.1f} %: DescribeDBClusters "
-            f"in {nc['cluster_targets']:,} targets, the ones holding a cluster member)"
+            f"extra calls {extra:+,} ({extra / oc['total_calls'] * 100:+.1f} %"
+            + "".join(f", {op} {nc['calls'].get(op, 0) - oc['calls'].get(op, 0):+,}"
+                      for op in sorted(set(oc["calls"]) | set(nc["calls"]))
+                      if nc["calls"].get(op, 0) != oc["calls"].get(op, 0)) + ")"
             + (f"; bound {lower_bound_all(oc, lat, conc)['bound_s']:.2f} -> "
                f"{lower_bound_all(nc, lat, conc)['bound_s']:.2f} s" if lat else "") + ".")
         self.emit()
@@ -987,10 +1040,13 @@ class Bench:
         self.emit()
 
     def s11_kinds_all(self):
-        """--kind all at organization scale, fake with configured clusters (--clusters N), every
-        kind to its own file; the bound counts every call the fake answered."""
+        """--kind all (the nine kinds of issue 25) at organization scale: the fake with configured
+        clusters (--clusters N) and the registry's kinds at modest sizes (--kinds-fake-args),
+        every kind to its own file; the bound counts every call the fake answered. Per kind: the
+        records written (file lines and the tool's summary line) and the calls that listed it;
+        one AssumeRole per account and DescribeGlobalClusters exactly once per account."""
         conc, inst, lat = 256, 1, 100
-        extra = ["--clusters", str(self.args.fake_clusters)]
+        extra = ["--clusters", str(self.args.fake_clusters)] + self.args.kinds_fake_args.split()
         cols = []
         for accounts in self.org_sizes(self.args.kinds_accounts):
             acc = self.accounts_file(accounts, REGIONS17)
@@ -1009,19 +1065,85 @@ class Bench:
             finally:
                 fake.stop()
                 shutil.rmtree(outdir, ignore_errors=True)
+            # The files are the last run's: compare them with that run's summary line.
+            last = runs[-1]
+            summary = last.get("rows_by_kind") or {}
+            per_kind = []
+            for kind, ops in KIND_OPS:
+                written = lines.get(f"{kind}.ndjson")
+                per_kind.append(dict(
+                    kind=kind, written=written, summary=summary.get(kind),
+                    agree=written == summary.get(kind),
+                    ops={op: dict(last["counters"]["op_targets"].get(op, {}),
+                                  calls=last["counters"]["calls"].get(op, 0)) for op in ops}))
+            gc = last["counters"]["op_accounts"].get("DescribeGlobalClusters", {})
+            gc_once = all(
+                r["counters"]["op_accounts"].get("DescribeGlobalClusters", {}).get("accounts")
+                == accounts
+                and r["counters"]["op_accounts"]["DescribeGlobalClusters"]["min"] == 1
+                and r["counters"]["op_accounts"]["DescribeGlobalClusters"]["max"] == 1
+                for r in runs)
+            missing = sorted(set(k for k, _ in KIND_OPS) - set(summary))
+            log(f"  {accounts} accounts: kinds in the summary line {sorted(summary)}; missing "
+                f"{missing}; files {sorted(lines)}; DescribeGlobalClusters once per account: "
+                f"{'yes' if gc_once else 'NO'} ({gc.get('accounts')} accounts, "
+                f"{gc.get('min')}-{gc.get('max')} each, regions {gc.get('regions')})")
+            for k in per_kind:
+                if not k["agree"]:
+                    log(f"  WARNING: {k['kind']}: {k['written']} lines written, summary says "
+                        f"{k['summary']}")
             cols.append(self.org_case(accounts, runs, lat, conc, files=files, lines=lines,
-                                      fake=fake.command))
+                                      fake=fake.command, per_kind=per_kind, gc=gc,
+                                      gc_once=gc_once, summary_missing=missing))
         self.org_section("s11_kinds_all", (
-            f"## 11. `--kind all` at organization scale (17 regions, ~{inst} instance per "
-            f"target, fake `{' '.join(extra)}`, {lat} ms/call, --concurrency {conc}, "
-            f"`-o DIR/{{kind}}.ndjson`)"), cols, [
-            ("records written (lines per file)",
+            f"## 11. `--kind all` at organization scale (nine kinds; 17 regions, ~{inst} "
+            f"instance per target, fake `{' '.join(extra)}`, {lat} ms/call, --concurrency "
+            f"{conc}, `-o DIR/{{kind}}.ndjson`)"), cols, [
+            ("records written (lines per file, last run)",
              lambda c: ", ".join(f"{n}: {v:,}" for n, v in sorted(c["lines"].items()))),
+            ("the tool's summary line names every kind, counts = file lines",
+             lambda c: ("yes" if not c["summary_missing"] else
+                        f"NO, missing {', '.join(c['summary_missing'])}") + "; "
+                       + ("counts agree" if all(k["agree"] for k in c["per_kind"]) else
+                          "counts DIFFER: " + ", ".join(
+                              f"{k['kind']} {k['written']} vs {k['summary']}"
+                              for k in c["per_kind"] if not k["agree"]))),
             ("calls at the fake (first run)", calls_cell),
             ("targets with a DescribeDBClusters",
              lambda c: f"{c['runs'][0]['counters']['cluster_targets']:,}"),
+            ("**DescribeGlobalClusters exactly once per account** (kind_calls, every run)",
+             lambda c: f"**{'yes' if c['gc_once'] else 'NO'}**: {c['gc'].get('accounts', 0):,} "
+                       f"accounts, {c['gc'].get('min')}-{c['gc'].get('max')} calls each, "
+                       f"from {len(c['gc'].get('regions', {}))} region(s) "
+                       + ", ".join(f"{r} {n:,}" for r, n in sorted(
+                           c['gc'].get('regions', {}).items()))),
             (None, None),
         ])
+        for c in cols:
+            self.emit(f"Per kind, {c['label']} (last run; calls from the fake's counters, "
+                      f"per target = calls of that operation in one (account, region), "
+                      f"targets that had one):")
+            self.emit()
+            self.emit("| kind | records written (file) | tool's summary | operation | calls | "
+                      "targets called | calls per target (min-max) |")
+            self.emit("| --- | --- | --- | --- | --- | --- | --- |")
+            for k in c["per_kind"]:
+                for i, (op, o) in enumerate(k["ops"].items()):
+                    head = (f"{k['kind']} | {k['written'] if k['written'] is not None else 'no file'} | "
+                            f"{k['summary']}" if i == 0 else " | | ")
+                    spread = (f"{o.get('min', 0)}-{o.get('max', 0)}" if o.get("targets") else "")
+                    self.emit(f"| {head} | {op} | {o['calls']:,} | {o.get('targets', 0):,} | "
+                              f"{spread} |")
+            ar = c["runs"][-1]["counters"]["calls"].get("AssumeRole", 0)
+            self.emit(f"| (credentials) | | | AssumeRole | {ar:,} | | "
+                      f"{'1 per account' if c['one_ar'] else 'NOT 1 per account'} |")
+            other = {op: n for op, n in c["runs"][-1]["counters"]["calls"].items()
+                     if n and op != "AssumeRole"
+                     and op not in {o for _, ops in KIND_OPS for o in ops}}
+            if other:
+                self.emit(f"| (other) | | | " + ", ".join(f"{op} {n:,}" for op, n in
+                                                         sorted(other.items())) + " | | | |")
+            self.emit()
 
     def s12_snapshots(self):
         """--kind snapshots at organization scale, 10 manual snapshots (mean) in 5 % of the
@@ -1294,8 +1416,12 @@ ORG_ROWS = [
                + "/".join(str(r.get('own_assume_role_count')) for r in c["runs"])),
     ("**peak RSS**, median (goal <= 128 MiB)",
      lambda c: f"**{c['rss_mib']:.1f} MiB** {'met' if c['rss_mib'] <= 128 else 'NOT met'}"),
-    ("tool CPU user+sys, median",
-     lambda c: f"{median_of([cpu(r) for r in c['runs']], 'cpu_s'):.2f} s"),
+    ("tool CPU user+sys, median (per call at the fake)",
+     lambda c: f"{median_of([cpu(r) for r in c['runs']], 'cpu_s'):.2f} s "
+               f"({median_of([cpu(r) for r in c['runs']], 'cpu_s') / c['bound']['total'] * 1e6:.0f}"
+               f" us per call)"),
+    ("fake-aws CPU during a run, median",
+     lambda c: f"{median_of(c['runs'], 'fake_cpu_s'):.2f} s"),
     ("peak requests in flight at the fake",
      lambda c: ", ".join(str(r["counters"]["peak_in_flight"]) for r in c["runs"])),
     ("other processes' CPU during a run, median (noise)",
@@ -1545,6 +1671,10 @@ def main():
     p.add_argument("--baseline-name", default=None, help="its label (default: file name)")
     p.add_argument("--fake-clusters", type=int, default=1,
                    help="fake-aws --clusters N for scenario 11 (default 1)")
+    p.add_argument("--kinds-fake-args",
+                   default="--automated-backups 1 --cluster-automated-backups 1 --proxies 1 "
+                           "--blue-green 1 --global-clusters 1 --awsbackup-snapshots 0",
+                   help="fake-aws flags for the registry's kinds in scenario 11")
     p.add_argument("--kinds-accounts", default=None,
                    help="comma list of account counts for scenario 11 (default 2000,10000)")
     p.add_argument("--kinds-runs", type=int, default=1,

@@ -13,8 +13,11 @@
 #   bench/run.sh --only 10 --baseline-tool OLD_BIN --baseline-name 7ac9d76
 #                                # instances only, OLD_BIN vs this tree, alternating runs on one
 #                                # fake: scenario 2's workload and organization scale
-#   bench/run.sh --only 11       # --kind all at organization scale (fake --clusters 1; sizes
-#                                # --kinds-accounts 2000,10000, --kinds-runs 1, --fake-clusters N)
+#   bench/run.sh --only 11       # --kind all (nine kinds) at organization scale (fake --clusters 1
+#                                # and the registry's kinds from --kinds-fake-args, default
+#                                # "--automated-backups 1 --cluster-automated-backups 1 --proxies 1
+#                                # --blue-green 1 --global-clusters 1 --awsbackup-snapshots 0";
+#                                # sizes --kinds-accounts 2000,10000, --kinds-runs 1, --fake-clusters N)
 #   bench/run.sh --only 12       # --kind snapshots at organization scale (fake: ~10 manual snapshots
 #                                # in 5 % of targets; sizes --snapshot-accounts 2000,10000)
 #   bench/run.sh --only 13       # instances --with price at organization scale, alternating with
