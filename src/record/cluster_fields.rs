@@ -202,18 +202,6 @@ impl Record for ClusterRecord {
         CLUSTER_FIELDS
     }
 
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-
-    fn region(&self) -> &str {
-        &self.region
-    }
-
     fn engine(&self) -> Option<&str> {
         self.cluster.engine.as_deref()
     }

@@ -436,18 +436,6 @@ impl Record for InstanceRecord {
         FIELDS
     }
 
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-
-    fn region(&self) -> &str {
-        &self.region
-    }
-
     fn engine(&self) -> Option<&str> {
         self.engine.as_deref()
     }

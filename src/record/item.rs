@@ -3,7 +3,7 @@
 
 use aws_sdk_rds::primitives::DateTime;
 
-use super::kinds::Place;
+use super::kinds::{Located, Place};
 use super::schema::HasItem;
 
 /// One resource of a kind whose record is its SDK item `T` and nothing else of its own.
@@ -26,6 +26,18 @@ impl<T> ItemRecord<T> {
             item,
             source_exists: None,
         }
+    }
+}
+
+impl<T> Located for ItemRecord<T> {
+    fn account_id(&self) -> &str {
+        &self.account_id
+    }
+    fn account_name(&self) -> &str {
+        &self.account_name
+    }
+    fn region(&self) -> &str {
+        &self.region
     }
 }
 

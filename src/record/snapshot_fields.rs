@@ -272,18 +272,6 @@ impl Record for SnapshotRecord {
         SNAPSHOT_FIELDS
     }
 
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-
-    fn region(&self) -> &str {
-        &self.region
-    }
-
     fn engine(&self) -> Option<&str> {
         self.snapshot.engine.as_deref()
     }
@@ -337,18 +325,6 @@ impl Record for ClusterSnapshotRecord {
 
     fn fields() -> &'static [Field<Self>] {
         CLUSTER_SNAPSHOT_FIELDS
-    }
-
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-
-    fn region(&self) -> &str {
-        &self.region
     }
 
     fn engine(&self) -> Option<&str> {

@@ -141,15 +141,6 @@ impl Record for GlobalClusterRecord {
     fn fields() -> &'static [Field<Self>] {
         FIELDS
     }
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-    fn region(&self) -> &str {
-        &self.region
-    }
     fn engine(&self) -> Option<&str> {
         self.item.engine.as_deref()
     }

@@ -125,7 +125,7 @@ pub struct DiffKeys {
 /// One kind's record: its schema and what the run counts it by. Each kind's fields are listed
 /// once, in its own table (`fields.rs` for instances, `cluster_fields.rs` for clusters, the
 /// kind's file in `kinds/` for the others).
-pub trait Record: Sized + Send + 'static {
+pub trait Record: Located + Sized + Send + 'static {
     /// What the kind is: name, call, scope, IAM actions, joins, metric.
     const SPEC: KindSpec;
     /// The kind this record is one of.
@@ -136,9 +136,6 @@ pub trait Record: Sized + Send + 'static {
     const DIFF: DiffKeys;
     /// Every field, in output order.
     fn fields() -> &'static [Field<Self>];
-    fn account_id(&self) -> &str;
-    fn account_name(&self) -> &str;
-    fn region(&self) -> &str;
     fn engine(&self) -> Option<&str>;
     /// The tags as a map.
     fn tags(&self) -> TagView<'_>;
@@ -174,6 +171,37 @@ pub trait Record: Sized + Send + 'static {
         None
     }
 }
+
+/// Which account and region a record was listed in: the run's fields of every kind.
+pub trait Located {
+    fn account_id(&self) -> &str;
+    fn account_name(&self) -> &str;
+    fn region(&self) -> &str;
+}
+
+/// The records that keep the run's fields as `account_id`, `account_name` and `region`.
+macro_rules! located {
+    ($($record:ty),+ $(,)?) => {$(
+        impl Located for $record {
+            fn account_id(&self) -> &str {
+                &self.account_id
+            }
+            fn account_name(&self) -> &str {
+                &self.account_name
+            }
+            fn region(&self) -> &str {
+                &self.region
+            }
+        }
+    )+};
+}
+
+located!(
+    super::InstanceRecord,
+    super::ClusterRecord,
+    super::SnapshotRecord,
+    super::ClusterSnapshotRecord,
+);
 
 /// Where a kind's resources live, which decides how often a run lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -88,14 +88,7 @@ pub(super) const METRIC: KindMetric = KindMetric {
     always: false,
 };
 
-impl<T: GroupItem> Record for GroupRecord<T> {
-    const SPEC: KindSpec = T::SPEC;
-    const TABLE_COLUMNS: &'static [&'static str] = T::TABLE_COLUMNS;
-    const DIFF: DiffKeys = T::DIFF;
-
-    fn fields() -> &'static [Field<Self>] {
-        T::fields()
-    }
+impl<T> super::Located for GroupRecord<T> {
     fn account_id(&self) -> &str {
         &self.account_id
     }
@@ -104,6 +97,16 @@ impl<T: GroupItem> Record for GroupRecord<T> {
     }
     fn region(&self) -> &str {
         &self.region
+    }
+}
+
+impl<T: GroupItem> Record for GroupRecord<T> {
+    const SPEC: KindSpec = T::SPEC;
+    const TABLE_COLUMNS: &'static [&'static str] = T::TABLE_COLUMNS;
+    const DIFF: DiffKeys = T::DIFF;
+
+    fn fields() -> &'static [Field<Self>] {
+        T::fields()
     }
     /// The family (`postgres16`), what a group has of an engine.
     fn engine(&self) -> Option<&str> {

@@ -99,15 +99,6 @@ impl Record for ProxyRecord {
     fn fields() -> &'static [Field<Self>] {
         FIELDS
     }
-    fn account_id(&self) -> &str {
-        &self.account_id
-    }
-    fn account_name(&self) -> &str {
-        &self.account_name
-    }
-    fn region(&self) -> &str {
-        &self.region
-    }
     /// The engine family (`MYSQL`...), what a proxy has of an engine.
     fn engine(&self) -> Option<&str> {
         self.item.engine_family.as_deref()

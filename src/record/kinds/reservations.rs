@@ -107,6 +107,18 @@ const FIELDS: &[Field<ReservationRecord>] = &[
     shared_fields::service(),
 ];
 
+impl super::Located for ReservationRecord {
+    fn account_id(&self) -> &str {
+        self.listed.account_id()
+    }
+    fn account_name(&self) -> &str {
+        self.listed.account_name()
+    }
+    fn region(&self) -> &str {
+        self.listed.region()
+    }
+}
+
 impl Record for ReservationRecord {
     const SPEC: KindSpec = KindSpec {
         name: "reservations",
@@ -150,15 +162,6 @@ impl Record for ReservationRecord {
 
     fn fields() -> &'static [Field<Self>] {
         FIELDS
-    }
-    fn account_id(&self) -> &str {
-        &self.listed.account_id
-    }
-    fn account_name(&self) -> &str {
-        &self.listed.account_name
-    }
-    fn region(&self) -> &str {
-        &self.listed.region
     }
     /// The product description (`postgresql`...), what a reservation has of an engine.
     fn engine(&self) -> Option<&str> {
