@@ -1270,6 +1270,92 @@ class Bench:
                   "and instances only old vs new in scenario 10.")
         self.emit()
 
+    def s_join(self, key, join, extra, sizes, heading, analyse, rows):
+        """Instances `--with JOIN` at organization scale, alternating with the same run without
+        it (`--kinds-runs N` rounds): the join's calls at the fake, what the records say
+        (`analyse(path) -> dict`, of the last run), the bound counting every call."""
+        conc, inst, lat = 256, 1, 100
+        cols = []
+        for accounts in self.org_sizes(sizes):
+            acc = self.accounts_file(accounts, REGIONS17)
+            outdir = tempfile.mkdtemp(prefix=f"{join}-out.", dir=self.workdir)
+            outs = {v: os.path.join(outdir, f"{v}.ndjson") for v in ("join", "plain")}
+            fake = Fake(self.fake_bin, self.workdir, accounts, REGIONS17, inst, lat, extra=extra)
+            try:
+                base = self.tool_cmd(acc, fake, concurrency=conc)
+                res = self.alternate([
+                    (f"--with {join}", base + ["--with", join, "-o", outs["join"]]),
+                    (f"no {join}", base + ["-o", outs["plain"]]),
+                ], self.args.kinds_runs, fake)
+                seen = analyse(outs["join"])
+            finally:
+                fake.stop()
+                shutil.rmtree(outdir, ignore_errors=True)
+            log(f"  {accounts} accounts, --with {join}: {seen}")
+            cols.append(self.org_case(accounts, res[f"--with {join}"], lat, conc,
+                                      f", `--with {join}`", seen=seen, fake=fake.command))
+            cols.append(self.org_case(accounts, res[f"no {join}"], lat, conc, f", no {join}",
+                                      fake=fake.command))
+
+        def joined(f):
+            return lambda c: f(c) if "seen" in c else ""
+
+        self.org_section(key, heading.format(inst=inst, lat=lat, conc=conc), cols, [
+            ("instances listed", lambda c: "/".join(str(r.get("rows")) for r in c["runs"])),
+            ("calls at the fake (first run)", calls_cell),
+            ("calls per target of each operation, min-max (targets that had one; first run)",
+             lambda c: "; ".join(f"{op} {o['min']}-{o['max']} ({o['targets']:,})" for op, o in
+                                 sorted(c["runs"][0]["counters"]["op_targets"].items())
+                                 if o.get("targets"))),
+        ] + [(label, joined(f)) for label, f in rows] + [(None, None)])
+        for with_join, plain in zip(cols[::2], cols[1::2]):
+            self.emit(
+                f"What `--with {join}` adds at {with_join['accounts']:,} accounts: wall "
+                f"{with_join['wall_s'] / plain['wall_s']:.2f}x, peak RSS "
+                f"{with_join['rss_mib'] / plain['rss_mib']:.2f}x, calls "
+                f"{with_join['bound']['total'] - plain['bound']['total']:+,}.")
+        self.emit()
+
+    def s14_parameters(self):
+        """Instances `--with parameters` at organization scale: the fake serving 3 parameter
+        groups per account-region (two default.* and a <family>-custom one that instances
+        name), engine defaults per family; one user-parameter listing per distinct group."""
+        def analyse(path):
+            return tally(path, tls="tls_required", sources="tls_required_source",
+                         reasons=lambda r: None if r.get("tls_required") is not None else
+                         r.get("tls_required_reason") or "(none given)")
+
+        self.s_join("s14_parameters", "parameters",
+                    ["--attached-parameter-groups", "--parameter-groups", "3"],
+                    self.args.join_accounts,
+                    "## 14. Instances `--with parameters` at organization scale (17 regions, "
+                    "~{inst} instance per target, 3 parameter groups per target, {lat} ms/call, "
+                    "--concurrency {conc}; alternating with the same run without the join)", analyse, [
+                        ("tls_required (last run)", spread("tls")),
+                        ("tls_required_source (last run)", spread("sources")),
+                        ("tls_required_reason where null, top 3",
+                         lambda c: "; ".join(f"{r}: {n:,}" for r, n in sorted(
+                             c["seen"]["reasons"].items(), key=lambda x: -x[1])[:3]) or "none"),
+                    ])
+
+    def s15_utilization(self):
+        """Instances `--with utilization` at organization scale: the fake's GetMetricData in
+        CBOR (about a quarter of the instances idle, a quarter new); one batch per target with
+        instances, none where no instance is listed."""
+        def analyse(path):
+            return tally(path, idle="idle", points="utilization_datapoints")
+
+        self.s_join("s15_utilization", "utilization", [], self.args.join_accounts,
+                    "## 15. Instances `--with utilization` at organization scale (17 regions, "
+                    "~{inst} instance per target, daily points for 14 days, {lat} ms/call, "
+                    "--concurrency {conc}; alternating with the same run without the join)", analyse, [
+                        ("idle (last run)", spread("idle")),
+                        ("utilization_datapoints per record (last run)", spread("points")),
+                        ("GetMetricData calls / instances listed (first run)",
+                         lambda c: f"{c['runs'][0]['counters']['calls'].get('GetMetricData', 0):,}"
+                                   f" / {c['runs'][0].get('rows')}"),
+                    ])
+
     def s9_target_profile(self):
         """Callgrind of the per-target path: mostly empty targets at 0 ms, at two sizes, so
         that the difference divided by the extra targets is the cost of one more target (its
@@ -1394,6 +1480,25 @@ def ndjson_records(path):
         for line in f:
             if line.strip():
                 yield json.loads(line)
+
+
+def tally(path, **fields):
+    """Counts of each field's values over an NDJSON file's records: {name: {value: count}},
+    a field given by its name (values as JSON text: true, 3, "user", null) or by a function of
+    the record (None: not counted)."""
+    out = {name: {} for name in fields}
+    for record in ndjson_records(path):
+        for name, field in fields.items():
+            value = field(record) if callable(field) else json.dumps(record.get(field))
+            if value is not None:
+                out[name][value] = out[name].get(value, 0) + 1
+    return out
+
+
+def spread(key):
+    """A table cell: a column's tally of `key` (see tally), most frequent first."""
+    return lambda c: ", ".join(f"{v.strip(chr(34))}: {n:,}" for v, n in sorted(
+        c["seen"][key].items(), key=lambda x: -x[1]))
 
 
 def calls_cell(c):
@@ -1646,6 +1751,8 @@ SCENARIOS = {
     "11": "s11_kinds_all",  # --kind all at organization scale
     "12": "s12_snapshots",  # --kind snapshots at organization scale
     "13": "s13_price",  # instances --with price at organization scale, and without
+    "14": "s14_parameters",  # instances --with parameters at organization scale, and without
+    "15": "s15_utilization",  # instances --with utilization at organization scale, and without
 }
 
 
@@ -1656,7 +1763,7 @@ def main():
     p.add_argument("--quick", action="store_true", help="small sizes, 1 run each, no build")
     p.add_argument("--only", default=None,
                    help="comma list of scenarios: 1,2 (with 5),3 (with 4),4 (profile),6,7,8,9,10,11,"
-                        "12,13")
+                        "12,13,14,15")
     p.add_argument("--runs", type=int, default=None, help="runs per contender (default 3)")
     p.add_argument("--seed-runs", type=int, default=None, help="seed pattern runs (default 1)")
     p.add_argument("--scale-runs", type=int, default=None,
@@ -1678,11 +1785,13 @@ def main():
     p.add_argument("--kinds-accounts", default=None,
                    help="comma list of account counts for scenario 11 (default 2000,10000)")
     p.add_argument("--kinds-runs", type=int, default=1,
-                   help="runs per size in 11, 12 and 13 (default 1)")
+                   help="runs per size in 11-15 (default 1)")
     p.add_argument("--snapshot-accounts", default=None,
                    help="comma list of account counts for scenario 12 (default 2000,10000)")
     p.add_argument("--price-accounts", default=None,
                    help="comma list of account counts for scenario 13 (default 2000,10000)")
+    p.add_argument("--join-accounts", default=None,
+                   help="comma list of account counts for scenarios 14 and 15 (default 2000,10000)")
     p.add_argument("--profile-tool", default=None,
                    help="binary for the callgrind profile, e.g. built with line tables for our "
                         "crate (see BENCHMARKS.md)")

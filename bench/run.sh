@@ -23,6 +23,10 @@
 #   bench/run.sh --only 13       # instances --with price at organization scale, alternating with
 #                                # the same run without price (fake --price-list-any; sizes
 #                                # --price-accounts 2000,10000; both with --kinds-runs N)
+#   bench/run.sh --only 14,15    # instances --with parameters (fake: 3 parameter groups per
+#                                # target) and --with utilization (the fake's GetMetricData), each
+#                                # alternating with the same run without the join (sizes
+#                                # --join-accounts 2000,10000; --kinds-runs N)
 #
 # The profiles (4, 9) need function names: they run a symbolized copy built into
 # target/profiling (strip off, line tables; ~7 min the first time, incremental after) and

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # See rds-inventory work, with no AWS account: a local moto server plays three accounts in two
 # regions, the tool inventories them through sts:AssumeRole, and each kind is shown as a short
-# table of a few chosen fields (--columns), then every kind in one run, the summary file and a question answered
-# from the NDJSON. Under 80 lines in all. Nothing leaves 127.0.0.1; your AWS profiles are never
-# read.
+# table of a few chosen fields (--columns), whether TLS is enforced, what sits idle, reservations
+# ending soon (from fake-aws: moto has none), then every kind in one run, the summary file and a
+# question answered from the NDJSON. About 100 lines in all. Nothing leaves 127.0.0.1; your AWS
+# profiles are never read.
 #
 #     scripts/demo.sh    # from any directory; the first run installs moto and builds the tool
 #                        # (the same build scripts/test.sh uses), a few minutes on 2 cores
@@ -68,7 +69,8 @@ step "seeding 3 accounts x 2 regions through assumed roles"
 echo "accounts file: $(grep -c '^\[\[accounts\]\]' "$WORK/accounts.toml") accounts, $(grep '^regions' "$WORK/accounts.toml")"
 
 # The tool gets only base keys allowed to call sts:AssumeRole, and nothing else from the caller's
-# AWS environment: no profile, no config file, no instance metadata.
+# AWS environment: no profile, no config file, no instance metadata. ENDPOINT and ACCOUNTS aim
+# it elsewhere than moto and the sample accounts (the reservations step).
 inventory() {
     local var
     local -a unset_args=()
@@ -81,7 +83,7 @@ inventory() {
         AWS_CONFIG_FILE=/nonexistent/rds-inventory-demo/config \
         AWS_SHARED_CREDENTIALS_FILE=/nonexistent/rds-inventory-demo/credentials \
         NO_PROXY=127.0.0.1,localhost \
-        "$BIN" --endpoint-url "$MOTO_URL" -c "$WORK/accounts.toml" "$@"
+        "$BIN" --endpoint-url "${ENDPOINT:-$MOTO_URL}" -c "${ACCOUNTS:-$WORK/accounts.toml}" "$@"
 }
 
 # NDJSON on stdin -> a table of the fields named `field=HEADER`, the same short headers for every
@@ -144,6 +146,37 @@ show --only=status=retained account_name=ACCOUNT region=REGION db_instance_ident
 step "RDS proxies and whether they refuse plaintext clients: --kind proxies"
 inventory --quiet --kind proxies --columns account_name,region,db_proxy_name,engine_family,require_tls |
     show account_name=ACCOUNT region=REGION db_proxy_name=PROXY engine_family=ENGINE require_tls=TLS-REQUIRED
+
+step "is encryption in transit enforced? --with parameters (prod, us-east-1)"
+echo "from each instance's parameter group; moto serves no engine defaults, so a default group's value is unknown, with the reason"
+inventory --quiet --account prod --region us-east-1 --with parameters --columns db_instance_identifier,engine,publicly_accessible,tls_required,tls_required_parameter,tls_required_value,tls_required_source,tls_required_reason |
+    show db_instance_identifier=IDENTIFIER engine=ENGINE publicly_accessible=PUBLIC tls_required=TLS-REQUIRED \
+        tls_required_parameter=PARAMETER tls_required_value=VALUE tls_required_source=SOURCE tls_required_reason=WHY-UNKNOWN
+
+step "what sits idle? --with utilization (the 14 whole days before today, from CloudWatch)"
+echo "IDLE: a point every day and no connection on any; unknown without 14 days of points (the Aurora members have none here)"
+inventory --quiet --account prod --region us-east-1 --with utilization --columns db_instance_identifier,idle,connections_max,cpu_avg_percent,utilization_datapoints |
+    show db_instance_identifier=IDENTIFIER idle=IDLE connections_max=MAX-CONNECTIONS cpu_avg_percent=CPU-AVG-% utilization_datapoints=DAYS-WITH-POINTS
+
+step "reserved DB instances, and which end soon: --kind reservations (against fake-aws: moto has none)"
+FAKE_OUT="$WORK/fake-aws.out"
+: >"$FAKE_OUT"
+"$(dirname "$BIN")/fake-aws" --accounts 1 --regions us-east-1 --instances 0 --reserved-instances 4 --seed 6 >"$FAKE_OUT" 2>&1 &
+FAKE_PID=$!
+trap 'kill "$FAKE_PID" 2>/dev/null || true; cleanup' EXIT
+until grep -q '^listening on ' "$FAKE_OUT"; do
+    kill -0 "$FAKE_PID" 2>/dev/null || { cat "$FAKE_OUT" >&2; exit 1; }
+    sleep 0.1
+done
+printf 'regions = ["us-east-1"]\n[[accounts]]\nid = "100000000000"\nname = "fake"\n' >"$WORK/fake-accounts.toml"
+ENDPOINT="$(sed -n 's/^listening on //p' "$FAKE_OUT")" ACCOUNTS="$WORK/fake-accounts.toml" inventory --quiet \
+    --kind reservations --columns reserved_db_instance_id,db_instance_class,product_description,state,ends_at,days_left,active |
+    show reserved_db_instance_id=RESERVATION db_instance_class=CLASS product_description=ENGINE state=STATE \
+        ends_at=ENDS days_left=DAYS-LEFT active=ACTIVE
+echo "active with under 30 days left: counted in the summary and as rds_inventory_reservations_ending_within_30_days"
+kill "$FAKE_PID" 2>/dev/null || true
+wait "$FAKE_PID" 2>/dev/null || true
+trap cleanup EXIT
 
 # moto has no DescribeDBClusterAutomatedBackups nor DescribeReservedDBInstances: every other
 # kind (`rds-inventory kinds`).

@@ -9,8 +9,10 @@
 # Run directly, it starts moto, prints the URL and serves until Ctrl-C:
 #     scripts/moto.sh
 #
-# MOTO_SERVER overrides the binary (default <repo>/.venv-moto/bin/moto_server, made by
-# scripts/setup-moto.sh). The server's log goes to MOTO_LOG (default: a temporary file).
+# What runs is moto's own application behind scripts/moto_server.py (CloudWatch's CBOR calls
+# bridged to moto), started by the python beside MOTO_SERVER (default
+# <repo>/.venv-moto/bin/moto_server, made by scripts/setup-moto.sh), the venv that has moto.
+# The server's log goes to MOTO_LOG (default: a temporary file).
 
 _MOTO_REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MOTO_SERVER="${MOTO_SERVER:-${RDS_INVENTORY_MOTO_SERVER:-$_MOTO_REPO_ROOT/.venv-moto/bin/moto_server}}"
@@ -75,7 +77,9 @@ moto_start() {
     # The port may be taken between probing and binding; try a few ports.
     for attempt in 1 2 3; do
         port="$(_moto_free_port)"
-        "$MOTO_SERVER" -H 127.0.0.1 -p "$port" >>"$MOTO_LOG" 2>&1 &
+        # moto_server's own app behind scripts/moto_server.py, which adds CloudWatch in CBOR.
+        "$(_moto_python)" "$_MOTO_REPO_ROOT/scripts/moto_server.py" -H 127.0.0.1 -p "$port" \
+            >>"$MOTO_LOG" 2>&1 &
         MOTO_PID=$!
         trap moto_stop EXIT
         rc=0

@@ -13,6 +13,7 @@ The end-to-end tests seed the same file from Rust (tests/common/moto.rs).
 """
 
 import argparse
+import datetime
 import json
 import os
 import sys
@@ -56,8 +57,11 @@ def seed(endpoint: str, fleet: dict) -> list:
         for region in fleet["regions"]:
             wanted = account["instances"].get(region, [])
             rds = session.client("rds", endpoint_url=endpoint, region_name=region)
+            seed_parameter_groups(rds, account.get("parameter_groups", {}).get(region, []))
             for inst in wanted:
+                group = {"DBParameterGroupName": inst["parameter_group"]} if "parameter_group" in inst else {}
                 rds.create_db_instance(
+                    **group,
                     DBInstanceIdentifier=inst["id"],
                     DBInstanceClass="db.t3.micro",
                     Engine=inst["engine"],
@@ -80,6 +84,8 @@ def seed(endpoint: str, fleet: dict) -> list:
             members = seed_clusters(rds, account.get("clusters", {}).get(region, []))
             seed_snapshots(rds, account.get("snapshots", {}).get(region, []))
             seed_retired(rds, account.get("retired", {}).get(region, []))
+            cloudwatch = session.client("cloudwatch", endpoint_url=endpoint, region_name=region)
+            seed_activity(cloudwatch, account.get("activity", {}).get(region, {}))
             ec2 = session.client("ec2", endpoint_url=endpoint, region_name=region)
             seed_proxies(rds, ec2, account["id"], region, account.get("proxies", {}).get(region, []))
             # Check moto filed them under the assumed account, not its default one.
@@ -148,6 +154,41 @@ def seed_retired(rds, retired: list) -> None:
             BackupRetentionPeriod=7)
         rds.delete_db_instance(DBInstanceIdentifier=inst["id"], SkipFinalSnapshot=True,
                                DeleteAutomatedBackups=False)
+
+
+def seed_parameter_groups(rds, groups: list) -> None:
+    """Create custom DB parameter groups with their user-set parameters (before the instances
+    that name them)."""
+    for group in groups:
+        rds.create_db_parameter_group(DBParameterGroupName=group["name"],
+                                      DBParameterGroupFamily=group["family"],
+                                      Description="rds-inventory demo")
+        rds.modify_db_parameter_group(DBParameterGroupName=group["name"], Parameters=[
+            {"ParameterName": name, "ParameterValue": value, "ApplyMethod": "immediate"}
+            for name, value in group["parameters"].items()])
+
+
+# Daily AWS/RDS points of an instance by its activity: metric -> value on day d (days ago).
+ACTIVITY = {
+    "idle": {"DatabaseConnections": lambda d: 0, "CPUUtilization": lambda d: 1.5,
+             "ReadIOPS": lambda d: 0.2, "WriteIOPS": lambda d: 0.8,
+             "FreeStorageSpace": lambda d: 18e9},
+    "busy": {"DatabaseConnections": lambda d: 20 + d % 7 * 5, "CPUUtilization": lambda d: 35 + d % 4 * 5,
+             "ReadIOPS": lambda d: 120 + d * 3, "WriteIOPS": lambda d: 60 + d * 2,
+             "FreeStorageSpace": lambda d: 12e9 - d * 1e8},
+}
+
+
+def seed_activity(cloudwatch, activity: dict) -> None:
+    """Put 15 days of daily AWS/RDS points (noon UTC, today included) for each instance named,
+    as CloudWatch would hold them: what `--with utilization` reads back."""
+    today = datetime.datetime.now(datetime.timezone.utc).replace(hour=12, minute=0, second=0, microsecond=0)
+    for instance, kind in activity.items():
+        cloudwatch.put_metric_data(Namespace="AWS/RDS", MetricData=[
+            {"MetricName": metric, "Value": float(value(d)),
+             "Timestamp": today - datetime.timedelta(days=d),
+             "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": instance}]}
+            for d in range(15) for metric, value in ACTIVITY[kind].items()])
 
 
 def seed_proxies(rds, ec2, account_id: str, region: str, proxies: list) -> None:

@@ -7,6 +7,8 @@ set -euo pipefail
 MOTO_VERSION="5.2.5"
 # The Prometheus project's own text-format parser, so tests never check metrics with our code.
 PROMETHEUS_CLIENT_VERSION="0.21.1"
+# CBOR for scripts/moto_server.py, which bridges CloudWatch's Smithy RPC v2 CBOR to moto.
+CBOR2_VERSION="6.3.0"
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="${RDS_INVENTORY_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
 PYTHON="${PYTHON:-python3}"
@@ -16,8 +18,8 @@ log() { printf 'setup-moto: %s\n' "$*" >&2; }
 installed_ok() {
     [[ -x "$VENV/bin/python" && -x "$VENV/bin/moto_server" ]] || return 1
     local got
-    got="$("$VENV/bin/python" -c 'import importlib.metadata as m, moto, boto3, flask, prometheus_client; print(m.version("moto"), m.version("prometheus_client"))' 2>/dev/null)" || return 1
-    [[ "$got" == "$MOTO_VERSION $PROMETHEUS_CLIENT_VERSION" ]]
+    got="$("$VENV/bin/python" -c 'import importlib.metadata as m, moto, boto3, flask, prometheus_client, cbor2; print(m.version("moto"), m.version("prometheus_client"), m.version("cbor2"))' 2>/dev/null)" || return 1
+    [[ "$got" == "$MOTO_VERSION $PROMETHEUS_CLIENT_VERSION $CBOR2_VERSION" ]]
 }
 
 make_venv() {
@@ -44,7 +46,8 @@ else
     log "installing moto[server]==$MOTO_VERSION into $VENV"
     make_venv
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-        "moto[server]==$MOTO_VERSION" "prometheus_client==$PROMETHEUS_CLIENT_VERSION" >&2
+        "moto[server]==$MOTO_VERSION" "prometheus_client==$PROMETHEUS_CLIENT_VERSION" \
+        "cbor2==$CBOR2_VERSION" >&2
     if ! installed_ok; then
         log "moto install in $VENV is still not usable"
         exit 1

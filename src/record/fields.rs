@@ -296,7 +296,7 @@ pub const FIELDS: &[Field<InstanceRecord>] = &[
     utilization!(write_iops_avg, "`--with utilization`: WriteIOPS, the mean of the daily Averages", Shape::Number, |u| number(u.write_iops_avg)),
     utilization!(free_storage_min_bytes, "`--with utilization`: FreeStorageSpace, the lowest daily Minimum; null for Aurora, which has no such metric", Shape::Number, |u| number(u.free_storage_min_bytes)),
     utilization!(utilization_datapoints, "`--with utilization`: how many daily DatabaseConnections points CloudWatch had in the window", Shape::Number, |u| FieldValue::Int(i64::from(u.datapoints))),
-    utilization!(idle, "`--with utilization`: true when every day of the window has a DatabaseConnections point and each is 0; false when any day had a connection; null with fewer points than days (new, stopped) or when CloudWatch could not be asked", Shape::Boolean, |u| u.idle.map_or(FieldValue::Absent, FieldValue::Bool)),
+    utilization!(idle, "`--with utilization`: true when every day of the window has a DatabaseConnections point and each is 0; false when any day had a connection, however few the points (a connection is a fact, not a guess); otherwise null with fewer points than days (new, stopped) or when CloudWatch could not be asked", Shape::Boolean, |u| u.idle.map_or(FieldValue::Absent, FieldValue::Bool)),
     Field {
         name: "price_currency",
         meaning: "`--with price`: the currency of the price fields, as the price list states it (`USD`, `CNY`); null unless asked for",

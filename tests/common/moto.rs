@@ -42,8 +42,9 @@ const SUPERVISOR: &str = r#"exec 3<&0
 (cat >/dev/null <&3; kill "$server" 2>/dev/null) &
 wait "$server""#;
 
-/// A `moto_server` process on a free port of 127.0.0.1, under a shell that stops it when this
-/// value is dropped or the test process ends.
+/// moto (`scripts/moto_server.py`: moto_server's application plus CloudWatch in CBOR) on a
+/// free port of 127.0.0.1, under a shell that stops it when this value is dropped or the test
+/// process ends.
 pub struct MotoServer {
     /// The supervising shell; its stdin is the stop signal.
     child: Child,
@@ -85,9 +86,13 @@ impl MotoServer {
         let stdout = log.reopen().expect("opening moto log file");
         let stderr = stdout.try_clone().expect("opening moto log file");
         let reader = log.reopen().expect("opening moto log file");
+        // moto's application behind the CloudWatch CBOR bridge (scripts/moto_server.py), run
+        // by the python of moto's virtualenv.
+        let bridge = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/moto_server.py");
         let child = Command::new("sh")
             .args(["-c", SUPERVISOR, "sh"])
-            .arg(program)
+            .arg(program.with_file_name("python"))
+            .arg(bridge)
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .stdin(Stdio::piped())
             .stdout(stdout)
@@ -130,6 +135,20 @@ impl MotoServer {
     /// identity.
     pub fn tool(&self, keys: (&str, &str)) -> Tool {
         Tool::new().endpoint(self.url()).base_keys(keys.0, keys.1)
+    }
+
+    /// The binary aimed at this server with the base keys, without progress bars, and an
+    /// accounts file in its directory: `accounts` (id, name) in `regions`, through role `role`.
+    pub fn inventory(&self, regions: &[&str], role: &str, accounts: &[(&str, &str)]) -> Tool {
+        let tool = self
+            .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
+            .arg("--no-progress");
+        AccountsFile::new()
+            .regions(regions.iter().copied())
+            .role_name(role)
+            .accounts(accounts.iter().copied())
+            .write(tool.workdir());
+        tool
     }
 
     /// Everything moto printed so far (one line per request), for failure messages.

@@ -62,5 +62,9 @@ mod parameters {
 }
 /// `--with price`: on-demand list prices.
 mod price;
-/// `--with utilization`: CloudWatch's daily points against the fake (RPC v2 CBOR).
-mod utilization;
+/// `--with utilization`: CloudWatch's daily points, against the fake (RPC v2 CBOR) and against
+/// moto (the points boto3 put, through scripts/moto_server.py's CBOR bridge).
+mod utilization {
+    mod fake;
+    mod moto;
+}

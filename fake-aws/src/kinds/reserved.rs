@@ -3,7 +3,7 @@
 
 use super::resource::{each_item, Emit, FakeResource, KindSpec, Serve};
 use crate::config::{FakeConfig, ResourceKind};
-use crate::record_parts::{partition, Uuid, DAY, REFERENCE_UNIX};
+use crate::record_parts::{partition, Uuid, DAY};
 use crate::sink::Sink;
 
 pub(crate) const SPEC: KindSpec = KindSpec {
@@ -27,8 +27,12 @@ const OFFERS: [(&str, &str, f64); 3] = [
     ("db.t4g.medium", "aurora-postgresql", 0.045),
 ];
 
-/// (State, years ago it started): running, run out, or not paid yet.
-const STATES: [(&str, i64); 3] = [("active", 0), ("retired", 3), ("payment-pending", 0)];
+/// The states served in turn: running, run out, not paid yet.
+const STATES: [&str; 3] = ["active", "retired", "payment-pending"];
+/// An active reservation ends 1 to this many days from today (about a quarter within 30 days,
+/// so the tool's "ending soon" counts have something to count); a retired one ended as long
+/// ago at most; a payment-pending one started that long ago at most.
+const END_SPREAD_DAYS: i64 = 120;
 
 struct Reservation {
     id: String,
@@ -56,7 +60,7 @@ fn reservations(
         (a, r),
         count,
         |index, rng| {
-            let (state, years_ago) = STATES[index % STATES.len()];
+            let state = STATES[index % STATES.len()];
             let id = format!("ri-{}-{index:02}", &region);
             let years = if index % 2 == 0 { 1 } else { 3 };
             let uuid = |rng: &mut crate::rng::SplitMix64| {
@@ -68,7 +72,7 @@ fn reservations(
                 lease_id: uuid(rng),
                 offer: OFFERS[(index + a) % OFFERS.len()],
                 state,
-                start: REFERENCE_UNIX - years_ago * 365 * DAY - (1 + rng.below(300) as i64) * DAY,
+                start: start_of(state, years, 1 + rng.below(END_SPREAD_DAYS as u64) as i64),
                 years,
                 count: 1 + rng.below(4) as i64,
                 multi_az: index % 3 == 1,
@@ -78,6 +82,25 @@ fn reservations(
             ((id, arn, state.to_string()), reservation)
         },
     )
+}
+
+/// Midnight UTC `days` from today (negative: before): reservations are dated from the clock,
+/// not the inventory's fixed reference, so their days left hold whenever the fake runs.
+fn days_from_today(days: i64) -> i64 {
+    let now = crate::time::unix_seconds(std::time::SystemTime::now());
+    (now.div_euclid(DAY) + days) * DAY
+}
+
+/// When a reservation of `years` in `state` started, given `days` (1..=END_SPREAD_DAYS): an
+/// active one ends `days` from today, a retired one ended `days` ago, a payment-pending one
+/// started `days` ago.
+fn start_of(state: &str, years: i64, days: i64) -> i64 {
+    let duration = years * 365 * DAY;
+    match state {
+        "active" => days_from_today(days) - duration,
+        "retired" => days_from_today(-days) - duration,
+        _ => days_from_today(-days),
+    }
 }
 
 impl Emit for Reservation {

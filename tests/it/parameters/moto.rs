@@ -11,8 +11,8 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use common::boto3::{api_fields, records_by};
-use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run};
+use common::moto::MotoServer;
+use common::{once, Run};
 use serde_json::{Map, Value};
 
 const ACCOUNT: &str = "111111111111";
@@ -84,14 +84,7 @@ fn scenario() -> &'static Scenario {
     once!(Scenario, {
         let moto = MotoServer::start();
         boto3(&["seed"], &moto);
-        let tool = moto
-            .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
-            .arg("--no-progress");
-        AccountsFile::new()
-            .regions([REGION])
-            .role_name(ROLE)
-            .account(Account::new(ACCOUNT).name("prod"))
-            .write(tool.workdir());
+        let tool = moto.inventory(&[REGION], ROLE, &[(ACCOUNT, "prod")]);
         let run = tool
             .args([
                 "--kind",

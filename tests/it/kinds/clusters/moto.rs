@@ -9,8 +9,8 @@
 use crate::common;
 
 use common::boto3::{api_fields, assert_members_equal, records_by};
-use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run};
+use common::moto::MotoServer;
+use common::{once, Run};
 use serde_json::{Map, Value};
 
 const ACCOUNT: &str = "111111111111";
@@ -77,14 +77,7 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for the one account and region, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = moto
-        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
-        .arg("--no-progress");
-    AccountsFile::new()
-        .regions([REGION])
-        .role_name(ROLE)
-        .account(Account::new(ACCOUNT).name("prod"))
-        .write(tool.workdir());
+    let tool = moto.inventory(&[REGION], ROLE, &[(ACCOUNT, "prod")]);
     tool.args(args.iter().copied()).run()
 }
 

@@ -11,8 +11,8 @@ use crate::common;
 use std::collections::BTreeMap;
 
 use common::boto3::{api_fields, records_by};
-use common::moto::{MotoServer, BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY};
-use common::{once, Account, AccountsFile, Run};
+use common::moto::MotoServer;
+use common::{once, Run};
 use serde_json::{json, Map, Value};
 
 /// The account the snapshots are made in.
@@ -102,15 +102,7 @@ fn scenario() -> &'static Scenario {
 
 /// rds-inventory against `moto` for ACCOUNT and OTHER in REGION, with the base keys.
 fn inventory(moto: &MotoServer, args: &[&str]) -> Run {
-    let tool = moto
-        .tool((BASE_ACCESS_KEY_ID, BASE_SECRET_ACCESS_KEY))
-        .arg("--no-progress");
-    AccountsFile::new()
-        .regions([REGION])
-        .role_name(ROLE)
-        .account(Account::new(ACCOUNT).name("prod"))
-        .account(Account::new(OTHER).name("staging"))
-        .write(tool.workdir());
+    let tool = moto.inventory(&[REGION], ROLE, &[(ACCOUNT, "prod"), (OTHER, "staging")]);
     tool.args(args.iter().copied()).run()
 }
 
