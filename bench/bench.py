@@ -1326,7 +1326,7 @@ class Bench:
                          r.get("tls_required_reason") or "(none given)")
 
         self.s_join("s14_parameters", "parameters",
-                    ["--attached-parameter-groups", "--parameter-groups", "3"],
+                    ["--complete-records", "--attached-parameter-groups", "--parameter-groups", "3"],
                     self.args.join_accounts,
                     "## 14. Instances `--with parameters` at organization scale (17 regions, "
                     "~{inst} instance per target, 3 parameter groups per target, {lat} ms/call, "
