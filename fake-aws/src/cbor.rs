@@ -1,8 +1,11 @@
-//! The little CBOR (RFC 8949) that Smithy RPC v2 CBOR needs, hand-rolled: decoding a request
+//! The CBOR (RFC 8949) that Smithy RPC v2 CBOR needs, through minicbor: decoding a request
 //! into a JSON value (maps with text keys, arrays, text, numbers, booleans, null; definite and
 //! indefinite lengths; tag 1 timestamps become their epoch seconds) and encoding an answer.
-//! A CBOR crate would be a new dependency for some hundred lines; these are they.
 
+use minicbor::data::{IanaTag, Type};
+use minicbor::decode::{self, Decoder};
+use minicbor::encode::{self, Encoder, Write};
+use minicbor::{Decode, Encode};
 use serde_json::{Map, Number, Value};
 
 /// An answer to encode: what GetMetricData and the error bodies hold.
@@ -16,215 +19,93 @@ pub(crate) enum Cbor {
     Time(i64),
 }
 
+impl<C> Encode<C> for Cbor {
+    fn encode<W: Write>(
+        &self,
+        e: &mut Encoder<W>,
+        ctx: &mut C,
+    ) -> Result<(), encode::Error<W::Error>> {
+        match self {
+            Cbor::Map(entries) => {
+                e.map(entries.len() as u64)?;
+                for (key, value) in entries {
+                    e.str(key)?.encode_with(value, ctx)?;
+                }
+            }
+            Cbor::Array(items) => {
+                e.encode_with(items, ctx)?;
+            }
+            Cbor::Text(text) => {
+                e.str(text)?;
+            }
+            Cbor::Double(number) => {
+                e.f64(*number)?;
+            }
+            Cbor::Time(secs) => {
+                e.tag(IanaTag::Timestamp)?.i64(*secs)?;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Encodes `value` with definite lengths.
 pub(crate) fn encode(value: &Cbor) -> Vec<u8> {
-    let mut out = Vec::new();
-    put(&mut out, value);
-    out
-}
-
-fn head(out: &mut Vec<u8>, major: u8, n: u64) {
-    let major = major << 5;
-    match n {
-        0..=23 => out.push(major | n as u8),
-        24..=0xff => out.extend_from_slice(&[major | 24, n as u8]),
-        0x100..=0xffff => {
-            out.push(major | 25);
-            out.extend_from_slice(&(n as u16).to_be_bytes());
-        }
-        0x1_0000..=0xffff_ffff => {
-            out.push(major | 26);
-            out.extend_from_slice(&(n as u32).to_be_bytes());
-        }
-        _ => {
-            out.push(major | 27);
-            out.extend_from_slice(&n.to_be_bytes());
-        }
-    }
-}
-
-fn put(out: &mut Vec<u8>, value: &Cbor) {
-    match value {
-        Cbor::Map(entries) => {
-            head(out, 5, entries.len() as u64);
-            for (key, value) in entries {
-                put(out, &Cbor::Text(key.clone()));
-                put(out, value);
-            }
-        }
-        Cbor::Array(items) => {
-            head(out, 4, items.len() as u64);
-            items.iter().for_each(|item| put(out, item));
-        }
-        Cbor::Text(text) => {
-            head(out, 3, text.len() as u64);
-            out.extend_from_slice(text.as_bytes());
-        }
-        Cbor::Double(number) => {
-            out.push(0xfb);
-            out.extend_from_slice(&number.to_be_bytes());
-        }
-        Cbor::Time(secs) => {
-            head(out, 6, 1);
-            if *secs >= 0 {
-                head(out, 0, *secs as u64);
-            } else {
-                head(out, 1, (-1 - *secs) as u64);
-            }
-        }
-    }
+    minicbor::to_vec(value).expect("writing into a Vec cannot fail")
 }
 
 /// Decodes one CBOR item that fills `bytes`; `None` for anything malformed or left over.
 pub(crate) fn decode(bytes: &[u8]) -> Option<Value> {
-    let mut reader = Reader { bytes, at: 0 };
-    let value = reader.item()?;
-    (reader.at == bytes.len()).then_some(value)
+    let mut decoder = Decoder::new(bytes);
+    let Json(value) = decoder.decode().ok()?;
+    (decoder.position() == bytes.len()).then_some(value)
 }
 
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
+/// One CBOR item as JSON. As a `Decode`, it lets minicbor's iterators read the items of
+/// arrays and maps of definite and indefinite length.
+struct Json(Value);
 
-/// What a head announces: a length or value, or an indefinite length.
-enum Arg {
-    Value(u64),
-    Indefinite,
-}
-
-impl Reader<'_> {
-    fn take(&mut self, n: usize) -> Option<&[u8]> {
-        let end = self.at.checked_add(n)?;
-        let slice = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(slice)
-    }
-
-    fn byte(&mut self) -> Option<u8> {
-        self.take(1).map(|b| b[0])
-    }
-
-    fn head(&mut self) -> Option<(u8, u8, Arg)> {
-        let first = self.byte()?;
-        let (major, info) = (first >> 5, first & 0x1f);
-        let arg = match info {
-            0..=23 => Arg::Value(u64::from(info)),
-            24 => Arg::Value(u64::from(self.byte()?)),
-            25 => Arg::Value(u64::from(u16::from_be_bytes(
-                self.take(2)?.try_into().ok()?,
-            ))),
-            26 => Arg::Value(u64::from(u32::from_be_bytes(
-                self.take(4)?.try_into().ok()?,
-            ))),
-            27 => Arg::Value(u64::from_be_bytes(self.take(8)?.try_into().ok()?)),
-            31 => Arg::Indefinite,
-            _ => return None,
-        };
-        Some((major, info, arg))
-    }
-
-    fn at_break(&self) -> bool {
-        self.bytes.get(self.at) == Some(&0xff)
-    }
-
-    /// The items of an array or map: `count` of them, or up to the break.
-    fn items(&mut self, arg: &Arg, per: usize) -> Option<Vec<Value>> {
-        let mut items = Vec::new();
-        match arg {
-            Arg::Value(n) => {
-                for _ in 0..(*n as usize).checked_mul(per)? {
-                    items.push(self.item()?);
-                }
+impl<'b, C> Decode<'b, C> for Json {
+    fn decode(d: &mut Decoder<'b>, _: &mut C) -> Result<Json, decode::Error> {
+        let value = match d.datatype()? {
+            Type::U8 | Type::U16 | Type::U32 | Type::U64 => Value::from(d.u64()?),
+            Type::I8 | Type::I16 | Type::I32 | Type::I64 => Value::from(d.i64()?),
+            Type::F16 | Type::F32 | Type::F64 => Number::from_f64(d.f64()?)
+                .map(Value::Number)
+                .ok_or_else(|| decode::Error::message("NaN or infinity"))?,
+            Type::Bool => Value::Bool(d.bool()?),
+            Type::Null => d.null().map(|()| Value::Null)?,
+            Type::Undefined => d.undefined().map(|()| Value::Null)?,
+            Type::Bytes | Type::BytesIndef => {
+                let chunks: Vec<&[u8]> = d.bytes_iter()?.collect::<Result<_, _>>()?;
+                Value::from(chunks.concat())
             }
-            Arg::Indefinite => {
-                while !self.at_break() {
-                    items.push(self.item()?);
-                }
-                self.at += 1;
+            Type::String | Type::StringIndef => {
+                Value::String(d.str_iter()?.collect::<Result<_, _>>()?)
             }
-        }
-        Some(items)
-    }
-
-    /// A text or byte string, definite or in chunks.
-    fn string(&mut self, major: u8, arg: &Arg) -> Option<Vec<u8>> {
-        match arg {
-            Arg::Value(n) => Some(self.take(usize::try_from(*n).ok()?)?.to_vec()),
-            Arg::Indefinite => {
-                let mut all = Vec::new();
-                while !self.at_break() {
-                    let (chunk_major, _, chunk) = self.head()?;
-                    if chunk_major != major {
-                        return None;
-                    }
-                    all.extend(self.string(major, &chunk)?);
-                }
-                self.at += 1;
-                Some(all)
-            }
-        }
-    }
-
-    fn item(&mut self) -> Option<Value> {
-        let (major, info, arg) = self.head()?;
-        Some(match (major, &arg) {
-            (0, Arg::Value(n)) => Value::from(*n),
-            (1, Arg::Value(n)) => Value::from(-1 - i64::try_from(*n).ok()?),
-            (2, _) => Value::from(self.string(2, &arg)?),
-            (3, _) => Value::from(String::from_utf8(self.string(3, &arg)?).ok()?),
-            (4, _) => Value::Array(self.items(&arg, 1)?),
-            (5, _) => {
-                let flat = self.items(&arg, 2)?;
-                if flat.len() % 2 != 0 {
-                    return None;
-                }
+            Type::Array | Type::ArrayIndef => Value::Array(
+                d.array_iter::<Json>()?
+                    .map(|item| item.map(|Json(value)| value))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Type::Map | Type::MapIndef => {
                 let mut map = Map::new();
-                let mut pairs = flat.into_iter();
-                while let (Some(key), Some(value)) = (pairs.next(), pairs.next()) {
-                    map.insert(key.as_str()?.to_owned(), value);
+                for entry in d.map_iter::<Json, Json>()? {
+                    let (Json(Value::String(key)), Json(value)) = entry? else {
+                        return Err(decode::Error::message("a map key that is not text"));
+                    };
+                    map.insert(key, value);
                 }
                 Value::Object(map)
             }
             // A tag (1: epoch-seconds timestamp) stands for its content here.
-            (6, Arg::Value(_)) => self.item()?,
-            (7, _) => match info {
-                20 => Value::Bool(false),
-                21 => Value::Bool(true),
-                22 | 23 => Value::Null,
-                25 => {
-                    let Arg::Value(bits) = arg else { return None };
-                    Value::Number(Number::from_f64(f16_to_f64(bits as u16))?)
-                }
-                26 => {
-                    let Arg::Value(bits) = arg else { return None };
-                    Value::Number(Number::from_f64(f64::from(f32::from_bits(bits as u32)))?)
-                }
-                27 => {
-                    let Arg::Value(bits) = arg else { return None };
-                    Value::Number(Number::from_f64(f64::from_bits(bits))?)
-                }
-                _ => return None,
-            },
-            _ => return None,
-        })
-    }
-}
-
-/// IEEE half precision to double (RFC 8949 appendix D).
-fn f16_to_f64(half: u16) -> f64 {
-    let exponent = (half >> 10) & 0x1f;
-    let mantissa = f64::from(half & 0x3ff);
-    let value = match exponent {
-        0 => mantissa * 2f64.powi(-24),
-        31 if mantissa == 0.0 => f64::INFINITY,
-        31 => f64::NAN,
-        _ => (mantissa + 1024.0) * 2f64.powi(i32::from(exponent) - 25),
-    };
-    if half & 0x8000 != 0 {
-        -value
-    } else {
-        value
+            Type::Tag => {
+                d.tag()?;
+                d.decode::<Json>()?.0
+            }
+            other => return Err(decode::Error::type_mismatch(other)),
+        };
+        Ok(Json(value))
     }
 }
 
@@ -253,6 +134,23 @@ mod tests {
     }
 
     #[test]
+    fn answers_encode_with_definite_lengths_doubles_and_tag_1_seconds() {
+        let answer = Cbor::Map(vec![
+            (
+                "t".into(),
+                Cbor::Array(vec![Cbor::Time(1_700_000_000), Cbor::Time(-1)]),
+            ),
+            ("v".into(), Cbor::Double(0.5)),
+        ]);
+        #[rustfmt::skip]
+        let bytes = [
+            0xa2, 0x61, b't', 0x82, 0xc1, 0x1a, 0x65, 0x53, 0xf1, 0x00, 0xc1, 0x20,
+            0x61, b'v', 0xfb, 0x3f, 0xe0, 0, 0, 0, 0, 0, 0,
+        ];
+        assert_eq!(encode(&answer), bytes);
+    }
+
+    #[test]
     fn indefinite_maps_arrays_and_strings_and_halves_decode() {
         // {_ "a": [_ 1, -2], "b": (_ "x" "y"), "c": 1.5 (half), "d": true, "e": null}
         let bytes = [
@@ -265,5 +163,45 @@ mod tests {
         );
         assert_eq!(decode(&[0xbf, 0x61]), None, "truncated");
         assert_eq!(decode(&[0x01, 0x02]), None, "left over");
+    }
+
+    #[test]
+    fn tags_bytes_and_integer_edges_decode_and_what_json_cannot_hold_does_not() {
+        let cases: [(&[u8], Option<Value>); 16] = [
+            (
+                &[0xc1, 0x1a, 0x65, 0x53, 0xf1, 0x00],
+                Some(1_700_000_000.into()),
+            ),
+            (&[0x42, 1, 2], Some(serde_json::json!([1, 2]))),
+            (
+                &[0x5f, 0x41, 1, 0x41, 2, 0xff],
+                Some(serde_json::json!([1, 2])),
+            ),
+            (
+                &[0x1b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                Some(u64::MAX.into()),
+            ),
+            (
+                &[0x3b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                Some(i64::MIN.into()),
+            ),
+            (&[0xfa, 0x3f, 0xc0, 0, 0], Some(1.5.into())),
+            (&[0xf7], Some(Value::Null)),
+            (&[0x3b, 0x80, 0, 0, 0, 0, 0, 0, 0], None),
+            (&[0xf9, 0x7e, 0x00], None),
+            (&[0x7f, 0x41, b'x', 0xff], None),
+            (&[0xa1, 0x01, 0x02], None),
+            (&[0xbf, 0x61, b'a', 0xff], None),
+            (
+                &[0x9b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+                None,
+            ),
+            (&[0xf0], None),
+            (&[0xff], None),
+            (&[0x1c], None),
+        ];
+        for (bytes, expected) in cases {
+            assert_eq!(decode(bytes), expected, "{bytes:02x?}");
+        }
     }
 }

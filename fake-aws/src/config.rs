@@ -4,6 +4,10 @@ use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
+/// GetMetricData's default and largest `MaxDatapoints`: AWS's, and so the default of
+/// `metric_datapoints_per_page`.
+pub const MAX_DATAPOINTS: usize = 100_800;
+
 /// The kinds of DB cluster the fake generates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -279,7 +283,7 @@ impl Default for FakeConfig {
             price_list_any: false,
             kind_counts: BTreeMap::new(),
             denied_operations: HashSet::new(),
-            metric_datapoints_per_page: crate::api::MAX_DATAPOINTS,
+            metric_datapoints_per_page: MAX_DATAPOINTS,
             awsbackup_snapshots_per_target: 0,
         }
     }

@@ -7,10 +7,10 @@ use std::sync::Arc;
 use aws_sdk_rds::types::{CertificateDetails, DbCluster};
 
 use super::engine::major_engine_version;
+use super::parameters::{Groups, TlsQuery};
 use super::shared_fields::SharedSource;
 use super::value::TagView;
 use super::{Joinable, Joined};
-use crate::parameters::{Groups, TlsQuery};
 
 /// One DB cluster as rds-inventory reports it; `cluster_fields.rs` says what is output.
 #[derive(Debug, Clone, PartialEq)]

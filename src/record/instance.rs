@@ -7,12 +7,12 @@ use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::{CertificateDetails, DbCluster, DbInstance};
 
 use super::engine::major_engine_version;
+use super::parameters::{Groups, TlsQuery};
 use super::price_fields::InstancePrice;
 use super::shared_fields::SharedSource;
 use super::utilization::Utilization;
 use super::value::TagView;
 use super::{Joinable, Joined};
-use crate::parameters::{Groups, TlsQuery};
 
 /// What an instance's cluster says, for the `effective_*` fields and `cluster_role`.
 #[derive(Debug, Clone, PartialEq)]

@@ -15,6 +15,7 @@ mod instance;
 mod item;
 mod json;
 pub mod kinds;
+pub mod parameters;
 mod price_fields;
 mod schema;
 mod sdk_types;
@@ -36,7 +37,7 @@ pub(crate) mod tests;
 use aws_sdk_rds::primitives::DateTime;
 use aws_sdk_rds::types::PendingMaintenanceAction;
 
-use crate::parameters::{Tls, TlsQuery};
+use parameters::{Tls, TlsQuery};
 
 pub use cluster::{ClusterListing, ClusterRecord};
 pub use columns::{select_columns, Column, DefaultColumns};

@@ -163,7 +163,7 @@ pub const fn service<R: Record>() -> Field<R> {
 }
 
 /// The `tls_required*` fields (`--with parameters`), read through [`SharedSource::joined`].
-fn tls<R: SharedSource>(r: &R) -> Option<&crate::parameters::Tls> {
+fn tls<R: SharedSource>(r: &R) -> Option<&super::parameters::Tls> {
     r.joined().tls.as_ref()
 }
 

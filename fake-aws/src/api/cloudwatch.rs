@@ -6,10 +6,10 @@
 //! the RDS target checks (denied operation `GetMetricData`, throttling, ...) first.
 
 use super::rds::rds_target_checks;
-use super::shared::{error_reply, with_request_id, Call, Reply, Shared};
-use crate::cbor::{encode, Cbor};
+use super::shared::{cbor_reply, error_reply, with_request_id, Call, Reply, Shared};
+use crate::cbor::Cbor;
+use crate::config::MAX_DATAPOINTS;
 use crate::record_parts::hash_str;
-use hyper::header::{HeaderValue, CONTENT_TYPE};
 use hyper::StatusCode;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -19,8 +19,6 @@ pub(super) const GET_METRIC_DATA_PATH: &str =
     "/service/GraniteServiceVersion20100801/operation/GetMetricData";
 /// GetMetricData's limit of metric queries per call.
 pub const MAX_QUERIES: usize = 500;
-/// GetMetricData's default and largest `MaxDatapoints`.
-pub const MAX_DATAPOINTS: usize = 100_800;
 const DAY: i64 = 86_400;
 
 /// What an instance's CloudWatch points look like.
@@ -212,32 +210,4 @@ pub(super) async fn get_metric_data(shared: &Shared, call: &Call) -> Reply {
         cbor_reply(StatusCode::OK, &Cbor::Map(answer)),
         &shared.request_id(),
     )
-}
-
-/// A CBOR answer with the headers RPC v2 CBOR answers carry.
-pub(super) fn cbor_reply(status: StatusCode, body: &Cbor) -> Reply {
-    let mut response = super::shared::reply(status, "application/cbor", encode(body));
-    let headers = response.headers_mut();
-    headers.insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/cbor"));
-    response
-}
-
-/// An RPC v2 CBOR error: `__type` in the body and, as CloudWatch is query-compatible, the
-/// query error code in `x-amzn-query-error` (`Code;Sender`).
-pub(super) fn cbor_error(status: StatusCode, code: &str, message: &str) -> Reply {
-    let body = Cbor::Map(vec![
-        ("__type".into(), Cbor::Text(code.to_owned())),
-        ("message".into(), Cbor::Text(message.to_owned())),
-    ]);
-    let mut response = cbor_reply(status, &body);
-    let fault = if status.is_server_error() {
-        "Receiver"
-    } else {
-        "Sender"
-    };
-    if let Ok(value) = HeaderValue::from_str(&format!("{code};{fault}")) {
-        response.headers_mut().insert("x-amzn-query-error", value);
-    }
-    response
 }

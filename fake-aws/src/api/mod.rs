@@ -26,7 +26,7 @@ mod rds_snapshots;
 mod shared;
 mod sts;
 
-pub use cloudwatch::{utilization_profile, UtilizationProfile, MAX_DATAPOINTS};
+pub use cloudwatch::{utilization_profile, UtilizationProfile};
 pub use shared::TargetFailure;
 use shared::{error_reply, hang, reply, throttling_reply, Call, Caller, Params, Protocol};
 pub(crate) use shared::{json_reply, Reply, Shared};

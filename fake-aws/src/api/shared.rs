@@ -1,6 +1,7 @@
 //! What every handler of the API shares: the server's state (`Shared`), the parsed call
 //! (`Call`), and the answers every operation may give (replies, errors, throttling, hangs).
 
+use crate::cbor::{encode, Cbor};
 use crate::config::{FakeConfig, ResourceKind};
 use crate::counters::{Counters, Operation};
 use crate::kinds::FakeResource;
@@ -395,6 +396,34 @@ pub(crate) fn json_reply(status: StatusCode, body: &Value) -> Reply {
     reply(status, "application/json", body.to_string())
 }
 
+/// A CBOR answer with the headers RPC v2 CBOR answers carry.
+pub(super) fn cbor_reply(status: StatusCode, body: &Cbor) -> Reply {
+    let mut response = reply(status, "application/cbor", encode(body));
+    let headers = response.headers_mut();
+    headers.insert("smithy-protocol", HeaderValue::from_static("rpc-v2-cbor"));
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/cbor"));
+    response
+}
+
+/// An RPC v2 CBOR error: `__type` in the body and, as CloudWatch is query-compatible, the
+/// query error code in `x-amzn-query-error` (`Code;Sender`).
+fn cbor_error(status: StatusCode, code: &str, message: &str) -> Reply {
+    let body = Cbor::Map(vec![
+        ("__type".into(), Cbor::Text(code.to_owned())),
+        ("message".into(), Cbor::Text(message.to_owned())),
+    ]);
+    let mut response = cbor_reply(status, &body);
+    let fault = if status.is_server_error() {
+        "Receiver"
+    } else {
+        "Sender"
+    };
+    if let Ok(value) = HeaderValue::from_str(&format!("{code};{fault}")) {
+        response.headers_mut().insert("x-amzn-query-error", value);
+    }
+    response
+}
+
 pub(super) fn error_reply(
     shared: &Shared,
     protocol: Protocol,
@@ -420,7 +449,7 @@ pub(super) fn error_reply(
             }
             response
         }
-        Protocol::Cbor => super::cloudwatch::cbor_error(status, code, message),
+        Protocol::Cbor => cbor_error(status, code, message),
     };
     with_request_id(response, &request_id)
 }

@@ -10,7 +10,7 @@ use aws_sdk_rds::types::DbParameterGroup;
 use super::{
     Calls, Join, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, ResourceKind, Scope,
 };
-use crate::parameters::{Groups, TlsQuery};
+use crate::record::parameters::{Groups, TlsQuery};
 use super::{DiffKeys, Record};
 use crate::record::schema::{member, Field, HasItem, Source};
 use crate::record::shape::Shape;
@@ -176,7 +176,7 @@ impl<T: GroupItem> Joinable for GroupRecord<T> {
     /// The group's own value: its user's, else its family's engine default.
     fn tls_query(&self) -> Option<TlsQuery> {
         let Some(modified) = self.modified.as_deref() else {
-            return Some(TlsQuery::Known(crate::parameters::Tls::unknown(
+            return Some(TlsQuery::Known(crate::record::parameters::Tls::unknown(
                 "the group's parameters could not be listed",
             )));
         };

@@ -1,6 +1,7 @@
 //! Which setting says that an engine refuses plaintext connections, per engine, from AWS's
 //! documentation (each rule cites its page), and what a value of it means. The domain part of
-//! `--with parameters`: records and kinds read it; it imports nothing above it.
+//! `--with parameters`: records and kinds read it; it imports nothing above it. The calls that
+//! read the groups are `src/parameters/`.
 
 /// What decides an engine's encryption in transit.
 #[derive(Debug, Clone, Copy)]
