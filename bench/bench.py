@@ -1317,19 +1317,22 @@ class Bench:
         self.emit()
 
     def s14_parameters(self):
-        """Instances `--with parameters` at organization scale: the fake serving 3 parameter
-        groups per account-region (two default.* and a <family>-custom one that instances
-        name), engine defaults per family; one user-parameter listing per distinct group."""
+        """Instances `--with parameters` at organization scale: the fake serving 3 DB and 3 DB
+        cluster parameter groups per account-region (two default.* and a custom one) and the
+        <family>-custom groups its complete instance records and clusters name, engine
+        defaults per family; one user-parameter listing per distinct group."""
         def analyse(path):
             return tally(path, tls="tls_required", sources="tls_required_source",
                          reasons=lambda r: None if r.get("tls_required") is not None else
                          r.get("tls_required_reason") or "(none given)")
 
         self.s_join("s14_parameters", "parameters",
-                    ["--complete-records", "--attached-parameter-groups", "--parameter-groups", "3"],
+                    ["--complete-records", "--attached-parameter-groups", "--parameter-groups", "3",
+                     "--cluster-parameter-groups", "3"],
                     self.args.join_accounts,
                     "## 14. Instances `--with parameters` at organization scale (17 regions, "
-                    "~{inst} instance per target, 3 parameter groups per target, {lat} ms/call, "
+                    "~{inst} instance per target, 3 DB and 3 DB cluster parameter groups per target "
+                    "plus the custom ones instances and clusters name, {lat} ms/call, "
                     "--concurrency {conc}; alternating with the same run without the join)", analyse, [
                         ("tls_required (last run)", spread("tls")),
                         ("tls_required_source (last run)", spread("sources")),

@@ -35,10 +35,13 @@ pub const FAMILY_DEFAULTS: [(&str, &str, &str); 8] = [
     ("mariadb10.11", "require_secure_transport", "OFF"),
     ("mariadb10.6", "require_secure_transport", "OFF"),
 ];
-/// The cluster families the engine-default cluster call answers, as [`FAMILY_DEFAULTS`].
-pub const CLUSTER_FAMILY_DEFAULTS: [(&str, &str, &str); 2] = [
+/// The cluster families the engine-default cluster call answers, as [`FAMILY_DEFAULTS`]: those
+/// of [`CLUSTER_PARAMETER_FAMILIES`], and aurora-postgresql15 (the fake's clusters run 15.8
+/// too) at 0, what Aurora PostgreSQL documents.
+pub const CLUSTER_FAMILY_DEFAULTS: [(&str, &str, &str); 3] = [
     ("aurora-postgresql16", "rds.force_ssl", "1"),
     ("aurora-postgresql14", "rds.force_ssl", "0"),
+    ("aurora-postgresql15", "rds.force_ssl", "0"),
 ];
 
 pub(crate) const GROUPS: KindSpec = KindSpec {
