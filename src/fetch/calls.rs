@@ -12,6 +12,7 @@ use aws_sdk_rds::error::{ProvideErrorMetadata, SdkError};
 use super::window::Window;
 use super::FetchOptions;
 use crate::aws::{classify, AccountCredentials, AwsContext, CallFailure, FailureKind, Phase};
+use crate::parameters::TargetParameters;
 use crate::plan::Target;
 use crate::record::Calls;
 
@@ -36,6 +37,9 @@ pub(super) struct TargetCalls<'a> {
     /// Built on first use for `--with` (its paginators take no per-call signer), for `signer`.
     /// Most targets never need it: the engine-support answers are shared by the whole run.
     joins_client: OnceLock<aws_sdk_rds::Client>,
+    /// `--with parameters` and the group kinds: the target's parameter group answers, each
+    /// asked once.
+    pub(super) parameters: TargetParameters,
     refreshes: u32,
     credential_rounds: u32,
     throttled: Option<Throttled>,
@@ -66,6 +70,7 @@ impl<'a> TargetCalls<'a> {
             options,
             credentials,
             generation,
+            parameters: TargetParameters::default(),
             refreshes: 0,
             credential_rounds: 0,
             throttled: None,
@@ -180,6 +185,20 @@ impl Calls for TargetCalls<'_> {
             let answer = request(client, signed);
             async move { answer.await.map_err(|e| classify(&e)) }
         })
+    }
+
+    fn listed_user_parameters(&self, cluster: bool, group: &str) -> Option<Vec<(String, String)>> {
+        self.parameters.listed(cluster, group).map(<[_]>::to_vec)
+    }
+
+    fn remember_user_parameters(
+        &mut self,
+        cluster: bool,
+        group: &str,
+        parameters: &[(String, String)],
+    ) {
+        self.parameters
+            .remember(cluster, group, parameters.to_vec());
     }
 }
 

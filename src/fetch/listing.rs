@@ -13,7 +13,6 @@ use super::window::Window;
 use super::{Event, FetchOptions, KindFailure};
 use crate::aws::{AwsContext, CallFailure, FailureKind, Phase};
 use crate::joins::{Joins, Maintenance};
-use crate::parameters::TargetParameters;
 use crate::plan::{kinds_in, Target};
 use crate::record::{
     ClusterListing, ClusterRecord, Join, Kind, KindVisitor, Page, Place, ResourceKind,
@@ -57,7 +56,6 @@ pub(super) async fn fetch_target(
             None
         },
         clusters: Clusters::NotListed,
-        parameters: TargetParameters::default(),
         listed: HashMap::new(),
     };
     let mut records = Vec::new();
@@ -118,8 +116,6 @@ struct Lister<'a> {
     joins: &'a Joins,
     events: &'a mpsc::Sender<Event>,
     maintenance: Maintenance,
-    /// `--with parameters`: the target's parameter group answers, asked once each.
-    parameters: TargetParameters,
     clusters: Clusters,
     /// The names of each kind's resources (lower case) once that kind was listed completely
     /// in this target, for other kinds' `source_exists`.
@@ -313,16 +309,19 @@ impl Lister<'_> {
         }
         if self.joins.any() && !K::SPEC.joins.is_empty() {
             let mut joinable: Vec<_> = records.iter_mut().filter_map(Kind::joinable).collect();
+            // Taken out for the join (which borrows `calls` for its client), then put back.
+            let mut parameters = std::mem::take(&mut calls.parameters);
             self.joins
                 .fill(
                     calls.aws,
                     &|| calls.joins_client(),
                     self.target,
                     &mut self.maintenance,
-                    &mut self.parameters,
+                    &mut parameters,
                     &mut joinable,
                 )
                 .await;
+            calls.parameters = parameters;
             if let Some(priced) = K::priced(&mut records) {
                 self.joins
                     .price_instances(calls.aws, self.target, priced)

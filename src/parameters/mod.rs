@@ -2,7 +2,8 @@
 //! parameter groups; the rules (which parameter per engine, what its values mean) are
 //! record/parameters.rs. The calls, each asked once: a group's user-set parameters
 //! (DescribeDB[Cluster]Parameters `Source=user`) once per distinct (account, region, group),
-//! kept for the target only; the groups' families (DescribeDB[Cluster]ParameterGroups) once per
+//! kept for the target only (in its `TargetCalls`, where the group kinds find it too, and
+//! leave theirs for the join); the groups' families (DescribeDB[Cluster]ParameterGroups) once per
 //! target, and only when a custom group does not set the parameter itself; the engine defaults
 //! of a family (DescribeEngineDefault[Cluster]Parameters) once per (region, family) in the run,
 //! shared by every account and single-flight. A `default.<family>` group is not asked: default
@@ -14,7 +15,9 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OnceCell;
 
 use crate::aws::{classify, CallFailure};
-use crate::record::parameters::{default_group_family, parameter_names, value_of, Tls, TlsQuery};
+use crate::record::parameters::{
+    default_group_family, parameter_names, user_set, value_of, Tls, TlsQuery,
+};
 
 /// Largest page the parameter calls allow.
 const PAGE_SIZE: i32 = 100;
@@ -39,12 +42,27 @@ pub struct EngineDefaults {
 /// One target's answers: kept while the target is listed, then dropped.
 #[derive(Default)]
 pub struct TargetParameters {
-    /// (cluster, group) -> the rule parameters its user set.
+    /// (cluster, group) -> the parameters its user set (all of them).
     user: HashMap<(bool, String), Result<Values, CallFailure>>,
     /// cluster -> group name -> family.
     families: [Option<Result<HashMap<String, String>, CallFailure>>; 2],
     /// A parameter listing of this target was refused: the rest are not asked.
     refused: Option<CallFailure>,
+}
+
+impl TargetParameters {
+    /// A group's user-set parameters, when this target has listed them.
+    pub fn listed(&self, cluster: bool, group: &str) -> Option<&[(String, String)]> {
+        match self.user.get(&(cluster, group.to_owned())) {
+            Some(Ok(values)) => Some(values),
+            _ => None,
+        }
+    }
+
+    /// Keeps a group's user-set parameters listed by a group kind, for the join.
+    pub fn remember(&mut self, cluster: bool, group: &str, values: Values) {
+        self.user.insert((cluster, group.to_owned()), Ok(values));
+    }
 }
 
 /// What a record's query came to, and any failure to report (once per account).
@@ -122,7 +140,9 @@ async fn user_values(
         }
     })
     .await?;
-    Ok(keep(&parameters))
+    // All of them, not only the rules' parameters: a group kind listed later in the target
+    // takes the listing as its `modified_parameters`.
+    Ok(user_set(parameters))
 }
 
 /// A family's engine defaults (every page; the marker is inside `EngineDefaults`).

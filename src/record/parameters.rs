@@ -331,6 +331,15 @@ pub fn default_group_family(group: &str) -> Option<&str> {
 }
 
 /// The value of `name` among `(name, value)` pairs (parameter names compared without case).
+/// The (name, value) pairs of a `Source=user` listing, as `modified_parameters` and the TLS
+/// rules read them (a parameter without a value: the empty string).
+pub fn user_set(parameters: Vec<aws_sdk_rds::types::Parameter>) -> Vec<(String, String)> {
+    parameters
+        .into_iter()
+        .filter_map(|p| Some((p.parameter_name?, p.parameter_value.unwrap_or_default())))
+        .collect()
+}
+
 pub fn value_of<'a>(parameters: &'a [(String, String)], name: &str) -> Option<&'a str> {
     parameters
         .iter()

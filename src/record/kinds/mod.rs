@@ -625,6 +625,26 @@ pub trait Calls: Send {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         F: Fn(&aws_sdk_rds::Client, aws_sdk_rds::config::Builder) -> Fut + Send + Sync,
         Fut: Future<Output = Result<T, SdkError<E>>> + Send;
+
+    /// The user-set parameters (name, value) of a parameter group (`cluster`: a DB cluster
+    /// parameter group) that this target has listed already: `--with parameters` and the
+    /// group kinds ask each group once per target, whichever needs it first.
+    fn listed_user_parameters(
+        &self,
+        _cluster: bool,
+        _group: &str,
+    ) -> Option<Vec<(String, String)>> {
+        None
+    }
+
+    /// Keeps a group's user-set parameters for the rest of the target.
+    fn remember_user_parameters(
+        &mut self,
+        _cluster: bool,
+        _group: &str,
+        _parameters: &[(String, String)],
+    ) {
+    }
 }
 
 /// Which attribute call says who may restore a kind's records (the phase its failures are

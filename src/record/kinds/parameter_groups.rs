@@ -10,7 +10,7 @@ use aws_sdk_rds::types::DbParameterGroup;
 use super::{
     Calls, Join, Kind, KindMetric, KindSpec, Listed, MetricLabel, Place, ResourceKind, Scope,
 };
-use crate::record::parameters::{Groups, TlsQuery};
+use crate::record::parameters::{user_set, Groups, TlsQuery};
 use super::{DiffKeys, Record};
 use crate::record::schema::{member, Field, HasItem, Source};
 use crate::record::shape::Shape;
@@ -142,8 +142,16 @@ impl<T: GroupItem> Kind for GroupRecord<T> {
                 record.modified = Some(Vec::new());
                 continue;
             }
+            // `--with parameters` may have listed it for an instance or cluster already.
+            if let Some(parameters) = calls.listed_user_parameters(T::CLUSTER, &name) {
+                record.modified = Some(parameters);
+                continue;
+            }
             match user_parameters(calls, &name, T::CLUSTER).await {
-                Ok(parameters) => record.modified = Some(parameters),
+                Ok(parameters) => {
+                    calls.remember_user_parameters(T::CLUSTER, &name, &parameters);
+                    record.modified = Some(parameters);
+                }
                 Err(failure) => return Some(failure),
             }
         }
@@ -262,9 +270,7 @@ pub(super) async fn user_parameters<C: Calls>(
         } else {
             user_page!(calls, sent, describe_db_parameters, db_parameter_group_name, group)
         };
-        all.extend(parameters.into_iter().filter_map(|p| {
-            Some((p.parameter_name?, p.parameter_value.unwrap_or_default()))
-        }));
+        all.extend(user_set(parameters));
         match next.filter(|m| !m.is_empty()) {
             Some(next) if Some(&next) != marker.as_ref() => marker = Some(next),
             _ => return Ok(all),

@@ -84,6 +84,21 @@ fn fake_value(
     }
 }
 
+/// The user-set parameters the fake serves for a group, as `modified_parameters` holds them.
+fn fake_user_values(group: &str, cluster: bool) -> Value {
+    fake_aws::group_parameters(group, cluster)
+        .iter()
+        .filter(|p| p.status == "user")
+        .map(|p| {
+            (
+                p.identifier.clone(),
+                p.record_json()["parameter_value"].clone(),
+            )
+        })
+        .collect::<serde_json::Map<String, Value>>()
+        .into()
+}
+
 /// `calls[account][region]` of one operation.
 fn per_target(fake: &fake_aws::FakeAws, operation: &str) -> BTreeMap<(String, String), u64> {
     let counters = fake.counters();
@@ -305,6 +320,82 @@ fn throttled_parameter_calls_are_retried_to_an_answer() {
 }
 
 #[test]
+fn with_the_group_kinds_and_the_join_each_custom_group_is_still_listed_once() {
+    let fake = fake::start(attached(2, 30));
+    let run = fake::run(
+        &fake,
+        &[
+            "-q",
+            "--kind",
+            "instances,clusters,parameter-groups,cluster-parameter-groups",
+            "--with",
+            "parameters",
+            "-o",
+            "{kind}.ndjson",
+        ],
+    );
+    run.assert_code(0, "instances, clusters and the group kinds");
+    let records = |name: &str| -> Vec<Value> {
+        std::fs::read_to_string(run.path(name))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let instances = records("instances.ndjson");
+    let attached_custom = instances
+        .iter()
+        .filter_map(group_of)
+        .filter(|(group, _)| !group.starts_with("default."))
+        .count();
+    assert!(attached_custom > 0, "instances name custom groups");
+    assert!(
+        instances.iter().any(|r| r["tls_required_source"] == "user"),
+        "the join read the user's values"
+    );
+    for (file, name_field, operation) in [
+        (
+            "parameter-groups.ndjson",
+            "db_parameter_group_name",
+            "DescribeDBParameters",
+        ),
+        (
+            "cluster-parameter-groups.ndjson",
+            "db_cluster_parameter_group_name",
+            "DescribeDBClusterParameters",
+        ),
+    ] {
+        let groups = records(file);
+        let custom: Vec<&Value> = groups
+            .iter()
+            .filter(|g| !text(g, name_field).starts_with("default."))
+            .collect();
+        assert!(!custom.is_empty(), "{file}: custom groups listed");
+        let cluster = operation.contains("Cluster");
+        for group in &custom {
+            // The whole user listing, not only the parameters the TLS rules read.
+            assert_eq!(
+                group["modified_parameters"],
+                fake_user_values(text(group, name_field), cluster),
+                "{file}: {group}"
+            );
+        }
+        assert!(
+            custom
+                .iter()
+                .any(|g| g["modified_parameters"]["log_connections"] == "1"),
+            "{file}: user values beyond the TLS parameter"
+        );
+        let listings: u64 = per_target(&fake, operation).values().sum();
+        assert_eq!(
+            listings,
+            custom.len() as u64,
+            "{operation}: one listing per custom group, whether the join or the kind needed it first"
+        );
+    }
+}
+
+#[test]
 fn the_group_kinds_carry_their_user_values_over_more_than_a_page_of_groups() {
     let mut config = attached(2, 10);
     config
@@ -337,17 +428,11 @@ fn the_group_kinds_carry_their_user_values_over_more_than_a_page_of_groups() {
     let mut asked = 0;
     for group in &groups {
         let name = text(group, "db_parameter_group_name");
-        let user: serde_json::Map<String, Value> = fake_aws::group_parameters(name, false)
-            .iter()
-            .filter(|p| p.status == "user")
-            .map(|p| {
-                (
-                    p.identifier.clone(),
-                    p.record_json()["parameter_value"].clone(),
-                )
-            })
-            .collect();
-        assert_eq!(group["modified_parameters"], Value::Object(user), "{name}");
+        assert_eq!(
+            group["modified_parameters"],
+            fake_user_values(name, false),
+            "{name}"
+        );
         let family = text(group, "db_parameter_group_family");
         let parameter = if family.starts_with("postgres") {
             "rds.force_ssl"
