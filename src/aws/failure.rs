@@ -265,12 +265,56 @@ where
 fn body_excerpt(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     let line: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // An HTML error page (a proxy's, a load balancer's, an emulator's) says what it is in its
+    // title; its markup would only fill the warning.
+    if let Some(title) = html_title(&line) {
+        return format!("an HTML page, not an AWS answer: {title}");
+    }
     line.chars().take(200).collect()
+}
+
+/// The text of an HTML page's `<title>`, when the body is one.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    if !(lower.starts_with("<!doctype html") || lower.starts_with("<html")) {
+        return None;
+    }
+    let start = lower.find("<title>")? + "<title>".len();
+    let end = start + lower[start..].find("</title>")?;
+    let title = text.get(start..end)?.trim();
+    (!title.is_empty()).then(|| title.chars().take(200).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_html_error_page_is_reported_by_its_title() {
+        let page = b"<!doctype html>\n<html lang=en>\n<title>500 Internal Server Error</title>\n\
+                     <h1>Internal Server Error</h1><p>The server encountered an internal error</p>";
+        assert_eq!(
+            body_excerpt(page),
+            "an HTML page, not an AWS answer: 500 Internal Server Error"
+        );
+        assert_eq!(
+            body_excerpt(b"<HTML><HEAD><TITLE>502 Bad Gateway</TITLE></HEAD></HTML>"),
+            "an HTML page, not an AWS answer: 502 Bad Gateway"
+        );
+        // Not HTML, or HTML without a title: the start of the body, as before.
+        assert_eq!(
+            body_excerpt(b"<Errors><Error><Code>X</Code></Error></Errors>"),
+            "<Errors><Error><Code>X</Code></Error></Errors>"
+        );
+        assert_eq!(
+            body_excerpt(b"<html><body>down</body></html>"),
+            "<html><body>down</body></html>"
+        );
+        assert_eq!(
+            body_excerpt("<html><title>caf\u{e9} \u{2713}</title>".as_bytes()),
+            "an HTML page, not an AWS answer: caf\u{e9} \u{2713}"
+        );
+    }
 
     #[test]
     fn display_is_code_then_message() {
