@@ -402,6 +402,14 @@ impl Run {
         self.workdir.path().join(name)
     }
 
+    /// A file the run wrote in its working directory, parsed as JSON (the summary file).
+    #[track_caller]
+    pub fn json_file(&self, name: &str) -> serde_json::Value {
+        let text = std::fs::read_to_string(self.path(name))
+            .unwrap_or_else(|e| panic!("the run wrote no {name}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name} is not JSON: {e}"))
+    }
+
     /// The run's working directory.
     pub fn workdir(&self) -> &Path {
         self.workdir.path()

@@ -401,40 +401,29 @@ fn count_by_engine(env: &Env, recipe: &Recipe) {
 /// printed with the records `selects` accepts; both the selected and the rest must be
 /// non-empty, so that the recipe is seen to tell them apart.
 fn assert_selects(env: &Env, recipe: &Recipe, with: &[&str], selects: impl Fn(&Value) -> bool) {
-    let records = env.records(with);
-    let (chosen, rest): (Vec<&Value>, Vec<&Value>) = records.iter().partition(|r| selects(r));
-    assert!(
-        !chosen.is_empty() && !rest.is_empty(),
-        "{}: the stage must hold instances on both sides ({} selected, {} not)",
-        recipe.place,
-        chosen.len(),
-        rest.len()
-    );
-    let expected: BTreeSet<(String, String, String)> = chosen.iter().map(|r| key(r)).collect();
-    let out = env.shell(&recipe.command);
-    out.assert_status(0, recipe);
-    let got: BTreeSet<(String, String, String)> = out
-        .stdout
-        .lines()
-        .map(|line| key(&serde_json::from_str(line).expect("one JSON object per line")))
-        .collect();
-    assert_eq!(
-        out.stdout.lines().count(),
-        got.len(),
-        "one line per instance"
-    );
-    assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
+    assert_prints_selected(env, recipe, &env.records(with), "instance", selects);
 }
 
 /// The snapshot recipes read `snapshots.ndjson`, written with the instances (for
 /// `source_exists`) as the documented command writes it; the recipe prints exactly the
 /// snapshots `selects` picks, and the fleet holds snapshots on both sides.
 fn assert_selects_snapshots(env: &Env, recipe: &Recipe, selects: impl Fn(&Value) -> bool) {
-    let records = env.snapshot_records();
+    assert_prints_selected(env, recipe, &env.snapshot_records(), "snapshot", selects);
+}
+
+/// The recipe prints one line per record of `records` that `selects` picks, and nothing else;
+/// `records` holds `noun`s on both sides.
+fn assert_prints_selected(
+    env: &Env,
+    recipe: &Recipe,
+    records: &[Value],
+    noun: &str,
+    selects: impl Fn(&Value) -> bool,
+) {
     let (chosen, rest): (Vec<&Value>, Vec<&Value>) = records.iter().partition(|r| selects(r));
     assert!(
         !chosen.is_empty() && !rest.is_empty(),
-        "{}: the stage must hold snapshots on both sides ({} selected, {} not)",
+        "{}: the stage must hold {noun}s on both sides ({} selected, {} not)",
         recipe.place,
         chosen.len(),
         rest.len()
@@ -447,11 +436,7 @@ fn assert_selects_snapshots(env: &Env, recipe: &Recipe, selects: impl Fn(&Value)
         .lines()
         .map(|line| key(&serde_json::from_str(line).expect("one JSON object per line")))
         .collect();
-    assert_eq!(
-        out.stdout.lines().count(),
-        got.len(),
-        "one line per snapshot"
-    );
+    assert_eq!(out.stdout.lines().count(), got.len(), "one line per {noun}");
     assert_eq!(got, expected, "{}: {}", recipe.place, recipe.command);
 }
 

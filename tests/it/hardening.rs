@@ -31,9 +31,7 @@ fn assert_throttled_run_is_complete(rate: f64, seed: u64) -> u64 {
         expected_keys(fake.config()),
         "output == the fake's inventory (seed {seed})"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
-            .expect("summary JSON");
+    let summary = run.json_file("summary.json");
     assert_eq!(summary["targets"]["failed"], 0, "seed {seed}");
     let throttled = summary["throttled"].as_u64().expect("throttled count");
     let retries = summary["retries"].as_u64().expect("retries count");
@@ -319,9 +317,7 @@ fn a_session_longer_than_the_role_allows_falls_back_to_one_hour_with_one_warning
         [Some(43_200), Some(3_600)],
         "asked 12 h once, then 1 h"
     );
-    let summary: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("summary.json");
     assert_eq!(summary["warnings"][0]["account_id"], capped.as_str());
     assert_eq!(summary["warnings"][0]["phase"], "assume_role");
 }

@@ -233,9 +233,7 @@ fn a_denied_kind_is_missing_in_that_account_and_costs_no_other_kind_or_account()
         "{}",
         lines[0]
     );
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("s.json");
     let failures = summary["failures"].as_array().expect("failures");
     assert_eq!(
         failures.len(),

@@ -136,9 +136,7 @@ fn the_summary_and_metrics_count_active_reservations_ending_within_30_days() {
             .entry((text("account_id"), text("region")))
             .or_default() += u64::from(soon);
     }
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("s.json");
     let ending = &summary["kinds"]["reservations"]["ending_soon"];
     // The fake dates active reservations 1-120 days from today: some end within 30.
     assert!(want.values().sum::<u64>() > 0, "none ending soon: {want:?}");
@@ -214,9 +212,7 @@ fn a_denied_reservations_call_is_missing_in_that_account_and_costs_no_other_kind
         "instances complete"
     );
     assert!(instances.iter().any(|r| r["account_id"] == denied.as_str()));
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("s.json");
     let failures = summary["failures"].as_array().expect("failures");
     assert_eq!(
         failures.len(),

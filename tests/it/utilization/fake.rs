@@ -113,9 +113,7 @@ fn idle_busy_and_new_instances_get_their_figures_in_the_fewest_calls() {
         "ceil(queries / 500) per target"
     );
     assert!(calls > 2, "some target needs two calls");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("s.json");
     let queries: usize = records
         .iter()
         .map(|r| queries_of(r["engine"].as_str().unwrap_or_default()))
@@ -159,9 +157,7 @@ fn a_denied_account_is_one_warning_and_null_fields_and_the_run_stays_complete() 
     assert!(ours.iter().all(|r| r["utilization_days"] == 14));
     assert_eq!(run.warning_lines().len(), 1, "{:?}", run.warning_lines());
     run.assert_stderr_contains("cloudwatch:GetMetricData");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("s.json");
     let warnings = summary["warnings"].as_array().expect("warnings");
     assert_eq!(warnings.len(), 1);
     assert_eq!(warnings[0]["phase"], "utilization");

@@ -214,9 +214,7 @@ fn the_window_is_the_whole_utc_days_before_the_run_and_follows_utilization_days(
 #[test]
 fn the_summary_counts_the_metrics_requested_six_per_instance_five_per_aurora_member() {
     let run = &scenario().runs[&14];
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("s.json")).expect("summary file"))
-            .expect("summary JSON");
+    let summary = run.json_file("s.json");
     assert_eq!(summary["cloudwatch_metrics_requested"], 4 * 6 + 5);
     assert!(
         run.warning_lines().is_empty(),

@@ -214,9 +214,7 @@ fn a_denied_cluster_lookup_warns_once_per_account_and_leaves_the_effective_field
         "one warning for the account: {warnings:?}"
     );
     assert!(warnings[0].contains(&denied), "{}", warnings[0]);
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("summary.json");
     assert_eq!(summary["targets"]["failed"], 0);
     let lookups: Vec<&Value> = summary["warnings"]
         .as_array()
@@ -271,9 +269,7 @@ fn a_denied_clusters_kind_fails_that_kind_only() {
     );
     let clusters: BTreeSet<Key> = keys_of(&run, "clusters.ndjson", "db_cluster_identifier");
     assert_eq!(clusters, expected_clusters(fake.config()));
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("summary.json");
     let regions = fake.config().regions.len() as u64;
     assert_eq!(summary["kinds"]["clusters"]["failed_targets"], regions);
     assert_eq!(summary["kinds"]["instances"]["failed_targets"], 0);

@@ -199,9 +199,7 @@ fn summary_and_metrics_count_each_kind() {
         ],
     );
     run.assert_code(0, "--kind all");
-    let summary: Value =
-        serde_json::from_str(&std::fs::read_to_string(run.path("summary.json")).expect("summary"))
-            .expect("JSON");
+    let summary = run.json_file("summary.json");
     assert_eq!(summary["instances"], 3);
     assert_eq!(summary["kinds"]["instances"]["records"], 3);
     assert_eq!(summary["kinds"]["clusters"]["records"], 2);
